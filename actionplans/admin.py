@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from .models import ActionItem, ActionPlan, Responsibility
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+    fields = [
+        "position",
+        "focus_area",
+        "goal",
+        "activity",
+        "when_text",
+        "responsible_text",
+        "status",
+    ]
+    show_change_link = True
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "agreement", "municipality", "layout", "period_text"]
+    list_filter = ["layout"]
+    list_select_related = ["agreement", "municipality"]
+    search_fields = ["title", "agreement__title"]
+    autocomplete_fields = ["agreement", "municipality"]
+    inlines = [ActionItemInline]
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["activity", "goal", "when_text", "responsible_text", "status", "plan"]
+    list_filter = ["status", "is_citizen_promise", "recurrence"]
+    list_select_related = ["plan"]
+    search_fields = ["activity", "goal", "when_text", "communication"]
+    autocomplete_fields = ["plan", "focus_area", "problem_items"]
+    inlines = [ResponsibilityInline]
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "role", "description", "item"]
+    list_filter = ["role"]
+    list_select_related = ["organisation", "item"]
+    search_fields = ["unit", "description", "organisation__name"]
+    autocomplete_fields = ["organisation", "item"]

@@ -1,0 +1,273 @@
+"""Action plans (handlingsplan, åtgärdsplan, aktivitetsplan, medborgarlöfte) and their rows.
+
+One row model serves every way the seeds write a plan: Mål / Aktivitet / När / Ansvarig
+(Härnösand), Vad / Kommun / Polis / Kommunikation (Strängnäs), or promises grouped by party
+("Polisen lovar", "Kommunen lovar", "Tillsammans lovar"). What is printed keeps the source's
+words (`when_text`, `responsible_text`, `Responsibility.description`); the structured fields
+beside them (dates, organisations, roles) are what the product computes with.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement, FocusArea, ProblemItem
+from organisations.models import Organisation
+
+
+class PlanLayout(models.TextChoices):
+    GOAL_ACTIVITY_WHEN_RESPONSIBLE = (
+        "goal_activity_when_responsible",
+        _("Goal / Activity / When / Responsible"),
+    )
+    ACTIVITY_PARTIES_COMMUNICATION = (
+        "activity_parties_communication",
+        _("What / one column per party / Communication"),
+    )
+    PROMISES_BY_PARTY = "promises_by_party", _("Promises grouped by party")
+
+
+class Recurrence(models.TextChoices):
+    NONE = "", _("none")
+    WEEKLY = "weekly", _("weekly")
+    MONTHLY = "monthly", _("monthly")
+    QUARTERLY = "quarterly", _("quarterly")
+    TERTIAL = "tertial", _("every four months")
+    HALF_YEARLY = "half_yearly", _("twice a year")
+    YEARLY = "yearly", _("yearly")
+
+
+class ItemStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("not started")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DONE = "done", _("done")
+    DELAYED = "delayed", _("delayed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ItemNature(models.TextChoices):
+    NONE = "", _("not stated")
+    SITUATIONAL = "situational", _("situational")
+    SOCIAL = "social", _("social")
+
+
+class ItemTerm(models.TextChoices):
+    NONE = "", _("not stated")
+    SHORT = "short", _("short-term")
+    LONG = "long", _("long-term")
+
+
+class ActionPlan(models.Model):
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="action_plans",
+    )
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_plans",
+        help_text=_("Only when the plan is for one of the agreement's municipalities."),
+    )
+    position = models.PositiveIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=300)
+    layout = models.CharField(
+        _("columns"),
+        max_length=48,
+        choices=PlanLayout.choices,
+        default=PlanLayout.GOAL_ACTIVITY_WHEN_RESPONSIBLE,
+    )
+    introduction = models.TextField(_("introduction"), blank=True)
+    table_heading = models.CharField(_("table heading"), max_length=300, blank=True)
+    period_text = models.CharField(
+        _("period, as written"), max_length=200, blank=True, help_text=_("e.g. '2020 – 2023'")
+    )
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["agreement", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "position"], name="actionplan_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="actionplan_ends_not_before_starts",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
+        if (
+            self.municipality_id
+            and self.agreement_id
+            and not self.agreement.parties.filter(organisation_id=self.municipality_id).exists()
+        ):
+            raise ValidationError(
+                {"municipality": _("The municipality must be a party to the agreement.")}
+            )
+
+
+class ActionItem(models.Model):
+    """A row of an action plan: who does what, when, and how it is communicated."""
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    focus_area = models.ForeignKey(
+        FocusArea,
+        verbose_name=_("focus area"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    goal = models.TextField(_("goal"), blank=True)
+    continues_goal_above = models.BooleanField(
+        _("continues the goal of the row above"),
+        default=False,
+        help_text=_("The goal cell is left empty because the row above's goal goes on."),
+    )
+    activity = models.TextField(_("activity"))
+    when_text = models.CharField(
+        _("when, as written"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. 'Kontinuerligt varje fredag och lördag'"),
+    )
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    recurrence = models.CharField(
+        _("recurs"), max_length=16, choices=Recurrence.choices, blank=True, default=""
+    )
+    responsible_text = models.CharField(
+        _("responsible, as written"),
+        max_length=300,
+        blank=True,
+        help_text=_("The 'Ansvarig' cell in the source's words, e.g. 'Polis och skola'."),
+    )
+    communication = models.TextField(_("communication"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED
+    )
+    is_citizen_promise = models.BooleanField(_("citizen promise"), default=False)
+    nature = models.CharField(
+        _("kind of measure"), max_length=16, choices=ItemNature.choices, blank=True, default=""
+    )
+    term = models.CharField(
+        _("time horizon"), max_length=8, choices=ItemTerm.choices, blank=True, default=""
+    )
+    problem_items = models.ManyToManyField(
+        ProblemItem,
+        verbose_name=_("problems addressed"),
+        blank=True,
+        related_name="action_items",
+    )
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="actionitem_unique_position"),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="actionitem_ends_not_before_starts",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.activity[:80]
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
+        if (
+            self.focus_area_id
+            and self.plan_id
+            and self.focus_area.agreement_id != self.plan.agreement_id
+        ):
+            raise ValidationError(
+                {"focus_area": _("The focus area must belong to the same agreement.")}
+            )
+
+
+class ResponsibilityRole(models.TextChoices):
+    NONE = "", _("not stated")
+    RESPONSIBLE = "responsible", _("responsible")
+    COORDINATES = "coordinates", _("coordinates")
+    INITIATES = "initiates", _("initiates")
+    CONVENES = "convenes", _("convenes")
+    PARTICIPATES = "participates", _("participates")
+    COOPERATES = "cooperates", _("cooperates")
+    PROMISES = "promises", _("promises")
+
+
+class Responsibility(models.Model):
+    """Who takes part in a row, and how.
+
+    `organisation` is usually a party, but may be a helper that is not (räddningstjänsten),
+    or empty when only a name is given. `unit` names a unit inside it ("Socialtjänsten",
+    "Mobila poliskontoret"). `description` is the cell as written, printed in the party's
+    column in plans laid out with one column per party.
+    """
+
+    item = models.ForeignKey(
+        ActionItem,
+        verbose_name=_("action item"),
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+    )
+    position = models.PositiveIntegerField(_("position"))
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+    )
+    unit = models.CharField(_("unit or function"), max_length=200, blank=True)
+    role = models.CharField(
+        _("role"), max_length=16, choices=ResponsibilityRole.choices, blank=True, default=""
+    )
+    description = models.CharField(_("as written"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "position"], name="responsibility_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(unit=""),
+                name="responsibility_names_someone",
+                violation_error_message=_("Name an organisation or a unit."),
+            ),
+        ]
+
+    def __str__(self):
+        who = " – ".join(str(part) for part in (self.organisation, self.unit) if part)
+        return f"{who} ({self.get_role_display()})" if self.role else who

@@ -1,0 +1,113 @@
+"""The demo: the five seed agreements, written by hand as JSON in demo/, and their users."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.text import slugify
+
+from agreements.models import Agreement, Party
+from organisations.models import Membership, MembershipRole
+from organisations.reference import load_reference_data
+
+from .importer import import_document, load_file
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 (published in the README on purpose)
+
+
+@dataclass
+class DemoResult:
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    users: list[str] = field(default_factory=list)
+
+
+def demo_files() -> list[Path]:
+    return sorted(DEMO_DIR.glob("*.json"))
+
+
+def user_slug(municipality_name: str) -> str:
+    """'Upplands Väsby' → 'upplands-vasby': lower-case ASCII with hyphens."""
+    return slugify(municipality_name)
+
+
+@transaction.atomic
+def load_demo(password: str = DEMO_PASSWORD) -> DemoResult:
+    """Load what is missing and leave what is there: running it twice gives the same data."""
+    load_reference_data()
+    result = DemoResult()
+    for path in demo_files():
+        document = load_file(path)
+        missing = [
+            data
+            for data in document["agreements"]
+            if not Agreement.objects.filter(reference=data["reference"]).exists()
+        ]
+        result.existing += [
+            data["reference"] for data in document["agreements"] if data not in missing
+        ]
+        if missing:
+            created = import_document({**document, "agreements": missing})
+            result.created += [agreement.reference for agreement in created]
+    result.users = _demo_users(password)
+    return result
+
+
+def _demo_users(password: str) -> list[str]:
+    references = [load_file(path)["agreements"][0]["reference"] for path in demo_files()]
+    parties = Party.objects.filter(agreement__reference__in=references).select_related(
+        "organisation"
+    )
+    police_for = {}
+    municipalities = {}
+    for party in parties:
+        if party.organisation.is_municipality:
+            municipalities[party.organisation.pk] = party.organisation
+    for party in parties:
+        if party.organisation.is_police:
+            for other in parties:
+                if other.agreement_id == party.agreement_id and other.organisation.is_municipality:
+                    police_for[other.organisation.pk] = party.organisation
+
+    # One hash for every demo user: hashing is slow on purpose, and it is the same password.
+    password_hash = make_password(password)
+    usernames = [_user("admin", "Administratör", "", password_hash, superuser=True)]
+    for municipality in sorted(municipalities.values(), key=lambda org: org.name):
+        slug = user_slug(municipality.name)
+        people = [
+            (f"samordnare.{slug}", "Samordnare", municipality, MembershipRole.COORDINATOR, None),
+            (f"lasare.{slug}", "Läsare", municipality, MembershipRole.READER, None),
+        ]
+        if municipality.pk in police_for:
+            people.append(
+                (
+                    f"kommunpolis.{slug}",
+                    "Kommunpolis",
+                    police_for[municipality.pk],
+                    MembershipRole.POLICE_OFFICER,
+                    municipality,
+                )
+            )
+        for username, first_name, organisation, role, works_with in people:
+            usernames.append(_user(username, first_name, municipality.name, password_hash))
+            Membership.objects.update_or_create(
+                user=get_user_model().objects.get(username=username),
+                organisation=organisation,
+                defaults={"role": role, "works_with": works_with},
+            )
+    return usernames
+
+
+def _user(username, first_name, last_name, password_hash, superuser=False) -> str:
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.first_name = first_name
+    user.last_name = last_name
+    user.email = f"{username}@example.org"
+    user.is_staff = superuser
+    user.is_superuser = superuser
+    user.password = password_hash
+    user.save()
+    return username

@@ -1,0 +1,299 @@
+"""Agreements as JSON documents of format version 1 (see schema/agreements-v1.schema.json).
+
+Everything an agreement holds, in printed order, without database ids: organisations by
+natural key, problem items and focus areas by their 1-based positions.
+"""
+
+from django.db.models import Prefetch
+
+from actionplans.models import ActionItem, ActionPlan, Responsibility
+from agreements.models import Agreement, Party, ProblemArea, Signatory
+from followup.models import FollowUpEntry, FollowUpReport, Indicator
+from organisations.models import Organisation
+
+FORMAT_VERSION = 1
+
+
+def organisation_key(organisation: Organisation | None) -> dict | None:
+    """The organisation with every field needed to find or create it again."""
+    if organisation is None:
+        return None
+    key = {"kind": organisation.kind, "name": organisation.name}
+    if organisation.kommunkod:
+        key["kommunkod"] = organisation.kommunkod
+    if organisation.parent_id:
+        key["parent"] = organisation_key(organisation.parent)
+    return key
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _decimal(value):
+    return None if value is None else format(value.normalize(), "f")
+
+
+def agreements_for_export(ids=None):
+    """All the agreements, with every related row fetched in a fixed number of queries."""
+    org = "organisation__parent__parent__parent"
+    queryset = Agreement.objects.order_by("reference").prefetch_related(
+        Prefetch("parties", queryset=Party.objects.select_related(org)),
+        "sections",
+        Prefetch("signatories", queryset=Signatory.objects.select_related(f"party__{org}")),
+        "problem_picture__sources",
+        Prefetch(
+            "problem_picture__areas",
+            queryset=ProblemArea.objects.prefetch_related("items"),
+        ),
+        "focus_areas",
+        Prefetch(
+            "action_plans",
+            queryset=ActionPlan.objects.select_related("municipality").prefetch_related(
+                Prefetch(
+                    "items",
+                    queryset=ActionItem.objects.prefetch_related(
+                        "problem_items",
+                        Prefetch(
+                            "responsibilities",
+                            queryset=Responsibility.objects.select_related(org),
+                        ),
+                        Prefetch(
+                            "follow_up_entries",
+                            queryset=FollowUpEntry.objects.order_by(
+                                "occurred_on", "created_at", "pk"
+                            ).prefetch_related("participants__parent__parent__parent"),
+                        ),
+                    ),
+                )
+            ),
+        ),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.prefetch_related("measurements"),
+        ),
+        Prefetch(
+            "follow_up_reports", queryset=FollowUpReport.objects.order_by("period_start", "pk")
+        ),
+    )
+    if ids:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset
+
+
+def export_document(agreements) -> dict:
+    return {
+        "format_version": FORMAT_VERSION,
+        "agreements": [agreement_to_dict(agreement) for agreement in agreements],
+    }
+
+
+def _numbered(objects):
+    return enumerate(objects, start=1)
+
+
+def agreement_to_dict(agreement: Agreement) -> dict:
+    # References inside the document are 1-based places in its lists, never database ids.
+    problem_picture = getattr(agreement, "problem_picture", None)
+    problem_item_keys = {}
+    if problem_picture is not None:
+        for area_number, area in _numbered(problem_picture.areas.all()):
+            for item_number, item in _numbered(area.items.all()):
+                problem_item_keys[item.pk] = f"{area_number}.{item_number}"
+    focus_area_numbers = {
+        area.pk: number for number, area in _numbered(agreement.focus_areas.all())
+    }
+    plans = list(agreement.action_plans.all())
+    item_keys = {
+        item.pk: f"{plan_number}.{item_number}"
+        for plan_number, plan in _numbered(plans)
+        for item_number, item in _numbered(plan.items.all())
+    }
+
+    return {
+        "reference": agreement.reference,
+        "title": agreement.title,
+        "subtitle": agreement.subtitle,
+        "status": agreement.status,
+        "version": agreement.version,
+        "cycle_step": agreement.cycle_step,
+        "valid_from": _date(agreement.valid_from),
+        "valid_until": _date(agreement.valid_until),
+        "renewal_rule": agreement.renewal_rule,
+        "extension_max_years": agreement.extension_max_years,
+        "validity_note": agreement.validity_note,
+        "terminated_on": _date(agreement.terminated_on),
+        "parties": [
+            {
+                "organisation": organisation_key(party.organisation),
+                "role": party.role,
+                "label": party.label,
+            }
+            for party in agreement.parties.all()
+        ],
+        "sections": [
+            {"heading": section.heading, "body": section.body, "embed": section.embed}
+            for section in agreement.sections.all()
+        ],
+        "signatories": [
+            {
+                "organisation": organisation_key(signatory.party.organisation),
+                "name": signatory.name,
+                "title": signatory.title,
+                "place": signatory.place,
+                "signed_on": _date(signatory.signed_on),
+            }
+            for signatory in agreement.signatories.all()
+        ],
+        "problem_picture": _problem_picture(problem_picture),
+        "focus_areas": [
+            {
+                "title": area.title,
+                "category": area.category,
+                "background": area.background,
+                "goals": area.goals,
+                "footnotes": area.footnotes,
+            }
+            for area in agreement.focus_areas.all()
+        ],
+        "action_plans": [_plan(plan, focus_area_numbers, problem_item_keys) for plan in plans],
+        "indicators": [
+            _indicator(indicator, focus_area_numbers, item_keys)
+            for indicator in agreement.indicators.all()
+        ],
+        "follow_up_reports": [
+            {
+                "title": report.title,
+                "period_start": _date(report.period_start),
+                "period_end": _date(report.period_end),
+                "status": report.status,
+                "cooperation": report.cooperation,
+                "implementation": report.implementation,
+                "results": report.results,
+                "summary": report.summary,
+                "recipients": report.recipients,
+                "finalised_on": _date(report.finalised_on),
+            }
+            for report in agreement.follow_up_reports.all()
+        ],
+    }
+
+
+def _problem_picture(picture):
+    if picture is None:
+        return None
+    return {
+        "title": picture.title,
+        "drawn_up_on": _date(picture.drawn_up_on),
+        "period_note": picture.period_note,
+        "summary": picture.summary,
+        "sources": [
+            {
+                "kind": source.kind,
+                "title": source.title,
+                "description": source.description,
+                "held_on": _date(source.held_on),
+                "place": source.place,
+                "people_reached": source.people_reached,
+            }
+            for source in picture.sources.all()
+        ],
+        "areas": [
+            {
+                "title": area.title,
+                "items": [
+                    {"text": item.text, "probable_causes": item.probable_causes}
+                    for item in area.items.all()
+                ],
+            }
+            for area in picture.areas.all()
+        ],
+    }
+
+
+def _plan(plan: ActionPlan, focus_area_numbers: dict, problem_item_keys: dict) -> dict:
+    return {
+        "title": plan.title,
+        "municipality": organisation_key(plan.municipality),
+        "layout": plan.layout,
+        "introduction": plan.introduction,
+        "table_heading": plan.table_heading,
+        "period_text": plan.period_text,
+        "starts_on": _date(plan.starts_on),
+        "ends_on": _date(plan.ends_on),
+        "items": [_item(item, focus_area_numbers, problem_item_keys) for item in plan.items.all()],
+    }
+
+
+def _item(item: ActionItem, focus_area_numbers: dict, problem_item_keys: dict) -> dict:
+    entries = list(item.follow_up_entries.all())
+    entry_positions = {entry.pk: position for position, entry in enumerate(entries, start=1)}
+    return {
+        "focus_area": focus_area_numbers.get(item.focus_area_id),
+        "goal": item.goal,
+        "continues_goal_above": item.continues_goal_above,
+        "activity": item.activity,
+        "when_text": item.when_text,
+        "starts_on": _date(item.starts_on),
+        "ends_on": _date(item.ends_on),
+        "due_on": _date(item.due_on),
+        "recurrence": item.recurrence,
+        "responsible_text": item.responsible_text,
+        "communication": item.communication,
+        "status": item.status,
+        "is_citizen_promise": item.is_citizen_promise,
+        "nature": item.nature,
+        "term": item.term,
+        "problem_items": sorted(
+            (problem_item_keys[problem.pk] for problem in item.problem_items.all()),
+            key=lambda key: tuple(int(part) for part in key.split(".")),
+        ),
+        "responsibilities": [
+            {
+                "organisation": organisation_key(responsibility.organisation),
+                "unit": responsibility.unit,
+                "role": responsibility.role,
+                "description": responsibility.description,
+            }
+            for responsibility in item.responsibilities.all()
+        ],
+        "follow_up_entries": [
+            {
+                "occurred_on": _date(entry.occurred_on),
+                "what_was_done": entry.what_was_done,
+                "participants": sorted(
+                    (organisation_key(org) for org in entry.participants.all()),
+                    key=lambda key: (key["kind"], key["name"]),
+                ),
+                "participant_units": entry.participant_units,
+                "effect": entry.effect,
+                "status": entry.status,
+                "corrects": entry_positions.get(entry.corrects_id),
+                "author_name": entry.author_name,
+            }
+            for entry in entries
+        ],
+    }
+
+
+def _indicator(indicator: Indicator, focus_area_numbers: dict, item_keys: dict) -> dict:
+    return {
+        "focus_area": focus_area_numbers.get(indicator.focus_area_id),
+        "item": item_keys.get(indicator.item_id),
+        "name": indicator.name,
+        "description": indicator.description,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "baseline": _decimal(indicator.baseline),
+        "baseline_on": _date(indicator.baseline_on),
+        "target": _decimal(indicator.target),
+        "target_on": _date(indicator.target_on),
+        "measurements": [
+            {
+                "measured_on": _date(measurement.measured_on),
+                "value": _decimal(measurement.value),
+                "note": measurement.note,
+            }
+            for measurement in indicator.measurements.all()
+        ],
+    }

@@ -1,0 +1,26 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from exchange.export import agreements_for_export, export_document
+
+
+class Command(BaseCommand):
+    help = "Write agreements as a JSON document (format version 1) on standard output."
+
+    def add_arguments(self, parser):
+        parser.add_argument("ids", nargs="*", type=int, help="Ids of the agreements to export.")
+        parser.add_argument("--all", action="store_true", help="Export every agreement.")
+
+    def handle(self, *args, ids, all, **options):
+        if not ids and not all:
+            raise CommandError(_("Name the agreements to export by id, or give --all."))
+        agreements = list(agreements_for_export(None if all else ids))
+        missing = sorted(set(ids) - {agreement.pk for agreement in agreements})
+        if missing:
+            raise CommandError(
+                _("No agreement with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+            )
+        json.dump(export_document(agreements), self.stdout, ensure_ascii=False, indent=2)
+        self.stdout.write("")

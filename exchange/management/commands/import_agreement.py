@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from exchange.importer import DocumentError, import_document, load_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the agreements of a JSON document (format version 1) in one transaction: "
+        "all of them, or, if anything is wrong, none."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The JSON file to import.")
+
+    def handle(self, *args, file, **options):
+        try:
+            agreements = import_document(load_file(file))
+        except DocumentError as error:
+            raise CommandError(
+                _("Nothing was imported.") + "\n" + "\n".join(error.messages)
+            ) from None
+        for agreement in agreements:
+            self.stdout.write(_("Imported: %(title)s") % {"title": agreement.title})
+        self.stdout.write(
+            self.style.SUCCESS(_("%(count)s agreements imported.") % {"count": len(agreements)})
+        )

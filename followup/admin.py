@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from .models import FollowUpEntry, FollowUpReport, Indicator, Measurement
+
+
+@admin.register(FollowUpEntry)
+class FollowUpEntryAdmin(admin.ModelAdmin):
+    """Entries are official records: they can be added and read, never changed or removed."""
+
+    list_display = ["occurred_on", "item", "status", "author_name", "corrects"]
+    list_filter = ["status"]
+    list_select_related = ["item", "corrects"]
+    search_fields = ["what_was_done", "effect", "author_name"]
+    autocomplete_fields = ["item", "corrects", "participants"]
+    exclude = ["author"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.author = request.user
+        obj.author_name = request.user.get_full_name() or request.user.get_username()
+        super().save_model(request, obj, form, change)
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "agreement", "focus_area", "item", "baseline", "target", "unit"]
+    list_select_related = ["agreement", "focus_area", "item"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["agreement", "focus_area", "item"]
+    inlines = [MeasurementInline]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "measured_on", "value", "note"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__name", "note"]
+
+
+@admin.register(FollowUpReport)
+class FollowUpReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "agreement", "period_start", "period_end", "status"]
+    list_filter = ["status"]
+    list_select_related = ["agreement"]
+    search_fields = ["title", "summary"]
+    autocomplete_fields = ["agreement"]
