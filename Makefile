@@ -43,8 +43,8 @@ format: install
 	$(PY) -m ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages --locale sv --no-obsolete --no-location
-	$(PY) manage.py compilemessages --locale sv
+	$(PY) manage.py makemessages --locale sv --no-obsolete --no-location --ignore ".venv/*" --ignore "tests/*"
+	$(PY) manage.py compilemessages --locale sv --ignore ".venv"
 
 check: lint test
 

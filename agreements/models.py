@@ -97,7 +97,11 @@ class Agreement(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(renewal_rule=RenewalRule.EXTENDABLE, extension_max_years__gte=1)
+                    Q(
+                        renewal_rule=RenewalRule.EXTENDABLE,
+                        extension_max_years__isnull=False,
+                        extension_max_years__gte=1,
+                    )
                     | (
                         ~Q(renewal_rule=RenewalRule.EXTENDABLE)
                         & Q(extension_max_years__isnull=True)
@@ -229,7 +233,7 @@ class Section(models.Model):
         ]
 
     def __str__(self):
-        return self.heading or _("(continued text)")
+        return self.heading or str(_("(continued text)"))
 
 
 class Signatory(models.Model):

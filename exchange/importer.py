@@ -16,6 +16,7 @@ import jsonschema
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
 from agreements.models import (
@@ -83,13 +84,13 @@ def import_document(document) -> list[Agreement]:
 # --- Schema errors, told in words a coordinator understands -------------------------------
 
 TYPE_NAMES = {
-    "string": "text",
-    "integer": "integer",
-    "number": "number",
-    "boolean": "true or false",
-    "object": "object",
-    "array": "list",
-    "null": "null",
+    "string": gettext_noop("text"),
+    "integer": gettext_noop("integer"),
+    "number": gettext_noop("number"),
+    "boolean": gettext_noop("true or false"),
+    "object": gettext_noop("object"),
+    "array": gettext_noop("list"),
+    "null": gettext_noop("null"),
 }
 
 
@@ -101,7 +102,15 @@ def _schema_messages(document) -> list[str]:
     ):
         error = _deepest(error)
         path = list(error.absolute_path)
-        messages.append(_where(document, path) + _explain(error))
+        if error.validator == "required":
+            # Name the missing field itself, as for any other field.
+            messages += [
+                _where(document, [*path, name]) + _("is missing")
+                for name in error.validator_value
+                if name not in error.instance
+            ]
+        else:
+            messages.append(_where(document, path) + _explain(error))
     return messages
 
 
@@ -143,7 +152,7 @@ def _explain(error) -> str:
         case "type":
             wanted = error.validator_value
             wanted = wanted if isinstance(wanted, list) else [wanted]
-            names = " or ".join(_(TYPE_NAMES.get(name, name)) for name in wanted)
+            names = " / ".join(_(TYPE_NAMES.get(name, name)) for name in wanted)
             return _("must be %(types)s, not %(value)s") % {
                 "types": names,
                 "value": json.dumps(value, ensure_ascii=False),
@@ -168,9 +177,6 @@ def _explain(error) -> str:
             return _("%(value)s does not have the required form") % {
                 "value": json.dumps(value, ensure_ascii=False)
             }
-        case "required":
-            missing = [name for name in error.validator_value if name not in value]
-            return _("the field %(field)s is missing") % {"field": ", ".join(missing)}
         case "additionalProperties":
             extra = sorted(set(value) - set(error.schema.get("properties", {})))
             return _("unknown field %(field)s") % {"field": ", ".join(extra)}

@@ -89,7 +89,11 @@ class Organisation(models.Model):
             # A municipality always has its kommunkod; nothing else has one.
             models.CheckConstraint(
                 condition=(
-                    Q(kind=OrganisationKind.MUNICIPALITY, kommunkod__regex=r"^[0-9]{4}$")
+                    Q(
+                        kind=OrganisationKind.MUNICIPALITY,
+                        kommunkod__isnull=False,
+                        kommunkod__regex=r"^[0-9]{4}$",
+                    )
                     | (~Q(kind=OrganisationKind.MUNICIPALITY) & Q(kommunkod__isnull=True))
                 ),
                 name="organisation_kommunkod_iff_municipality",

@@ -1,26 +1,20 @@
+from io import StringIO
+
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from agreements.models import Agreement
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo once per run, as `make run` does; each test runs in a transaction
+    that is rolled back, so every test starts from the same demo data."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=StringIO())
+
+
 @pytest.fixture
 def demo(db):
-    """The five seed agreements and their users, as `make run` loads them."""
-    call_command("load_demo", verbosity=0, stdout=_Sink())
+    """The five seed agreements by reference."""
     return {agreement.reference: agreement for agreement in Agreement.objects.all()}
-
-
-@pytest.fixture
-def admin_client_sv(client, demo):
-    client.force_login(get_user_model().objects.get(username="admin"))
-    return client
-
-
-class _Sink:
-    def write(self, *args, **kwargs):
-        pass
-
-    def flush(self):
-        pass

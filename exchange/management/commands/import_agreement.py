@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from exchange.importer import DocumentError, import_document, load_file
 
@@ -23,5 +24,12 @@ class Command(BaseCommand):
         for agreement in agreements:
             self.stdout.write(_("Imported: %(title)s") % {"title": agreement.title})
         self.stdout.write(
-            self.style.SUCCESS(_("%(count)s agreements imported.") % {"count": len(agreements)})
+            self.style.SUCCESS(
+                ngettext(
+                    "%(count)s agreement imported.",
+                    "%(count)s agreements imported.",
+                    len(agreements),
+                )
+                % {"count": len(agreements)}
+            )
         )

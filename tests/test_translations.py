@@ -1,0 +1,53 @@
+"""Everything a user sees is Swedish: the catalog is complete and its compiled form current."""
+
+import ast
+import gettext
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from agreements.models import Agreement
+
+CATALOG = Path(__file__).resolve().parent.parent / "locale" / "sv" / "LC_MESSAGES"
+
+
+def po_entries(path: Path) -> dict[str, list[str]]:
+    """msgid → its translations (one, or one per plural form) of a .po file."""
+    entries, current, key = {}, {}, None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith(("msgid", "msgstr")):
+            key, rest = line.split(" ", 1)
+            current[key] = ast.literal_eval(rest)
+        elif line.startswith('"') and key:
+            current[key] += ast.literal_eval(line)
+        elif not line.strip() and key:
+            entries[current["msgid"]] = [
+                value for name, value in current.items() if name.startswith("msgstr")
+            ]
+            current, key = {}, None
+    entries.pop("", None)
+    return entries
+
+
+def test_every_message_has_a_swedish_translation():
+    entries = po_entries(CATALOG / "django.po")
+    assert len(entries) > 200
+    assert [msgid for msgid, msgstrs in entries.items() if not all(msgstrs)] == []
+    assert "#, fuzzy" not in (CATALOG / "django.po").read_text(encoding="utf-8")
+
+
+def test_the_compiled_catalog_matches_the_po_file():
+    with open(CATALOG / "django.mo", "rb") as file:
+        compiled = gettext.GNUTranslations(file)
+    for msgid, msgstrs in po_entries(CATALOG / "django.po").items():
+        if len(msgstrs) == 1:
+            assert compiled.gettext(msgid) == msgstrs[0], msgid
+        else:
+            assert [compiled.ngettext(msgid, msgid, n) for n in (1, 2)] == msgstrs, msgid
+
+
+@pytest.mark.parametrize(("language", "expected"), [("sv", "överenskommelse"), ("en", "agreement")])
+def test_model_names_follow_the_active_language(language, expected):
+    with translation.override(language):
+        assert str(Agreement._meta.verbose_name) == expected
