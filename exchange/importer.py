@@ -115,8 +115,20 @@ def _schema_messages(document) -> list[str]:
 
 
 def _deepest(error):
-    """For a failed oneOf/anyOf, the alternative that came closest is the helpful one."""
+    """For a failed oneOf/anyOf, the alternative that came closest is the helpful one,
+    unless every alternative failed on the value's type or on a missing field: then the
+    alternatives together are the answer."""
     while error.context:
+        at_top = [sub for sub in error.context if not sub.relative_path]
+        if at_top and len(at_top) == len(error.context):
+            if all(sub.validator == "type" for sub in at_top):
+                error.validator = "type"
+                error.validator_value = [sub.validator_value for sub in at_top]
+                return error
+            if all(sub.validator == "required" for sub in at_top):
+                error.validator = "one_of_required"
+                error.validator_value = [name for sub in at_top for name in sub.validator_value]
+                return error
         error = jsonschema.exceptions.best_match(error.context)
     return error
 
@@ -152,6 +164,7 @@ def _explain(error) -> str:
         case "type":
             wanted = error.validator_value
             wanted = wanted if isinstance(wanted, list) else [wanted]
+            wanted = list(dict.fromkeys(_flatten(wanted)))
             names = " / ".join(_(TYPE_NAMES.get(name, name)) for name in wanted)
             return _("must be %(types)s, not %(value)s") % {
                 "types": names,
@@ -192,7 +205,17 @@ def _explain(error) -> str:
             return _("must have at least %(count)s entries") % {"count": error.validator_value}
         case "not":
             return _("only a municipality has a kommunkod")
+        case "one_of_required":
+            return _("give %(fields)s") % {"fields": " / ".join(error.validator_value)}
     return error.message
+
+
+def _flatten(values):
+    for value in values:
+        if isinstance(value, list):
+            yield from _flatten(value)
+        else:
+            yield value
 
 
 # --- Building the objects -----------------------------------------------------------------

@@ -261,7 +261,19 @@ def break_extendable_without_years(agreement):
     return "extension_max_years"
 
 
+def break_responsibility_naming_no_one(agreement):
+    agreement["action_plans"][0]["items"][2]["responsibilities"][0] = {"role": "responsible"}
+    return "action_plans[0].items[2].responsibilities[0]"
+
+
+def break_problem_picture_of_the_wrong_type(agreement):
+    agreement["problem_picture"] = "se bilaga"
+    return "problem_picture"
+
+
 BREAKERS = [
+    break_responsibility_naming_no_one,
+    break_problem_picture_of_the_wrong_type,
     break_wrong_type,
     break_impossible_date,
     break_unknown_organisation_kind,
