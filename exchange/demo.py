@@ -1,5 +1,6 @@
 """The demo: the five seed agreements, written by hand as JSON in demo/, and their users."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,38 +40,38 @@ def load_demo(password: str = DEMO_PASSWORD) -> DemoResult:
     """Load what is missing and leave what is there: running it twice gives the same data."""
     load_reference_data()
     result = DemoResult()
+    references = []
     for path in demo_files():
         document = load_file(path)
-        missing = [
-            data
-            for data in document["agreements"]
-            if not Agreement.objects.filter(reference=data["reference"]).exists()
-        ]
-        result.existing += [
-            data["reference"] for data in document["agreements"] if data not in missing
-        ]
+        references += [data["reference"] for data in document["agreements"]]
+        existing = set(
+            Agreement.objects.filter(
+                reference__in=[data["reference"] for data in document["agreements"]]
+            ).values_list("reference", flat=True)
+        )
+        missing = [data for data in document["agreements"] if data["reference"] not in existing]
+        result.existing += sorted(existing)
         if missing:
             created = import_document({**document, "agreements": missing})
             result.created += [agreement.reference for agreement in created]
-    result.users = _demo_users(password)
+    result.users = _demo_users(references, password)
     return result
 
 
-def _demo_users(password: str) -> list[str]:
-    references = [load_file(path)["agreements"][0]["reference"] for path in demo_files()]
-    parties = Party.objects.filter(agreement__reference__in=references).select_related(
+def _demo_users(references: list[str], password: str) -> list[str]:
+    """A coordinator, a reader and a kommunpolis for each municipality of the demo."""
+    parties_by_agreement = defaultdict(list)
+    for party in Party.objects.filter(agreement__reference__in=references).select_related(
         "organisation"
-    )
-    police_for = {}
-    municipalities = {}
-    for party in parties:
-        if party.organisation.is_municipality:
-            municipalities[party.organisation.pk] = party.organisation
-    for party in parties:
-        if party.organisation.is_police:
-            for other in parties:
-                if other.agreement_id == party.agreement_id and other.organisation.is_municipality:
-                    police_for[other.organisation.pk] = party.organisation
+    ):
+        parties_by_agreement[party.agreement_id].append(party.organisation)
+    municipalities, police_for = {}, {}
+    for organisations in parties_by_agreement.values():
+        police = next((org for org in organisations if org.is_police), None)
+        for municipality in (org for org in organisations if org.is_municipality):
+            municipalities[municipality.pk] = municipality
+            if police is not None:
+                police_for[municipality.pk] = police
 
     # One hash for every demo user: hashing is slow on purpose, and it is the same password.
     password_hash = make_password(password)

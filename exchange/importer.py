@@ -229,6 +229,7 @@ class _AgreementBuilder:
         self.data = data
         self.messages: list[str] = []
         self.label = _label(number, data)
+        self.organisations: dict[str, Organisation | None] = {}
 
     # Each object is checked by the model before it is saved, so that the message names
     # the field; the check constraints are checked again by the database on save.
@@ -328,7 +329,15 @@ class _AgreementBuilder:
         return agreement
 
     def organisation(self, key: dict, path: str) -> Organisation | None:
-        """Find the organisation by natural key, or create it from the document's fields."""
+        """Find the organisation by natural key, or create it from the document's fields.
+
+        The same few organisations appear on every row: each is looked up once."""
+        cache_key = json.dumps(key, sort_keys=True)
+        if cache_key not in self.organisations:
+            self.organisations[cache_key] = self._find_or_create_organisation(key, path)
+        return self.organisations[cache_key]
+
+    def _find_or_create_organisation(self, key: dict, path: str) -> Organisation | None:
         if key.get("kommunkod"):
             found = Organisation.objects.filter(kommunkod=key["kommunkod"]).first()
             if found is not None:
