@@ -9,6 +9,8 @@ are printed after the last section, in that same order.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
@@ -39,6 +41,36 @@ class CycleStep(models.IntegerChoices):
     PRIORITIES = 3, _("3. Priorities and action plans")
     WORK = 4, _("4. The work is done")
     FOLLOW_UP = 5, _("5. Follow-up and evaluation")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Agreements whose title or any of their texts contain the words searched for."""
+        matches = Agreement.objects.all()
+        for word in text.split():
+            matches = matches.filter(
+                Q(title__icontains=word)
+                | Q(subtitle__icontains=word)
+                | Q(sections__heading__icontains=word)
+                | Q(sections__body__icontains=word)
+                | Q(focus_areas__title__icontains=word)
+                | Q(focus_areas__background__icontains=word)
+                | Q(action_plans__items__goal__icontains=word)
+                | Q(action_plans__items__activity__icontains=word)
+            )
+        return self.filter(pk__in=matches.values("pk"))
+
+    def valid_during(self, year: int):
+        """Agreements in force at some time in the year; one renewed per calendar year runs
+        until it is terminated, whatever its first end date."""
+        started = Q(valid_from__isnull=True) | Q(valid_from__year__lte=year)
+        not_ended = (
+            Q(valid_until__isnull=True)
+            | Q(valid_until__year__gte=year)
+            | Q(renewal_rule=RenewalRule.CALENDAR_YEAR)
+        )
+        not_terminated = Q(terminated_on__isnull=True) | Q(terminated_on__year__gte=year)
+        return self.filter(started, not_ended, not_terminated)
 
 
 class Agreement(models.Model):
@@ -83,6 +115,8 @@ class Agreement(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = AgreementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -122,6 +156,15 @@ class Agreement(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreement_detail", args=[self.pk])
+
+    def days_left(self, today=None) -> int | None:
+        """Days until the agreement ends (negative once it has); None if it has no end."""
+        if self.valid_until is None:
+            return None
+        return (self.valid_until - (today or timezone.localdate())).days
 
     def clean(self):
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:

@@ -1,11 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+from django.views.generic import TemplateView
 
 urlpatterns = [
+    path("", include("agreements.urls")),
+    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "tillganglighet/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
     path("admin/", admin.site.urls),
     # Django's set_language view: POST language=en|sv chooses the language (a cookie).
     path("i18n/", include("django.conf.urls.i18n")),
-    # The workspace comes with the next issue; until then the start page is the admin.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
 ]

@@ -14,6 +14,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_demo", stdout=StringIO())
 
 
+@pytest.fixture(autouse=True)
+def raise_on_lazy_fetch(settings):
+    """A related row that a page forgot to load fails the test instead of costing a query."""
+    settings.RAISE_ON_LAZY_FETCH = True
+
+
+@pytest.fixture
+def user(db):
+    """Log in as a demo user by name: `client.force_login(user("samordnare.strangnas"))`."""
+    from django.contrib.auth import get_user_model
+
+    return lambda username: get_user_model().objects.get(username=username)
+
+
 @pytest.fixture
 def demo(db):
     """The five seed agreements by reference."""

@@ -1,0 +1,43 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import render
+
+from samverkan.fetching import page_fetch_mode
+
+from .access import get_agreement, visible_agreements
+from .document import build_document, document_queryset
+from .forms import AgreementFilterForm
+from .models import Party
+
+
+def _with_parties(agreements):
+    parties = Party.objects.fetch_mode(page_fetch_mode()).select_related("organisation")
+    return agreements.fetch_mode(page_fetch_mode()).prefetch_related(
+        Prefetch("parties", queryset=parties)
+    )
+
+
+@login_required
+def overview(request):
+    """Översikt: the user's agreements, those ending first at the top."""
+    agreements = _with_parties(visible_agreements(request.user)).order_by("valid_until", "title")
+    return render(request, "agreements/overview.html", {"agreements": agreements})
+
+
+@login_required
+def agreement_list(request):
+    visible = visible_agreements(request.user)
+    form = AgreementFilterForm(request.GET or None, agreements=visible)
+    agreements = _with_parties(form.filter(visible)).order_by("-valid_from", "title")
+    template = "agreements/agreement_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {"form": form, "agreements": agreements})
+
+
+@login_required
+def agreement_detail(request, pk):
+    agreement = get_agreement(request.user, pk, document_queryset())
+    return render(
+        request, "agreements/agreement_detail.html", {"document": build_document(agreement)}
+    )

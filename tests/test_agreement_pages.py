@@ -1,0 +1,219 @@
+"""Getting in and finding things: log in, Översikt, the agreement list and page."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actionplans.models import ActionItem
+
+
+def login(client, user, username):
+    client.force_login(user(username))
+    return client
+
+
+def titles(response) -> list[str]:
+    return re.findall(
+        r'<th scope="row"><a href="/overenskommelser/\d+/">([^<]+)</a>', response.text
+    )
+
+
+def test_logging_in_with_the_demo_password_leads_to_the_overview(client, demo):
+    response = client.post(
+        reverse("login"), {"username": "samordnare.strangnas", "password": "samverkan-demo"}
+    )
+    assert response.status_code == 302 and response.url == reverse("overview")
+    page = client.get(reverse("overview"))
+    assert "Översikt" in page.text and "Dina överenskommelser" in page.text
+
+
+def test_a_wrong_password_is_told_in_swedish_next_to_the_form(client, demo):
+    response = client.post(
+        reverse("login"), {"username": "samordnare.strangnas", "password": "fel"}
+    )
+    assert response.status_code == 200
+    assert "Ange ett korrekt användarnamn och lösenord" in response.text
+
+
+def test_logging_out_is_a_post_and_leads_to_the_login_page(client, user, demo):
+    login(client, user, "samordnare.strangnas")
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response.url == reverse("login")
+    assert client.get(reverse("overview")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        (
+            "samordnare.strangnas",
+            ["Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023"],
+        ),
+        ("kommunpolis.sigtuna", ["Samverkan för tryggare kommuner i lokalpolisområde Sollentuna"]),
+        ("lasare.timra", ["Samverkansöverenskommelse mellan Polisen och Timrå kommun 2017 - 2018"]),
+    ],
+)
+def test_the_overview_shows_only_the_users_agreements(client, user, demo, username, expected):
+    login(client, user, username)
+    assert titles(client.get(reverse("overview"))) == expected
+
+
+def test_the_overview_shows_status_period_days_left_and_parties(client, user, demo):
+    login(client, user, "samordnare.sollentuna")
+    page = client.get(reverse("overview")).text
+    assert "2023-01-01 – 2026-12-31" in page
+    assert "Lokalpolisområde Sollentuna, Sollentuna, Upplands Väsby, Sigtuna" in page
+    days = demo["sollentuna-2023"].days_left()
+    assert f'<td class="number">{days}</td>' in page
+
+
+def test_an_administrator_sees_every_agreement(client, user, demo):
+    login(client, user, "admin")
+    assert len(titles(client.get(reverse("agreement_list")))) == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "active"}, ["sollentuna-2023", "sandviken-2015"]),
+        ({"municipality": "Sigtuna"}, ["sollentuna-2023"]),
+        ({"police_unit": "Lokalpolisområde Medelpad"}, ["timra-2017"]),
+        ({"year": "2013"}, ["harnosand-2012"]),
+        # Sandviken renews per calendar year until terminated: still in force.
+        ({"year": "2022"}, ["strangnas-2020", "sandviken-2015"]),
+        ({"q": "Kronobergsmodellen"}, ["harnosand-2012"]),
+        ({"q": "medborgardialog Timrå"}, ["timra-2017"]),
+        ({"q": "Fastighetsägarnätverk"}, ["strangnas-2020"]),
+    ],
+)
+def test_the_list_filters_by_status_municipality_police_unit_year_and_text(
+    client, user, demo, query, expected
+):
+    from organisations.models import Organisation
+
+    login(client, user, "admin")
+    for key in ("municipality", "police_unit"):
+        if key in query:
+            query[key] = Organisation.objects.get(name=query[key]).pk
+    response = client.get(reverse("agreement_list"), query)
+    assert titles(response) == [demo[reference].title for reference in expected]
+
+
+def test_an_htmx_filter_request_gets_only_the_results(client, user, demo):
+    login(client, user, "admin")
+    response = client.get(
+        reverse("agreement_list"), {"status": "expired"}, headers={"HX-Request": "true"}
+    )
+    assert response.text.lstrip().startswith('<section id="results"')
+    assert "<html" not in response.text
+    assert len(titles(response)) == 3
+
+
+def test_a_bad_filter_value_is_told_next_to_the_field(client, user, demo):
+    login(client, user, "admin")
+    response = client.get(reverse("agreement_list"), {"year": "tjugo"})
+    assert response.status_code == 200
+    assert 'class="field-error"' in response.text and "Fyll i ett heltal." in response.text
+
+
+def test_an_agreement_of_another_organisation_does_not_exist_for_the_user(client, user, demo):
+    login(client, user, "samordnare.timra")
+    response = client.get(demo["strangnas-2020"].get_absolute_url())
+    assert response.status_code == 404
+
+
+def position(page: str, text: str) -> int:
+    index = page.find(text)
+    assert index >= 0, text
+    return index
+
+
+def test_the_agreement_page_follows_the_printed_reading_order(client, user, demo):
+    login(client, user, "samordnare.timra")
+    page = client.get(demo["timra-2017"].get_absolute_url()).text
+    # The problem picture stands inside "Genomförande", before "Överenskommelse".
+    assert (
+        position(page, '<h2 id="avsnitt-4-h">Genomförande')
+        < position(page, "Lokala problembilder i Timrå kommun</h2>")
+        < position(page, "Öppet missbruk och ordningsstörning i centrala Timrå")
+        < position(page, '<h2 id="avsnitt-5-h">Överenskommelse</h2>')
+        < position(page, "Josef Wiklund")
+    )
+    assert 'href="#problem-picture"' in page  # in the table of contents
+
+
+def test_harnosand_signatures_follow_the_opening_text_and_rows_sit_under_their_area(
+    client, user, demo
+):
+    login(client, user, "samordnare.harnosand")
+    page = client.get(demo["harnosand-2012"].get_absolute_url()).text
+    assert position(page, "Thomas Nyberg</strong>") < position(
+        page, '<h2 id="avsnitt-2-h">Bakgrund'
+    )
+    assert (
+        position(page, "1. Förebyggande arbete ungdomar</h3>")
+        < position(page, "Kontaktuppgifter ska lämnas mellan polis och skola")
+        < position(page, "2. Trygga medborgare i ett tryggt centrum</h3>")
+        < position(page, "Kontinuerligt varje fredag och lördag")
+        < position(page, "¹ Brottsförebyggande rådets Nationella trygghetsundersökning.")
+    )
+
+
+def test_strangnas_plan_shows_one_column_per_party(client, user, demo):
+    login(client, user, "kommunpolis.strangnas")
+    page = client.get(demo["strangnas-2020"].get_absolute_url()).text
+    assert '<th scope="col">Kommun</th><th scope="col">Polis</th>' in page
+    assert (
+        "<td>Socialtjänsten är samordnande</td><td>Deltagande</td><td>Polis och kommun</td>" in page
+    )
+
+
+def add_rows(agreement, count):
+    plan = agreement.action_plans.first()
+    start = plan.items.count()
+    focus_area = agreement.focus_areas.first()
+    ActionItem.objects.bulk_create(
+        ActionItem(plan=plan, position=start + n, activity=f"Aktivitet {n}", focus_area=focus_area)
+        for n in range(1, count + 1)
+    )
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("reference", ["strangnas-2020", "harnosand-2012"])
+def test_the_agreement_page_runs_as_many_queries_for_500_rows_as_for_5(
+    client, user, demo, reference
+):
+    login(client, user, "admin")
+    agreement = demo[reference]
+    url = agreement.get_absolute_url()
+    # session + user, the agreement (with the visibility check), parties, sections,
+    # signatories, problem picture, its sources, areas, items, focus areas, plans, rows,
+    # responsibilities: each once, however many rows.
+    few = count_queries(client, url)
+    add_rows(agreement, 500)
+    assert count_queries(client, url) == few
+    assert few <= 16
+
+
+def test_list_and_overview_run_as_many_queries_for_all_agreements_as_for_one(client, user, demo):
+    login(client, user, "admin")
+    everything = [count_queries(client, reverse(name)) for name in ("overview", "agreement_list")]
+    login(client, user, "samordnare.timra")
+    one = [count_queries(client, reverse(name)) for name in ("overview", "agreement_list")]
+    assert everything[0] == one[0]
+    assert everything[1] == one[1]
+
+
+def test_the_accessibility_statement_is_public_and_linked_from_every_page(client, user, demo):
+    assert "Tillgänglighetsredogörelse för Samverkan" in client.get(reverse("accessibility")).text
+    assert f'href="{reverse("accessibility")}"' in client.get(reverse("login")).text
+    login(client, user, "lasare.timra")
+    assert f'href="{reverse("accessibility")}"' in client.get(reverse("overview")).text
