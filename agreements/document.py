@@ -30,7 +30,7 @@ BLOCK_TITLES = {
 
 
 def document_queryset():
-    """An agreement with everything that is printed, in 13 queries whatever its size."""
+    """An agreement with everything that is printed, in at most 12 queries whatever its size."""
     mode = page_fetch_mode()
     organisation = Party.objects.fetch_mode(mode).select_related("organisation")
     rows = (
