@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, FocusArea, ProblemItem
 from organisations.models import Organisation
+from samverkan.versioning import Versioned
 
 
 class PlanLayout(models.TextChoices):
@@ -123,7 +124,7 @@ class ActionPlan(models.Model):
             )
 
 
-class ActionItem(models.Model):
+class ActionItem(Versioned):
     """A row of an action plan: who does what, when, and how it is communicated."""
 
     plan = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from samverkan.versioning import Versioned
 
 
 class AgreementStatus(models.TextChoices):
@@ -160,6 +161,16 @@ class Agreement(models.Model):
     def get_absolute_url(self):
         return reverse("agreement_detail", args=[self.pk])
 
+    @property
+    def is_draft(self) -> bool:
+        """Only a draft's text, parties and period may change; a signed text is revised."""
+        return self.status == AgreementStatus.DRAFT
+
+    @property
+    def plans_are_editable(self) -> bool:
+        """Action plans are worked on for as long as the agreement runs."""
+        return self.status not in (AgreementStatus.TERMINATED, AgreementStatus.EXPIRED)
+
     def days_left(self, today=None) -> int | None:
         """Days until the agreement ends (negative once it has); None if it has no end."""
         if self.valid_until is None:
@@ -239,7 +250,7 @@ class SectionEmbed(models.TextChoices):
     SIGNATURES = "signatures", _("the signatures")
 
 
-class Section(models.Model):
+class Section(Versioned):
     """An ordered heading and text. A section without heading continues the text before it."""
 
     agreement = models.ForeignKey(
