@@ -168,8 +168,10 @@ class Agreement(models.Model):
 
     @property
     def plans_are_editable(self) -> bool:
-        """Action plans are worked on for as long as the agreement runs."""
-        return self.status not in (AgreementStatus.TERMINATED, AgreementStatus.EXPIRED)
+        """Action plans are working documents: kept up to date while the agreement runs and
+        while an expired one is evaluated and extended; only a terminated one is closed.
+        The signed paper itself is a frozen copy and never changes."""
+        return self.status != AgreementStatus.TERMINATED
 
     def days_left(self, today=None) -> int | None:
         """Days until the agreement ends (negative once it has); None if it has no end."""

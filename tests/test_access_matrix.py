@@ -1,7 +1,12 @@
-"""Every URL of the project, walked as anonymous, as an outsider and as a member."""
+"""Every URL of the project, walked as anonymous, as an outsider, as a reader and as an
+editor (coordinator and kommunpolis) of a party."""
+
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from agreements.models import Agreement, AgreementStatus
 
 PUBLIC = {"login", "logout", "accessibility"}
 
@@ -19,26 +24,54 @@ def project_patterns(patterns=None, prefix=""):
 
 PATTERNS = sorted(project_patterns())
 
+# Pages every member of a party may read; every other page of an agreement changes it.
+READ_ONLY = {"overview", "agreement_list", "agreement_detail", "plan_detail"}
+# Views that only answer POST; the others are walked with GET.
+POST_ONLY = {"logout", "row_move"}
+EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")
 
-def url_for(name, route, agreement):
-    return reverse(name, kwargs={"pk": agreement.pk} if "<int:pk>" in route else {})
+
+def url_kwargs(route, agreement):
+    """The route's arguments, each naming an object of the walked agreement."""
+    plan = agreement.action_plans.order_by("position").first()
+    objects = {
+        "pk": lambda: agreement.pk,
+        "plan_pk": lambda: plan.pk,
+        "item_pk": lambda: plan.items.order_by("position").first().pk,
+    }
+    names = re.findall(r"<int:(\w+)>", route)
+    unknown = set(names) - set(objects)
+    assert not unknown, f"teach the walk which object {unknown} names"
+    return {name: objects[name]() for name in names}
 
 
 def test_the_walk_finds_the_pages():
-    assert {"overview", "agreement_list", "agreement_detail", "login", "accessibility"} <= {
-        name for name, _route in PATTERNS
-    }
+    assert {
+        "overview",
+        "agreement_list",
+        "agreement_detail",
+        "login",
+        "accessibility",
+        "plan_detail",
+        "row_edit",
+        "row_create",
+        "row_delete",
+        "row_move",
+    } <= {name for name, _route in PATTERNS}
 
 
 @pytest.mark.parametrize(("name", "route"), PATTERNS, ids=[name for name, _ in PATTERNS])
-def test_every_url_as_anonymous_outsider_and_member(client, user, demo, name, route):
+def test_every_url_as_anonymous_outsider_reader_and_editor(client, user, demo, name, route):
     agreement = demo["strangnas-2020"]
-    url = url_for(name, route, agreement)
+    # A draft, so that every page that changes an agreement is open to its editors.
+    Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.DRAFT)
+    url = reverse(name, kwargs=url_kwargs(route, agreement))
+    visit = client.post if name in POST_ONLY else client.get
     if name == "logout":
-        assert client.post(url).status_code == 302
+        assert visit(url).status_code == 302
         return
 
-    anonymous = client.get(url)
+    anonymous = visit(url)
     if name in PUBLIC:
         assert anonymous.status_code == 200
     else:
@@ -46,16 +79,50 @@ def test_every_url_as_anonymous_outsider_and_member(client, user, demo, name, ro
         assert anonymous.url.startswith(reverse("login"))
 
     client.force_login(user("samordnare.timra"))
-    outsider = client.get(url)
+    outsider = visit(url)
     if "<int:pk>" in route:
         assert outsider.status_code == 404
     else:
         assert outsider.status_code == 200
         assert agreement.title not in outsider.text
 
-    for member in ("samordnare.strangnas", "kommunpolis.strangnas", "lasare.strangnas"):
-        client.force_login(user(member))
-        response = client.get(url)
-        assert response.status_code == 200, member
-        if name != "accessibility":
-            assert agreement.title in response.text or name == "login", member
+    client.force_login(user("lasare.strangnas"))
+    reader = visit(url)
+    if name in READ_ONLY or name in PUBLIC:
+        assert reader.status_code == 200
+        if name not in PUBLIC:
+            assert agreement.title in reader.text
+    else:
+        assert reader.status_code == 403
+
+    for editor in EDITORS:
+        client.force_login(user(editor))
+        response = visit(url)
+        expected = 302 if name in POST_ONLY else 200
+        assert response.status_code == expected, editor
+        if expected == 200 and name not in PUBLIC:
+            assert agreement.title in response.text, editor
+
+
+def test_administrators_see_and_change_every_agreement(client, user, demo):
+    admin = user("admin")
+    assert admin.is_superuser
+    client.force_login(admin)
+    for agreement in demo.values():
+        assert client.get(agreement.get_absolute_url()).status_code == 200
+        for plan in agreement.action_plans.all():
+            first = plan.items.order_by("position").first()
+            if first:
+                url = reverse("row_edit", args=[agreement.pk, plan.pk, first.pk])
+                assert client.get(url).status_code == 200
+
+
+def test_readers_see_no_editing_controls(client, user, demo):
+    agreement = demo["strangnas-2020"]
+    plan = agreement.action_plans.get()
+    client.force_login(user("lasare.strangnas"))
+    page = client.get(reverse("plan_detail", args=[agreement.pk, plan.pk])).text
+    assert "Redigera" not in page and "Lägg till rad" not in page
+    client.force_login(user("samordnare.strangnas"))
+    page = client.get(reverse("plan_detail", args=[agreement.pk, plan.pk])).text
+    assert "Redigera" in page and "Lägg till rad" in page

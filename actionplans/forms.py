@@ -1,0 +1,179 @@
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.ordering import next_position
+
+from .models import ActionItem, PlanLayout, Responsibility
+
+# The fields a row's form shows, by the plan's column set. Dates, recurrence and status
+# come with every layout: they are what follow-up and reminders compute with.
+LAYOUT_FIELDS = {
+    PlanLayout.GOAL_ACTIVITY_WHEN_RESPONSIBLE: [
+        "goal",
+        "continues_goal_above",
+        "activity",
+        "when_text",
+        "responsible_text",
+    ],
+    PlanLayout.ACTIVITY_PARTIES_COMMUNICATION: ["activity", "communication", "when_text"],
+    PlanLayout.PROMISES_BY_PARTY: ["goal", "activity", "when_text", "responsible_text"],
+}
+SCHEDULE_FIELDS = ["starts_on", "ends_on", "due_on", "recurrence", "status"]
+
+
+class ActionItemForm(forms.ModelForm):
+    """A row of a plan, with the columns the plan uses.
+
+    In plans with one column per party each party's cell is a field of its own; saving a
+    changed cell replaces that party's responsibilities on the row with the text as written.
+    `version` is the row's version when the form was opened: a save over a newer version is
+    refused as a conflict (see Versioned.save_if_unchanged).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "focus_area",
+            "goal",
+            "continues_goal_above",
+            "activity",
+            "when_text",
+            "responsible_text",
+            "communication",
+            *SCHEDULE_FIELDS,
+        ]
+        widgets = {
+            "goal": forms.Textarea(attrs={"rows": 2}),
+            "activity": forms.Textarea(attrs={"rows": 3}),
+            "communication": forms.Textarea(attrs={"rows": 2}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, plan, parties, focus_areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.parties = parties if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else []
+        shown = {"focus_area", "version", *LAYOUT_FIELDS[plan.layout], *SCHEDULE_FIELDS}
+        for name in list(self.fields):
+            if name not in shown:
+                del self.fields[name]
+        self.fields["focus_area"].queryset = focus_areas
+        self.fields["focus_area"].empty_label = _("(no focus area)")
+        self.fields["activity"].label = (
+            _("What") if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else _("Activity")
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["version"].initial = 1
+        cells = self.initial_cells = self._current_cells()
+        for party in self.parties:
+            self.fields[self.party_field(party)] = forms.CharField(
+                label=party.display_label,
+                required=False,
+                max_length=Responsibility._meta.get_field("description").max_length,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=cells.get(party.organisation_id, ""),
+            )
+        # The form opens in place of the row: the writing starts in its first column.
+        self.fields[self._layout_names()[0]].widget.attrs["autofocus"] = True
+
+    @staticmethod
+    def party_field(party) -> str:
+        return f"party_{party.pk}"
+
+    def _current_cells(self) -> dict[int, str]:
+        if not self.instance.pk or not self.parties:
+            return {}
+        cells = {}
+        for responsibility in self.instance.responsibilities.all():
+            said = responsibility.description or str(responsibility)
+            cells.setdefault(responsibility.organisation_id, []).append(said)
+        return {organisation: "; ".join(said) for organisation, said in cells.items()}
+
+    def layout_fields(self):
+        """The bound fields of the plan's columns, in the order the table shows them."""
+        return [self[name] for name in self._layout_names()]
+
+    def _layout_names(self):
+        names = [*LAYOUT_FIELDS[self.plan.layout]]
+        if self.parties:
+            names[1:1] = [self.party_field(party) for party in self.parties]
+        return names
+
+    def schedule_fields(self):
+        return [self["focus_area"], *(self[name] for name in SCHEDULE_FIELDS)]
+
+    def differences_from(self, saved: "ActionItemForm") -> list[tuple[str, str, str]]:
+        """(label, saved value, this form's value) for each field where the two differ.
+
+        `saved` is an unbound form of the row as stored now; this form is bound and valid.
+        """
+        differences = []
+        for name, field in self.fields.items():
+            if name == "version":
+                continue
+            theirs = field.clean(saved[name].value())
+            mine = self.cleaned_data.get(name)
+            if (theirs or "") != (mine or ""):
+                differences.append((field.label, _shown(field, theirs), _shown(field, mine)))
+        return differences
+
+    @transaction.atomic
+    def save_checked(self) -> ActionItem:
+        """Save an existing row unless someone saved it since the form was opened.
+
+        Raises EditConflict; the transaction then leaves everything as it was.
+        """
+        item = self.instance
+        item.save_if_unchanged(
+            self.cleaned_data["version"],
+            [name for name in self._meta.fields if name in self.fields],
+        )
+        self._save_party_cells(item)
+        return item
+
+    @transaction.atomic
+    def save_new(self) -> ActionItem:
+        item = self.instance
+        item.plan = self.plan
+        # Lock the plan so that two rows added at once do not take the same position.
+        type(self.plan).objects.select_for_update().filter(pk=self.plan.pk).first()
+        item.position = next_position(ActionItem.objects.filter(plan=self.plan))
+        item.save()
+        self._save_party_cells(item)
+        return item
+
+    def _save_party_cells(self, item):
+        for party in self.parties:
+            text = self.cleaned_data[self.party_field(party)].strip()
+            if text == self.initial_cells.get(party.organisation_id, ""):
+                continue
+            item.responsibilities.filter(organisation_id=party.organisation_id).delete()
+            if text:
+                Responsibility.objects.create(
+                    item=item,
+                    organisation_id=party.organisation_id,
+                    description=text,
+                    position=next_position(item.responsibilities.all()),
+                )
+
+
+def _shown(field, value) -> str:
+    """A cleaned value as the user would write it."""
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
+        field, forms.ModelChoiceField
+    ):
+        return str(dict(field.choices).get(value, value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

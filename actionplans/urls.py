@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+# Rows live under their agreement and plan, so every URL names the agreement it checks.
+plan = "overenskommelser/<int:pk>/handlingsplaner/<int:plan_pk>/"
+row = plan + "rader/<int:item_pk>/"
+
+urlpatterns = [
+    path(plan, views.plan_detail, name="plan_detail"),
+    path(plan + "rader/ny/", views.row_create, name="row_create"),
+    path(row + "redigera/", views.row_edit, name="row_edit"),
+    path(row + "ta-bort/", views.row_delete, name="row_delete"),
+    path(row + "flytta/", views.row_move, name="row_move"),
+]

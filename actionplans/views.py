@@ -1,0 +1,206 @@
+"""The action plan page and the in-place editing of its rows.
+
+Each URL serves the whole plan page, with the row in the state asked for (a form, a
+confirmation, a conflict), and for HTMX requests only that row or its group. So every
+action works by plain links and forms as well as in place. Avbryt is a submit button
+named "cancel": the server answers with the row as it is, without saving.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agreements.access import get_agreement, get_agreement_for_editing, may_edit
+from samverkan.ordering import swap_with_neighbour
+from samverkan.versioning import EditConflict
+
+from .forms import ActionItemForm
+from .models import ActionItem
+from .table import (
+    PlanTable,
+    RowGroup,
+    agreement_queryset,
+    get_plan,
+    get_row,
+    plan_table,
+    single_row,
+)
+
+PAGE = "actionplans/plan_detail.html"
+
+
+@login_required
+@require_GET
+def plan_detail(request, pk, plan_pk):
+    agreement = get_agreement(request.user, pk, agreement_queryset())
+    plan = get_plan(agreement, plan_pk, with_rows=True)
+    return _page(request, agreement, plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def row_edit(request, pk, plan_pk, item_pk):
+    """Redigera: the row as a form in place; Spara writes it unless someone else did."""
+    agreement = _editable_agreement(request, pk)
+    plan = get_plan(agreement, plan_pk)
+    item = get_row(plan, item_pk)
+    if "cancel" in request.POST:
+        return _row_response(request, agreement, plan, item)
+    form = _row_form(agreement, plan, item, request.POST or None)
+    if form.is_bound and form.is_valid():
+        try:
+            form.save_checked()
+        except EditConflict as conflict:
+            return _conflict(request, agreement, plan, form, conflict.current)
+        return _row_response(request, agreement, plan, item)
+    if request.htmx:
+        row = single_row(agreement, item)
+        return _fragment(request, "row_form", agreement, plan, row=row, form=form)
+    return _page(request, agreement, plan, editing=item.pk, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def row_create(request, pk, plan_pk):
+    """Lägg till rad: an empty row form at the end of a focus area's rows."""
+    agreement = _editable_agreement(request, pk)
+    plan = get_plan(agreement, plan_pk)
+    area = agreement.focus_areas.filter(pk=request.GET.get("fokusomrade") or None).first()
+    adding = RowGroup(area, []).dom_id
+    if "cancel" in request.POST:
+        return HttpResponse("") if request.htmx else _back_to(plan, adding)
+    form = _row_form(
+        agreement, plan, ActionItem(), request.POST or None, initial={"focus_area": area}
+    )
+    if form.is_bound and form.is_valid():
+        item = form.save_new()
+        return _row_response(request, agreement, plan, item)
+    if request.htmx:
+        return _fragment(request, "new_row_form", agreement, plan, form=form, adding=adding)
+    return _page(request, agreement, plan, adding=adding, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def row_delete(request, pk, plan_pk, item_pk):
+    """Ta bort: GET asks for confirmation in place; POST removes the row."""
+    agreement = _editable_agreement(request, pk)
+    plan = get_plan(agreement, plan_pk)
+    item = get_row(plan, item_pk)
+    if "cancel" in request.POST:
+        return _row_response(request, agreement, plan, item)
+    if request.method == "GET":
+        if request.htmx:
+            row = single_row(agreement, item)
+            return _fragment(request, "row_delete", agreement, plan, row=row)
+        return _page(request, agreement, plan, deleting=item.pk)
+    item.delete()
+    message = _("The row was deleted.")
+    return _group_response(request, agreement, plan, item.focus_area, message=message)
+
+
+@login_required
+@require_POST
+def row_move(request, pk, plan_pk, item_pk):
+    """Flytta upp / Flytta ned: trade places with the row above or below in its group."""
+    agreement = _editable_agreement(request, pk)
+    plan = get_plan(agreement, plan_pk)
+    item = get_row(plan, item_pk)
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    moved = swap_with_neighbour(
+        item,
+        direction,
+        among=ActionItem.objects.filter(plan=plan, focus_area=item.focus_area),
+        parent_rows=ActionItem.objects.filter(plan=plan),
+    )
+    if moved is None:
+        message = (
+            _("The row is already first.") if direction == "up" else _("The row is already last.")
+        )
+    else:
+        message = _("The row was moved up.") if direction == "up" else _("The row was moved down.")
+    return _group_response(
+        request, agreement, plan, item.focus_area, message=message, focus=(direction, item.pk)
+    )
+
+
+def _editable_agreement(request, pk):
+    agreement = get_agreement_for_editing(request.user, pk, agreement_queryset())
+    if not agreement.plans_are_editable:
+        raise PermissionDenied
+    return agreement
+
+
+def _row_form(agreement, plan, item, data=None, initial=None):
+    return ActionItemForm(
+        data,
+        instance=item,
+        initial=initial,
+        plan=plan,
+        parties=list(agreement.parties.all()),
+        focus_areas=agreement.focus_areas.all(),
+    )
+
+
+def _page(request, agreement, plan, **state):
+    """The whole plan page; `state` shows one row as a form, a confirmation or a conflict."""
+    plan = get_plan(agreement, plan.pk, with_rows=True)
+    context = {
+        "table": plan_table(agreement, plan),
+        "may_edit": may_edit(request.user, agreement) and agreement.plans_are_editable,
+        **state,
+    }
+    return render(request, PAGE, context)
+
+
+def _fragment(request, partial, agreement, plan, **context):
+    table = PlanTable(agreement, plan, list(agreement.parties.all()), [])
+    return render(request, f"{PAGE}#{partial}", {"table": table, "may_edit": True, **context})
+
+
+def _row_response(request, agreement, plan, item):
+    """After Spara or Avbryt: the row as stored, with focus back on its Redigera."""
+    if not request.htmx:
+        return _back_to(plan, f"rad-{item.pk}")
+    row = single_row(agreement, get_row(plan, item.pk))
+    return _fragment(request, "row", agreement, plan, row=row, focus=("edit", item.pk))
+
+
+def _conflict(request, agreement, plan, form, current):
+    """Someone saved the row since it was opened: both versions side by side. The form
+    now carries the stored version, so Spara min version overwrites knowingly."""
+    current = get_row(plan, current.pk)
+    data = request.POST.copy()
+    data["version"] = current.version
+    mine = _row_form(agreement, plan, current, data)
+    mine.is_valid()
+    state = {
+        "row": single_row(agreement, current),
+        "form": mine,
+        "differences": mine.differences_from(_row_form(agreement, plan, current)),
+    }
+    if request.htmx:
+        return _fragment(request, "row_conflict", agreement, plan, **state)
+    return _page(request, agreement, plan, conflict=current.pk, **state)
+
+
+def _group_response(request, agreement, plan, focus_area, *, message, focus=None):
+    """After a move or a delete: the row's group again (HTMX), or the page at the group."""
+    empty = RowGroup(focus_area, [])
+    if not request.htmx:
+        messages.success(request, message)
+        return _back_to(plan, empty.dom_id)
+    plan = get_plan(agreement, plan.pk, with_rows=True)
+    table = plan_table(agreement, plan)
+    group = next((group for group in table.groups if group.dom_id == empty.dom_id), empty)
+    context = {"table": table, "group": group, "may_edit": True, "message": message}
+    return render(request, f"{PAGE}#group", {**context, "focus": focus})
+
+
+def _back_to(plan, anchor):
+    return redirect(reverse("plan_detail", args=[plan.agreement_id, plan.pk]) + f"#{anchor}")
