@@ -56,7 +56,7 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, plan, parties, focus_areas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.plan = plan
+        self.plan = self.instance.plan = plan  # the plan already loaded: validation reads it
         self.parties = parties if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else []
         shown = {"focus_area", "version", *LAYOUT_FIELDS[plan.layout], *SCHEDULE_FIELDS}
         for name in list(self.fields):
@@ -141,7 +141,6 @@ class ActionItemForm(forms.ModelForm):
     @transaction.atomic
     def save_new(self) -> ActionItem:
         item = self.instance
-        item.plan = self.plan
         # Lock the plan so that two rows added at once do not take the same position.
         type(self.plan).objects.select_for_update().filter(pk=self.plan.pk).first()
         item.position = next_position(ActionItem.objects.filter(plan=self.plan))

@@ -177,7 +177,8 @@ def _conflict(request, agreement, plan, form, current):
     current = get_row(plan, current.pk)
     data = request.POST.copy()
     data["version"] = current.version
-    mine = _row_form(agreement, plan, current, data)
+    # Validating a form writes its values into its instance: mine gets a copy of its own.
+    mine = _row_form(agreement, plan, get_row(plan, current.pk), data)
     mine.is_valid()
     state = {
         "row": single_row(agreement, current),

@@ -1,0 +1,386 @@
+"""The action plan page: rows edited in place, by HTMX and by plain forms, with no lost
+updates and a fixed number of queries however long the plan is."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actionplans.models import ActionItem, Responsibility
+from agreements.models import Agreement, AgreementStatus
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def strangnas(demo):
+    agreement = demo["strangnas-2020"]
+    plan = agreement.action_plans.get()
+    return agreement, plan
+
+
+@pytest.fixture
+def coordinator(client, user):
+    client.force_login(user("samordnare.strangnas"))
+    return client
+
+
+def url(name, plan, item=None):
+    args = [plan.agreement_id, plan.pk] + ([item.pk] if item else [])
+    return reverse(name, args=args)
+
+
+def first_row(plan) -> ActionItem:
+    return plan.items.order_by("position").first()
+
+
+def row_data(item, **changes) -> dict:
+    """What the Strängnäs row form posts when opened on `item` and `changes` are typed."""
+    parties = {party.pk: party for party in item.plan.agreement.parties.all()}
+    data = {
+        "version": item.version,
+        "focus_area": item.focus_area_id or "",
+        "activity": item.activity,
+        "communication": item.communication,
+        "when_text": item.when_text,
+        "starts_on": "",
+        "ends_on": "",
+        "due_on": "",
+        "recurrence": item.recurrence,
+        "status": item.status,
+    }
+    for pk, party in parties.items():
+        cells = [
+            r.description
+            for r in (item.responsibilities.all() if item.pk else [])
+            if r.organisation_id == party.organisation_id
+        ]
+        data[f"party_{pk}"] = "; ".join(cells)
+    data.update(changes)
+    return data
+
+
+def order(plan) -> list[str]:
+    return list(plan.items.order_by("position").values_list("activity", flat=True))
+
+
+def test_the_plan_page_shows_the_plans_own_columns_and_the_row_buttons(coordinator, strangnas):
+    agreement, plan = strangnas
+    page = coordinator.get(url("plan_detail", plan)).text
+    for column in ("Vad", "Kommun", "Polis", "Kommunikation"):
+        assert f'<th scope="col">{column}</th>' in page
+    for name in ("Redigera", "Flytta upp", "Flytta ned", "Ta bort", "Lägg till rad"):
+        assert f">{name}</button>" in page
+    assert "SIG Sociala insatsgrupper" in page and agreement.title in page
+
+
+def test_harnosand_plan_has_goal_activity_when_responsible(client, user, demo):
+    client.force_login(user("samordnare.harnosand"))
+    plan = demo["harnosand-2012"].action_plans.get()
+    page = client.get(url("plan_detail", plan)).text
+    for column in ("Mål", "Aktivitet", "När", "Ansvarig"):
+        assert f'<th scope="col">{column}</th>' in page
+
+
+def test_redigera_by_htmx_returns_only_the_rows_form(coordinator, strangnas):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    response = coordinator.get(url("row_edit", plan, item), headers=HTMX)
+    assert response.status_code == 200
+    assert "<!doctype" not in response.text and "<html" not in response.text
+    assert f'id="rad-{item.pk}"' in response.text
+    assert 'name="activity"' in response.text and 'name="version"' in response.text
+    assert ">Spara</button>" in response.text and ">Avbryt</button>" in response.text
+    assert "data-escape-cancels" in response.text
+
+
+def test_redigera_without_javascript_is_the_whole_page_with_the_row_as_a_form(
+    coordinator, strangnas
+):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    page = coordinator.get(url("row_edit", plan, item)).text
+    assert page.startswith("<!doctype html>")
+    assert page.count('name="activity"') == 1
+    assert f'action="{url("row_edit", plan, item)}"' in page
+
+
+def test_spara_by_plain_post_saves_and_returns_to_the_row(coordinator, strangnas):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    response = coordinator.post(url("row_edit", plan, item), row_data(item, activity="Nytt namn"))
+    assert response.status_code == 302
+    assert response.url == url("plan_detail", plan) + f"#rad-{item.pk}"
+    item.refresh_from_db()
+    assert item.activity == "Nytt namn" and item.version == 2
+
+
+def test_spara_by_htmx_returns_the_row_with_focus_on_redigera(coordinator, strangnas):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    response = coordinator.post(
+        url("row_edit", plan, item), row_data(item, activity="Nytt namn"), headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert re.search(r"<th scope=\"row\"[^>]*>Nytt namn</th>", response.text)
+    assert re.search(r"autofocus>Redigera</button>", response.text)
+
+
+def test_avbryt_saves_nothing(coordinator, strangnas):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    data = row_data(item, activity="Ska inte sparas", cancel="1")
+    response = coordinator.post(url("row_edit", plan, item), data, headers=HTMX)
+    assert item.activity in response.text and "Ska inte sparas" not in response.text
+    item.refresh_from_db()
+    assert item.activity != "Ska inte sparas" and item.version == 1
+
+
+def test_a_party_cell_is_saved_as_that_partys_words(coordinator, strangnas):
+    agreement, plan = strangnas
+    item = first_row(plan)
+    municipality = agreement.parties.get(label="Kommun")
+    police = agreement.parties.get(label="Polis")
+    police_before = list(
+        item.responsibilities.filter(organisation=police.organisation).values_list("pk", flat=True)
+    )
+    data = row_data(item, **{f"party_{municipality.pk}": "Fritidsgårdarna leder"})
+    coordinator.post(url("row_edit", plan, item), data)
+    cells = Responsibility.objects.filter(item=item, organisation=municipality.organisation)
+    assert [cell.description for cell in cells] == ["Fritidsgårdarna leder"]
+    # The unchanged police cell keeps its rows as they were.
+    assert police_before == list(
+        item.responsibilities.filter(organisation=police.organisation).values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_missing_activity_is_told_in_swedish_next_to_the_field_and_input_is_kept(
+    coordinator, strangnas, headers
+):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    data = row_data(item, activity="", communication="Mitt nya förslag")
+    response = coordinator.post(url("row_edit", plan, item), data, headers=headers)
+    assert response.status_code == 200
+    text = response.text
+    textarea = re.search(r'<textarea name="activity"[^>]*>', text).group()
+    assert 'aria-invalid="true"' in textarea and 'aria-describedby="id_activity_error"' in textarea
+    assert '<p class="field-error" id="id_activity_error">Detta fält måste fyllas i.</p>' in text
+    assert "Mitt nya förslag" in text
+    item.refresh_from_db()
+    assert item.communication != "Mitt nya förslag" and item.version == 1
+
+
+def test_an_end_before_the_start_is_refused_in_swedish(coordinator, strangnas):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    data = row_data(item, starts_on="2021-05-01", ends_on="2021-04-01")
+    response = coordinator.post(url("row_edit", plan, item), data, headers=HTMX)
+    assert "Slutdatumet kan inte vara före startdatumet." in response.text
+    item.refresh_from_db()
+    assert item.starts_on is None
+
+
+def test_two_editors_of_the_same_row_never_overwrite_each_other(user, strangnas):
+    """Both open the row at version 1. The first save wins; the second is shown both
+    versions and may then save over the first knowingly, or keep it."""
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    first, second = Client(), Client()
+    first.force_login(user("samordnare.strangnas"))
+    second.force_login(user("kommunpolis.strangnas"))
+    opened = row_data(item)
+    assert 'name="version" value="1"' in second.get(url("row_edit", plan, item)).text
+
+    first.post(url("row_edit", plan, item), {**opened, "activity": "Första versionen"})
+    conflict = second.post(
+        url("row_edit", plan, item), {**opened, "activity": "Andra versionen"}, headers=HTMX
+    )
+    item.refresh_from_db()
+    assert item.activity == "Första versionen" and item.version == 2
+    assert "Någon annan har ändrat raden sedan du öppnade den" in conflict.text
+    assert "Första versionen" in conflict.text and "Andra versionen" in conflict.text
+    assert 'name="version" value="2"' in conflict.text
+    assert ">Spara min version</button>" in conflict.text
+    assert ">Behåll den sparade versionen</button>" in conflict.text
+
+    kept = second.post(
+        url("row_edit", plan, item), {**opened, "version": 2, "cancel": "1"}, headers=HTMX
+    )
+    assert "Första versionen" in kept.text
+    second.post(url("row_edit", plan, item), {**opened, "version": 2, "activity": "Andra"})
+    item.refresh_from_db()
+    assert item.activity == "Andra" and item.version == 3
+
+
+def test_a_conflict_without_javascript_is_the_whole_page_with_both_versions(user, strangnas):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    client = Client()
+    client.force_login(user("samordnare.strangnas"))
+    stale = row_data(item)
+    ActionItem.objects.filter(pk=item.pk).update(activity="Ändrad av någon", version=5)
+    page = client.post(url("row_edit", plan, item), {**stale, "activity": "Min text"}).text
+    assert page.startswith("<!doctype html>")
+    assert "Ändrad av någon" in page and "Min text" in page
+    assert ActionItem.objects.get(pk=item.pk).activity == "Ändrad av någon"
+
+
+def test_lagg_till_rad_adds_a_row_at_the_end_of_its_focus_area(coordinator, strangnas):
+    agreement, plan = strangnas
+    area = agreement.focus_areas.order_by("position").first()
+    create = url("row_create", plan) + f"?fokusomrade={area.pk}"
+    form = coordinator.get(create, headers=HTMX).text
+    assert "<html" not in form and 'name="activity"' in form
+    assert f'<option value="{area.pk}" selected>' in form
+    item = ActionItem(plan=plan, activity="Nattvandring", version=1, focus_area=area)
+    response = coordinator.post(create, row_data(item, activity="Nattvandring"), headers=HTMX)
+    assert "Nattvandring" in response.text and "autofocus>Redigera" in response.text
+    created = plan.items.get(activity="Nattvandring")
+    assert created.focus_area == area
+    assert created.position == max(plan.items.values_list("position", flat=True))
+
+
+def test_a_new_row_with_errors_is_not_created(coordinator, strangnas):
+    _agreement, plan = strangnas
+    before = plan.items.count()
+    data = row_data(ActionItem(plan=plan, activity=""), when_text="x" * 301)
+    response = coordinator.post(url("row_create", plan), data)
+    assert response.status_code == 200
+    assert "Detta fält måste fyllas i." in response.text
+    assert "Säkerställ att detta värde har som mest 300 tecken (den har 301)." in response.text
+    assert plan.items.count() == before
+
+
+def test_ta_bort_asks_first_then_removes_the_row(coordinator, strangnas):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    confirm = coordinator.get(url("row_delete", plan, item), headers=HTMX).text
+    assert "Ta bort raden?" in confirm and item.activity in confirm
+    assert ">Ta bort</button>" in confirm and ">Avbryt</button>" in confirm
+    assert ActionItem.objects.filter(pk=item.pk).exists()
+    group = coordinator.post(url("row_delete", plan, item), headers=HTMX).text
+    assert "Raden togs bort." in group and f'id="rad-{item.pk}"' not in group
+    assert not ActionItem.objects.filter(pk=item.pk).exists()
+
+
+def test_ta_bort_without_javascript_confirms_on_the_page_and_redirects(coordinator, strangnas):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    page = coordinator.get(url("row_delete", plan, item)).text
+    assert page.startswith("<!doctype html>") and "Ta bort raden?" in page
+    response = coordinator.post(url("row_delete", plan, item))
+    assert response.status_code == 302
+    assert "Raden togs bort." in coordinator.get(response.url).text
+    assert not ActionItem.objects.filter(pk=item.pk).exists()
+
+
+def test_flytta_upp_and_ned_trade_places_within_the_group(coordinator, strangnas):
+    _agreement, plan = strangnas
+    first, second, *_rest = order(plan)
+    item = plan.items.get(activity=first)
+    response = coordinator.post(url("row_move", plan, item), {"direction": "down"}, headers=HTMX)
+    assert order(plan)[:2] == [second, first]
+    # The moved row's Flytta ned keeps the focus, so a keyboard user can go on moving it.
+    assert re.search(
+        rf'id="rad-{item.pk}".*?value="down" class="button small" autofocus>Flytta ned',
+        response.text,
+        re.S,
+    )
+    coordinator.post(url("row_move", plan, item), {"direction": "up"})
+    assert order(plan)[:2] == [first, second]
+    edge = coordinator.post(url("row_move", plan, item), {"direction": "up"}, headers=HTMX)
+    assert "Raden står redan först." in edge.text
+    assert order(plan)[:2] == [first, second]
+    positions = list(plan.items.values_list("position", flat=True))
+    assert len(positions) == len(set(positions))
+
+
+def test_readers_may_not_change_rows(client, user, strangnas):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    client.force_login(user("lasare.strangnas"))
+    assert client.post(url("row_edit", plan, item), row_data(item, activity="X")).status_code == 403
+    assert client.post(url("row_delete", plan, item)).status_code == 403
+    assert client.post(url("row_move", plan, item), {"direction": "down"}).status_code == 403
+    assert client.post(url("row_create", plan), row_data(item)).status_code == 403
+    item.refresh_from_db()
+    assert item.activity != "X"
+
+
+def test_outsiders_do_not_find_the_rows(client, user, strangnas):
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    client.force_login(user("samordnare.harnosand"))
+    assert client.post(url("row_edit", plan, item), row_data(item)).status_code == 404
+    assert client.get(url("plan_detail", plan)).status_code == 404
+
+
+def test_a_row_is_found_only_under_its_own_agreement_and_plan(coordinator, demo, strangnas):
+    _agreement, plan = strangnas
+    other = demo["harnosand-2012"].action_plans.get()
+    stranger = first_row(other)
+    wrong = reverse("row_edit", args=[plan.agreement_id, plan.pk, stranger.pk])
+    assert coordinator.get(wrong).status_code == 404
+
+
+def test_a_terminated_agreements_plan_is_read_only(coordinator, strangnas):
+    agreement, plan = strangnas
+    Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.TERMINATED)
+    item = first_row(plan)
+    assert coordinator.post(url("row_edit", plan, item), row_data(item)).status_code == 403
+    assert "Redigera" not in coordinator.get(url("plan_detail", plan)).text
+
+
+def add_rows(plan, count):
+    start = plan.items.count()
+    areas = list(plan.agreement.focus_areas.all())
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            plan=plan,
+            position=start + n,
+            activity=f"Aktivitet {n}",
+            focus_area=areas[n % len(areas)],
+        )
+        for n in range(1, count + 1)
+    )
+
+
+def queries(action) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = action()
+    assert response.status_code in (200, 302), response.status_code
+    return len(captured)
+
+
+@pytest.mark.parametrize("reference", ["strangnas-2020", "harnosand-2012"])
+def test_the_plan_page_and_a_row_save_run_as_many_queries_for_500_rows_as_for_5(
+    coordinator, user, demo, reference
+):
+    coordinator.force_login(user("admin"))
+    plan = demo[reference].action_plans.get()
+    ActionItem.objects.filter(pk__in=plan.items.order_by("position").values("pk")[5:]).delete()
+    item = first_row(plan)
+
+    def page():
+        return coordinator.get(url("plan_detail", plan))
+
+    def save(headers):
+        item.refresh_from_db()
+        fields = {"goal": "", "responsible_text": ""} if reference.startswith("h") else {}
+        data = row_data(item, activity=f"Sparad {item.version}", **fields)
+        return lambda: coordinator.post(url("row_edit", plan, item), data, headers=headers)
+
+    few = [queries(page), queries(save({})), queries(save(HTMX))]
+    add_rows(plan, 495)
+    assert plan.items.count() == 500
+    many = [queries(page), queries(save({})), queries(save(HTMX))]
+    assert many == few
+    # session, user, agreement (with the visibility check), parties, focus areas, plan,
+    # rows, responsibilities, the right to edit: each once.
+    assert few[0] <= 12
