@@ -91,7 +91,7 @@ class ActionItemForm(forms.ModelForm):
         if not self.instance.pk or not self.parties:
             return {}
         cells = {}
-        for responsibility in self.instance.responsibilities.all():
+        for responsibility in self.instance.responsibility_list:
             said = responsibility.description or str(responsibility)
             cells.setdefault(responsibility.organisation_id, []).append(said)
         return {organisation: "; ".join(said) for organisation, said in cells.items()}

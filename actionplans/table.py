@@ -2,9 +2,13 @@
 loaded in a fixed number of queries however many rows the plan has."""
 
 from dataclasses import dataclass
+from html import escape  # the standard library's: Django's wraps it for lazy strings, slower
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, FocusArea, Party
@@ -24,14 +28,13 @@ def agreement_queryset():
 
 def row_queryset():
     mode = page_fetch_mode()
-    return (
-        ActionItem.objects.fetch_mode(mode)
-        .select_related("focus_area")
-        .prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.fetch_mode(mode).select_related("organisation"),
-            )
+    return ActionItem.objects.fetch_mode(mode).prefetch_related(
+        # A plain list: a prefetched manager's .all() builds a queryset per row, which
+        # for 500 rows costs more than the query itself.
+        Prefetch(
+            "responsibilities",
+            queryset=Responsibility.objects.fetch_mode(mode).select_related("organisation"),
+            to_attr="responsibility_list",
         )
     )
 
@@ -53,23 +56,83 @@ def get_row(plan, item_pk):
         raise Http404 from None
 
 
+class RowUrls:
+    """The URLs of a row's actions. Reversing three URLs for each of 500 rows costs more
+    than printing the rows; each is reversed once, around a stand-in id, per page."""
+
+    STAND_IN = "2147483647"
+
+    def __init__(self, plan):
+        self._parts = {
+            name: reverse(name, args=[plan.agreement_id, plan.pk, self.STAND_IN]).split(
+                self.STAND_IN
+            )
+            for name in ("row_edit", "row_move", "row_delete")
+        }
+
+    def __call__(self, name, item_pk) -> str:
+        before, after = self._parts[name]
+        return f"{before}{item_pk}{after}"
+
+
 @dataclass
 class TableRow:
     item: ActionItem
-    party_cells: list[tuple[str, str]]  # (party's column label, the row's words there)
+    cells: SafeString  # the row's cells as HTML, see Columns.cells
+    urls: RowUrls
+    state: str = ""  # "form", "delete" or "conflict": shown so on the page instead of as text
+    focus: str = ""  # "edit", "up" or "down": the button that gets the focus after a swap
+
+    @property
+    def edit_url(self) -> str:
+        return self.urls("row_edit", self.item.pk)
+
+    @property
+    def move_url(self) -> str:
+        return self.urls("row_move", self.item.pk)
+
+    @property
+    def delete_url(self) -> str:
+        return self.urls("row_delete", self.item.pk)
 
 
-def table_row(item, parties) -> TableRow:
-    """The row with its words in each party's column: the cells as written, else who."""
-    cells = []
-    for party in parties:
-        said = [
-            responsibility.description or str(responsibility)
-            for responsibility in item.responsibilities.all()
-            if responsibility.organisation_id == party.organisation_id
-        ]
-        cells.append((party.display_label, "; ".join(said)))
-    return TableRow(item, cells)
+class Columns:
+    """The plan's column set, and how a row fills it."""
+
+    def __init__(self, plan, parties):
+        self.by_party = plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION
+        self.parties = [(party.organisation_id, party.display_label) for party in parties]
+        if self.by_party:
+            labels = [_("What"), *(label for _id, label in self.parties), _("Communication")]
+        else:
+            labels = [_("Goal"), _("Activity"), _("When"), _("Responsible")]
+        self.titles = [str(label) for label in labels]
+        # Each cell's opening and closing tags, with the column's name for phones.
+        self.tags = [(f'<td data-label="{escape(title)}">', "</td>") for title in self.titles]
+        if self.by_party:  # the first cell names the row
+            self.tags[0] = (f'<th scope="row" data-label="{escape(self.titles[0])}">', "</th>")
+        self.continued = format_html('<span class="note">{}</span>', _("(continued)"))
+
+    def cells(self, item) -> SafeString:
+        """The row's cells as HTML, each with its column's name for the phone layout.
+
+        Built here rather than in the template for the reason Django admin builds its
+        change list rows in Python: a template costs microseconds per variable, and a
+        500-row plan has thousands of them (docs/performance.md). Every text is escaped.
+        """
+        said = {}
+        for responsibility in item.responsibility_list:
+            text = responsibility.description or str(responsibility)
+            said.setdefault(responsibility.organisation_id, []).append(text)
+        party_texts = ["; ".join(said.get(organisation, [])) for organisation, _l in self.parties]
+        if self.by_party:
+            texts = [escape(text) for text in (item.activity, *party_texts, item.communication)]
+        else:
+            responsible = item.responsible_text or ", ".join(t for t in party_texts if t)
+            goal = self.continued if item.continues_goal_above else escape(item.goal)
+            texts = [goal, escape(item.activity), escape(item.when_text), escape(responsible)]
+        cells = [f"{start}{text}{end}" for (start, end), text in zip(self.tags, texts, strict=True)]
+        return mark_safe("".join(cells))  # noqa: S308 - the texts are escaped above
 
 
 @dataclass
@@ -88,36 +151,42 @@ class RowGroup:
 class PlanTable:
     agreement: Agreement
     plan: ActionPlan
-    parties: list[Party]
+    columns: Columns
     groups: list[RowGroup]
 
     @property
     def column_titles(self) -> list[str]:
-        if self.plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION:
-            return [_("What"), *(p.display_label for p in self.parties), _("Communication")]
-        return [_("Goal"), _("Activity"), _("When"), _("Responsible")]
+        return self.columns.titles
 
     @property
     def colspan(self) -> int:
         """Columns of the table with the row actions: a row's form spans them all."""
-        return len(self.column_titles) + 1
+        return len(self.columns.titles) + 1
 
 
 def plan_table(agreement, plan) -> PlanTable:
     """The plan's rows in plan order, grouped under the focus areas that have rows, then
     those without one. A plan with no rows yet shows every focus area, ready for its first
     rows; later a row goes under another area by choosing it in the row's form."""
-    parties = list(agreement.parties.all())
-    rows = [table_row(item, parties) for item in plan.items.all()]
+    columns = Columns(plan, agreement.parties.all())
+    urls = RowUrls(plan)
     by_area = {}
-    for row in rows:
-        by_area.setdefault(row.item.focus_area_id, []).append(row)
+    for item in plan.items.all():
+        row = TableRow(item, columns.cells(item), urls)
+        by_area.setdefault(item.focus_area_id, []).append(row)
     areas = agreement.focus_areas.all()
-    groups = [RowGroup(area, by_area[area.pk]) for area in areas if area.pk in by_area or not rows]
+    groups = [
+        RowGroup(area, by_area[area.pk]) for area in areas if area.pk in by_area or not by_area
+    ]
     if None in by_area or not groups:
         groups.append(RowGroup(None, by_area.get(None, [])))
-    return PlanTable(agreement, plan, parties, groups)
+    return PlanTable(agreement, plan, columns, groups)
 
 
-def single_row(agreement, item) -> TableRow:
-    return table_row(item, list(agreement.parties.all()))
+def row_table(agreement, plan) -> PlanTable:
+    """The table without rows: what a single row's fragment needs of it."""
+    return PlanTable(agreement, plan, Columns(plan, agreement.parties.all()), [])
+
+
+def single_row(table: PlanTable, item) -> TableRow:
+    return TableRow(item, table.columns.cells(item), RowUrls(table.plan))

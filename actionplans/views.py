@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,24 +23,32 @@ from samverkan.versioning import EditConflict
 from .forms import ActionItemForm
 from .models import ActionItem
 from .table import (
-    PlanTable,
     RowGroup,
     agreement_queryset,
     get_plan,
     get_row,
     plan_table,
+    row_table,
     single_row,
 )
 
 PAGE = "actionplans/plan_detail.html"
 
 
+def _render(request, template, context):
+    """Render the plan template with what every row repeats computed once, not per row."""
+    labels = {"edit": _("Edit"), "up": _("Move up"), "down": _("Move down"), "delete": _("Delete")}
+    # The token's hidden input, rendered once for all the rows' move forms.
+    return render(
+        request, template, {**context, "labels": labels, "csrf_input": csrf_input(request)}
+    )
+
+
 @login_required
 @require_GET
 def plan_detail(request, pk, plan_pk):
     agreement = get_agreement(request.user, pk, agreement_queryset())
-    plan = get_plan(agreement, plan_pk, with_rows=True)
-    return _page(request, agreement, plan)
+    return _page(request, agreement, get_plan(agreement, plan_pk))
 
 
 @login_required
@@ -59,9 +68,8 @@ def row_edit(request, pk, plan_pk, item_pk):
             return _conflict(request, agreement, plan, form, conflict.current)
         return _row_response(request, agreement, plan, item)
     if request.htmx:
-        row = single_row(agreement, item)
-        return _fragment(request, "row_form", agreement, plan, row=row, form=form)
-    return _page(request, agreement, plan, editing=item.pk, form=form)
+        return _fragment(request, "row_form", agreement, plan, item=item, form=form)
+    return _page(request, agreement, plan, shown=(item.pk, "form"), form=form)
 
 
 @login_required
@@ -81,7 +89,7 @@ def row_create(request, pk, plan_pk):
         item = form.save_new()
         return _row_response(request, agreement, plan, item)
     if request.htmx:
-        return _fragment(request, "new_row_form", agreement, plan, form=form, adding=adding)
+        return _fragment(request, "new_row_form", agreement, plan, form=form)
     return _page(request, agreement, plan, adding=adding, form=form)
 
 
@@ -96,9 +104,8 @@ def row_delete(request, pk, plan_pk, item_pk):
         return _row_response(request, agreement, plan, item)
     if request.method == "GET":
         if request.htmx:
-            row = single_row(agreement, item)
-            return _fragment(request, "row_delete", agreement, plan, row=row)
-        return _page(request, agreement, plan, deleting=item.pk)
+            return _fragment(request, "row_delete", agreement, plan, item=item)
+        return _page(request, agreement, plan, shown=(item.pk, "delete"))
     item.delete()
     message = _("The row was deleted.")
     return _group_response(request, agreement, plan, item.focus_area, message=message)
@@ -125,7 +132,7 @@ def row_move(request, pk, plan_pk, item_pk):
     else:
         message = _("The row was moved up.") if direction == "up" else _("The row was moved down.")
     return _group_response(
-        request, agreement, plan, item.focus_area, message=message, focus=(direction, item.pk)
+        request, agreement, plan, item.focus_area, message=message, focus=(item.pk, direction)
     )
 
 
@@ -147,28 +154,33 @@ def _row_form(agreement, plan, item, data=None, initial=None):
     )
 
 
-def _page(request, agreement, plan, **state):
-    """The whole plan page; `state` shows one row as a form, a confirmation or a conflict."""
-    plan = get_plan(agreement, plan.pk, with_rows=True)
-    context = {
-        "table": plan_table(agreement, plan),
-        "may_edit": may_edit(request.user, agreement) and agreement.plans_are_editable,
-        **state,
-    }
-    return render(request, PAGE, context)
+def _page(request, agreement, plan, shown=None, **context):
+    """The whole plan page. `shown` = (row id, "form" | "delete" | "conflict") shows that
+    row as a form, a confirmation or a conflict instead of as text."""
+    table = plan_table(agreement, get_plan(agreement, plan.pk, with_rows=True))
+    if shown:
+        for group in table.groups:
+            for row in group.rows:
+                if row.item.pk == shown[0]:
+                    row.state = shown[1]
+    context["may_edit"] = may_edit(request.user, agreement) and agreement.plans_are_editable
+    return _render(request, PAGE, {"table": table, **context})
 
 
-def _fragment(request, partial, agreement, plan, **context):
-    table = PlanTable(agreement, plan, list(agreement.parties.all()), [])
-    return render(request, f"{PAGE}#{partial}", {"table": table, "may_edit": True, **context})
+def _fragment(request, partial, agreement, plan, item=None, focus="", **context):
+    """One row (or a new row's form) for HTMX to swap in."""
+    table = row_table(agreement, plan)
+    if item is not None:
+        context["row"] = single_row(table, item)
+        context["row"].focus = focus
+    return _render(request, f"{PAGE}#{partial}", {"table": table, "may_edit": True, **context})
 
 
 def _row_response(request, agreement, plan, item):
     """After Spara or Avbryt: the row as stored, with focus back on its Redigera."""
     if not request.htmx:
         return _back_to(plan, f"rad-{item.pk}")
-    row = single_row(agreement, get_row(plan, item.pk))
-    return _fragment(request, "row", agreement, plan, row=row, focus=("edit", item.pk))
+    return _fragment(request, "row", agreement, plan, item=get_row(plan, item.pk), focus="edit")
 
 
 def _conflict(request, agreement, plan, form, current):
@@ -180,14 +192,20 @@ def _conflict(request, agreement, plan, form, current):
     # Validating a form writes its values into its instance: mine gets a copy of its own.
     mine = _row_form(agreement, plan, get_row(plan, current.pk), data)
     mine.is_valid()
-    state = {
-        "row": single_row(agreement, current),
-        "form": mine,
-        "differences": mine.differences_from(_row_form(agreement, plan, current)),
-    }
+    differences = mine.differences_from(_row_form(agreement, plan, current))
     if request.htmx:
-        return _fragment(request, "row_conflict", agreement, plan, **state)
-    return _page(request, agreement, plan, conflict=current.pk, **state)
+        return _fragment(
+            request,
+            "row_conflict",
+            agreement,
+            plan,
+            item=current,
+            form=mine,
+            differences=differences,
+        )
+    return _page(
+        request, agreement, plan, shown=(current.pk, "conflict"), form=mine, differences=differences
+    )
 
 
 def _group_response(request, agreement, plan, focus_area, *, message, focus=None):
@@ -196,11 +214,13 @@ def _group_response(request, agreement, plan, focus_area, *, message, focus=None
     if not request.htmx:
         messages.success(request, message)
         return _back_to(plan, empty.dom_id)
-    plan = get_plan(agreement, plan.pk, with_rows=True)
-    table = plan_table(agreement, plan)
+    table = plan_table(agreement, get_plan(agreement, plan.pk, with_rows=True))
     group = next((group for group in table.groups if group.dom_id == empty.dom_id), empty)
+    for row in group.rows:
+        if focus and row.item.pk == focus[0]:
+            row.focus = focus[1]
     context = {"table": table, "group": group, "may_edit": True, "message": message}
-    return render(request, f"{PAGE}#group", {**context, "focus": focus})
+    return _render(request, f"{PAGE}#group", {**context, "focused": bool(focus)})
 
 
 def _back_to(plan, anchor):
