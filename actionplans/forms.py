@@ -2,9 +2,10 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import Organisation
 from samverkan.ordering import next_position
 
-from .models import ActionItem, PlanLayout, Responsibility
+from .models import ActionItem, ActionPlan, PlanLayout, Responsibility
 
 # The fields a row's form shows, by the plan's column set. Dates, recurrence and status
 # come with every layout: they are what follow-up and reminders compute with.
@@ -176,3 +177,44 @@ def _shown(field, value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+class ActionPlanForm(forms.ModelForm):
+    """A plan's own facts: its title, its columns, whose plan it is and for when."""
+
+    class Meta:
+        model = ActionPlan
+        fields = [
+            "title",
+            "layout",
+            "municipality",
+            "period_text",
+            "starts_on",
+            "ends_on",
+            "table_heading",
+            "introduction",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "introduction": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.agreement = agreement  # the agreement already loaded: validation reads it
+        parties = [party.organisation for party in agreement.parties.all()]
+        self.fields["municipality"].queryset = Organisation.objects.filter(
+            pk__in=[organisation.pk for organisation in parties if organisation.is_municipality]
+        )
+        self.fields["municipality"].empty_label = _("(the whole agreement)")
+        self.fields["title"].widget.attrs["autofocus"] = True
+
+    @transaction.atomic
+    def save_new(self) -> ActionPlan:
+        plan = self.instance
+        # Lock the agreement so that two plans added at once do not take the same position.
+        type(plan.agreement).objects.select_for_update().filter(pk=plan.agreement_id).first()
+        plan.position = next_position(ActionPlan.objects.filter(agreement_id=plan.agreement_id))
+        plan.save()
+        return plan

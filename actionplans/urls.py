@@ -7,7 +7,10 @@ plan = "overenskommelser/<int:pk>/handlingsplaner/<int:plan_pk>/"
 row = plan + "rader/<int:item_pk>/"
 
 urlpatterns = [
+    path("overenskommelser/<int:pk>/handlingsplaner/ny/", views.plan_create, name="plan_create"),
     path(plan, views.plan_detail, name="plan_detail"),
+    path(plan + "uppgifter/", views.plan_edit, name="plan_edit"),
+    path(plan + "ta-bort/", views.plan_delete, name="plan_delete"),
     path(plan + "rader/ny/", views.row_create, name="row_create"),
     path(row + "redigera/", views.row_edit, name="row_edit"),
     path(row + "ta-bort/", views.row_delete, name="row_delete"),

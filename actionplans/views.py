@@ -20,7 +20,7 @@ from agreements.access import get_agreement, get_agreement_for_editing, may_edit
 from samverkan.ordering import swap_with_neighbour
 from samverkan.versioning import EditConflict
 
-from .forms import ActionItemForm
+from .forms import ActionItemForm, ActionPlanForm
 from .models import ActionItem
 from .table import (
     RowGroup,
@@ -134,6 +134,60 @@ def row_move(request, pk, plan_pk, item_pk):
     return _group_response(
         request, agreement, plan, item.focus_area, message=message, focus=(item.pk, direction)
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request, pk):
+    """Ny handlingsplan: a plan of the agreement, with the columns it will use."""
+    agreement = _editable_agreement(request, pk)
+    form = ActionPlanForm(request.POST or None, agreement=agreement)
+    if form.is_bound and form.is_valid():
+        plan = form.save_new()
+        return redirect("plan_detail", agreement.pk, plan.pk)
+    return render(request, "actionplans/plan_form.html", {"agreement": agreement, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk, plan_pk):
+    """Redigera uppgifter: the plan's title, columns, period and introduction in place."""
+    agreement = _editable_agreement(request, pk)
+    plan = get_plan(agreement, plan_pk)
+    if "cancel" in request.POST:
+        if request.htmx:
+            return _fragment(request, "plan_facts", agreement, plan)
+        return _back_to(plan, "uppgifter")
+    form = ActionPlanForm(request.POST or None, instance=plan, agreement=agreement)
+    if form.is_bound and form.is_valid():
+        form.save()
+        return _saved_facts(request, plan)
+    if request.htmx:
+        return _fragment(request, "plan_facts_form", agreement, plan, form=form)
+    return _page(request, agreement, plan, facts_form=True, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_delete(request, pk, plan_pk):
+    """Ta bort handlingsplanen: a page that asks first, then removes the plan and its rows."""
+    agreement = _editable_agreement(request, pk)
+    plan = get_plan(agreement, plan_pk)
+    if request.method == "POST":
+        plan.delete()
+        messages.success(request, _("The action plan was deleted."))
+        return redirect(agreement)
+    context = {"agreement": agreement, "plan": plan, "rows": plan.items.count()}
+    return render(request, "actionplans/plan_delete.html", context)
+
+
+def _saved_facts(request, plan):
+    """The title and the columns may have changed, so every row: show the page anew."""
+    response = _back_to(plan, "uppgifter")
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("plan_detail", args=[plan.agreement_id, plan.pk])
+    return response
 
 
 def _editable_agreement(request, pk):

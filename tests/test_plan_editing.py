@@ -384,3 +384,65 @@ def test_the_plan_page_and_a_row_save_run_as_many_queries_for_500_rows_as_for_5(
     # session, user, agreement (with the visibility check), parties, focus areas, plan,
     # rows, responsibilities, the right to edit: each once.
     assert few[0] <= 12
+
+
+def test_a_coordinator_creates_an_action_plan_for_an_agreement_without_one(client, user, demo):
+    agreement = demo["timra-2017"]
+    assert not agreement.action_plans.exists()
+    client.force_login(user("samordnare.timra"))
+    create = reverse("plan_create", args=[agreement.pk])
+    assert "Ny handlingsplan" in client.get(create).text
+    refused = client.post(create, {"title": "", "layout": "goal_activity_when_responsible"})
+    assert "Detta fält måste fyllas i." in refused.text
+    response = client.post(
+        create,
+        {
+            "title": "Handlingsplan 2017",
+            "layout": "activity_parties_communication",
+            "starts_on": "2017-01-01",
+            "ends_on": "2016-12-31",
+        },
+    )
+    assert "Slutdatumet kan inte vara före startdatumet." in response.text
+    response = client.post(
+        create, {"title": "Handlingsplan 2017", "layout": "activity_parties_communication"}
+    )
+    plan = agreement.action_plans.get()
+    assert response.status_code == 302 and response.url == url("plan_detail", plan)
+    page = client.get(response.url).text
+    assert "Handlingsplan 2017" in page and ">Lägg till rad</button>" in page
+
+
+def test_a_plan_for_a_municipality_must_name_a_party(client, user, demo):
+    agreement = demo["sollentuna-2023"]
+    plan = agreement.action_plans.order_by("position").first()
+    client.force_login(user("samordnare.sollentuna"))
+    form = client.get(url("plan_edit", plan), headers=HTMX).text
+    municipalities = re.findall(r'<option value="(\d+)"', form.split('name="municipality"')[1])
+    parties = {str(p.organisation_id) for p in agreement.parties.all()}
+    assert municipalities and set(municipalities) <= parties
+
+
+def test_the_plans_details_are_edited_in_place(coordinator, strangnas):
+    _agreement, plan = strangnas
+    form = coordinator.get(url("plan_edit", plan), headers=HTMX).text
+    assert "<html" not in form and 'name="title"' in form and "Redigera uppgifter" in form
+    data = {"title": "Ny rubrik", "layout": "goal_activity_when_responsible"}
+    response = coordinator.post(url("plan_edit", plan), data, headers=HTMX)
+    assert response.status_code == 204 and response["HX-Redirect"] == url("plan_detail", plan)
+    page = coordinator.get(url("plan_detail", plan)).text
+    assert "Ny rubrik" in page and '<th scope="col">Mål</th>' in page
+    cancelled = coordinator.post(url("plan_edit", plan), {"cancel": "1"}, headers=HTMX).text
+    assert "Ny rubrik" in cancelled and 'name="title"' not in cancelled
+
+
+def test_deleting_a_plan_asks_first_and_takes_its_rows(coordinator, strangnas):
+    agreement, plan = strangnas
+    rows = plan.items.count()
+    page = coordinator.get(url("plan_delete", plan)).text
+    assert f"Planen och dess {rows} rader tas bort." in page
+    assert ActionItem.objects.filter(plan=plan).count() == rows
+    response = coordinator.post(url("plan_delete", plan))
+    assert response.status_code == 302 and response.url == agreement.get_absolute_url()
+    assert not agreement.action_plans.exists()
+    assert not ActionItem.objects.filter(plan_id=plan.pk).exists()
