@@ -81,6 +81,10 @@ class ActionItemForm(forms.ModelForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=cells.get(party.organisation_id, ""),
             )
+        # Each field carries the value it was opened with, so that after a conflict only
+        # what this user changed is set against the stored row (see merged_onto).
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name != "version"
         # The form opens in place of the row: the writing starts in its first column.
         self.fields[self._layout_names()[0]].widget.attrs["autofocus"] = True
 
@@ -109,6 +113,25 @@ class ActionItemForm(forms.ModelForm):
 
     def schedule_fields(self):
         return [self["focus_area"], *(self[name] for name in SCHEDULE_FIELDS)]
+
+    def merged_onto(self, saved: "ActionItemForm"):
+        """This form's data laid over the row as stored now (`saved`, unbound).
+
+        The fields this user changed keep their values; the others take the stored ones,
+        so "Spara min version" does not undo what the other person changed elsewhere in
+        the row. The opened-with values and the version become the stored ones.
+        """
+        data = self.data.copy()
+        data["version"] = saved.instance.version
+        changed = set(self.changed_data)
+        for name in self.fields:
+            if name == "version":
+                continue
+            stored = _as_data(saved[name].value())
+            data[saved.add_initial_prefix(name)] = stored
+            if name not in changed:
+                data[name] = stored
+        return data
 
     def differences_from(self, saved: "ActionItemForm") -> list[tuple[str, str, str]]:
         """(label, saved value, this form's value) for each field where the two differ.
@@ -162,6 +185,17 @@ class ActionItemForm(forms.ModelForm):
                     description=text,
                     position=next_position(item.responsibilities.all()),
                 )
+
+
+def _as_data(value) -> str:
+    """A field's value as a browser would post it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def _shown(field, value) -> str:

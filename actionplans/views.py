@@ -239,21 +239,20 @@ def _row_response(request, agreement, plan, item):
 
 def _conflict(request, agreement, plan, form, current):
     """Someone saved the row since it was opened: both versions side by side. The form
-    now carries the stored version, so Spara min version overwrites knowingly."""
-    current = get_row(plan, current.pk)
-    data = request.POST.copy()
-    data["version"] = current.version
+    now holds the stored row with this user's changes on top and carries the stored
+    version, so Spara min version overwrites knowingly."""
+    saved = _row_form(agreement, plan, get_row(plan, current.pk))
     # Validating a form writes its values into its instance: mine gets a copy of its own.
-    mine = _row_form(agreement, plan, get_row(plan, current.pk), data)
+    mine = _row_form(agreement, plan, get_row(plan, current.pk), form.merged_onto(saved))
     mine.is_valid()
-    differences = mine.differences_from(_row_form(agreement, plan, current))
+    differences = mine.differences_from(saved)
     if request.htmx:
         return _fragment(
             request,
             "row_conflict",
             agreement,
             plan,
-            item=current,
+            item=saved.instance,
             form=mine,
             differences=differences,
         )

@@ -218,6 +218,34 @@ def test_two_editors_of_the_same_row_never_overwrite_each_other(user, strangnas)
     assert item.activity == "Andra" and item.version == 3
 
 
+def test_after_a_conflict_my_version_keeps_what_the_other_editor_changed_elsewhere(user, strangnas):
+    """The first editor renames the row; the second, who opened it before, changes only its
+    communication. The conflict sets only the second's change against the stored row, so
+    Spara min version keeps both."""
+    _agreement, plan = strangnas
+    item = first_row(plan)
+    first, second = Client(), Client()
+    first.force_login(user("samordnare.strangnas"))
+    second.force_login(user("kommunpolis.strangnas"))
+    opened = row_data(item)
+    # What the browser posts: each field with the value the form was opened with.
+    opened.update({f"initial-{name}": value for name, value in row_data(item).items()})
+    del opened["initial-version"]
+    first.post(url("row_edit", plan, item), {**opened, "activity": "Nytt namn"})
+    conflict = second.post(
+        url("row_edit", plan, item), {**opened, "communication": "Kommunikatören"}, headers=HTMX
+    ).text
+    compared = conflict.split('<table class="compare">')[1].split("</table>")[0]
+    assert "Kommunikatören" in compared and "Nytt namn" not in compared
+    proposal = re.search(r'<textarea name="activity"[^>]*>\s*([^<]*)</textarea>', conflict)
+    assert proposal.group(1).strip() == "Nytt namn"
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', conflict))
+    mine = {**opened, **form, "activity": "Nytt namn", "communication": "Kommunikatören"}
+    second.post(url("row_edit", plan, item), mine)
+    item.refresh_from_db()
+    assert (item.activity, item.communication, item.version) == ("Nytt namn", "Kommunikatören", 3)
+
+
 def test_a_conflict_without_javascript_is_the_whole_page_with_both_versions(user, strangnas):
     _agreement, plan = strangnas
     item = first_row(plan)
