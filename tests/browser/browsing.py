@@ -1,0 +1,34 @@
+"""What every browser test does: log in, check a page with axe-core."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+PASSWORD = "samverkan-demo"
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+AXE = Axe()
+
+
+def assert_accessible(page):
+    """Fail on any serious or critical axe-core violation of the page as it is now."""
+    violations = AXE.run(page).response["violations"]
+    serious = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} – "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in violations
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{page.url}: " + "\n".join(serious)
+
+
+def log_in(page, site, username, *, check=True):
+    """Log in through the form. `check=False` where scripts are off: axe runs as one."""
+    page.goto(f"{site}/konto/logga-in/")
+    if check:
+        assert_accessible(page)
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{site}/")
+    if check:
+        assert_accessible(page)

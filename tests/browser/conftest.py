@@ -1,0 +1,59 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server.
+
+pytest-playwright provides the browser and a fresh context and page per test; here it is
+pointed at the machine's Chromium (no browser downloads) and every page is checked with
+axe-core (bundled in axe-playwright-python, nothing fetched at run time).
+"""
+
+import os
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls
+# from it as if they came from async code. The test's own queries are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("SAMVERKAN_CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = chromium_path()
+    if not executable:
+        message = "Chromium is not installed (apt-get install chromium)"
+        if os.environ.get("SAMVERKAN_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_data_after_browser_tests(django_db_blocker):
+    """The live server needs committed data, so these tests run outside a rolled-back
+    transaction and Django empties the database after each one. `site` loads the demo
+    before each test; this puts it back for the tests that run after these."""
+    yield
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=StringIO())
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server's address, with the demo data in its database."""
+    call_command("load_demo", stdout=StringIO())
+    return live_server.url
