@@ -1,0 +1,15 @@
+"""The project's settings as in production (DEBUG off), plus two bench-only pages."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+
+from samverkan.settings import *  # noqa: F403
+from samverkan.settings import BASE_DIR, STORAGES, TEMPLATES
+
+ROOT_URLCONF = "bench.urls"
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
+# No collectstatic for a bench run: plain static URLs instead of the manifest's.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
