@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
 from samverkan.ordering import next_position
+from samverkan.versioning import VersionedForm
 
 from .models import ActionItem, ActionPlan, PlanLayout, Responsibility
 
@@ -23,7 +24,7 @@ LAYOUT_FIELDS = {
 SCHEDULE_FIELDS = ["starts_on", "ends_on", "due_on", "recurrence", "status"]
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(VersionedForm):
     """A row of a plan, with the columns the plan uses.
 
     In plans with one column per party each party's cell is a field of its own; saving a
@@ -31,8 +32,6 @@ class ActionItemForm(forms.ModelForm):
     `version` is the row's version when the form was opened: a save over a newer version is
     refused as a conflict (see Versioned.save_if_unchanged).
     """
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = ActionItem
@@ -68,10 +67,6 @@ class ActionItemForm(forms.ModelForm):
         self.fields["activity"].label = (
             _("What") if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else _("Activity")
         )
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        else:
-            self.fields["version"].initial = 1
         cells = self.initial_cells = self._current_cells()
         for party in self.parties:
             self.fields[self.party_field(party)] = forms.CharField(
@@ -81,10 +76,7 @@ class ActionItemForm(forms.ModelForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=cells.get(party.organisation_id, ""),
             )
-        # Each field carries the value it was opened with, so that after a conflict only
-        # what this user changed is set against the stored row (see merged_onto).
-        for name, field in self.fields.items():
-            field.show_hidden_initial = name != "version"
+        self.remember_opened_values()
         # The form opens in place of the row: the writing starts in its first column.
         self.fields[self._layout_names()[0]].widget.attrs["autofocus"] = True
 
@@ -114,51 +106,13 @@ class ActionItemForm(forms.ModelForm):
     def schedule_fields(self):
         return [self["focus_area"], *(self[name] for name in SCHEDULE_FIELDS)]
 
-    def merged_onto(self, saved: "ActionItemForm"):
-        """This form's data laid over the row as stored now (`saved`, unbound).
-
-        The fields this user changed keep their values; the others take the stored ones,
-        so "Spara min version" does not undo what the other person changed elsewhere in
-        the row. The opened-with values and the version become the stored ones.
-        """
-        data = self.data.copy()
-        data["version"] = saved.instance.version
-        changed = set(self.changed_data)
-        for name in self.fields:
-            if name == "version":
-                continue
-            stored = _as_data(saved[name].value())
-            data[saved.add_initial_prefix(name)] = stored
-            if name not in changed:
-                data[name] = stored
-        return data
-
-    def differences_from(self, saved: "ActionItemForm") -> list[tuple[str, str, str]]:
-        """(label, saved value, this form's value) for each field where the two differ.
-
-        `saved` is an unbound form of the row as stored now; this form is bound and valid.
-        """
-        differences = []
-        for name, field in self.fields.items():
-            if name == "version":
-                continue
-            theirs = field.clean(saved[name].value())
-            mine = self.cleaned_data.get(name)
-            if (theirs or "") != (mine or ""):
-                differences.append((field.label, _shown(field, theirs), _shown(field, mine)))
-        return differences
-
     @transaction.atomic
     def save_checked(self) -> ActionItem:
         """Save an existing row unless someone saved it since the form was opened.
 
         Raises EditConflict; the transaction then leaves everything as it was.
         """
-        item = self.instance
-        item.save_if_unchanged(
-            self.cleaned_data["version"],
-            [name for name in self._meta.fields if name in self.fields],
-        )
+        item = super().save_checked()
         self._save_party_cells(item)
         return item
 
@@ -185,32 +139,6 @@ class ActionItemForm(forms.ModelForm):
                     description=text,
                     position=next_position(item.responsibilities.all()),
                 )
-
-
-def _as_data(value) -> str:
-    """A field's value as a browser would post it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _shown(field, value) -> str:
-    """A cleaned value as the user would write it."""
-    if value in (None, ""):
-        return "–"
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
-        field, forms.ModelChoiceField
-    ):
-        return str(dict(field.choices).get(value, value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 class ActionPlanForm(forms.ModelForm):

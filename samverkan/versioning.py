@@ -5,6 +5,7 @@ save writes only if the row still has that version, in one conditional UPDATE, s
 saves racing each other cannot both win, on PostgreSQL and SQLite alike.
 """
 
+from django import forms
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -36,3 +37,91 @@ class Versioned(models.Model):
         if not updated:
             raise EditConflict(manager.get(pk=self.pk))
         self.version = seen_version + 1
+
+
+class VersionedForm(forms.ModelForm):
+    """A form for a Versioned model that never overwrites silently.
+
+    It carries the version it was opened at, and each field the value it was opened with
+    (Django's show_hidden_initial), so that after a conflict the form can be laid over the
+    stored object with only this user's changes on top.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 1
+
+    def remember_opened_values(self):
+        """Call once all fields exist: each then posts back the value it was opened with."""
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name != "version"
+
+    def save_checked(self):
+        """Save an existing object unless someone saved it since the form was opened.
+
+        Raises EditConflict and writes nothing; run it in a transaction when more than
+        the object itself is saved.
+        """
+        fields = [name for name in self._meta.fields if name in self.fields]
+        self.instance.save_if_unchanged(self.cleaned_data["version"], fields)
+        return self.instance
+
+    def merged_onto(self, saved):
+        """This form's data laid over the object as stored now (`saved`, unbound).
+
+        The fields this user changed keep their values; the others take the stored ones,
+        so "Spara min version" does not undo what the other person changed in other
+        fields. The opened-with values and the version become the stored ones.
+        """
+        data = self.data.copy()
+        data["version"] = saved.instance.version
+        changed = set(self.changed_data)
+        for name in self.fields:
+            if name == "version":
+                continue
+            stored = _as_data(saved[name].value())
+            data[saved.add_initial_prefix(name)] = stored
+            if name not in changed:
+                data[name] = stored
+        return data
+
+    def differences_from(self, saved) -> list[tuple[str, str, str]]:
+        """(label, saved value, this form's value) for each field where the two differ.
+
+        `saved` is an unbound form of the object as stored now; this form is bound, valid.
+        """
+        differences = []
+        for name, field in self.fields.items():
+            if name == "version":
+                continue
+            theirs = field.clean(saved[name].value())
+            mine = self.cleaned_data.get(name)
+            if (theirs or "") != (mine or ""):
+                differences.append((field.label, _shown(field, theirs), _shown(field, mine)))
+        return differences
+
+
+def _as_data(value) -> str:
+    """A field's value as a browser would post it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _shown(field, value) -> str:
+    """A cleaned value as the user would write it."""
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(field.choices).get(value, value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
