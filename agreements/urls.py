@@ -1,9 +1,23 @@
 from django.urls import path
 
-from . import views
+from . import drafting_views, views
+
+draft = "overenskommelser/<int:pk>/utkast/"
+part = draft + "<slug:kind>/<int:part_pk>/"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("overenskommelser/", views.agreement_list, name="agreement_list"),
     path("overenskommelser/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("overenskommelser/ny/", drafting_views.agreement_create, name="agreement_create"),
+    path(
+        "overenskommelser/<int:pk>/kopiera/", drafting_views.agreement_copy, name="agreement_copy"
+    ),
+    path(draft, drafting_views.draft_editor, name="draft_editor"),
+    path(draft + "uppgifter/", drafting_views.draft_facts, name="draft_facts"),
+    path(draft + "problembild/", drafting_views.draft_picture, name="draft_picture"),
+    path(draft + "<slug:kind>/ny/", drafting_views.part_create, name="part_create"),
+    path(part + "redigera/", drafting_views.part_edit, name="part_edit"),
+    path(part + "ta-bort/", drafting_views.part_delete, name="part_delete"),
+    path(part + "flytta/", drafting_views.part_move, name="part_move"),
 ]

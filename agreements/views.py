@@ -4,8 +4,9 @@ from django.shortcuts import render
 
 from samverkan.fetching import page_fetch_mode
 
-from .access import get_agreement, visible_agreements
+from .access import get_agreement, may_edit, visible_agreements
 from .document import build_document, document_queryset
+from .drafting import may_create_agreements
 from .forms import AgreementFilterForm
 from .models import Party
 
@@ -32,12 +33,20 @@ def agreement_list(request):
     template = "agreements/agreement_list.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {"form": form, "agreements": agreements})
+    context = {
+        "form": form,
+        "agreements": agreements,
+        "may_create": may_create_agreements(request.user),
+    }
+    return render(request, template, context)
 
 
 @login_required
 def agreement_detail(request, pk):
     agreement = get_agreement(request.user, pk, document_queryset())
-    return render(
-        request, "agreements/agreement_detail.html", {"document": build_document(agreement)}
-    )
+    context = {
+        "document": build_document(agreement),
+        "may_edit": may_edit(request.user, agreement),
+        "may_create": may_create_agreements(request.user),
+    }
+    return render(request, "agreements/agreement_detail.html", context)

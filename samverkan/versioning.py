@@ -52,6 +52,8 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 1
+        # Only a save over an existing object is checked: a new one has nothing to lose.
+        self.fields["version"].required = bool(self.instance.pk)
 
     def remember_opened_values(self):
         """Call once all fields exist: each then posts back the value it was opened with."""

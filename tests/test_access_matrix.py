@@ -27,7 +27,7 @@ PATTERNS = sorted(project_patterns())
 # Pages every member of a party may read; every other page of an agreement changes it.
 READ_ONLY = {"overview", "agreement_list", "agreement_detail", "plan_detail"}
 # Views that only answer POST; the others are walked with GET.
-POST_ONLY = {"logout", "row_move"}
+POST_ONLY = {"logout", "row_move", "agreement_copy", "part_move"}
 EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")
 
 
@@ -38,8 +38,10 @@ def url_kwargs(route, agreement):
         "pk": lambda: agreement.pk,
         "plan_pk": lambda: plan.pk,
         "item_pk": lambda: plan.items.order_by("position").first().pk,
+        "kind": lambda: "avsnitt",  # a part of a draft: its sections
+        "part_pk": lambda: agreement.sections.order_by("position").first().pk,
     }
-    names = re.findall(r"<int:(\w+)>", route)
+    names = re.findall(r"<(?:int|slug):(\w+)>", route)
     unknown = set(names) - set(objects)
     assert not unknown, f"teach the walk which object {unknown} names"
     return {name: objects[name]() for name in names}
@@ -57,6 +59,10 @@ def test_the_walk_finds_the_pages():
         "row_create",
         "row_delete",
         "row_move",
+        "agreement_create",
+        "agreement_copy",
+        "draft_editor",
+        "part_edit",
     } <= {name for name, _route in PATTERNS}
 
 

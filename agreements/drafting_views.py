@@ -1,0 +1,307 @@
+"""The draft editor: an agreement's facts and parts changed in place.
+
+As on the action plan page, each URL serves the whole editor with the part in the state
+asked for (a form, a confirmation, a conflict) and, for HTMX requests, only that part or
+its list; Avbryt is a submit button named "cancel". Only drafts change: a signed text is
+copied into a new draft instead.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samverkan.fetching import page_fetch_mode
+from samverkan.ordering import swap_with_neighbour
+from samverkan.versioning import EditConflict
+
+from .access import get_agreement, get_agreement_for_editing, visible_agreements
+from .drafting import (
+    PART_KINDS,
+    AgreementFactsForm,
+    NewAgreementForm,
+    ProblemPictureForm,
+    copy_agreement,
+    get_kind,
+    may_create_agreements,
+    new_part,
+    save_new_part,
+)
+from .models import Party, ProblemArea, ProblemPicture
+
+PAGE = "agreements/draft_editor.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request):
+    """Ny överenskommelse: a draft from scratch or as a copy."""
+    if not may_create_agreements(request.user):
+        raise PermissionDenied
+    visible = visible_agreements(request.user)
+    form = NewAgreementForm(request.POST or None, user=request.user, visible=visible)
+    if form.is_bound and form.is_valid():
+        agreement = form.create()
+        messages.success(request, _("The draft was created."))
+        return redirect("draft_editor", agreement.pk)
+    return render(request, "agreements/agreement_create.html", {"form": form})
+
+
+@login_required
+@require_POST
+def agreement_copy(request, pk):
+    """Kopiera till nytt utkast: the way to change a signed agreement's text."""
+    if not may_create_agreements(request.user):
+        raise PermissionDenied
+    original = get_agreement(request.user, pk)
+    copy = copy_agreement(original)
+    messages.success(request, _("A new draft was made as a copy. Edit it here."))
+    return redirect("draft_editor", copy.pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def draft_editor(request, pk):
+    return _page(request, _draft(request, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_facts(request, pk):
+    """Title, period and renewal rule, in place."""
+    agreement = _draft(request, pk)
+    if "cancel" in request.POST:
+        return _facts(request, agreement)
+    form = _focus_first_field(AgreementFactsForm(request.POST or None, instance=agreement))
+    if form.is_bound and form.is_valid():
+        form.save()
+        return _facts(request, agreement)
+    if request.htmx:
+        return _render(request, f"{PAGE}#facts_form", agreement, form=form)
+    return _page(request, agreement, facts_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_picture(request, pk):
+    """The problem picture's own texts, in place; created the first time it is saved."""
+    agreement = _draft(request, pk)
+    picture = ProblemPicture.objects.filter(agreement=agreement).first()
+    if "cancel" in request.POST:
+        return _picture(request, agreement)
+    form = _focus_first_field(
+        ProblemPictureForm(
+            request.POST or None, instance=picture or ProblemPicture(agreement=agreement)
+        )
+    )
+    if form.is_bound and form.is_valid():
+        form.save()
+        return _picture(request, agreement)
+    if request.htmx:
+        return _render(request, f"{PAGE}#picture_form", agreement, form=form)
+    return _page(request, agreement, picture_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_create(request, pk, kind):
+    """Lägg till: an empty form at the end of the list it will join."""
+    agreement = _draft(request, pk)
+    kind = get_kind(kind)
+    parent_pk = request.GET.get("i") or None
+    part = new_part(kind, agreement, parent_pk)
+    parent_pk = getattr(part, f"{kind.parent}_id")
+    list_id = kind.list_id(parent_pk)
+    if "cancel" in request.POST:
+        return HttpResponse("") if request.htmx else _back_to(agreement, list_id)
+    form = _focus_first_field(kind.form(request.POST or None, instance=part))
+    if form.is_bound and form.is_valid():
+        created = save_new_part(kind, form)
+        return _part_response(request, agreement, kind, created)
+    state = {"kind": kind, "form": form, "adding": (kind.slug, parent_pk), "parent_pk": parent_pk}
+    if request.htmx:
+        return _render(request, f"{PAGE}#new_part_form", agreement, **state)
+    return _page(request, agreement, **state)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_edit(request, pk, kind, part_pk):
+    agreement = _draft(request, pk)
+    kind = get_kind(kind)
+    part = kind.get(agreement, part_pk)
+    if "cancel" in request.POST:
+        return _part_response(request, agreement, kind, part)
+    form = _focus_first_field(kind.form(request.POST or None, instance=part))
+    if form.is_bound and form.is_valid():
+        try:
+            form.save_checked() if kind.versioned else form.save()
+        except EditConflict:
+            return _conflict(request, agreement, kind, form, part_pk)
+        return _part_response(request, agreement, kind, part)
+    state = {"kind": kind, "part": part, "form": form, "state": "form"}
+    if request.htmx:
+        return _render(request, f"{PAGE}#part_form", agreement, **state)
+    return _page(request, agreement, shown=(kind.slug, part.pk, "form"), form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_delete(request, pk, kind, part_pk):
+    """Ta bort: GET asks in place; POST removes the part."""
+    agreement = _draft(request, pk)
+    kind = get_kind(kind)
+    part = kind.get(agreement, part_pk)
+    if "cancel" in request.POST:
+        return _part_response(request, agreement, kind, part)
+    if request.method == "GET":
+        if request.htmx:
+            return _render(request, f"{PAGE}#part_delete", agreement, kind=kind, part=part)
+        return _page(request, agreement, shown=(kind.slug, part.pk, "delete"))
+    parent_pk = getattr(part, f"{kind.parent}_id")
+    part.delete()
+    return _list_response(request, agreement, kind, parent_pk, message=_("Deleted."), focus=None)
+
+
+@login_required
+@require_POST
+def part_move(request, pk, kind, part_pk):
+    """Flytta upp / Flytta ned among the parts of the same list."""
+    agreement = _draft(request, pk)
+    kind = get_kind(kind)
+    part = kind.get(agreement, part_pk)
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    siblings = kind.siblings(part)
+    moved = swap_with_neighbour(part, direction, among=siblings, parent_rows=siblings)
+    if moved is None:
+        message = _("Already first.") if direction == "up" else _("Already last.")
+    else:
+        message = _("Moved up.") if direction == "up" else _("Moved down.")
+    parent_pk = getattr(part, f"{kind.parent}_id")
+    return _list_response(
+        request, agreement, kind, parent_pk, message=message, focus=(part.pk, direction)
+    )
+
+
+def _focus_first_field(form):
+    """The form opens in place of the text: the writing starts in its first field."""
+    visible = form.visible_fields()
+    if visible:
+        visible[0].field.widget.attrs["autofocus"] = True
+    return form
+
+
+def _draft(request, pk):
+    """The agreement if the user may change it and it is still a draft; else 404 or 403."""
+    agreement = get_agreement_for_editing(request.user, pk)
+    if not agreement.is_draft:
+        raise PermissionDenied
+    return agreement
+
+
+def _editor_context(agreement) -> dict:
+    """Everything the editor shows, each kind of part in one query."""
+    mode = page_fetch_mode()
+    picture = (
+        ProblemPicture.objects.fetch_mode(mode)
+        .prefetch_related(
+            "sources",
+            Prefetch("areas", queryset=ProblemArea.objects.prefetch_related("items")),
+        )
+        .filter(agreement=agreement)
+        .first()
+    )
+    return {
+        "agreement": agreement,
+        "parties": list(
+            Party.objects.fetch_mode(mode)
+            .select_related("organisation")
+            .filter(agreement=agreement)
+        ),
+        "sections": list(agreement.sections.all()),
+        "focus_areas": list(agreement.focus_areas.all()),
+        "picture": picture,
+        "kinds": PART_KINDS,
+    }
+
+
+def _page(request, agreement, shown=None, **state):
+    """The whole editor. `shown` = (kind slug, part id, "form" | "delete" | "conflict")."""
+    context = {**_editor_context(agreement), **state}
+    if shown:
+        context["shown"] = {"slug": shown[0], "pk": shown[1], "state": shown[2]}
+    return render(request, PAGE, context)
+
+
+def _render(request, template, agreement, **context):
+    return render(request, template, {"agreement": agreement, "kinds": PART_KINDS, **context})
+
+
+def _facts(request, agreement):
+    if not request.htmx:
+        return _back_to(agreement, "uppgifter")
+    agreement.refresh_from_db()
+    return _render(request, f"{PAGE}#facts", agreement)
+
+
+def _picture(request, agreement):
+    if not request.htmx:
+        return _back_to(agreement, "problembild")
+    picture = ProblemPicture.objects.filter(agreement=agreement).first()
+    return _render(request, f"{PAGE}#picture_facts", agreement, picture=picture)
+
+
+def _part_response(request, agreement, kind, part):
+    """After Spara or Avbryt: the part as stored, with the focus back on its Redigera."""
+    if not request.htmx:
+        return _back_to(agreement, f"{kind.slug}-{part.pk}")
+    part = kind.get(agreement, part.pk)
+    return _render(request, f"{PAGE}#part", agreement, kind=kind, part=part, focus="edit")
+
+
+def _conflict(request, agreement, kind, form, part_pk):
+    saved = kind.form(instance=kind.get(agreement, part_pk))
+    mine = kind.form(form.merged_onto(saved), instance=kind.get(agreement, part_pk))
+    mine.is_valid()
+    state = {
+        "kind": kind,
+        "part": saved.instance,
+        "form": mine,
+        "differences": mine.differences_from(saved),
+    }
+    if request.htmx:
+        return _render(request, f"{PAGE}#part_conflict", agreement, **state)
+    return _page(
+        request, agreement, shown=(kind.slug, part_pk, "conflict"), **{**state, "part": None}
+    )
+
+
+def _list_response(request, agreement, kind, parent_pk, *, message, focus):
+    list_id = kind.list_id(parent_pk)
+    if not request.htmx:
+        messages.success(request, message)
+        return _back_to(agreement, list_id)
+    parts = list(kind.model.objects.filter(**{f"{kind.parent}_id": parent_pk}))
+    if kind.slug == "part":
+        parts = list(Party.objects.select_related("organisation").filter(agreement=agreement))
+    if kind.slug == "omrade":
+        parts = list(
+            ProblemArea.objects.prefetch_related("items").filter(problem_picture_id=parent_pk)
+        )
+    context = {
+        "kind": kind,
+        "parts": parts,
+        "parent_pk": parent_pk,
+        "message": message,
+        "focus": focus,
+    }
+    return _render(request, f"{PAGE}#part_list", agreement, **context)
+
+
+def _back_to(agreement, anchor):
+    return redirect(reverse("draft_editor", args=[agreement.pk]) + f"#{anchor}")
