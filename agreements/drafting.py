@@ -75,6 +75,8 @@ class NewAgreementForm(forms.Form):
         if user.is_superuser:
             organisations = Organisation.objects.all()
         self.fields["organisation"].queryset = organisations.order_by("name")
+        if not user.is_superuser and len(mine := list(organisations[:2])) == 1:
+            self.fields["organisation"].initial = mine[0]
         self.fields["copy_of"].queryset = visible.order_by("-valid_from", "title")
 
     def create(self) -> Agreement:

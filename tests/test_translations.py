@@ -67,3 +67,13 @@ def test_english_is_shown_to_whoever_chooses_it(client):
     assert "Username" in client.get("/admin/login/").text
     client.post("/i18n/setlang/", {"language": "sv", "next": "/admin/login/"})
     assert "Användarnamn" in client.get("/admin/login/").text
+
+
+def test_djangos_empty_choice_label_is_swedish_too():
+    from django import forms
+
+    class Choice(forms.Form):
+        status = forms.ModelChoiceField(queryset=Agreement.objects.none())
+
+    with translation.override("sv"):
+        assert "- Välj -" in str(Choice()["status"])
