@@ -70,9 +70,10 @@ class RowUrls:
             for name in ("row_edit", "row_move", "row_delete")
         }
 
-    def __call__(self, name, item_pk) -> str:
+    def __call__(self, name, item_pk) -> SafeString:
         before, after = self._parts[name]
-        return f"{before}{item_pk}{after}"
+        # A reversed URL is already quoted; marked safe, the template need not escape it.
+        return mark_safe(f"{before}{item_pk}{after}")  # noqa: S308
 
 
 @dataclass
@@ -82,6 +83,11 @@ class TableRow:
     urls: RowUrls
     state: str = ""  # "form", "delete" or "conflict": shown so on the page instead of as text
     focus: str = ""  # "edit", "up" or "down": the button that gets the focus after a swap
+
+    @property
+    def dom_id(self) -> SafeString:
+        """The row's element id, as text: printing a number would localise it."""
+        return mark_safe(f"rad-{self.item.pk}")  # noqa: S308 - digits only
 
     @property
     def edit_url(self) -> str:

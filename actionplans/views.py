@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,7 +38,15 @@ PAGE = "actionplans/plan_detail.html"
 
 def _render(request, template, context):
     """Render the plan template with what every row repeats computed once, not per row."""
-    labels = {"edit": _("Edit"), "up": _("Move up"), "down": _("Move down"), "delete": _("Delete")}
+    labels = {
+        key: conditional_escape(label)  # escaped once here, not on each of 500 rows
+        for key, label in (
+            ("edit", _("Edit")),
+            ("up", _("Move up")),
+            ("down", _("Move down")),
+            ("delete", _("Delete")),
+        )
+    }
     # The token's hidden input, rendered once for all the rows' move forms.
     return render(
         request, template, {**context, "labels": labels, "csrf_input": csrf_input(request)}
