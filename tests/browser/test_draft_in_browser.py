@@ -32,6 +32,7 @@ def test_a_signed_agreement_is_copied_into_a_draft_and_a_section_edited(page, si
     assert page.evaluate("window.noReload") is True
 
     page.locator("li.part-avsnitt").first.get_by_role("button", name="Redigera", exact=True).click()
+    expect(page.locator("li.row-editing-block").get_by_label("Rubrik")).to_be_focused()
     page.keyboard.press("Escape")
     expect(page.locator("li.row-editing-block")).to_have_count(0)
     assert_accessible(page)

@@ -40,6 +40,15 @@ def button(locator, name):
     return locator.get_by_role("button", name=name, exact=True)
 
 
+def open_form(page, text):
+    """Redigera on the row, then wait for the form's first field to take the focus: htmx
+    has then set the form up (a click before that would submit it as a plain form)."""
+    button(row(page, text), "Redigera").click()
+    form = page.locator("tr.row-editing")
+    expect(form.get_by_label("Vad", exact=True)).to_be_focused()
+    return form
+
+
 def stayed_on_the_page(page):
     assert page.evaluate("window.noReload") is True
 
@@ -65,13 +74,13 @@ def test_a_row_is_edited_in_place_and_kept(page, site, width):
 
 def test_avbryt_and_escape_restore_the_row_without_saving(page, site, width):
     open_plan(page, site, width)
-    button(row(page, ROW), "Redigera").click()
-    page.get_by_label("Vad", exact=True).fill("Ska inte sparas")
-    button(page.locator("tr.row-editing"), "Avbryt").click()
+    form = open_form(page, ROW)
+    form.get_by_label("Vad", exact=True).fill("Ska inte sparas")
+    button(form, "Avbryt").click()
     expect(button(row(page, ROW), "Redigera")).to_be_focused()
 
-    button(row(page, ROW), "Redigera").click()
-    page.get_by_label("Vad", exact=True).fill("Inte heller detta")
+    form = open_form(page, ROW)
+    form.get_by_label("Vad", exact=True).fill("Inte heller detta")
     page.keyboard.press("Escape")
     expect(button(row(page, ROW), "Redigera")).to_be_focused()
     expect(page.locator("tr.row-editing")).to_have_count(0)
@@ -95,6 +104,7 @@ def test_a_row_is_added_and_removed_after_a_confirmation(page, site, width):
     button(added, "Ta bort").click()
     confirmation = page.locator("tr.row-confirm")
     expect(confirmation).to_contain_text("Ta bort raden?")
+    expect(button(confirmation, "Ta bort")).to_be_focused()  # htmx has set it up
     assert_accessible(page)
     button(confirmation, "Ta bort").click()
     expect(page.get_by_role("status")).to_contain_text("Raden togs bort.")
@@ -127,8 +137,7 @@ def test_rows_are_reordered_by_keyboard(page, site, width):
 
 def test_a_validation_error_is_shown_next_to_the_field_and_input_is_kept(page, site, width):
     open_plan(page, site, width)
-    button(row(page, ROW), "Redigera").click()
-    form = page.locator("tr.row-editing")
+    form = open_form(page, ROW)
     form.get_by_label("Vad", exact=True).fill("")
     form.get_by_label("Kommunikation", exact=True).fill("Mitt förslag")
     button(form, "Spara").click()
@@ -150,8 +159,7 @@ def test_two_editors_of_one_row_see_both_versions_and_choose(browser, site, widt
     for username in ("samordnare.strangnas", "kommunpolis.strangnas"):
         page = browser.new_context().new_page()
         open_plan(page, site, width, username)
-        button(row(page, ROW), "Redigera").click()
-        expect(page.locator("tr.row-editing")).to_be_visible()
+        open_form(page, ROW)
         pages.append(page)
     first, second = pages
 
