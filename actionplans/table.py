@@ -67,7 +67,7 @@ class RowUrls:
             name: reverse(name, args=[plan.agreement_id, plan.pk, self.STAND_IN]).split(
                 self.STAND_IN
             )
-            for name in ("row_edit", "row_move", "row_delete")
+            for name in ("row_edit", "row_move", "row_delete", "entry_create")
         }
 
     def __call__(self, name, item_pk) -> SafeString:
@@ -100,6 +100,10 @@ class TableRow:
     @property
     def delete_url(self) -> str:
         return self.urls("row_delete", self.item.pk)
+
+    @property
+    def followup_url(self) -> str:
+        return self.urls("entry_create", self.item.pk)
 
 
 class Columns:

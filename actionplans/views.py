@@ -45,6 +45,7 @@ def _render(request, template, context):
             ("up", _("Move up")),
             ("down", _("Move down")),
             ("delete", _("Delete")),
+            ("log", _("Log follow-up")),
         )
     }
     # The token's hidden input, rendered once for all the rows' move forms.

@@ -1,0 +1,109 @@
+"""Logga uppföljning on an action plan's row: quick, in place, append-only."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from followup.models import AppendOnlyError, FollowUpEntry, Indicator, Measurement
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def row(demo):
+    plan = demo["strangnas-2020"].action_plans.get()
+    return plan.items.order_by("position").first()
+
+
+def url(item, **query):
+    path = reverse("entry_create", args=[item.plan.agreement_id, item.plan_id, item.pk])
+    return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_the_row_links_to_logging_and_the_form_reminds_of_official_records(client, user, row):
+    client.force_login(user("kommunpolis.strangnas"))
+    plan_page = client.get(reverse("plan_detail", args=[row.plan.agreement_id, row.plan_id]))
+    assert f'href="{url(row)}"' in plan_page.text and ">Logga uppföljning</a>" in plan_page.text
+    page = client.get(url(row)).text
+    assert "allmänna handlingar" in page and "privatpersoner" in page
+    assert f'value="{timezone.localdate().isoformat()}"' in page  # today by default
+
+
+def test_an_entry_is_saved_in_place_and_by_plain_post(client, user, row):
+    client.force_login(user("kommunpolis.strangnas"))
+    police = row.plan.agreement.parties.get(label="Polis").organisation
+    data = {
+        "occurred_on": "2026-11-20",
+        "what_was_done": "Möte med socialtjänsten om tre unga.",
+        "participants": [police.pk],
+        "participant_units": "Socialtjänsten",
+        "effect": "Plan för uppföljning i skolan.",
+        "status": "in_progress",
+    }
+    response = client.post(url(row), data, headers=HTMX)
+    assert "<html" not in response.text and "Uppföljningen sparades." in response.text
+    assert "Möte med socialtjänsten om tre unga." in response.text
+    entry = FollowUpEntry.objects.get(item=row)
+    assert entry.author.username == "kommunpolis.strangnas" and entry.author_name
+    assert list(entry.participants.all()) == [police]
+    plain = client.post(url(row), {**data, "what_was_done": "Andra mötet."})
+    assert plain.status_code == 302
+    assert FollowUpEntry.objects.filter(item=row).count() == 2
+
+
+def test_errors_are_swedish_and_nothing_is_written(client, user, row):
+    client.force_login(user("samordnare.strangnas"))
+    indicator = Indicator.objects.create(
+        agreement=row.plan.agreement, item=row, position=1, name="Antal möten"
+    )
+    data = {"occurred_on": "", "what_was_done": "", "status": "done", "indicator": indicator.pk}
+    response = client.post(url(row), data, headers=HTMX)
+    assert response.text.count("Detta fält måste fyllas i.") == 2
+    assert "Ange det uppmätta värdet, eller välj ingen indikator." in response.text
+    assert not FollowUpEntry.objects.filter(item=row).exists()
+    ok = {**data, "occurred_on": "2026-11-21", "what_was_done": "Tre möten.", "value": "3"}
+    client.post(url(row), ok)
+    assert Measurement.objects.get(indicator=indicator).value == 3
+
+
+def test_a_correction_is_a_new_entry_and_both_stay(client, user, row):
+    client.force_login(user("kommunpolis.strangnas"))
+    first = {"occurred_on": "2026-11-20", "what_was_done": "Fel datum.", "status": "done"}
+    client.post(url(row), first)
+    wrong = FollowUpEntry.objects.get(item=row)
+    form = client.get(url(row, rattar=wrong.pk)).text
+    assert "Fel datum." in form and "Du rättar posten från 2026-11-20." in form
+    client.post(url(row, rattar=wrong.pk), {**first, "occurred_on": "2026-11-19"})
+    correction = FollowUpEntry.objects.exclude(pk=wrong.pk).get(item=row)
+    assert correction.corrects == wrong
+    page = client.get(url(row)).text
+    assert page.count("Fel datum.") >= 2 and "Rättar posten från" in page
+    with pytest.raises(AppendOnlyError):
+        wrong.delete()
+    with pytest.raises(AppendOnlyError):
+        FollowUpEntry.objects.filter(pk=wrong.pk).update(what_was_done="x")
+
+
+def test_readers_and_outsiders_may_not_log(client, user, row):
+    client.force_login(user("lasare.strangnas"))
+    assert client.get(url(row)).status_code == 403
+    client.force_login(user("samordnare.timra"))
+    assert client.get(url(row)).status_code == 404
+
+
+def test_the_page_runs_as_many_queries_for_many_entries_as_for_one(client, user, row):
+    client.force_login(user("kommunpolis.strangnas"))
+    data = {"occurred_on": "2026-11-20", "what_was_done": "Möte.", "status": "done"}
+    client.post(url(row), data)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(row)).status_code == 200
+        return len(queries)
+
+    one = count()
+    for _ in range(20):
+        client.post(url(row), data)
+    assert count() == one
