@@ -8,8 +8,9 @@ from samverkan.versioning import VersionedForm
 
 from .models import ActionItem, ActionPlan, PlanLayout, Responsibility
 
-# The fields a row's form shows, by the plan's column set. Dates, recurrence and status
-# come with every layout: they are what follow-up and reminders compute with.
+# The fields a row's form shows, by the plan's column set. Dates and recurrence come with
+# every layout: they are what follow-up and reminders compute with. The status is not here:
+# it comes from the row's latest follow-up entry (Logga uppföljning).
 LAYOUT_FIELDS = {
     PlanLayout.GOAL_ACTIVITY_WHEN_RESPONSIBLE: [
         "goal",
@@ -21,7 +22,7 @@ LAYOUT_FIELDS = {
     PlanLayout.ACTIVITY_PARTIES_COMMUNICATION: ["activity", "communication", "when_text"],
     PlanLayout.PROMISES_BY_PARTY: ["goal", "activity", "when_text", "responsible_text"],
 }
-SCHEDULE_FIELDS = ["starts_on", "ends_on", "due_on", "recurrence", "status"]
+SCHEDULE_FIELDS = ["starts_on", "ends_on", "due_on", "recurrence"]
 
 
 class ActionItemForm(VersionedForm):

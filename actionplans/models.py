@@ -47,6 +47,10 @@ class ItemStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# A row in one of these is still to be done: reminders and the 'to follow up' list look at it.
+OPEN_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
+
+
 class ItemNature(models.TextChoices):
     NONE = "", _("not stated")
     SITUATIONAL = "situational", _("situational")
@@ -199,6 +203,22 @@ class ActionItem(Versioned):
 
     def __str__(self):
         return self.activity[:80]
+
+    @property
+    def deadline(self):
+        """When the row is to be done: its due date, else the day it ends."""
+        return self.due_on or self.ends_on
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today) -> bool:
+        return self.is_open and self.deadline is not None and self.deadline < today
+
+    def is_due_within(self, today, days: int) -> bool:
+        deadline = self.deadline
+        return self.is_open and deadline is not None and 0 <= (deadline - today).days <= days
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

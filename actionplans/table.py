@@ -7,6 +7,7 @@ from html import escape  # the standard library's: Django's wraps it for lazy st
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, FocusArea, Party
 from samverkan.fetching import page_fetch_mode
 
-from .models import ActionItem, ActionPlan, PlanLayout, Responsibility
+from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, Responsibility
 
 
 def agreement_queryset():
@@ -122,6 +123,20 @@ class Columns:
         if self.by_party:  # the first cell names the row
             self.tags[0] = (f'<th scope="row" data-label="{escape(self.titles[0])}">', "</th>")
         self.continued = format_html('<span class="note">{}</span>', _("(continued)"))
+        self.today = timezone.localdate()
+        self.status_labels = {
+            status: f'<span class="status status-{status}">{escape(str(label))}</span>'
+            for status, label in ItemStatus.choices
+        }
+        self.overdue = escape(str(_("overdue since")))
+
+    def status(self, item) -> str:
+        """The row's status (from its latest follow-up entry), and 'overdue' when its date
+        has passed with the row still open."""
+        text = self.status_labels[item.status]
+        if item.is_overdue(self.today):
+            text += f' <span class="status overdue">{self.overdue} {item.deadline:%Y-%m-%d}</span>'
+        return f'<p class="row-status">{text}</p>'
 
     def cells(self, item) -> SafeString:
         """The row's cells as HTML, each with its column's name for the phone layout.
@@ -135,12 +150,13 @@ class Columns:
             text = responsibility.description or str(responsibility)
             said.setdefault(responsibility.organisation_id, []).append(text)
         party_texts = ["; ".join(said.get(organisation, [])) for organisation, _l in self.parties]
+        activity = escape(item.activity) + self.status(item)
         if self.by_party:
-            texts = [escape(text) for text in (item.activity, *party_texts, item.communication)]
+            texts = [activity, *(escape(text) for text in (*party_texts, item.communication))]
         else:
             responsible = item.responsible_text or ", ".join(t for t in party_texts if t)
             goal = self.continued if item.continues_goal_above else escape(item.goal)
-            texts = [goal, escape(item.activity), escape(item.when_text), escape(responsible)]
+            texts = [goal, activity, escape(item.when_text), escape(responsible)]
         cells = [f"{start}{text}{end}" for (start, end), text in zip(self.tags, texts, strict=True)]
         return mark_safe("".join(cells))  # noqa: S308 - the texts are escaped above
 

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
 from agreements.models import Agreement, Party, ProblemArea, Signatory
-from followup.models import FollowUpEntry, FollowUpReport, Indicator
+from followup.models import FollowUpCadence, FollowUpEntry, FollowUpReport, Indicator
 from organisations.models import Organisation
 
 FORMAT_VERSION = 1
@@ -75,6 +75,7 @@ def agreements_for_export(ids=None):
         Prefetch(
             "follow_up_reports", queryset=FollowUpReport.objects.order_by("period_start", "pk")
         ),
+        Prefetch("cadences", queryset=FollowUpCadence.objects.order_by("kind", "first_on", "pk")),
     )
     if ids:
         queryset = queryset.filter(pk__in=ids)
@@ -157,6 +158,15 @@ def agreement_to_dict(agreement: Agreement) -> dict:
             for area in agreement.focus_areas.all()
         ],
         "action_plans": [_plan(plan, focus_area_numbers, problem_item_keys) for plan in plans],
+        "follow_up_cadences": [
+            {
+                "kind": cadence.kind,
+                "frequency": cadence.frequency,
+                "first_on": _date(cadence.first_on),
+                "description": cadence.description,
+            }
+            for cadence in agreement.cadences.all()
+        ],
         "indicators": [
             _indicator(indicator, focus_area_numbers, item_keys)
             for indicator in agreement.indicators.all()
@@ -173,6 +183,7 @@ def agreement_to_dict(agreement: Agreement) -> dict:
                 "summary": report.summary,
                 "recipients": report.recipients,
                 "finalised_on": _date(report.finalised_on),
+                "snapshot": report.snapshot,
             }
             for report in agreement.follow_up_reports.all()
         ],

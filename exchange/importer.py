@@ -30,7 +30,13 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from followup.models import FollowUpEntry, FollowUpReport, Indicator, Measurement
+from followup.models import (
+    FollowUpCadence,
+    FollowUpEntry,
+    FollowUpReport,
+    Indicator,
+    Measurement,
+)
 from organisations.models import Organisation
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "agreements-v1.schema.json"
@@ -309,6 +315,17 @@ class _AgreementBuilder:
             self._plan(position, plan)
         for position, indicator in enumerate(data.get("indicators", []), start=1):
             self._indicator(position, indicator)
+        for position, cadence in enumerate(data.get("follow_up_cadences", []), start=1):
+            self.save(
+                FollowUpCadence(
+                    agreement=agreement,
+                    kind=cadence["kind"],
+                    frequency=cadence["frequency"],
+                    first_on=_date(cadence["first_on"]),
+                    description=cadence.get("description", ""),
+                ),
+                f"follow_up_cadences[{position - 1}]",
+            )
         for position, report in enumerate(data.get("follow_up_reports", []), start=1):
             self.save(
                 FollowUpReport(
@@ -323,6 +340,7 @@ class _AgreementBuilder:
                     summary=report.get("summary", ""),
                     recipients=report.get("recipients", ""),
                     finalised_on=_date(report.get("finalised_on")),
+                    snapshot=report.get("snapshot"),
                 ),
                 f"follow_up_reports[{position - 1}]",
             )

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import FollowUpEntry, FollowUpReport, Indicator, Measurement
+from .models import (
+    FollowUpCadence,
+    FollowUpEntry,
+    FollowUpReport,
+    Indicator,
+    Measurement,
+    SentReminder,
+)
 
 
 @admin.register(FollowUpEntry)
@@ -49,8 +56,40 @@ class MeasurementAdmin(admin.ModelAdmin):
 
 @admin.register(FollowUpReport)
 class FollowUpReportAdmin(admin.ModelAdmin):
+    """A final report is read-only here too; the model refuses changes anyway."""
+
     list_display = ["title", "agreement", "period_start", "period_end", "status"]
     list_filter = ["status"]
     list_select_related = ["agreement"]
     search_fields = ["title", "summary"]
     autocomplete_fields = ["agreement"]
+    exclude = ["snapshot"]
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or not obj.is_final) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or not obj.is_final) and super().has_delete_permission(request, obj)
+
+
+@admin.register(FollowUpCadence)
+class FollowUpCadenceAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "kind", "frequency", "first_on", "description"]
+    list_filter = ["kind", "frequency"]
+    list_select_related = ["agreement"]
+    autocomplete_fields = ["agreement"]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """What send_reminders has sent: read here, written only by the command."""
+
+    list_display = ["user", "key", "sent_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,9 +4,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.models import ActionItem
+from agreements.models import FocusArea
 from organisations.models import Organisation
+from samverkan.ordering import next_position
 
-from .models import FollowUpEntry, Indicator, Measurement
+from .models import FollowUpCadence, FollowUpEntry, FollowUpReport, Indicator, Measurement
 
 
 class FollowUpEntryForm(forms.ModelForm):
@@ -76,3 +79,170 @@ class FollowUpEntryForm(forms.ModelForm):
                 defaults={"value": self.cleaned_data["value"]},
             )
         return entry
+
+
+class TimelineFilterForm(forms.Form):
+    """Narrows an agreement's timeline of entries. Every field may be left empty."""
+
+    fokusomrade = forms.ModelChoiceField(
+        label=_("Focus area"), required=False, queryset=FocusArea.objects.none()
+    )
+    part = forms.ModelChoiceField(
+        label=_("Party"), required=False, queryset=Organisation.objects.none()
+    )
+    fran = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    till = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rad = forms.ModelChoiceField(
+        label=_("Row"), required=False, queryset=ActionItem.objects.none(), widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fokusomrade"].queryset = agreement.focus_areas.all()
+        self.fields["part"].queryset = Organisation.objects.filter(
+            parties__agreement=agreement
+        ).order_by("parties__position")
+        self.fields["rad"].queryset = ActionItem.objects.filter(plan__agreement=agreement)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fran") and data.get("till") and data["till"] < data["fran"]:
+            self.add_error("till", _("The end date cannot be before the start date."))
+        return data
+
+    def filter(self, entries):
+        """Entries of the focus area, the party (taking part in the entry, or responsible
+        for its row) and the period chosen; all of them while the form has errors."""
+        if not self.is_bound or not self.is_valid():
+            return entries
+        data = self.cleaned_data
+        if data["fokusomrade"]:
+            entries = entries.filter(item__focus_area=data["fokusomrade"])
+        if data["part"]:
+            entries = entries.filter(
+                Q(participants=data["part"]) | Q(item__responsibilities__organisation=data["part"])
+            ).distinct()
+        if data["fran"]:
+            entries = entries.filter(occurred_on__gte=data["fran"])
+        if data["till"]:
+            entries = entries.filter(occurred_on__lte=data["till"])
+        if data["rad"]:
+            entries = entries.filter(item=data["rad"])
+        return entries
+
+
+class CadenceForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpCadence
+        fields = ["kind", "frequency", "first_on", "description"]
+        widgets = {
+            "first_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "kind": forms.RadioSelect,
+        }
+
+
+class IndicatorForm(forms.ModelForm):
+    """A measurable goal on a focus area or on one row: not both (the model's constraint)."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "focus_area",
+            "item",
+            "unit",
+            "direction",
+            "baseline",
+            "baseline_on",
+            "target",
+            "target_on",
+            "description",
+        ]
+        widgets = {
+            "baseline_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "target_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        self.fields["focus_area"].queryset = agreement.focus_areas.all()
+        self.fields["item"].queryset = ActionItem.objects.filter(
+            plan__agreement=agreement
+        ).select_related("plan")
+        self.fields["item"].label_from_instance = lambda item: item.activity[:90]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("focus_area") and data.get("item"):
+            self.add_error("item", _("Choose a focus area or a row, not both."))
+        return data
+
+    def save(self, commit=True):
+        indicator = super().save(commit=False)
+        indicator.agreement = self.agreement
+        if indicator.position is None:
+            indicator.position = next_position(self.agreement.indicators.all())
+        if commit:
+            indicator.save()
+        return indicator
+
+
+class MeasurementForm(forms.ModelForm):
+    class Meta:
+        model = Measurement
+        fields = ["measured_on", "value", "note"]
+        widgets = {"measured_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["measured_on"].initial = timezone.localdate()
+
+    def save_measurement(self) -> Measurement:
+        """A second value on the same date replaces the first: one value per date."""
+        measurement, _created = Measurement.objects.update_or_create(
+            indicator=self.indicator,
+            measured_on=self.cleaned_data["measured_on"],
+            defaults={"value": self.cleaned_data["value"], "note": self.cleaned_data["note"]},
+        )
+        return measurement
+
+
+class ReportForm(forms.ModelForm):
+    """A follow-up report's own words: its period and recipients, the answers to the three
+    set questions and the summary. What the product knows (statuses, entries, indicators)
+    is shown beside them, not typed."""
+
+    class Meta:
+        model = FollowUpReport
+        fields = [
+            "title",
+            "period_start",
+            "period_end",
+            "recipients",
+            "cooperation",
+            "implementation",
+            "results",
+            "summary",
+        ]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "cooperation": forms.Textarea(attrs={"rows": 5}),
+            "implementation": forms.Textarea(attrs={"rows": 5}),
+            "results": forms.Textarea(attrs={"rows": 5}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The end date cannot be before the start date."))
+        return data

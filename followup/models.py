@@ -4,9 +4,12 @@ Follow-up entries are official records and append-only: a correction is a new en
 points at the one it corrects. The model refuses updates and deletes, one by one and in bulk.
 """
 
+import datetime
+
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +85,9 @@ class FollowUpEntry(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("Follow-up entries cannot be changed; add a correcting entry.")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            refresh_item_status(self.item_id)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Follow-up entries cannot be deleted; add a correcting entry.")
@@ -92,6 +97,33 @@ class FollowUpEntry(models.Model):
             raise ValidationError(
                 {"corrects": _("A correction must concern the same action item.")}
             )
+
+
+def standing_entries(item_id=None):
+    """Entries that still stand: those no later entry corrects."""
+    entries = FollowUpEntry.objects.filter(corrections__isnull=True)
+    return entries if item_id is None else entries.filter(item_id=item_id)
+
+
+LATEST_FIRST = ["-occurred_on", "-created_at", "-pk"]
+
+
+def refresh_item_status(item_id: int) -> None:
+    """A row's status is the one its latest standing entry gives (by date, then by when it
+    was recorded); a row nobody has logged keeps the status it was planned with. Stored on
+    the row so that pages, filters and reminders read it without looking at entries."""
+    latest = standing_entries(item_id).order_by(*LATEST_FIRST).values("status")[:1]
+    # An UPDATE of one column: it must not bump the row's edit version (see Versioned).
+    ActionItem.objects.filter(pk=item_id).update(status=models.Subquery(latest))
+
+
+def status_on(item: ActionItem, day: datetime.date, entries) -> str:
+    """The row's status as it stood on `day`, from its entries (any order)."""
+    corrected = {entry.corrects_id for entry in entries}
+    standing = [e for e in entries if e.occurred_on <= day and e.pk not in corrected]
+    if not standing:
+        return item.status if not entries else ItemStatus.NOT_STARTED
+    return max(standing, key=lambda e: (e.occurred_on, e.created_at, e.pk)).status
 
 
 class Direction(models.TextChoices):
@@ -187,8 +219,25 @@ class ReportStatus(models.TextChoices):
     FINAL = "final", _("final")
 
 
+class ReportFinalError(Exception):
+    """Raised on any attempt to change or remove a final follow-up report."""
+
+
+class FollowUpReportQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(status=ReportStatus.FINAL).exists():
+            raise ReportFinalError("A final follow-up report cannot be changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(status=ReportStatus.FINAL).exists():
+            raise ReportFinalError("A final follow-up report cannot be deleted.")
+        return super().delete()
+
+
 class FollowUpReport(models.Model):
-    """A follow-up report for a period, answering the three set questions."""
+    """A follow-up report for a period, answering the three set questions. A draft while it
+    is written; final (and from then on read-only, with its contents frozen) when sent."""
 
     agreement = models.ForeignKey(
         Agreement,
@@ -213,6 +262,11 @@ class FollowUpReport(models.Model):
         help_text=_("e.g. 'Kommunstyrelsen, polisledningen'"),
     )
     finalised_on = models.DateField(_("finalised on"), null=True, blank=True)
+    # What the final report showed of the rows, entries and indicators, frozen when it was
+    # made final: entries logged later must not change a report that has been sent.
+    snapshot = models.JSONField(_("contents when finalised"), null=True, blank=True)
+
+    objects = FollowUpReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("follow-up report")
@@ -228,3 +282,139 @@ class FollowUpReport(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if (
+            self.pk
+            and FollowUpReport.objects.filter(pk=self.pk, status=ReportStatus.FINAL).exists()
+        ):
+            raise ReportFinalError("A final follow-up report cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_final:
+            raise ReportFinalError("A final follow-up report cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == ReportStatus.FINAL
+
+    def finalise(self, contents: dict, day) -> None:
+        """Make the report final with the contents it shows now, for good."""
+        self.snapshot, self.status, self.finalised_on = contents, ReportStatus.FINAL, day
+        self.save()
+
+
+class CadenceKind(models.TextChoices):
+    REPORT = "report", _("written report")
+    CHECKPOINT = "checkpoint", _("checkpoint (meeting or per row)")
+
+
+class CadenceFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("every month")
+    QUARTERLY = "quarterly", _("four times a year")
+    TERTIAL = "tertial", _("three times a year")
+    HALF_YEARLY = "half_yearly", _("twice a year")
+    YEARLY = "yearly", _("once a year")
+
+
+MONTHS_BETWEEN = {
+    CadenceFrequency.MONTHLY: 1,
+    CadenceFrequency.QUARTERLY: 3,
+    CadenceFrequency.TERTIAL: 4,
+    CadenceFrequency.HALF_YEARLY: 6,
+    CadenceFrequency.YEARLY: 12,
+}
+
+
+class FollowUpCadence(models.Model):
+    """When an agreement is followed up: a written report once a year (Timrå, Sollentuna),
+    a checkpoint four times a year at the BRÅ meeting (Strängnäs), twice a year and monthly
+    per row (Härnösand). Its dates are the ends of the periods followed up: `first_on` and
+    every interval after it.
+
+    By a checkpoint every open row should have an entry since the previous one; a report
+    covers the period since the previous date (see followup/todo.py).
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="cadences"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CadenceKind.choices)
+    frequency = models.CharField(_("how often"), max_length=16, choices=CadenceFrequency.choices)
+    first_on = models.DateField(
+        _("first date"),
+        help_text=_("The end of the first period followed up, e.g. 31 December; the rest follow."),
+    )
+    description = models.CharField(
+        _("as written"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. 'Skriftligt en gång per år till kommunstyrelsen'"),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up cadence")
+        verbose_name_plural = _("follow-up cadences")
+        ordering = ["agreement", "kind", "first_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.get_frequency_display()}"
+
+    @property
+    def months(self) -> int:
+        return MONTHS_BETWEEN[self.frequency]
+
+    def date_number(self, number: int) -> datetime.date:
+        """Counted from the first date, not from the previous one, so that 31 January,
+        monthly, gives 28 February and then 31 March again."""
+        return self.first_on + relativedelta(months=number * self.months)
+
+    def period_number(self, day: datetime.date) -> int:
+        """The number of the last date on or before `day` (-1 before the first)."""
+        months = (day.year - self.first_on.year) * 12 + day.month - self.first_on.month
+        number = months // self.months
+        while self.date_number(number) > day:
+            number -= 1
+        while self.date_number(number + 1) <= day:
+            number += 1
+        return max(number, -1)
+
+    def last_on_or_before(self, day: datetime.date) -> datetime.date | None:
+        number = self.period_number(day)
+        return self.date_number(number) if number >= 0 else None
+
+    def next_after(self, day: datetime.date) -> datetime.date:
+        return self.date_number(self.period_number(day) + 1)
+
+    def dates_between(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        number = max(self.period_number(start - datetime.timedelta(days=1)) + 1, 0)
+        dates = []
+        while (day := self.date_number(number)) <= end:
+            dates.append(day)
+            number += 1
+        return dates
+
+
+class SentReminder(models.Model):
+    """One reminder e-mail sent, by its key: what makes `send_reminders` safe to run again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="sent_reminders",
+    )
+    key = models.CharField(_("key"), max_length=200)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="sentreminder_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.key}"

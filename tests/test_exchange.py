@@ -91,6 +91,7 @@ def test_round_trip_keeps_follow_up_entries_indicators_and_reports(demo):
     police = agreement["parties"][1]["organisation"]
     item = agreement["action_plans"][0]["items"][0]
     item["problem_items"] = ["1.1"]
+    item["status"] = "in_progress"  # a row's status is its latest entry's: kept consistent
     agreement["problem_picture"]["areas"] = [
         {"title": "Ungdomar", "items": [{"text": "Skadegörelse", "probable_causes": "Tristess"}]}
     ]
@@ -156,7 +157,17 @@ def test_round_trip_keeps_follow_up_entries_indicators_and_reports(demo):
             "summary": "Bra år",
             "recipients": "Kommunstyrelsen, polisledningen",
             "finalised_on": "2021-02-01",
+            "snapshot": {"period_start": "2020-01-01", "groups": [], "counts": []},
         }
+    ]
+    agreement["follow_up_cadences"] = [
+        {
+            "kind": "checkpoint",
+            "frequency": "quarterly",
+            "first_on": "2020-03-31",
+            "description": "",
+        },
+        {"kind": "report", "frequency": "yearly", "first_on": "2020-12-31", "description": "KS"},
     ]
     empty_the_database()
     import_document(document)

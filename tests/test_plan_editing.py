@@ -126,7 +126,7 @@ def test_spara_by_htmx_returns_the_row_with_focus_on_redigera(coordinator, stran
     )
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert re.search(r"<th scope=\"row\"[^>]*>Nytt namn</th>", response.text)
+    assert re.search(r"<th scope=\"row\"[^>]*>Nytt namn<p class=\"row-status\">", response.text)
     assert re.search(r"autofocus>Redigera</button>", response.text)
 
 
