@@ -116,6 +116,10 @@ def row_delete(request, pk, plan_pk, item_pk):
         if request.htmx:
             return _fragment(request, "row_delete", agreement, plan, item=item)
         return _page(request, agreement, plan, shown=(item.pk, "delete"))
+    if item.follow_up_entries.exists():
+        # Entries are official records and keep their row (on_delete=PROTECT).
+        message = _("The row has follow-up entries and cannot be deleted.")
+        return _group_response(request, agreement, plan, item.focus_area, message=message)
     item.delete()
     message = _("The row was deleted.")
     return _group_response(request, agreement, plan, item.focus_area, message=message)
@@ -183,11 +187,13 @@ def plan_delete(request, pk, plan_pk):
     """Ta bort handlingsplanen: a page that asks first, then removes the plan and its rows."""
     agreement = _editable_agreement(request, pk)
     plan = get_plan(agreement, plan_pk)
-    if request.method == "POST":
+    # Follow-up entries are official records and keep their rows (on_delete=PROTECT).
+    logged = plan.items.filter(follow_up_entries__isnull=False).distinct().count()
+    if request.method == "POST" and not logged:
         plan.delete()
         messages.success(request, _("The action plan was deleted."))
         return redirect(agreement)
-    context = {"agreement": agreement, "plan": plan, "rows": plan.items.count()}
+    context = {"agreement": agreement, "plan": plan, "rows": plan.items.count(), "logged": logged}
     return render(request, "actionplans/plan_delete.html", context)
 
 

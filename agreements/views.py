@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.utils import timezone
 
+from followup.todo import agreements_in_force, follow_up_lists
 from samverkan.fetching import page_fetch_mode
 
-from .access import get_agreement, may_edit, visible_agreements
+from .access import editable_agreements, get_agreement, may_edit, visible_agreements
 from .document import build_document, document_queryset
 from .drafting import may_create_agreements
 from .forms import AgreementFilterForm
@@ -20,9 +22,19 @@ def _with_parties(agreements):
 
 @login_required
 def overview(request):
-    """Översikt: the user's agreements, those ending first at the top."""
-    agreements = _with_parties(visible_agreements(request.user)).order_by("valid_until", "title")
-    return render(request, "agreements/overview.html", {"agreements": agreements})
+    """Översikt: what the user's organisations have to follow up now, and their agreements,
+    those ending first at the top."""
+    visible = visible_agreements(request.user)
+    agreements = _with_parties(visible).order_by("valid_until", "title")
+    today = timezone.localdate()
+    to_do = follow_up_lists(
+        agreements_in_force(visible, today).order_by("valid_until", "title"), today
+    )
+    editable = set(editable_agreements(request.user).values_list("pk", flat=True))
+    for agreement_to_do in to_do:
+        agreement_to_do.may_edit = agreement_to_do.agreement.pk in editable
+    context = {"agreements": agreements, "to_do": to_do}
+    return render(request, "agreements/overview.html", context)
 
 
 @login_required

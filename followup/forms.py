@@ -240,6 +240,16 @@ class ReportForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 5}),
         }
 
+    HEAD = ("title", "period_start", "period_end", "recipients")
+
+    @property
+    def head_fields(self):
+        return [self[name] for name in self.HEAD]
+
+    @property
+    def answer_fields(self):
+        return [self[name] for name in self.fields if name not in self.HEAD]
+
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")

@@ -72,6 +72,7 @@ class AgreementToDo:
     last_checkpoint: datetime.date | None = None
     next_checkpoint: datetime.date | None = None
     reports: list[ReportDue] = field(default_factory=list)
+    may_edit: bool = False  # whether the reader may log entries and write reports
 
     def __bool__(self):
         return bool(self.overdue or self.due_soon or self.not_logged or self.reports)

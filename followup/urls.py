@@ -3,7 +3,22 @@ from django.urls import path
 from . import views
 
 row = "overenskommelser/<int:pk>/handlingsplaner/<int:plan_pk>/rader/<int:item_pk>/"
+hub = "overenskommelser/<int:pk>/uppfoljning/"
 
 urlpatterns = [
     path(row + "uppfoljning/", views.entry_create, name="entry_create"),
+    path(hub, views.follow_up, name="follow_up"),
+    path(hub + "kadens/ny/", views.cadence_create, name="cadence_create"),
+    path(hub + "kadens/<int:cadence_pk>/ta-bort/", views.cadence_delete, name="cadence_delete"),
+    path(hub + "matt/nytt/", views.indicator_form, name="indicator_create"),
+    path(hub + "matt/<int:indicator_pk>/", views.indicator_detail, name="indicator_detail"),
+    path(hub + "matt/<int:indicator_pk>/redigera/", views.indicator_form, name="indicator_edit"),
+    path(hub + "rapporter/ny/", views.report_create, name="report_create"),
+    path(hub + "rapporter/<int:report_pk>/", views.report_detail, name="report_detail"),
+    path(
+        hub + "rapporter/<int:report_pk>/slutgiltig/",
+        views.report_finalise,
+        name="report_finalise",
+    ),
+    path(hub + "rapporter/<int:report_pk>/pdf/", views.report_pdf, name="report_pdf"),
 ]

@@ -1,18 +1,38 @@
 """Logga uppföljning: what was done on an action plan's row, recorded as it happens."""
 
+import datetime
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplans.table import agreement_queryset, get_plan, get_row
-from agreements.access import get_agreement_for_editing
+from agreements.access import get_agreement, get_agreement_for_editing, may_edit
+from samverkan.pdf import render_pdf
 
-from .forms import FollowUpEntryForm
-from .models import FollowUpEntry
+from .charts import indicator_chart
+from .forms import (
+    CadenceForm,
+    FollowUpEntryForm,
+    IndicatorForm,
+    MeasurementForm,
+    ReportForm,
+    TimelineFilterForm,
+)
+from .models import LATEST_FIRST, CadenceKind, FollowUpEntry
+from .report import build_contents, contents_of, indicator_data, indicators_of, summary_text
+from .todo import agreement_to_do, in_force, open_rows, report_due, with_follow_up
+
+TIMELINE_PAGE_SIZE = 50
 
 PAGE = "followup/entry_form.html"
 
@@ -61,3 +81,287 @@ def entry_create(request, pk, plan_pk, item_pk):
         .order_by("-occurred_on", "-created_at"),
     }
     return render(request, f"{PAGE}#logging" if request.htmx else PAGE, context)
+
+
+# --- An agreement's follow-up: the timeline, what to follow up, cadences, indicators, reports
+
+
+def follow_up_queryset():
+    return with_follow_up(agreement_queryset())
+
+
+def timeline_entries(agreement):
+    return (
+        FollowUpEntry.objects.filter(item__plan__agreement=agreement)
+        .select_related("item__plan", "item__focus_area", "corrects")
+        .prefetch_related("participants", "corrections")
+        .order_by(*LATEST_FIRST)
+    )
+
+
+@login_required
+@require_GET
+def follow_up(request, pk):
+    """Uppföljning: an agreement's timeline of entries, filtered by focus area, party and
+    period (the htmx request gets just the timeline), with what to follow up now, the
+    cadences, the indicators and the reports."""
+    agreement = get_agreement(request.user, pk, follow_up_queryset())
+    form = TimelineFilterForm(request.GET or None, agreement=agreement)
+    paginator = Paginator(form.filter(timeline_entries(agreement)), TIMELINE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("sida"))
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "page": page,
+        "query": urlencode({k: v for k, v in request.GET.items() if k != "sida"}),
+        "may_edit": may_edit(request.user, agreement),
+    }
+    if request.htmx:
+        return render(request, "followup/follow_up.html#timeline", context)
+    today = timezone.localdate()
+    to_do = agreement_to_do_if_in_force(agreement, today)
+    if to_do:
+        to_do.may_edit = context["may_edit"]
+    cadences = list(agreement.cadences.all())
+    for cadence in cadences:
+        cadence.next_on = cadence.next_after(today)
+    indicators = [
+        {**indicator_data(indicator), "chart": None, "where": where_of(indicator)}
+        for indicator in indicators_of(agreement).select_related("focus_area")
+    ]
+    for indicator in indicators:
+        indicator["chart"] = indicator_chart(indicator)
+    context |= {
+        "to_do": to_do,
+        "today": today,
+        "in_force": in_force(agreement, today),
+        "cadences": cadences,
+        "indicators": indicators,
+        "reports": agreement.report_list[::-1],
+    }
+    return render(request, "followup/follow_up.html", context)
+
+
+def agreement_to_do_if_in_force(agreement, today):
+    if not in_force(agreement, today):
+        return None
+    return agreement_to_do(agreement, list(open_rows([agreement.pk])), today)
+
+
+def where_of(indicator) -> str:
+    if indicator.focus_area_id:
+        return indicator.focus_area.title
+    return indicator.item.activity if indicator.item_id else ""
+
+
+def hub_url(agreement) -> str:
+    return reverse("follow_up", args=[agreement.pk])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cadence_create(request, pk):
+    agreement = get_agreement_for_editing(request.user, pk)
+    form = CadenceForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        cadence = form.save(commit=False)
+        cadence.agreement = agreement
+        cadence.save()
+        messages.success(request, _("The follow-up cadence was added."))
+        return redirect(hub_url(agreement) + "#kadens")
+    return render(request, "followup/cadence_form.html", {"agreement": agreement, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cadence_delete(request, pk, cadence_pk):
+    """Asks first (GET), removes on POST. Entries and reports are not touched."""
+    agreement = get_agreement_for_editing(request.user, pk)
+    cadence = get_object_or_404(agreement.cadences, pk=cadence_pk)
+    if request.method == "POST":
+        cadence.delete()
+        messages.success(request, _("The follow-up cadence was removed."))
+        return redirect(hub_url(agreement) + "#kadens")
+    context = {"agreement": agreement, "cadence": cadence}
+    return render(request, "followup/cadence_delete.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_form(request, pk, indicator_pk=None):
+    """Nytt mätbart mål, and changing one: on a focus area or on one row."""
+    agreement = get_agreement_for_editing(request.user, pk)
+    indicator = None
+    if indicator_pk is not None:
+        indicator = get_object_or_404(agreement.indicators, pk=indicator_pk)
+    initial = {}
+    if indicator is None and request.GET.get("fokusomrade"):
+        initial["focus_area"] = request.GET["fokusomrade"]
+    if indicator is None and request.GET.get("rad"):
+        initial["item"] = request.GET["rad"]
+    form = IndicatorForm(
+        request.POST or None, instance=indicator, agreement=agreement, initial=initial
+    )
+    if form.is_bound and form.is_valid():
+        indicator = form.save()
+        messages.success(request, _("The indicator was saved."))
+        return redirect("indicator_detail", agreement.pk, indicator.pk)
+    context = {"agreement": agreement, "form": form, "indicator": indicator}
+    return render(request, "followup/indicator_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_detail(request, pk, indicator_pk):
+    """An indicator's chart and measurements; its editors add a measurement here (one per
+    date: a second value on a date replaces the first)."""
+    agreement = get_agreement(request.user, pk)
+    indicator = get_object_or_404(
+        indicators_of(agreement).select_related("focus_area"), pk=indicator_pk
+    )
+    editing = may_edit(request.user, agreement)
+    if request.method == "POST" and not editing:
+        raise PermissionDenied
+    form = MeasurementForm(request.POST or None, indicator=indicator) if editing else None
+    message = ""
+    if form is not None and form.is_bound and form.is_valid():
+        form.save_measurement()
+        message = _("The measurement was saved.")
+        if not request.htmx:
+            messages.success(request, message)
+            return redirect(request.path)
+        indicator = indicators_of(agreement).select_related("focus_area").get(pk=indicator.pk)
+        form = MeasurementForm(indicator=indicator)
+    data = {**indicator_data(indicator), "where": where_of(indicator)}
+    data["chart"] = indicator_chart(data)
+    context = {
+        "agreement": agreement,
+        "indicator": indicator,
+        "data": data,
+        "form": form,
+        "message": message,
+        "may_edit": editing,
+    }
+    template = "followup/indicator_detail.html"
+    return render(request, f"{template}#measuring" if request.htmx else template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request, pk):
+    """Ny uppföljningsrapport: period, title and recipients proposed from the cadence's
+    report due now (else the last calendar year); the summary is written from the data."""
+    agreement = get_agreement_for_editing(request.user, pk, follow_up_queryset())
+    form = ReportForm(request.POST or None, initial=report_proposal(agreement))
+    if form.is_bound and form.is_valid():
+        report = form.save(commit=False)
+        report.agreement = agreement
+        if not report.summary.strip():
+            report.summary = summary_text(build_contents(report))
+        report.save()
+        messages.success(request, _("The report was created as a draft."))
+        return redirect("report_detail", agreement.pk, report.pk)
+    return render(request, "followup/report_create.html", {"agreement": agreement, "form": form})
+
+
+def report_proposal(agreement) -> dict:
+    today = timezone.localdate()
+    due = [
+        due
+        for cadence in agreement.cadences.all()
+        if cadence.kind == CadenceKind.REPORT and (due := report_due(agreement, cadence, today))
+    ]
+    if due:
+        start, end = due[0].period_start, due[0].period_end
+    else:
+        year = today.year - 1
+        if agreement.valid_until and agreement.valid_until.year < year:
+            year = agreement.valid_until.year
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        if agreement.valid_from and agreement.valid_from.year == year:
+            start = max(start, agreement.valid_from)
+        if agreement.valid_until and agreement.valid_until.year == year:
+            end = min(end, agreement.valid_until)
+    organisations = [party.organisation for party in agreement.parties.all()]
+    recipients = [
+        _("The municipal executive board of %(name)s") % {"name": organisation.name}
+        if organisation.is_municipality
+        else _("The police management")
+        for organisation in organisations
+        if organisation.is_municipality or organisation.is_police
+    ]
+    return {
+        "title": _("Follow-up of %(title)s, %(start)s – %(end)s")
+        % {"title": agreement.title, "start": start.isoformat(), "end": end.isoformat()},
+        "period_start": start,
+        "period_end": end,
+        "recipients": ", ".join(dict.fromkeys(recipients)),
+    }
+
+
+def get_report(agreement, report_pk):
+    return get_object_or_404(agreement.follow_up_reports.all(), pk=report_pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk, report_pk):
+    """The report: its own words (a form while it is a draft and the user may edit) and
+    what the product knows for the period. Final reports are read-only."""
+    agreement = get_agreement(request.user, pk)
+    report = get_report(agreement, report_pk)
+    editing = may_edit(request.user, agreement) and not report.is_final
+    if request.method == "POST" and not editing:
+        raise PermissionDenied
+    form = ReportForm(request.POST or None, instance=report) if editing else None
+    message = ""
+    if form is not None and form.is_bound and form.is_valid():
+        report = form.save()
+        message = _("The report was saved.")
+        if not request.htmx:
+            messages.success(request, message)
+            return redirect(request.path)
+    context = {
+        "agreement": agreement,
+        "report": report,
+        "form": form,
+        "message": message,
+        "contents": contents_of(report),
+        "may_edit": may_edit(request.user, agreement),
+    }
+    template = "followup/report_detail.html"
+    return render(request, f"{template}#report_text" if request.htmx else template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_finalise(request, pk, report_pk):
+    """Gör slutgiltig: asks first; then freezes what the report shows, for good."""
+    agreement = get_agreement_for_editing(request.user, pk)
+    report = get_report(agreement, report_pk)
+    if report.is_final:
+        messages.info(request, _("The report is already final."))
+        return redirect("report_detail", agreement.pk, report.pk)
+    if request.method == "POST":
+        report.finalise(build_contents(report), timezone.localdate())
+        messages.success(request, _("The report is final and can no longer be changed."))
+        return redirect("report_detail", agreement.pk, report.pk)
+    return render(
+        request, "followup/report_finalise.html", {"agreement": agreement, "report": report}
+    )
+
+
+@login_required
+@require_GET
+def report_pdf(request, pk, report_pk):
+    agreement = get_agreement(request.user, pk)
+    report = get_report(agreement, report_pk)
+    html = render_to_string(
+        "followup/report_print.html",
+        {"agreement": agreement, "report": report, "contents": contents_of(report)},
+        request=request,
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    filename = f"uppfoljning-{agreement.reference}-{report.period_end:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -60,7 +60,7 @@ def test_follow_up_entries_can_be_added_in_the_admin_but_not_changed_or_deleted(
         },
     )
     assert response.status_code == 302
-    entry = FollowUpEntry.objects.get()
+    entry = FollowUpEntry.objects.get(what_was_done="SIG-möte")
     assert entry.author_name == "Administratör"
     response = admin_client.post(
         admin_url(FollowUpEntry, "change", entry.pk),
@@ -69,4 +69,4 @@ def test_follow_up_entries_can_be_added_in_the_admin_but_not_changed_or_deleted(
     assert response.status_code in (200, 403)
     response = admin_client.post(admin_url(FollowUpEntry, "delete", entry.pk), {"post": "yes"})
     assert response.status_code == 403
-    assert FollowUpEntry.objects.get().what_was_done == "SIG-möte"
+    assert FollowUpEntry.objects.get(pk=entry.pk).what_was_done == "SIG-möte"

@@ -6,6 +6,7 @@ from io import StringIO
 
 import jsonschema
 import pytest
+from conftest import remove_follow_up_entries
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
@@ -33,6 +34,7 @@ def export_command(*args) -> dict:
 
 def empty_the_database():
     """Remove every agreement, user and organisation, as on a new installation."""
+    remove_follow_up_entries()
     Agreement.objects.all().delete()
     Membership.objects.all().delete()
     get_user_model().objects.all().delete()

@@ -13,8 +13,9 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def row(demo):
+    """A Strängnäs row nobody has logged yet (the demo has entries on some)."""
     plan = demo["strangnas-2020"].action_plans.get()
-    return plan.items.order_by("position").first()
+    return plan.items.filter(follow_up_entries__isnull=True).order_by("position").first()
 
 
 def url(item, **query):
@@ -56,7 +57,7 @@ def test_an_entry_is_saved_in_place_and_by_plain_post(client, user, row):
 def test_errors_are_swedish_and_nothing_is_written(client, user, row):
     client.force_login(user("samordnare.strangnas"))
     indicator = Indicator.objects.create(
-        agreement=row.plan.agreement, item=row, position=1, name="Antal möten"
+        agreement=row.plan.agreement, item=row, position=99, name="Antal möten"
     )
     data = {"occurred_on": "", "what_was_done": "", "status": "done", "indicator": indicator.pk}
     response = client.post(url(row), data, headers=HTMX)

@@ -4,6 +4,7 @@ updates and a fixed number of queries however long the plan is."""
 import re
 
 import pytest
+from conftest import remove_follow_up_entries
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -285,9 +286,13 @@ def test_a_new_row_with_errors_is_not_created(coordinator, strangnas):
     assert plan.items.count() == before
 
 
+def unlogged_row(plan) -> ActionItem:
+    return plan.items.filter(follow_up_entries__isnull=True).order_by("position").first()
+
+
 def test_ta_bort_asks_first_then_removes_the_row(coordinator, strangnas):
     _agreement, plan = strangnas
-    item = first_row(plan)
+    item = unlogged_row(plan)
     confirm = coordinator.get(url("row_delete", plan, item), headers=HTMX).text
     assert "Ta bort raden?" in confirm and item.activity in confirm
     assert ">Ta bort</button>" in confirm and ">Avbryt</button>" in confirm
@@ -299,13 +304,23 @@ def test_ta_bort_asks_first_then_removes_the_row(coordinator, strangnas):
 
 def test_ta_bort_without_javascript_confirms_on_the_page_and_redirects(coordinator, strangnas):
     _agreement, plan = strangnas
-    item = first_row(plan)
+    item = unlogged_row(plan)
     page = coordinator.get(url("row_delete", plan, item)).text
     assert page.startswith("<!doctype html>") and "Ta bort raden?" in page
     response = coordinator.post(url("row_delete", plan, item))
     assert response.status_code == 302
     assert "Raden togs bort." in coordinator.get(response.url).text
     assert not ActionItem.objects.filter(pk=item.pk).exists()
+
+
+def test_a_row_with_follow_up_entries_is_kept_with_a_clear_message(coordinator, strangnas):
+    _agreement, plan = strangnas
+    item = plan.items.filter(follow_up_entries__isnull=False).first()
+    confirm = coordinator.get(url("row_delete", plan, item), headers=HTMX).text
+    assert "Raden kan inte tas bort:" in confirm and ">Ta bort</button>" not in confirm
+    group = coordinator.post(url("row_delete", plan, item), headers=HTMX).text
+    assert "Raden har uppföljningar och kan inte tas bort." in group
+    assert ActionItem.objects.filter(pk=item.pk).exists()
 
 
 def test_flytta_upp_and_ned_trade_places_within_the_group(coordinator, strangnas):
@@ -392,6 +407,7 @@ def test_the_plan_page_and_a_row_save_run_as_many_queries_for_500_rows_as_for_5(
 ):
     coordinator.force_login(user("admin"))
     plan = demo[reference].action_plans.get()
+    remove_follow_up_entries()
     ActionItem.objects.filter(pk__in=plan.items.order_by("position").values("pk")[5:]).delete()
     item = first_row(plan)
 
@@ -464,8 +480,17 @@ def test_the_plans_details_are_edited_in_place(coordinator, strangnas):
     assert "Ny rubrik" in cancelled and 'name="title"' not in cancelled
 
 
+def test_a_plan_with_follow_up_entries_is_not_deleted(coordinator, strangnas):
+    agreement, plan = strangnas
+    page = coordinator.get(url("plan_delete", plan)).text
+    assert "Planen kan inte tas bort" in page and ">Ta bort handlingsplanen</button>" not in page
+    assert coordinator.post(url("plan_delete", plan)).status_code == 200
+    assert agreement.action_plans.filter(pk=plan.pk).exists()
+
+
 def test_deleting_a_plan_asks_first_and_takes_its_rows(coordinator, strangnas):
     agreement, plan = strangnas
+    remove_follow_up_entries()
     rows = plan.items.count()
     page = coordinator.get(url("plan_delete", plan)).text
     assert f"Planen och dess {rows} rader tas bort." in page
