@@ -30,7 +30,7 @@ from .forms import (
 )
 from .models import LATEST_FIRST, CadenceKind, FollowUpEntry
 from .report import build_contents, contents_of, indicator_data, indicators_of, summary_text
-from .todo import agreement_to_do, in_force, open_rows, report_due, with_follow_up
+from .todo import agreement_to_do, end_of, in_force, open_rows, report_due, with_follow_up
 
 TIMELINE_PAGE_SIZE = 50
 
@@ -274,9 +274,13 @@ def report_proposal(agreement) -> dict:
     if due:
         start, end = due[0].period_start, due[0].period_end
     else:
+        # The last calendar year the agreement ran in full, or else the part it ran.
         year = today.year - 1
-        if agreement.valid_until and agreement.valid_until.year < year:
-            year = agreement.valid_until.year
+        end_day = end_of(agreement)
+        if end_day and end_day.year <= year:
+            year = end_day.year if end_day.month == 12 and end_day.day == 31 else end_day.year - 1
+        if agreement.valid_from and agreement.valid_from.year > year:
+            year = agreement.valid_from.year
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         if agreement.valid_from and agreement.valid_from.year == year:
             start = max(start, agreement.valid_from)

@@ -138,3 +138,31 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Tests set this so that a related row a page forgot to load fails the test (see fetching.py).
 RAISE_ON_LAZY_FETCH = env_bool("RAISE_ON_LAZY_FETCH", "false")
+
+# E-mail (reminders from `manage.py send_reminders`): Django 6.1's MAILERS, filled from the
+# usual environment variables. EMAIL_BACKEND defaults to the console in development (the
+# messages are printed) and to SMTP in production; the EMAIL_* variables set the server.
+_EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_SMTP_OPTIONS = {
+    "host": os.environ.get("EMAIL_HOST", "localhost"),
+    "port": int(os.environ.get("EMAIL_PORT", "25")),
+    "username": os.environ.get("EMAIL_HOST_USER", ""),
+    "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", "false"),
+    "use_ssl": env_bool("EMAIL_USE_SSL", "false"),
+    "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": _SMTP_OPTIONS if _EMAIL_BACKEND.endswith("smtp.EmailBackend") else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samverkan <samverkan@localhost>")
+# The address links in e-mails start with: e-mails are sent outside any request.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -52,7 +52,8 @@ def page_text(response) -> str:
     result = subprocess.run(
         [shutil.which("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     )
-    return " ".join(result.stdout.decode().split())
+    # Words hyphenated at a line end (WeasyPrint's hyphens: auto) are joined again.
+    return " ".join(result.stdout.decode().split()).replace("\u2010 ", "")
 
 
 def url_kwargs(route, agreement):

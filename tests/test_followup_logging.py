@@ -80,7 +80,7 @@ def test_a_correction_is_a_new_entry_and_both_stay(client, user, row):
     correction = FollowUpEntry.objects.exclude(pk=wrong.pk).get(item=row)
     assert correction.corrects == wrong
     page = client.get(url(row)).text
-    assert page.count("Fel datum.") >= 2 and "Rättar posten från" in page
+    assert page.count("Fel datum.") >= 2 and "Rättar uppföljningen från" in page
     with pytest.raises(AppendOnlyError):
         wrong.delete()
     with pytest.raises(AppendOnlyError):
