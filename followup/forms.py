@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.models import ActionItem
+from actionplans.models import ActionItem, ItemStatus
 from agreements.models import FocusArea
 from organisations.models import Organisation
 from samverkan.ordering import next_position
@@ -45,10 +45,16 @@ class FollowUpEntryForm(forms.ModelForm):
         parties = [party.organisation_id for party in agreement.parties.all()]
         self.fields["participants"].queryset = Organisation.objects.filter(pk__in=parties)
         self.fields["occurred_on"].initial = timezone.localdate()
+        # Radio buttons with no empty choice: every entry sets the row's status.
+        self.fields["status"].choices = ItemStatus.choices
         self.fields["status"].initial = item.status
-        self.fields["indicator"].queryset = Indicator.objects.filter(
+        indicators = Indicator.objects.filter(
             Q(item=item) | Q(focus_area_id=item.focus_area_id, focus_area__isnull=False)
         )
+        if indicators.exists():
+            self.fields["indicator"].queryset = indicators
+        else:  # nothing to measure on this row: the form stays short
+            del self.fields["indicator"], self.fields["value"]
         if corrects is not None:
             for name in self._meta.fields:
                 value = getattr(corrects, name)
@@ -56,6 +62,8 @@ class FollowUpEntryForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "indicator" not in self.fields:
+            return data
         if data.get("indicator") and data.get("value") is None:
             self.add_error("value", _("Give the measured value, or choose no indicator."))
         if data.get("value") is not None and not data.get("indicator"):

@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from conftest import remove_follow_up_entries
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from records import remove_follow_up_entries
 
 from actionplans.models import ActionItem
 from agreements.models import Agreement

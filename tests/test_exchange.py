@@ -6,9 +6,9 @@ from io import StringIO
 
 import jsonschema
 import pytest
-from conftest import remove_follow_up_entries
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from records import remove_follow_up_entries
 
 from agreements.models import Agreement
 from exchange.demo import demo_files

@@ -4,11 +4,11 @@ updates and a fixed number of queries however long the plan is."""
 import re
 
 import pytest
-from conftest import remove_follow_up_entries
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from records import remove_follow_up_entries
 
 from actionplans.models import ActionItem, Responsibility
 from agreements.models import Agreement, AgreementStatus

@@ -1,0 +1,83 @@
+"""A kommunpolis logs the week's work from a phone, and a coordinator follows up: in a real
+browser at 390 pixels, with axe-core on every page and after every swap."""
+
+from browsing import assert_accessible, log_in
+from playwright.sync_api import expect
+
+from followup.models import FollowUpEntry
+
+PHONE = {"width": 390, "height": 844}
+ROW = "Team ungdom"
+
+
+def test_a_kommunpolis_logs_an_entry_on_a_phone(page, site):
+    page.set_viewport_size(PHONE)
+    log_in(page, site, "kommunpolis.strangnas")
+    page.goto(f"{site}/overenskommelser/")
+    page.get_by_role(
+        "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
+    ).click()
+    page.get_by_role("link", name="Öppna handlingsplanen").click()
+    assert_accessible(page)
+    page.locator("tr.plan-row", has_text=ROW).get_by_role("link", name="Logga uppföljning").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logga uppföljning")
+    expect(page.get_by_text("allmänna handlingar")).to_be_visible()
+    assert_accessible(page)
+    # One screen: the form fits the phone's width, with no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.evaluate("window.noReload = true")
+
+    page.get_by_label("Vad som gjordes").fill("Helgvandring i centrum med fältgruppen.")
+    page.get_by_label("Strängnäs").check()
+    page.get_by_label("Iakttagen effekt").fill("Lugnt vid resecentrum.")
+    page.get_by_label("pågår").check()
+    page.get_by_role("button", name="Spara uppföljningen").click()
+
+    expect(page.get_by_role("status")).to_have_text("Uppföljningen sparades.")
+    entries = page.locator("ol.entries > li")
+    expect(entries.first).to_contain_text("Helgvandring i centrum med fältgruppen.")
+    assert page.evaluate("window.noReload") is True  # saved in place, with htmx
+    expect(page.get_by_label("Vad som gjordes")).to_have_value("")  # ready for the next one
+    assert_accessible(page)
+    entry = FollowUpEntry.objects.get(what_was_done="Helgvandring i centrum med fältgruppen.")
+    assert entry.author_name and entry.status == "in_progress"
+
+
+def test_a_bad_entry_is_told_next_to_the_field_on_a_phone(page, site):
+    page.set_viewport_size(PHONE)
+    log_in(page, site, "kommunpolis.strangnas")
+    page.goto(f"{site}/overenskommelser/")
+    page.get_by_role(
+        "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
+    ).click()
+    page.get_by_role("link", name="Öppna handlingsplanen").click()
+    page.locator("tr.plan-row", has_text=ROW).get_by_role("link", name="Logga uppföljning").click()
+    page.get_by_label("Datum", exact=True).fill("")
+    page.get_by_role("button", name="Spara uppföljningen").click()
+    expect(page.locator(".field-error").first).to_contain_text("Detta fält måste fyllas i.")
+    expect(page.get_by_label("Vad som gjordes")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+
+def test_the_follow_up_page_and_a_report_on_a_phone(page, site):
+    page.set_viewport_size(PHONE)
+    log_in(page, site, "samordnare.strangnas")
+    page.goto(f"{site}/overenskommelser/")
+    page.get_by_role(
+        "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
+    ).click()
+    page.get_by_role("link", name="Uppföljning och rapporter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uppföljning")
+    expect(page.get_by_role("img", name="SIG: ungdomar med individuell plan")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Från", exact=True).fill("2022-12-01")
+    page.get_by_role("button", name="Filtrera").click()
+    expect(page.locator("#tidslinje")).to_contain_text("2 uppföljningar")
+    assert_accessible(page)
+    page.get_by_role("link", name="Ny uppföljningsrapport").click()
+    expect(page.get_by_label("Period från")).to_have_value("2022-01-01")
+    assert_accessible(page)
+    page.get_by_role("button", name="Skapa rapporten").click()
+    expect(page.get_by_role("heading", name="Aktiviteterna under perioden")).to_be_visible()
+    expect(page.get_by_label("Sammanfattning")).to_contain_text("loggades 16 uppföljningar")
+    assert_accessible(page)
