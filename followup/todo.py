@@ -102,7 +102,7 @@ def open_rows(agreement_ids):
 
 def follow_up_lists(agreements, today: datetime.date | None = None) -> list[AgreementToDo]:
     """One list per agreement in force today with something to follow up, in the order
-    given. Three queries, however many agreements, rows and entries there are."""
+    given. Four queries, however many agreements, rows and entries there are."""
     today = today or datetime.date.today()
     agreements = [a for a in with_follow_up(agreements) if in_force(a, today)]
     rows_by_agreement = {}
