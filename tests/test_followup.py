@@ -173,6 +173,34 @@ class TestCadenceAcrossYearEnds:
         assert follow_up_lists(Agreement.objects.filter(pk=agreement.pk), D(2025, 2, 12)) == []
 
 
+class TestCadenceForms:
+    def test_a_coordinator_adds_and_removes_a_cadence(self, client, user, sollentuna):
+        agreement, _plan = sollentuna
+        client.force_login(user("samordnare.sollentuna"))
+        url = reverse("cadence_create", args=[agreement.pk])
+        bad = client.post(url, {"kind": "checkpoint", "frequency": "quarterly", "first_on": ""})
+        assert "Detta fält måste fyllas i." in bad.text
+        assert agreement.cadences.count() == 1  # the demo's yearly report, nothing added
+        data = {"kind": "checkpoint", "frequency": "quarterly", "first_on": "2023-03-31"}
+        response = client.post(url, data)
+        assert response.url == reverse("follow_up", args=[agreement.pk]) + "#kadens"
+        cadence = agreement.cadences.get(kind="checkpoint")
+        page = client.get(reverse("follow_up", args=[agreement.pk])).text
+        assert "fyra gånger per år" in page and "nästa" in page
+        delete = reverse("cadence_delete", args=[agreement.pk, cadence.pk])
+        assert "Ta bort uppföljningsintervallet?" in client.get(delete).text
+        client.post(delete)
+        assert not agreement.cadences.filter(pk=cadence.pk).exists()
+
+    def test_readers_cannot_change_cadences(self, client, user, sollentuna):
+        agreement, _plan = sollentuna
+        client.force_login(user("lasare.sollentuna"))
+        url = reverse("cadence_create", args=[agreement.pk])
+        data = {"kind": "report", "frequency": "yearly", "first_on": "2023-12-31"}
+        assert client.post(url, data).status_code == 403
+        assert agreement.cadences.count() == 1
+
+
 # --- Att följa upp ----------------------------------------------------------------------
 
 
@@ -264,6 +292,11 @@ class TestTimeline:
         assert "16 uppföljningar" in timeline(part=police.pk).text  # responsible for every row
         area = agreement.focus_areas.order_by("position").first()
         assert "0 uppföljningar" in timeline(fokusomrade=area.pk).text
+
+    def test_one_rows_timeline(self, timeline, demo):
+        row = ActionItem.objects.get(plan__agreement=demo["strangnas-2020"], activity="EST")
+        text = timeline(rad=row.pk).text
+        assert "2 uppföljningar" in text and "EST-lägesbild inför skolstarten" in text
 
     def test_a_bad_period_is_told_next_to_the_field(self, client, user, demo):
         client.force_login(user("lasare.strangnas"))
