@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 from samverkan.ordering import next_position
 from samverkan.versioning import VersionedForm
+from samverkan.widgets import DateInput
 
 from .models import ActionItem, ActionPlan, PlanLayout, Responsibility
 
@@ -50,9 +51,9 @@ class ActionItemForm(VersionedForm):
             "goal": forms.Textarea(attrs={"rows": 2}),
             "activity": forms.Textarea(attrs={"rows": 3}),
             "communication": forms.Textarea(attrs={"rows": 2}),
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "due_on": DateInput(),
         }
 
     def __init__(self, *args, plan, parties, focus_areas, **kwargs):
@@ -158,8 +159,8 @@ class ActionPlanForm(forms.ModelForm):
             "introduction",
         ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
             "introduction": forms.Textarea(attrs={"rows": 4}),
         }
 

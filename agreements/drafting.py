@@ -19,6 +19,7 @@ from exchange.importer import import_document
 from organisations.models import Membership, Organisation
 from samverkan.ordering import next_position
 from samverkan.versioning import VersionedForm
+from samverkan.widgets import DateInput
 
 from .access import EDITING_ROLES
 from .models import (
@@ -33,7 +34,7 @@ from .models import (
     Section,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class AgreementFactsForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from actionplans.models import ActionItem, ItemStatus
 from agreements.models import FocusArea
 from organisations.models import Organisation
 from samverkan.ordering import next_position
+from samverkan.widgets import DateInput
 
 from .models import FollowUpCadence, FollowUpEntry, FollowUpReport, Indicator, Measurement
 
@@ -32,7 +33,7 @@ class FollowUpEntryForm(forms.ModelForm):
             "status",
         ]
         widgets = {
-            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "occurred_on": DateInput(),
             "what_was_done": forms.Textarea(attrs={"rows": 3}),
             "effect": forms.Textarea(attrs={"rows": 2}),
             "participants": forms.CheckboxSelectMultiple,
@@ -98,12 +99,8 @@ class TimelineFilterForm(forms.Form):
     part = forms.ModelChoiceField(
         label=_("Party"), required=False, queryset=Organisation.objects.none()
     )
-    fran = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    till = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    fran = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    till = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     rad = forms.ModelChoiceField(
         label=_("Row"), required=False, queryset=ActionItem.objects.none(), widget=forms.HiddenInput
     )
@@ -148,7 +145,7 @@ class CadenceForm(forms.ModelForm):
         model = FollowUpCadence
         fields = ["kind", "frequency", "first_on", "description"]
         widgets = {
-            "first_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "first_on": DateInput(),
             "kind": forms.RadioSelect,
         }
 
@@ -171,8 +168,8 @@ class IndicatorForm(forms.ModelForm):
             "description",
         ]
         widgets = {
-            "baseline_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "target_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "baseline_on": DateInput(),
+            "target_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -205,7 +202,7 @@ class MeasurementForm(forms.ModelForm):
     class Meta:
         model = Measurement
         fields = ["measured_on", "value", "note"]
-        widgets = {"measured_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"measured_on": DateInput()}
 
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,8 +237,8 @@ class ReportForm(forms.ModelForm):
             "summary",
         ]
         widgets = {
-            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_start": DateInput(),
+            "period_end": DateInput(),
             "cooperation": forms.Textarea(attrs={"rows": 5}),
             "implementation": forms.Textarea(attrs={"rows": 5}),
             "results": forms.Textarea(attrs={"rows": 5}),

@@ -107,14 +107,26 @@ def collect(today: datetime.date) -> dict[int, Reminder]:
     return reminders
 
 
-def unsent(reminder: Reminder, today: datetime.date) -> Reminder:
-    """The reminder without what this user has been told already."""
-    sent = set(SentReminder.objects.filter(user=reminder.user).values_list("key", flat=True))
-    rows_key = f"rows:{today.isoformat()}"
+def rows_key(today: datetime.date) -> str:
+    return f"rows:{today.isoformat()}"
+
+
+def sent_keys(user_ids, today: datetime.date) -> dict[int, set[str]]:
+    """What each of these users has been told already that may matter today: one query."""
+    sent = {}
+    for user_id, key in SentReminder.objects.filter(
+        Q(key=rows_key(today)) | Q(key__startswith="ending:"), user__in=user_ids
+    ).values_list("user_id", "key"):
+        sent.setdefault(user_id, set()).add(key)
+    return sent
+
+
+def unsent(reminder: Reminder, today: datetime.date, sent: set[str]) -> Reminder:
+    """The reminder without what this user has been told already (`sent`)."""
     fresh = Reminder(reminder.user)
-    if (reminder.overdue or reminder.due_soon) and rows_key not in sent:
+    if (reminder.overdue or reminder.due_soon) and rows_key(today) not in sent:
         fresh.overdue, fresh.due_soon = reminder.overdue, reminder.due_soon
-        fresh.keys.append(rows_key)
+        fresh.keys.append(rows_key(today))
     for agreement, end, days, threshold in reminder.ending:
         key = f"ending:{agreement.pk}:{end.isoformat()}:{threshold}"
         if key not in sent:
@@ -126,8 +138,10 @@ def unsent(reminder: Reminder, today: datetime.date) -> Reminder:
 def send_reminders(today: datetime.date) -> int:
     """Send today's reminders; return how many e-mails went out."""
     count = 0
-    for reminder in collect(today).values():
-        reminder = unsent(reminder, today)
+    reminders = collect(today)
+    sent = sent_keys(list(reminders), today)
+    for user_id, reminder in reminders.items():
+        reminder = unsent(reminder, today, sent.get(user_id, set()))
         if not reminder:
             continue
         try:

@@ -7,6 +7,7 @@ do not change a report that has been sent.
 """
 
 import copy
+import datetime
 from collections import Counter
 
 from django.db.models import Prefetch
@@ -15,7 +16,8 @@ from django.utils.translation import gettext as _
 from actionplans.models import ActionItem, ItemStatus
 
 from .charts import indicator_chart
-from .models import FollowUpEntry, Indicator, ReportStatus, status_on
+from .models import CadenceKind, FollowUpEntry, Indicator, ReportStatus, status_on
+from .todo import end_of, report_due
 
 
 def indicator_data(indicator: Indicator, until=None) -> dict:
@@ -85,7 +87,9 @@ def build_contents(report) -> dict:
     other = {"title": _("Other rows"), "rows": [], "indicators": []}
     counts = Counter()
     entry_count = 0
+    area_of_row = {}
     for row in rows:
+        area_of_row[row.pk] = row.focus_area_id
         status = status_on(row, end, row.entry_list)
         counts[status] += 1
         in_period = [e for e in row.entry_list if start <= e.occurred_on <= end]
@@ -101,9 +105,8 @@ def build_contents(report) -> dict:
                 "entries": [entry_data(entry) for entry in in_period],
             }
         )
-    item_areas = dict(rows.values_list("pk", "focus_area_id"))
     for indicator in indicators_of(agreement):
-        area_pk = indicator.focus_area_id or item_areas.get(indicator.item_id)
+        area_pk = indicator.focus_area_id or area_of_row.get(indicator.item_id)
         data = indicator_data(indicator, until=end)
         if indicator.item_id:
             data["row"] = indicator.item.activity
@@ -132,8 +135,14 @@ def contents_of(report) -> dict:
         contents = build_contents(report)
     for group in contents["groups"]:
         for indicator in group["indicators"]:
-            indicator["chart"] = indicator_chart(indicator)
+            with_chart(indicator)
     return contents
+
+
+def with_chart(indicator: dict) -> dict:
+    """The indicator's data with its chart, drawn when shown and never stored."""
+    indicator["chart"] = indicator_chart(indicator)
+    return indicator
 
 
 def summary_text(contents: dict) -> str:
@@ -151,3 +160,44 @@ def summary_text(contents: dict) -> str:
         counts = ", ".join(f"{item['label']} {item['count']}" for item in contents["counts"])
         text += " " + _("At the end of the period: %(counts)s.") % {"counts": counts}
     return text
+
+
+def report_proposal(agreement, today: datetime.date) -> dict:
+    """What a new report for the agreement is given: the period of the report due by its
+    cadence, else the last calendar year it ran in full; a title; the parties' municipal
+    executive boards and police management as recipients."""
+    due = [
+        due
+        for cadence in agreement.cadences.all()
+        if cadence.kind == CadenceKind.REPORT and (due := report_due(agreement, cadence, today))
+    ]
+    if due:
+        start, end = due[0].period_start, due[0].period_end
+    else:
+        # The last calendar year the agreement ran in full, or else the part it ran.
+        year = today.year - 1
+        end_day = end_of(agreement)
+        if end_day and end_day.year <= year:
+            year = end_day.year if end_day.month == 12 and end_day.day == 31 else end_day.year - 1
+        if agreement.valid_from and agreement.valid_from.year > year:
+            year = agreement.valid_from.year
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        if agreement.valid_from and agreement.valid_from.year == year:
+            start = max(start, agreement.valid_from)
+        if agreement.valid_until and agreement.valid_until.year == year:
+            end = min(end, agreement.valid_until)
+    organisations = [party.organisation for party in agreement.parties.all()]
+    recipients = [
+        _("The municipal executive board of %(name)s") % {"name": organisation.name}
+        if organisation.is_municipality
+        else _("The police management")
+        for organisation in organisations
+        if organisation.is_municipality or organisation.is_police
+    ]
+    return {
+        "title": _("Follow-up of %(title)s, %(start)s – %(end)s")
+        % {"title": agreement.title, "start": start.isoformat(), "end": end.isoformat()},
+        "period_start": start,
+        "period_end": end,
+        "recipients": ", ".join(dict.fromkeys(recipients)),
+    }

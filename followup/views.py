@@ -1,6 +1,5 @@
 """Logga uppföljning: what was done on an action plan's row, recorded as it happens."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,7 +18,6 @@ from actionplans.table import agreement_queryset, get_plan, get_row
 from agreements.access import get_agreement, get_agreement_for_editing, may_edit
 from samverkan.pdf import render_pdf
 
-from .charts import indicator_chart
 from .forms import (
     CadenceForm,
     FollowUpEntryForm,
@@ -28,9 +26,17 @@ from .forms import (
     ReportForm,
     TimelineFilterForm,
 )
-from .models import LATEST_FIRST, CadenceKind, FollowUpEntry
-from .report import build_contents, contents_of, indicator_data, indicators_of, summary_text
-from .todo import agreement_to_do, end_of, in_force, open_rows, report_due, with_follow_up
+from .models import LATEST_FIRST, FollowUpEntry
+from .report import (
+    build_contents,
+    contents_of,
+    indicator_data,
+    indicators_of,
+    report_proposal,
+    summary_text,
+    with_chart,
+)
+from .todo import agreement_to_do, in_force, open_rows, with_follow_up
 
 TIMELINE_PAGE_SIZE = 50
 
@@ -126,11 +132,9 @@ def follow_up(request, pk):
     for cadence in cadences:
         cadence.next_on = cadence.next_after(today)
     indicators = [
-        {**indicator_data(indicator), "chart": None, "where": where_of(indicator)}
+        with_chart({**indicator_data(indicator), "where": where_of(indicator)})
         for indicator in indicators_of(agreement).select_related("focus_area")
     ]
-    for indicator in indicators:
-        indicator["chart"] = indicator_chart(indicator)
     context |= {
         "to_do": to_do,
         "today": today,
@@ -232,8 +236,7 @@ def indicator_detail(request, pk, indicator_pk):
             return redirect(request.path)
         indicator = indicators_of(agreement).select_related("focus_area").get(pk=indicator.pk)
         form = MeasurementForm(indicator=indicator)
-    data = {**indicator_data(indicator), "where": where_of(indicator)}
-    data["chart"] = indicator_chart(data)
+    data = with_chart({**indicator_data(indicator), "where": where_of(indicator)})
     context = {
         "agreement": agreement,
         "indicator": indicator,
@@ -252,7 +255,9 @@ def report_create(request, pk):
     """Ny uppföljningsrapport: period, title and recipients proposed from the cadence's
     report due now (else the last calendar year); the summary is written from the data."""
     agreement = get_agreement_for_editing(request.user, pk, follow_up_queryset())
-    form = ReportForm(request.POST or None, initial=report_proposal(agreement))
+    form = ReportForm(
+        request.POST or None, initial=report_proposal(agreement, timezone.localdate())
+    )
     if form.is_bound and form.is_valid():
         report = form.save(commit=False)
         report.agreement = agreement
@@ -262,45 +267,6 @@ def report_create(request, pk):
         messages.success(request, _("The report was created as a draft."))
         return redirect("report_detail", agreement.pk, report.pk)
     return render(request, "followup/report_create.html", {"agreement": agreement, "form": form})
-
-
-def report_proposal(agreement) -> dict:
-    today = timezone.localdate()
-    due = [
-        due
-        for cadence in agreement.cadences.all()
-        if cadence.kind == CadenceKind.REPORT and (due := report_due(agreement, cadence, today))
-    ]
-    if due:
-        start, end = due[0].period_start, due[0].period_end
-    else:
-        # The last calendar year the agreement ran in full, or else the part it ran.
-        year = today.year - 1
-        end_day = end_of(agreement)
-        if end_day and end_day.year <= year:
-            year = end_day.year if end_day.month == 12 and end_day.day == 31 else end_day.year - 1
-        if agreement.valid_from and agreement.valid_from.year > year:
-            year = agreement.valid_from.year
-        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        if agreement.valid_from and agreement.valid_from.year == year:
-            start = max(start, agreement.valid_from)
-        if agreement.valid_until and agreement.valid_until.year == year:
-            end = min(end, agreement.valid_until)
-    organisations = [party.organisation for party in agreement.parties.all()]
-    recipients = [
-        _("The municipal executive board of %(name)s") % {"name": organisation.name}
-        if organisation.is_municipality
-        else _("The police management")
-        for organisation in organisations
-        if organisation.is_municipality or organisation.is_police
-    ]
-    return {
-        "title": _("Follow-up of %(title)s, %(start)s – %(end)s")
-        % {"title": agreement.title, "start": start.isoformat(), "end": end.isoformat()},
-        "period_start": start,
-        "period_end": end,
-        "recipients": ", ".join(dict.fromkeys(recipients)),
-    }
 
 
 def get_report(agreement, report_pk):

@@ -2,12 +2,11 @@
 editor (coordinator and kommunpolis) of a party."""
 
 import re
-import shutil
-import subprocess
 from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from helpers import pdf_text
 
 from agreements.models import Agreement, AgreementStatus
 from followup.models import FollowUpReport
@@ -45,15 +44,9 @@ EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")
 
 
 def page_text(response) -> str:
-    """The page's text; a PDF's text as pdftotext (poppler-utils) reads it."""
     if response["Content-Type"] != "application/pdf":
         return response.text
-    pdf = b"".join(response) if response.streaming else response.content
-    result = subprocess.run(
-        [shutil.which("pdftotext"), "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    # Words hyphenated at a line end (WeasyPrint's hyphens: auto) are joined again.
-    return " ".join(result.stdout.decode().split()).replace("\u2010 ", "")
+    return pdf_text(b"".join(response) if response.streaming else response.content)
 
 
 def url_kwargs(route, agreement):

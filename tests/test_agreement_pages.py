@@ -3,10 +3,8 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from records import remove_follow_up_entries
+from helpers import count_queries, remove_follow_up_entries
 
 from actionplans.models import ActionItem
 from agreements.models import Agreement
@@ -181,12 +179,6 @@ def add_rows(agreement, count):
         ActionItem(plan=plan, position=start + n, activity=f"Aktivitet {n}", focus_area=focus_area)
         for n in range(1, count + 1)
     )
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("reference", ["strangnas-2020", "harnosand-2012"])

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from records import remove_follow_up_entries
+from helpers import remove_follow_up_entries
 
 from agreements.models import Agreement
 from exchange.demo import demo_files

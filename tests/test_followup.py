@@ -3,17 +3,14 @@ indicators, reports and reminders."""
 
 import datetime
 import re
-import shutil
-import subprocess
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from helpers import count_queries, pdf_text
 
 from actionplans.models import ActionItem, ItemStatus, Responsibility
 from agreements.models import Agreement
@@ -115,6 +112,14 @@ def cadence(frequency, first_on, kind=CadenceKind.CHECKPOINT):
     return FollowUpCadence(kind=kind, frequency=frequency, first_on=first_on)
 
 
+def only_cadence(agreement, kind, frequency, first_on):
+    """The agreement's one cadence, in place of the demo's."""
+    FollowUpCadence.objects.filter(agreement=agreement).delete()
+    FollowUpCadence.objects.create(
+        agreement=agreement, kind=kind, frequency=frequency, first_on=first_on
+    )
+
+
 class TestCadenceAcrossYearEnds:
     def test_quarterly_dates_run_on_into_the_next_year(self):
         quarterly = cadence(CadenceFrequency.QUARTERLY, D(2020, 3, 31))
@@ -145,13 +150,7 @@ class TestCadenceAcrossYearEnds:
 
     def test_yearly_report_due_over_new_year(self, sollentuna):
         agreement, _plan = sollentuna
-        FollowUpCadence.objects.filter(agreement=agreement).delete()
-        FollowUpCadence.objects.create(
-            agreement=agreement,
-            kind=CadenceKind.REPORT,
-            frequency=CadenceFrequency.YEARLY,
-            first_on=D(2023, 12, 31),
-        )
+        only_cadence(agreement, CadenceKind.REPORT, CadenceFrequency.YEARLY, D(2023, 12, 31))
         # From 30 days before the period ends the report for 2024 is on the list...
         early = follow_up_lists(Agreement.objects.filter(pk=agreement.pk), D(2024, 12, 5))
         (due,) = early[0].reports
@@ -207,13 +206,7 @@ class TestCadenceForms:
 class TestToFollowUp:
     def test_overdue_due_soon_and_not_logged_since_the_checkpoint(self, sollentuna):
         agreement, plan = sollentuna
-        FollowUpCadence.objects.filter(agreement=agreement).delete()
-        FollowUpCadence.objects.create(
-            agreement=agreement,
-            kind=CadenceKind.CHECKPOINT,
-            frequency=CadenceFrequency.QUARTERLY,
-            first_on=D(2023, 3, 31),
-        )
+        only_cadence(agreement, CadenceKind.CHECKPOINT, CadenceFrequency.QUARTERLY, D(2023, 3, 31))
         today = D(2024, 2, 10)  # last checkpoint 2023-12-31, next 2024-03-31
         overdue = add_row(plan, "Försenad", due_on=D(2024, 2, 1))
         soon = add_row(plan, "Snart", ends_on=D(2024, 2, 20))
@@ -259,12 +252,6 @@ class TestToFollowUp:
             log(row, TODAY(), ItemStatus.IN_PROGRESS)
             log(row, TODAY(), ItemStatus.DELAYED)
         assert count_queries(client, reverse("overview")) == few
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 # --- Timeline ---------------------------------------------------------------------------
@@ -381,17 +368,6 @@ class TestIndicators:
 
 
 # --- Reports ----------------------------------------------------------------------------
-
-
-def pdf_text(content: bytes) -> str:
-    result = subprocess.run(
-        [shutil.which("pdftotext"), "-layout", "-", "-"],
-        input=content,
-        capture_output=True,
-        check=True,
-    )
-    # Words hyphenated at a line end (WeasyPrint's hyphens: auto) are joined again.
-    return " ".join(result.stdout.decode().split()).replace("\u2010 ", "")
 
 
 class TestReports:

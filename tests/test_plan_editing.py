@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from records import remove_follow_up_entries
+from helpers import remove_follow_up_entries
 
 from actionplans.models import ActionItem, Responsibility
 from agreements.models import Agreement, AgreementStatus

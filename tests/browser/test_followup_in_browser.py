@@ -10,16 +10,26 @@ PHONE = {"width": 390, "height": 844}
 ROW = "Team ungdom"
 
 
-def test_a_kommunpolis_logs_an_entry_on_a_phone(page, site):
+def open_strangnas(page, site, username):
+    """Log in on a phone and open the Strängnäs agreement from the list, as a user would."""
     page.set_viewport_size(PHONE)
-    log_in(page, site, "kommunpolis.strangnas")
+    log_in(page, site, username)
     page.goto(f"{site}/overenskommelser/")
     page.get_by_role(
         "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
     ).click()
+
+
+def open_logging(page, site):
+    """As the kommunpolis: the plan, then Logga uppföljning on the row."""
+    open_strangnas(page, site, "kommunpolis.strangnas")
     page.get_by_role("link", name="Öppna handlingsplanen").click()
     assert_accessible(page)
     page.locator("tr.plan-row", has_text=ROW).get_by_role("link", name="Logga uppföljning").click()
+
+
+def test_a_kommunpolis_logs_an_entry_on_a_phone(page, site):
+    open_logging(page, site)
     expect(page.get_by_role("heading", level=1)).to_have_text("Logga uppföljning")
     expect(page.get_by_text("allmänna handlingar")).to_be_visible()
     assert_accessible(page)
@@ -44,14 +54,7 @@ def test_a_kommunpolis_logs_an_entry_on_a_phone(page, site):
 
 
 def test_a_bad_entry_is_told_next_to_the_field_on_a_phone(page, site):
-    page.set_viewport_size(PHONE)
-    log_in(page, site, "kommunpolis.strangnas")
-    page.goto(f"{site}/overenskommelser/")
-    page.get_by_role(
-        "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
-    ).click()
-    page.get_by_role("link", name="Öppna handlingsplanen").click()
-    page.locator("tr.plan-row", has_text=ROW).get_by_role("link", name="Logga uppföljning").click()
+    open_logging(page, site)
     page.get_by_label("Datum", exact=True).fill("")
     page.get_by_role("button", name="Spara uppföljningen").click()
     expect(page.locator(".field-error").first).to_contain_text("Detta fält måste fyllas i.")
@@ -60,12 +63,7 @@ def test_a_bad_entry_is_told_next_to_the_field_on_a_phone(page, site):
 
 
 def test_the_follow_up_page_and_a_report_on_a_phone(page, site):
-    page.set_viewport_size(PHONE)
-    log_in(page, site, "samordnare.strangnas")
-    page.goto(f"{site}/overenskommelser/")
-    page.get_by_role(
-        "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
-    ).click()
+    open_strangnas(page, site, "samordnare.strangnas")
     page.get_by_role("link", name="Uppföljning och rapporter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Uppföljning")
     expect(page.get_by_role("img", name="SIG: ungdomar med individuell plan")).to_be_visible()
