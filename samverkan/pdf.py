@@ -11,7 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 # The address print templates are rendered against: {% static %} paths resolve under it.
@@ -37,7 +38,24 @@ class StaticFilesOnly(URLFetcher):
         return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of a print template's HTML; its <title> and lang become the metadata."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
-    return document.write_pdf()
+# What a signed version is printed as: PDF/A-3a, an archival PDF (fonts embedded, colours
+# defined, nothing fetched when opened) that is also tagged (level a: the structure of
+# headings, lists and tables, for screen readers) and that may carry attachments, so the
+# version's own data travels inside its paper. PDF/UA-1 alone is accessible but not archival;
+# PDF/A-2a is archival and tagged but allows only PDF/A files as attachments.
+ARCHIVAL_VARIANT = "pdf/a-3a"
+
+
+def render_pdf(html: str, *, variant: str | None = None, attachments=()) -> bytes:
+    """The PDF of a print template's HTML; its <title>, <meta> and lang become the metadata.
+
+    `attachments` are (name, description, bytes) embedded in the file."""
+    fetcher = StaticFilesOnly()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    files = [
+        Attachment(string=content, name=name, description=description, url_fetcher=fetcher)
+        for name, description, content in attachments
+    ]
+    return document.write_pdf(
+        pdf_variant=variant, attachments=files, font_config=FontConfiguration()
+    )

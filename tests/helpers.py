@@ -1,6 +1,7 @@
 """What several test modules do: count a page's queries, read a PDF's text, remove the
 demo's follow-up entries."""
 
+import re
 import shutil
 import subprocess
 
@@ -23,7 +24,25 @@ def pdf_text(content: bytes) -> str:
         check=True,
     )
     # Words hyphenated at a line end (WeasyPrint's hyphens: auto) are joined again.
-    return " ".join(result.stdout.decode().split()).replace("\u2010 ", "")
+    text = " ".join(result.stdout.decode().split())
+    return HYPHENATED.sub("", text)
+
+
+# A hyphen between two lower-case letters at a line end: a word hyphenated by the printer.
+HYPHENATED = re.compile(r"(?<=[a-zåäöé])- (?=[a-zåäöé])")
+
+
+def pdf_words(content: bytes) -> str:
+    """A PDF's text in drawing order, without spaces, line breaks or hyphens: what a test
+    looks for survives any line breaking and hyphenation, and table cells stay whole."""
+    result = subprocess.run(
+        [shutil.which("pdftotext"), "-raw", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return squeeze(result.stdout.decode())
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[\s\-\u00ad\u2010]+", "", text)
 
 
 def remove_follow_up_entries():
