@@ -36,7 +36,10 @@ def pdf_words(content: bytes) -> str:
     """A PDF's text in drawing order, without spaces, line breaks or hyphens: what a test
     looks for survives any line breaking and hyphenation, and table cells stay whole."""
     result = subprocess.run(
-        [shutil.which("pdftotext"), "-raw", "-", "-"], input=content, capture_output=True, check=True
+        [shutil.which("pdftotext"), "-raw", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
     )
     return squeeze(result.stdout.decode())
 
