@@ -98,6 +98,15 @@ class AgreementDocument:
     plans: list = field(default_factory=list)
 
     @property
+    def municipalities(self) -> list:
+        """The municipalities that have an action plan of their own, in plan order."""
+        seen = {}
+        for plan, _groups in self.plans:
+            if plan.municipality is not None:
+                seen.setdefault(plan.municipality.pk, plan.municipality)
+        return list(seen.values())
+
+    @property
     def contents(self) -> list[Block]:
         """The table of contents: every block with a title."""
         return [block for block in self.blocks if block.title]

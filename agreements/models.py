@@ -6,6 +6,8 @@ text, so that a block stands where the source document has it. Blocks that no se
 are printed after the last section, in that same order.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 from samverkan.versioning import Versioned
 
+# An agreement's status turns 'expiring' this many days before its last day.
+EXPIRING_DAYS = 90
+
 
 class AgreementStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -25,6 +30,15 @@ class AgreementStatus(models.TextChoices):
     EXPIRING = "expiring", _("expiring")
     TERMINATED = "terminated", _("terminated")
     EXPIRED = "expired", _("expired")
+
+
+SIGNED_STATUSES = (
+    AgreementStatus.SIGNED,
+    AgreementStatus.ACTIVE,
+    AgreementStatus.EXPIRING,
+    AgreementStatus.EXPIRED,
+    AgreementStatus.TERMINATED,
+)
 
 
 class RenewalRule(models.TextChoices):
@@ -113,6 +127,12 @@ class Agreement(models.Model):
         help_text=_("The period in the source's own words, e.g. 'tills nästa medborgarlöfte'."),
     )
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    signed_version = models.PositiveIntegerField(
+        _("signed version"),
+        null=True,
+        blank=True,
+        help_text=_("The version signed last: it holds while a revision is drafted."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -158,6 +178,12 @@ class Agreement(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # An agreement imported as signed (from paper) holds in its version as imported.
+        if self.signed_version is None and self.status in SIGNED_STATUSES:
+            self.signed_version = self.version
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("agreement_detail", args=[self.pk])
 
@@ -170,8 +196,44 @@ class Agreement(models.Model):
     def plans_are_editable(self) -> bool:
         """Action plans are working documents: kept up to date while the agreement runs and
         while an expired one is evaluated and extended; only a terminated one is closed.
-        The signed paper itself is a frozen copy and never changes."""
-        return self.status != AgreementStatus.TERMINATED
+        While a version waits for signatures its plans are what is being signed, so they
+        wait too. The signed paper itself is a frozen copy and never changes."""
+        return self.status not in (AgreementStatus.TERMINATED, AgreementStatus.READY)
+
+    @property
+    def is_revision(self) -> bool:
+        """A new version is being written or signed while an earlier signed one holds."""
+        return self.status in (AgreementStatus.DRAFT, AgreementStatus.READY) and bool(
+            self.signed_version
+        )
+
+    def last_day(self) -> datetime.date | None:
+        """The last day the agreement runs; None while it runs on (renewed per calendar year
+        or until further notice) and has not been terminated."""
+        if self.terminated_on:
+            return self.terminated_on
+        if self.renewal_rule in (RenewalRule.CALENDAR_YEAR, RenewalRule.UNTIL_FURTHER_NOTICE):
+            return None
+        return self.valid_until
+
+    def status_on(self, day: datetime.date) -> str:
+        """The status a signed agreement has on a day: signed until it starts, active,
+        expiring in its last 90 days, expired after its last day, terminated from the day
+        its termination takes effect. Drafts and versions awaiting signature keep theirs."""
+        if self.status in (AgreementStatus.DRAFT, AgreementStatus.READY):
+            return self.status
+        if self.terminated_on and self.terminated_on < day:
+            return AgreementStatus.TERMINATED
+        if self.valid_from and self.valid_from > day:
+            return AgreementStatus.SIGNED
+        last = self.last_day()
+        if last is None:
+            return AgreementStatus.ACTIVE
+        if last < day:
+            return AgreementStatus.EXPIRED
+        if (last - day).days <= EXPIRING_DAYS:
+            return AgreementStatus.EXPIRING
+        return AgreementStatus.ACTIVE
 
     def days_left(self, today=None) -> int | None:
         """Days until the agreement ends (negative once it has); None if it has no end."""

@@ -58,6 +58,7 @@ def agreement_detail(request, pk):
     agreement = get_agreement(request.user, pk, document_queryset())
     context = {
         "document": build_document(agreement),
+        "versions": list(agreement.versions.order_by("number")),
         "may_edit": may_edit(request.user, agreement),
         "may_create": may_create_agreements(request.user),
     }

@@ -19,27 +19,25 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Prefetch, Q
 
 from actionplans.models import OPEN_STATUSES, ActionItem
-from agreements.models import Agreement, AgreementStatus, RenewalRule
+from agreements.models import Agreement, AgreementStatus
 
 from .models import CadenceKind, FollowUpCadence, FollowUpReport, ReportStatus
 
 DUE_SOON_DAYS = 14
 REPORT_NOTICE_DAYS = 30
-NOT_IN_FORCE = (AgreementStatus.DRAFT, AgreementStatus.READY, AgreementStatus.TERMINATED)
+# Not (yet) signed: a first draft, or a first version waiting for signatures. A revision
+# being written or signed is different: the version signed before holds meanwhile.
+UNSIGNED = (AgreementStatus.DRAFT, AgreementStatus.READY)
 
 
 def end_of(agreement: Agreement) -> datetime.date | None:
-    """The last day the agreement runs; None while it runs on (renewed per calendar year or
-    until further notice) and has not been terminated."""
-    if agreement.terminated_on:
-        return agreement.terminated_on
-    if agreement.renewal_rule in (RenewalRule.CALENDAR_YEAR, RenewalRule.UNTIL_FURTHER_NOTICE):
-        return None
-    return agreement.valid_until
+    return agreement.last_day()
 
 
 def in_force(agreement: Agreement, day: datetime.date) -> bool:
-    if agreement.status in NOT_IN_FORCE:
+    if agreement.status == AgreementStatus.TERMINATED:
+        return False
+    if agreement.status in UNSIGNED and not agreement.signed_version:
         return False
     if agreement.valid_from and agreement.valid_from > day:
         return False
@@ -164,6 +162,8 @@ def report_due(agreement, cadence, today) -> ReportDue | None:
 
 def agreements_in_force(agreements, today):
     """A queryset filter close to `in_force`, to narrow what is loaded before checking."""
-    return agreements.exclude(status__in=NOT_IN_FORCE).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today)
+    return (
+        agreements.exclude(status=AgreementStatus.TERMINATED)
+        .exclude(status__in=UNSIGNED, signed_version__isnull=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
     )

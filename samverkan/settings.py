@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "actionplans",
     "followup",
     "exchange",
+    "signing",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -166,3 +168,17 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samverkan <samverkan@localhost>")
 # The address links in e-mails start with: e-mails are sent outside any request.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The signed scan of an agreement (Registrera underskrift): a PDF of at most this size.
+SIGNED_SCAN_MAX_BYTES = int(os.environ.get("SIGNED_SCAN_MAX_BYTES", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Background work (PDFs that take more than a moment): Django's tasks framework, queued in
+# the database and run by `manage.py db_worker` (started by `make run`; in production a
+# process of its own). Tests run tasks at once (TASKS_BACKEND=...ImmediateBackend).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}

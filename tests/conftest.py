@@ -32,3 +32,11 @@ def user(db):
 def demo(db):
     """The five seed agreements by reference."""
     return {agreement.reference: agreement for agreement in Agreement.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings, tmp_path):
+    """Background tasks run when they are queued, and stored files go to a temporary
+    folder; tests/test_signing.py runs the real database-backed worker once."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"

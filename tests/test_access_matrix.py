@@ -5,11 +5,15 @@ import re
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from helpers import pdf_text
 
 from agreements.models import Agreement, AgreementStatus
+from agreements.printing import agreement_pdf
 from followup.models import FollowUpReport
+from signing.lifecycle import printed_snapshot
+from signing.models import AgreementVersion, PrintJob, PrintJobStatus
 
 PUBLIC = {"login", "logout", "accessibility"}
 
@@ -37,13 +41,23 @@ READ_ONLY = {
     "indicator_detail",
     "report_detail",
     "report_pdf",
+    "agreement_print",
+    "plan_print",
+    "print_job",
+    "print_job_pdf",
+    "version_detail",
+    "version_pdf",
+    "version_scan",
+    "compare_versions",
 }
 # Views that only answer POST; the others are walked with GET.
-POST_ONLY = {"logout", "row_move", "agreement_copy", "part_move"}
+POST_ONLY = {"logout", "row_move", "agreement_copy", "part_move", "revise"}
 EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")
 
 
 def page_text(response) -> str:
+    if response.status_code == 302:
+        return response.url
     if response["Content-Type"] != "application/pdf":
         return response.text
     return pdf_text(b"".join(response) if response.streaming else response.content)
@@ -60,6 +74,8 @@ def url_kwargs(route, agreement):
         "part_pk": lambda: agreement.sections.order_by("position").first().pk,
         "cadence_pk": lambda: agreement.cadences.first().pk,
         "indicator_pk": lambda: agreement.indicators.first().pk,
+        "number": lambda: walked_version(agreement).number,
+        "job_pk": lambda: walked_print_job(agreement).pk,
         "report_pk": lambda: (
             FollowUpReport.objects.get_or_create(
                 agreement=agreement,
@@ -72,6 +88,34 @@ def url_kwargs(route, agreement):
     unknown = set(names) - set(objects)
     assert not unknown, f"teach the walk which object {unknown} names"
     return {name: objects[name]() for name in names}
+
+
+def walked_version(agreement):
+    """Version 1 of the walked agreement, signed, with its PDF and scan."""
+    content = agreement_pdf(agreement)
+    version = AgreementVersion(
+        agreement=agreement,
+        number=1,
+        snapshot=printed_snapshot(agreement),
+        signed_on=date(2020, 1, 1),
+        signatures=[],
+    )
+    version.pdf.save("v1.pdf", ContentFile(content), save=False)
+    version.signed_scan.save("v1-underskriven.pdf", ContentFile(content), save=False)
+    version.save()
+    return version
+
+
+def walked_print_job(agreement):
+    job = PrintJob(
+        agreement=agreement,
+        requested_by=agreement.parties.first().organisation.memberships.first().user,
+        status=PrintJobStatus.READY,
+        filename="utskrift.pdf",
+    )
+    job.pdf.save("utskrift.pdf", ContentFile(agreement_pdf(agreement)), save=False)
+    job.save()
+    return job
 
 
 def test_the_walk_finds_the_pages():

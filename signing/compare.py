@@ -1,0 +1,142 @@
+"""Jämför versioner: what changed between two versions of an agreement, part by part
+(facts, sections, problem picture, focus areas, action plan rows), side by side.
+
+Both sides are snapshots in the JSON exchange format (a frozen version's, or the draft's as
+it stands). Each part is a list of texts; difflib pairs them up in order, so a moved,
+added, removed or rewritten section shows as such, and a rewritten text shows its words
+struck out and inserted.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass
+class Change:
+    kind: str  # "added", "removed" or "changed"
+    old: SafeString | str = ""
+    new: SafeString | str = ""
+
+
+@dataclass
+class PartComparison:
+    title: str
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _facts(data: dict) -> list[str]:
+    parties = ", ".join(party["organisation"]["name"] for party in data["parties"])
+    signatories = "; ".join(
+        f"{s['name']}, {s['title']}" if s["title"] else s["name"] for s in data["signatories"]
+    )
+    return [
+        f"{_('Title')}: {data['title']}",
+        f"{_('Subtitle')}: {data['subtitle']}",
+        f"{_('Valid')}: {data['valid_from'] or '–'} – {data['valid_until'] or '–'}",
+        f"{_('Renewal')}: {data['renewal_rule']} {data['extension_max_years'] or ''}".strip(),
+        f"{_('Parties')}: {parties}",
+        f"{_('Signatories')}: {signatories}",
+    ]
+
+
+def _sections(data: dict) -> list[str]:
+    return [f"{s['heading']}\n{s['body']}".strip() for s in data["sections"]]
+
+
+def _problem_items(data: dict) -> list[str]:
+    picture = data.get("problem_picture") or {}
+    texts = [picture.get("summary", "")] if picture.get("summary") else []
+    for area in picture.get("areas", []):
+        for item in area.get("items", []):
+            causes = item.get("probable_causes", "")
+            texts.append(f"{area['title']}: {item['text']}" + (f"\n{causes}" if causes else ""))
+    return texts
+
+
+def _focus_areas(data: dict) -> list[str]:
+    return [
+        "\n".join(part for part in (area["title"], area["goals"], area["background"]) if part)
+        for area in data["focus_areas"]
+    ]
+
+
+def _rows(data: dict) -> list[str]:
+    texts = []
+    for plan in data["action_plans"]:
+        for item in plan["items"]:
+            cells = [
+                item["goal"],
+                item["activity"],
+                item["when_text"],
+                item["responsible_text"],
+                item["communication"],
+                *(r["description"] for r in item["responsibilities"]),
+            ]
+            texts.append(f"{plan['title']}:\n" + " · ".join(cell for cell in cells if cell))
+    return texts
+
+
+PARTS = [
+    (_("Facts and parties"), _facts),
+    (_("Sections"), _sections),
+    (_("Problem picture"), _problem_items),
+    (_("Focus areas"), _focus_areas),
+    (_("Action plan rows"), _rows),
+]
+
+
+def compare(old: dict, new: dict) -> list[PartComparison]:
+    return [_compare_texts(str(title), texts(old), texts(new)) for title, texts in PARTS]
+
+
+def _compare_texts(title: str, old: list[str], new: list[str]) -> PartComparison:
+    part = PartComparison(title)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if operation == "equal":
+            part.unchanged += old_end - old_start
+            continue
+        olds, news = old[old_start:old_end], new[new_start:new_end]
+        for before, after in zip(olds, news, strict=False):
+            if _similar(before, after):
+                part.changes.append(Change("changed", *_word_diff(before, after)))
+            else:  # a different text in the same place: one removed, another added
+                part.changes.append(Change("removed", old=escape(before)))
+                part.changes.append(Change("added", new=escape(after)))
+        part.changes += [Change("removed", old=escape(text)) for text in olds[len(news) :]]
+        part.changes += [Change("added", new=escape(text)) for text in news[len(olds) :]]
+    return part
+
+
+def _similar(before: str, after: str) -> bool:
+    """Rewritten rather than replaced: at least half of the words are the same, not
+    counting a first line both share (the plan a row belongs to)."""
+    first, _newline, rest = before.partition("\n")
+    if rest and after.startswith(first + "\n"):
+        before, after = rest, after.removeprefix(first + "\n")
+    matcher = difflib.SequenceMatcher(a=before.split(), b=after.split(), autojunk=False)
+    return matcher.ratio() >= 0.5
+
+
+def _word_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
+    """Both texts with the words that differ marked: <del> on the left, <ins> on the right."""
+    old_words, new_words = before.split(" "), after.split(" ")
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    left, right = [], []
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        old_text = " ".join(old_words[old_start:old_end])
+        new_text = " ".join(new_words[new_start:new_end])
+        if operation == "equal":
+            left.append((escape(old_text),))
+            right.append((escape(new_text),))
+            continue
+        if old_text:
+            left.append((mark_safe(f"<del>{escape(old_text)}</del>"),))  # noqa: S308 (escaped)
+        if new_text:
+            right.append((mark_safe(f"<ins>{escape(new_text)}</ins>"),))  # noqa: S308 (escaped)
+    return format_html_join(" ", "{}", left), format_html_join(" ", "{}", right)

@@ -1,0 +1,251 @@
+"""An agreement's life as a whole: frozen for signature, signed, revised, extended, renewed
+per calendar year and terminated. Every step checks that it may be taken now, changes the
+agreement and records an AgreementEvent in one transaction.
+
+    draft ──Klar för underskrift──▶ ready_for_signature ──Registrera underskrift──▶ signed
+      ▲                                                                             │
+      └──────────────────────────── Revidera ◀── active / expiring / expired ◀─────┘
+
+A signed agreement's status then follows the calendar (Agreement.status_on), refreshed
+daily by `refresh_statuses` (run by `manage.py send_reminders`) and after every step here.
+"""
+
+import datetime
+import hashlib
+
+from dateutil.relativedelta import relativedelta
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import Agreement, AgreementStatus, RenewalRule
+from exchange.export import agreement_to_dict, agreements_for_export
+
+from .models import AgreementEvent, AgreementVersion, EventKind
+
+# Signed states: the text is fixed and a revision may begin.
+REVISABLE = (
+    AgreementStatus.SIGNED,
+    AgreementStatus.ACTIVE,
+    AgreementStatus.EXPIRING,
+    AgreementStatus.EXPIRED,
+)
+
+
+class LifecycleError(Exception):
+    """A step that cannot be taken now; the message says why, in the user's language."""
+
+
+def printed_snapshot(agreement: Agreement) -> dict:
+    """Everything the paper carries, in the JSON exchange format: the text, parties,
+    signatories, problem picture, focus areas and plans, without the follow-up that goes on
+    after signing (entries, row statuses, cadences, goals, reports)."""
+    data = agreement_to_dict(agreements_for_export([agreement.pk]).get())
+    for key in ("follow_up_cadences", "indicators", "follow_up_reports"):
+        data[key] = []
+    for plan in data["action_plans"]:
+        for item in plan["items"]:
+            item["follow_up_entries"] = []
+            item.pop("status", None)
+    data.pop("status", None)
+    return data
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def current_version(agreement: Agreement) -> AgreementVersion | None:
+    """The frozen version of the agreement's current version number, if it is frozen."""
+    return agreement.versions.filter(number=agreement.version).first()
+
+
+@transaction.atomic
+def make_ready(agreement: Agreement, user, today: datetime.date | None = None):
+    """Klar för underskrift: freeze the draft as version N. The PDF is rendered from the
+    frozen agreement by the background worker (signing.tasks) and stored with its SHA-256;
+    until the version is signed its text and plans cannot change."""
+    from .tasks import render_version_pdf
+
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != AgreementStatus.DRAFT:
+        raise LifecycleError(_("Only a draft can be made ready for signature."))
+    if not agreement.parties.exists():
+        raise LifecycleError(_("The agreement has no parties yet: add them before signing."))
+    if agreement.versions.filter(number=agreement.version).exists():
+        raise LifecycleError(_("This version is already frozen."))
+    version = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=agreement.version,
+        snapshot=printed_snapshot(agreement),
+        frozen_by=user,
+    )
+    agreement.status = AgreementStatus.READY
+    agreement.save(update_fields=["status", "updated_at"])
+    _record(agreement, EventKind.FROZEN, user, today)
+    # Queued in the same transaction: the worker sees the task only if the version exists.
+    render_version_pdf.enqueue(version.pk)
+    return version
+
+
+def store_version_pdf(version: AgreementVersion, content: bytes) -> None:
+    """The version's PDF, written once with its SHA-256."""
+    version.pdf.save(f"overenskommelse-{version.number}.pdf", ContentFile(content), save=False)
+    version.pdf_sha256 = sha256(content)
+    version.save()
+
+
+@transaction.atomic
+def register_signature(
+    version: AgreementVersion,
+    *,
+    signatures: list[dict],
+    scan: bytes,
+    scan_name: str,
+    user,
+    today: datetime.date | None = None,
+) -> None:
+    """Registrera underskrift: who signed, where and when, with the signed scan; the
+    agreement becomes signed (active from its first day)."""
+    today = today or timezone.localdate()
+    agreement = Agreement.objects.select_for_update().get(pk=version.agreement_id)
+    version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_signed:
+        raise LifecycleError(_("This version is already signed."))
+    if agreement.status != AgreementStatus.READY or agreement.version != version.number:
+        raise LifecycleError(_("Only the version that is ready for signature can be signed."))
+    if not version.pdf:
+        raise LifecycleError(_("The PDF to sign is not ready yet."))
+    version.signatures = signatures
+    version.signed_on = max(datetime.date.fromisoformat(s["signed_on"]) for s in signatures)
+    version.signed_scan.save(scan_name, ContentFile(scan), save=False)
+    version.signed_scan_sha256 = sha256(scan)
+    version.signature_registered_at = timezone.now()
+    version.signature_registered_by = user
+    version.save()
+    agreement.signed_version = version.number
+    agreement.status = AgreementStatus.SIGNED
+    agreement.status = agreement.status_on(today)
+    agreement.save(update_fields=["status", "signed_version", "updated_at"])
+    _record(agreement, EventKind.SIGNED, user, version.signed_on)
+
+
+@transaction.atomic
+def revise(agreement: Agreement, user, today: datetime.date | None = None) -> Agreement:
+    """Revidera: begin version N+1 as a draft of the signed text. The signed version holds
+    (and is followed up) until the new one is signed."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status not in REVISABLE:
+        raise LifecycleError(_("Only a signed agreement can be revised."))
+    agreement.version += 1
+    agreement.status = AgreementStatus.DRAFT
+    agreement.save(update_fields=["version", "status", "updated_at"])
+    _record(agreement, EventKind.REVISED, user, today)
+    return agreement
+
+
+def latest_extension_end(agreement: Agreement) -> datetime.date | None:
+    if agreement.renewal_rule != RenewalRule.EXTENDABLE or agreement.valid_until is None:
+        return None
+    return agreement.valid_until + relativedelta(years=agreement.extension_max_years)
+
+
+@transaction.atomic
+def extend(agreement: Agreement, new_end: datetime.date, user, note: str = "", today=None):
+    """Förläng: a later end, by at most the agreement's longest extension."""
+    today = today or timezone.localdate()
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.renewal_rule != RenewalRule.EXTENDABLE:
+        raise LifecycleError(_("The agreement's renewal rule does not allow an extension."))
+    if agreement.signed_version is None:
+        raise LifecycleError(_("Only a signed agreement can be extended."))
+    if agreement.terminated_on:
+        raise LifecycleError(_("A terminated agreement cannot be extended."))
+    if new_end <= agreement.valid_until:
+        raise LifecycleError(_("The new end must be after the current end."))
+    if new_end > latest_extension_end(agreement):
+        raise LifecycleError(
+            _("The agreement may be extended until %(day)s at the latest.")
+            % {"day": latest_extension_end(agreement).isoformat()}
+        )
+    previous = agreement.valid_until
+    agreement.valid_until = new_end
+    agreement.status = agreement.status_on(today)
+    agreement.save(update_fields=["valid_until", "status", "updated_at"])
+    _record(agreement, EventKind.EXTENDED, user, today, previous, new_end, note)
+
+
+@transaction.atomic
+def terminate(agreement: Agreement, last_day: datetime.date, user, note: str = "", today=None):
+    """Säg upp: the agreement ends on the day given (its last day in force)."""
+    today = today or timezone.localdate()
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.signed_version is None:
+        raise LifecycleError(_("Only a signed agreement can be terminated."))
+    if agreement.terminated_on:
+        raise LifecycleError(_("The agreement is already terminated."))
+    if agreement.valid_from and last_day < agreement.valid_from:
+        raise LifecycleError(_("The last day cannot be before the agreement starts."))
+    if agreement.last_day() and last_day > agreement.last_day():
+        raise LifecycleError(_("The last day cannot be after the agreement ends anyway."))
+    previous = agreement.last_day()
+    agreement.terminated_on = last_day
+    agreement.status = agreement.status_on(today)
+    agreement.save(update_fields=["terminated_on", "status", "updated_at"])
+    _record(agreement, EventKind.TERMINATED, user, today, previous, last_day, note)
+
+
+def renew_calendar_years(agreement: Agreement, today: datetime.date) -> None:
+    """An agreement renewed per calendar year runs into each new year it is not terminated
+    for: its end moves to 31 December, once per year, recorded as a renewal."""
+    if (
+        agreement.renewal_rule != RenewalRule.CALENDAR_YEAR
+        or agreement.terminated_on
+        or agreement.valid_until is None
+        or agreement.signed_version is None
+    ):
+        return
+    while agreement.valid_until < today:
+        previous = agreement.valid_until
+        agreement.valid_until = datetime.date(previous.year + 1, 12, 31)
+        _record(
+            agreement,
+            EventKind.RENEWED,
+            None,
+            previous + datetime.timedelta(days=1),
+            previous,
+            agreement.valid_until,
+        )
+
+
+def refresh_statuses(today: datetime.date | None = None) -> int:
+    """Bring every signed agreement's status (and calendar-year end) up to date; returns
+    how many changed."""
+    today = today or timezone.localdate()
+    changed = 0
+    for agreement in Agreement.objects.exclude(
+        status__in=(AgreementStatus.DRAFT, AgreementStatus.READY)
+    ):
+        with transaction.atomic():
+            end = agreement.valid_until
+            renew_calendar_years(agreement, today)
+            status = agreement.status_on(today)
+            if status != agreement.status or end != agreement.valid_until:
+                agreement.status = status
+                agreement.save(update_fields=["status", "valid_until", "updated_at"])
+                changed += 1
+    return changed
+
+
+def _record(agreement, kind, user, day, previous_end=None, new_end=None, note=""):
+    AgreementEvent.objects.create(
+        agreement=agreement,
+        kind=kind,
+        happened_on=day or timezone.localdate(),
+        version=agreement.version,
+        previous_end=previous_end,
+        new_end=new_end,
+        note=note,
+        recorded_by=user,
+    )

@@ -1,0 +1,201 @@
+"""The signed paper: versions frozen for signature (Klar för underskrift), their PDFs, the
+registered signatures with the signed scans, and the agreement's own record of what happened
+to it as a whole (frozen, signed, revised, extended, renewed, terminated)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement
+
+
+class VersionFrozenError(Exception):
+    """Raised on any attempt to change or remove what a frozen version holds."""
+
+
+class AgreementVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise VersionFrozenError("Frozen versions are changed one by one, through the model.")
+
+    def delete(self):
+        raise VersionFrozenError("A frozen version of an agreement is never deleted.")
+
+
+def version_pdf_path(version, filename):
+    return f"versioner/{version.agreement_id}/{version.number}/{filename}"
+
+
+def signed_scan_path(version, filename):
+    return f"versioner/{version.agreement_id}/{version.number}/underskriven-{filename}"
+
+
+class AgreementVersion(models.Model):
+    """Version N of an agreement as frozen for signature (Klar för underskrift): the JSON of
+    everything printed, its PDF with the PDF's SHA-256, and, once registered, who signed,
+    where and when with the signed scan. What it holds is written once and never changed:
+    the PDF and the signature may each be added once; nothing is ever removed."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("contents"))
+    frozen_at = models.DateTimeField(_("ready for signature"), default=timezone.now)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made ready by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pdf = models.FileField(_("PDF"), upload_to=version_pdf_path, blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    pdf_error = models.TextField(_("why the PDF could not be made"), blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signatures = models.JSONField(_("signatures"), default=list, blank=True)
+    signed_scan = models.FileField(_("signed scan"), upload_to=signed_scan_path, blank=True)
+    signed_scan_sha256 = models.CharField(_("SHA-256 of the scan"), max_length=64, blank=True)
+    signature_registered_at = models.DateTimeField(_("signature registered"), null=True)
+    signature_registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signature registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = AgreementVersionQuerySet.as_manager()
+
+    # Set once, then never again; everything else is set when the version is created.
+    ADDED_ONCE = {
+        "pdf": ("pdf", "pdf_sha256"),
+        "signature": (
+            "signed_on",
+            "signatures",
+            "signed_scan",
+            "signed_scan_sha256",
+            "signature_registered_at",
+            "signature_registered_by_id",
+        ),
+    }
+
+    class Meta:
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="agreementversion_unique_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} – version {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self._refuse_changes()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_on is not None
+
+    def _refuse_changes(self):
+        stored = AgreementVersion.objects.get(pk=self.pk)
+        fixed = {"agreement_id", "number", "snapshot", "frozen_at", "frozen_by_id"}
+        for name in fixed:
+            if getattr(stored, name) != getattr(self, name):
+                raise VersionFrozenError(f"A frozen version's {name} never changes.")
+        for fields in self.ADDED_ONCE.values():
+            was = [_stored_value(getattr(stored, name)) for name in fields]
+            now = [_stored_value(getattr(self, name)) for name in fields]
+            if was != now and any(was):
+                raise VersionFrozenError(f"A frozen version's {fields[0]} is set once only.")
+
+    def delete(self, *args, **kwargs):
+        raise VersionFrozenError("A frozen version of an agreement is never deleted.")
+
+
+def _stored_value(value):
+    """A file field's name, else the value itself."""
+    return getattr(value, "name", value)
+
+
+class EventKind(models.TextChoices):
+    FROZEN = "frozen", _("ready for signature")
+    SIGNED = "signed", _("signed")
+    REVISED = "revised", _("revision begun")
+    EXTENDED = "extended", _("extended")
+    RENEWED = "renewed", _("renewed for a calendar year")
+    TERMINATED = "terminated", _("terminated")
+
+
+class AgreementEvent(models.Model):
+    """What happened to an agreement as a whole, with its dates: the agreement's own record
+    of being frozen, signed, revised, extended, renewed and terminated."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("what"), max_length=16, choices=EventKind.choices)
+    happened_on = models.DateField(_("date"))
+    version = models.PositiveIntegerField(_("version"))
+    previous_end = models.DateField(_("end before"), null=True, blank=True)
+    new_end = models.DateField(_("end after"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("agreement event")
+        verbose_name_plural = _("agreement events")
+        ordering = ["agreement", "happened_on", "recorded_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.happened_on:%Y-%m-%d}"
+
+
+class PrintJobStatus(models.TextChoices):
+    WAITING = "waiting", _("waiting")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class PrintJob(models.Model):
+    """A PDF of an agreement as it stands now (a draft, one municipality's part, one plan),
+    rendered by the background worker when it would take more than a moment. Kept for a day
+    (`prune_print_jobs`): the page that asked for it offers it when it is ready."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="+"
+    )
+    plan_id = models.PositiveBigIntegerField(_("action plan"), null=True, blank=True)
+    municipality_id = models.PositiveBigIntegerField(_("municipality"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PrintJobStatus.choices, default=PrintJobStatus.WAITING
+    )
+    pdf = models.FileField(_("PDF"), upload_to="utskrifter/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("print job")
+        verbose_name_plural = _("print jobs")
+
+    def __str__(self):
+        return self.filename

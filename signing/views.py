@@ -1,0 +1,325 @@
+"""Printing, signing and versions of an agreement: Skriv ut för underskrift, Klar för
+underskrift, Registrera underskrift, Revidera, Jämför versioner, Förläng and Säg upp."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from actionplans.models import ActionPlan
+from agreements.access import get_agreement, get_agreement_for_editing, may_edit
+from agreements.printing import QUICK_ROWS, agreement_pdf, plan_pdf, row_count
+from organisations.models import Organisation
+
+from . import lifecycle
+from .compare import compare
+from .forms import CompareForm, ExtendForm, ScanForm, SignatureFormSet, TerminateForm
+from .models import AgreementVersion, PrintJob, PrintJobStatus
+from .tasks import render_print_job
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _file_response(field, filename: str) -> FileResponse:
+    return FileResponse(field.open("rb"), content_type="application/pdf", filename=filename)
+
+
+@login_required
+@require_GET
+def agreement_print(request, pk):
+    """Skriv ut för underskrift: the frozen version's stored PDF when the current version is
+    frozen; else the agreement as it stands (a draft says UTKAST), at once when quick and
+    through the background worker when not. `?kommun=<id>`: one municipality's part."""
+    agreement = get_agreement(request.user, pk)
+    municipality = None
+    if request.GET.get("kommun"):
+        municipality = _party_municipality(agreement, request.GET["kommun"])
+    version = lifecycle.current_version(agreement)
+    if municipality is None and version is not None:
+        return redirect("version_detail", agreement.pk, version.number)
+    suffix = f"-{municipality.pk}" if municipality else ""
+    filename = f"{agreement.reference}-version-{agreement.version}{suffix}.pdf"
+    if row_count(agreement, municipality) <= QUICK_ROWS:
+        return _pdf_response(agreement_pdf(agreement, municipality=municipality), filename)
+    job = PrintJob.objects.create(
+        agreement=agreement,
+        municipality_id=municipality.pk if municipality else None,
+        requested_by=request.user,
+        filename=filename,
+    )
+    render_print_job.enqueue(job.pk)
+    return redirect("print_job", agreement.pk, job.pk)
+
+
+@login_required
+@require_GET
+def plan_print(request, pk, plan_pk):
+    agreement = get_agreement(request.user, pk)
+    plan = get_object_or_404(ActionPlan, agreement=agreement, pk=plan_pk)
+    filename = f"{agreement.reference}-handlingsplan-{plan.position}.pdf"
+    if plan.items.count() <= QUICK_ROWS:
+        return _pdf_response(plan_pdf(agreement, plan.pk), filename)
+    job = PrintJob.objects.create(
+        agreement=agreement, plan_id=plan.pk, requested_by=request.user, filename=filename
+    )
+    render_print_job.enqueue(job.pk)
+    return redirect("print_job", agreement.pk, job.pk)
+
+
+@login_required
+@require_GET
+def print_job(request, pk, job_pk):
+    """Progress of a PDF being rendered; htmx asks again every two seconds for the status
+    alone, and without JavaScript the page reloads itself."""
+    agreement = get_agreement(request.user, pk)
+    job = get_object_or_404(PrintJob, agreement=agreement, pk=job_pk)
+    template = "signing/print_job.html"
+    if request.htmx:
+        template += "#job-status"
+    return render(request, template, {"agreement": agreement, "job": job})
+
+
+@login_required
+@require_GET
+def print_job_pdf(request, pk, job_pk):
+    agreement = get_agreement(request.user, pk)
+    job = get_object_or_404(PrintJob, agreement=agreement, pk=job_pk, status=PrintJobStatus.READY)
+    return _file_response(job.pdf, job.filename)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def make_ready(request, pk):
+    """Klar för underskrift: asks first (GET), freezes on POST."""
+    agreement = get_agreement_for_editing(request.user, pk)
+    if request.method == "POST":
+        try:
+            version = lifecycle.make_ready(agreement, request.user)
+        except lifecycle.LifecycleError as error:
+            messages.error(request, str(error))
+            return redirect(agreement)
+        messages.success(
+            request,
+            _("Version %(number)s is frozen for signature.") % {"number": version.number},
+        )
+        return redirect("version_detail", agreement.pk, version.number)
+    return render(request, "signing/make_ready.html", {"agreement": agreement})
+
+
+@login_required
+@require_GET
+def version_detail(request, pk, number):
+    agreement = get_agreement(request.user, pk)
+    version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
+    context = {
+        "agreement": agreement,
+        "version": version,
+        "may_edit": may_edit(request.user, agreement),
+        "may_sign": _may_sign(agreement, version),
+    }
+    template = "signing/version_detail.html"
+    if request.htmx:
+        template += "#version-pdf"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def version_pdf(request, pk, number):
+    agreement = get_agreement(request.user, pk)
+    version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
+    if not version.pdf:
+        raise Http404
+    return _file_response(version.pdf, f"{agreement.reference}-version-{number}.pdf")
+
+
+@login_required
+@require_GET
+def version_scan(request, pk, number):
+    agreement = get_agreement(request.user, pk)
+    version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
+    if not version.signed_scan:
+        raise Http404
+    return _file_response(
+        version.signed_scan, f"{agreement.reference}-version-{number}-underskriven.pdf"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_signature(request, pk, number):
+    """Registrera underskrift: who signed, where and when, and the signed scan."""
+    agreement = get_agreement_for_editing(request.user, pk)
+    version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
+    may_sign = _may_sign(agreement, version)
+    data = request.POST if request.method == "POST" else None
+    formset = SignatureFormSet(data, initial=_signers(version), prefix="underskrift")
+    formset.frozen_on = timezone.localtime(version.frozen_at).date()
+    scan_form = ScanForm(data, request.FILES or None)
+    if data is not None and may_sign and formset.is_valid() & scan_form.is_valid():
+        scan = scan_form.cleaned_data["scan"]
+        try:
+            lifecycle.register_signature(
+                version,
+                signatures=[form.signature() for form in formset],
+                scan=scan.read(),
+                scan_name=f"version-{version.number}.pdf",
+                user=request.user,
+            )
+        except lifecycle.LifecycleError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The signature is registered."))
+        return redirect("version_detail", agreement.pk, version.number)
+    context = {
+        "agreement": agreement,
+        "version": version,
+        "formset": formset,
+        "scan_form": scan_form,
+        "may_sign": may_sign,
+    }
+    return render(request, "signing/register_signature.html", context)
+
+
+@login_required
+@require_POST
+def revise(request, pk):
+    agreement = get_agreement_for_editing(request.user, pk)
+    try:
+        agreement = lifecycle.revise(agreement, request.user)
+    except lifecycle.LifecycleError as error:
+        messages.error(request, str(error))
+        return redirect(agreement)
+    messages.success(
+        request,
+        _("Version %(number)s is a draft: change it, then make it ready for signature.")
+        % {"number": agreement.version},
+    )
+    return redirect("draft_editor", agreement.pk)
+
+
+@login_required
+@require_GET
+def compare_versions(request, pk):
+    """Jämför versioner: two versions side by side, by default the last two."""
+    agreement = get_agreement(request.user, pk)
+    versions = {str(v.number): v for v in agreement.versions.order_by("number")}
+    choices = [(number, _("version %(number)s") % {"number": number}) for number in versions]
+    if agreement.is_draft or str(agreement.version) not in versions:
+        choices.append(
+            ("utkast", _("the draft (version %(number)s)") % {"number": agreement.version})
+        )
+    data = request.GET if "fran" in request.GET else None
+    if data is None and len(choices) >= 2:
+        data = {"fran": choices[-2][0], "till": choices[-1][0]}
+    form = CompareForm(data, choices=choices)
+    parts = labels = None
+    if data is not None and form.is_valid():
+        first, second = form.cleaned_data["fran"], form.cleaned_data["till"]
+        parts = compare(
+            _snapshot(agreement, versions, first), _snapshot(agreement, versions, second)
+        )
+        labels = (dict(choices)[first], dict(choices)[second])
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "parts": parts,
+        "from_label": labels and labels[0],
+        "to_label": labels and labels[1],
+    }
+    template = "signing/compare.html"
+    if request.htmx:
+        template += "#comparison"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def validity(request, pk):
+    """Förläng and Säg upp, as the agreement's renewal rule allows."""
+    agreement = get_agreement_for_editing(request.user, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    extend_form = ExtendForm(request.POST if action == "extend" else None, prefix="forlang")
+    terminate_form = TerminateForm(request.POST if action == "terminate" else None, prefix="upp")
+    forms = {"extend": extend_form, "terminate": terminate_form}
+    form = forms.get(action)
+    if form is not None and form.is_valid():
+        try:
+            if action == "extend":
+                lifecycle.extend(
+                    agreement, form.cleaned_data["new_end"], request.user, form.cleaned_data["note"]
+                )
+                messages.success(request, _("The agreement is extended."))
+            else:
+                lifecycle.terminate(
+                    agreement,
+                    form.cleaned_data["last_day"],
+                    request.user,
+                    form.cleaned_data["note"],
+                )
+                messages.success(request, _("The termination is recorded."))
+            return redirect(agreement)
+        except lifecycle.LifecycleError as error:
+            form.add_error(None, str(error))
+    context = {
+        "agreement": agreement,
+        "extend_form": extend_form,
+        "terminate_form": terminate_form,
+        "latest_end": lifecycle.latest_extension_end(agreement),
+        "events": agreement.events.select_related("recorded_by"),
+    }
+    return render(request, "signing/validity.html", context)
+
+
+def _may_sign(agreement, version) -> bool:
+    return (
+        not version.is_signed
+        and bool(version.pdf)
+        and agreement.status == "ready_for_signature"
+        and agreement.version == version.number
+    )
+
+
+def _signers(version) -> list[dict]:
+    """The signatories as frozen; else one line per signing party, to fill in."""
+    snapshot = version.snapshot
+    if snapshot["signatories"]:
+        return [
+            {
+                "organisation": s["organisation"]["name"],
+                "name": s["name"],
+                "title": s["title"],
+                "place": s["place"],
+            }
+            for s in snapshot["signatories"]
+        ]
+    return [
+        {"organisation": party["organisation"]["name"]}
+        for party in snapshot["parties"]
+        if party["role"] != "participant"
+    ]
+
+
+def _snapshot(agreement, versions, key):
+    if key == "utkast":
+        return lifecycle.printed_snapshot(agreement)
+    return versions[key].snapshot
+
+
+def _party_municipality(agreement, value):
+    try:
+        return Organisation.objects.get(pk=int(value), parties__agreement=agreement)
+    except (ValueError, Organisation.DoesNotExist):
+        raise Http404 from None
+
+
+def version_url(version) -> str:
+    return reverse("version_detail", args=[version.agreement_id, version.number])

@@ -1,0 +1,446 @@
+"""Klar för underskrift, Registrera underskrift, frozen versions that never change (views,
+admin, ORM and the database), Revidera, Jämför versioner, the status through the calendar,
+extension, renewal and termination, and PDFs rendered in the background."""
+
+import datetime
+import hashlib
+from io import BytesIO, StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from helpers import pdf_text, pdf_words, squeeze
+from pypdf import PdfReader
+
+from actionplans.models import ActionItem
+from agreements.drafting import copy_agreement
+from agreements.models import Agreement, AgreementStatus, RenewalRule, Section
+from signing import lifecycle
+from signing.compare import compare
+from signing.models import AgreementEvent, AgreementVersion, EventKind, VersionFrozenError
+
+EDITOR = "samordnare.strangnas"
+SIGNED_ON = timezone.localdate()
+
+
+def scan_pdf(text="Undertecknad") -> bytes:
+    """A real one-page PDF, as a scanner would make."""
+    from samverkan.pdf import render_pdf
+
+    return render_pdf(f"<html lang='sv'><title>Skanning</title><p>{text}</p></html>")
+
+
+@pytest.fixture
+def draft(demo, user):
+    """A draft copy of Strängnäs' agreement, with its parties, text and plan."""
+    agreement = copy_agreement(demo["strangnas-2020"], title="Samverkan i Strängnäs 2026–2029")
+    agreement.valid_from = datetime.date(2026, 1, 1)
+    agreement.valid_until = datetime.date(2029, 12, 31)
+    agreement.save()
+    return agreement
+
+
+@pytest.fixture
+def ready(draft, user):
+    version = lifecycle.make_ready(draft, user(EDITOR))
+    version.refresh_from_db()  # the PDF was stored by the task, run at once in tests
+    return version
+
+
+def sign(client, agreement, version, *, scan=None, **overrides):
+    signers = lifecycle_signers(version)
+    data = {
+        "underskrift-TOTAL_FORMS": str(len(signers)),
+        "underskrift-INITIAL_FORMS": str(len(signers)),
+        "underskrift-MIN_NUM_FORMS": "1",
+        "underskrift-MAX_NUM_FORMS": "1000",
+    }
+    for number, signer in enumerate(signers):
+        values = {
+            "organisation": signer["organisation"],
+            "name": signer.get("name") or f"Person {number}",
+            "title": signer.get("title", ""),
+            "place": "Strängnäs",
+            "signed_on": SIGNED_ON.isoformat(),
+        }
+        values.update(overrides)
+        for key, value in values.items():
+            data[f"underskrift-{number}-{key}"] = value
+    data["scan"] = SimpleUploadedFile(
+        "underskriven.pdf", scan if scan is not None else scan_pdf(), "application/pdf"
+    )
+    return client.post(reverse("register_signature", args=[agreement.pk, version.number]), data)
+
+
+def lifecycle_signers(version):
+    from signing.views import _signers
+
+    return _signers(version)
+
+
+def test_ready_for_signature_freezes_version_n_with_its_archival_pdf_and_checksum(ready, draft):
+    draft.refresh_from_db()
+    assert draft.status == AgreementStatus.READY
+    assert ready.number == draft.version == 1
+    content = ready.pdf.read()
+    assert ready.pdf_sha256 == hashlib.sha256(content).hexdigest()
+    text = pdf_text(content)
+    assert "UTKAST" not in text and "Samverkan i Strängnäs 2026–2029" in text
+    reader = PdfReader(BytesIO(content))
+    metadata = reader.trailer["/Root"]["/Metadata"].get_data()
+    assert b'pdfaid:part="3" pdfaid:conformance="A"' in metadata  # PDF/A-3a
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
+    assert list(reader.attachments) == ["overenskommelse.json"]
+    assert ready.snapshot["title"] == "Samverkan i Strängnäs 2026–2029"
+    assert AgreementEvent.objects.filter(agreement=draft, kind=EventKind.FROZEN).exists()
+
+
+def test_the_frozen_pdf_carries_every_word_of_the_version(ready, draft):
+    words = pdf_words(ready.pdf.read())
+    for section in draft.sections.exclude(heading=""):
+        assert squeeze(section.heading) in words
+    for item in ActionItem.objects.filter(plan__agreement=draft):
+        assert squeeze(item.activity) in words
+
+
+def test_while_waiting_for_signatures_nothing_in_the_agreement_changes(client, user, ready, draft):
+    client.force_login(user(EDITOR))
+    draft.refresh_from_db()
+    assert not draft.is_draft and not draft.plans_are_editable
+    section = draft.sections.first()
+    url = reverse("part_edit", args=[draft.pk, "avsnitt", section.pk])
+    assert client.post(url, {"heading": "Ändrad", "body": "x"}).status_code == 403
+    plan = draft.action_plans.first()
+    item = plan.items.first()
+    row = reverse("row_edit", args=[draft.pk, plan.pk, item.pk])
+    assert client.post(row, {"activity": "Ändrad"}).status_code == 403
+    section.refresh_from_db()
+    assert section.heading != "Ändrad"
+
+
+def test_registering_the_signature_makes_the_agreement_signed_and_active(
+    client, user, ready, draft
+):
+    client.force_login(user(EDITOR))
+    scan = scan_pdf()
+    response = sign(client, draft, ready, scan=scan)
+    assert response.status_code == 302, response.context["formset"].errors
+    ready.refresh_from_db()
+    draft.refresh_from_db()
+    assert ready.is_signed and ready.signed_on == SIGNED_ON
+    assert ready.signed_scan.read() == scan
+    assert ready.signed_scan_sha256 == hashlib.sha256(scan).hexdigest()
+    assert [s["place"] for s in ready.signatures] == ["Strängnäs"] * len(ready.signatures)
+    assert draft.signed_version == 1
+    assert draft.status == AgreementStatus.ACTIVE
+    page = client.get(reverse("version_detail", args=[draft.pk, 1])).text
+    assert ready.signed_scan_sha256 in page and "Strängnäs" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("underskrift.docx", None, "PDF-fil"),
+        ("underskrift.pdf", b"GIF89a not a pdf at all", "inte en PDF"),
+        ("underskrift.pdf", b"%PDF-1.7\n garbage without pages", "kan inte läsas"),
+        ("tom.pdf", b"", "tom"),
+    ],
+)
+def test_a_bad_scan_is_refused_next_to_the_field_and_nothing_is_signed(
+    client, user, ready, draft, name, content, message
+):
+    client.force_login(user(EDITOR))
+    signers = lifecycle_signers(ready)
+    data = {
+        "underskrift-TOTAL_FORMS": str(len(signers)),
+        "underskrift-INITIAL_FORMS": str(len(signers)),
+        "underskrift-MIN_NUM_FORMS": "1",
+        "underskrift-MAX_NUM_FORMS": "1000",
+    }
+    for number, signer in enumerate(signers):
+        data |= {
+            f"underskrift-{number}-organisation": signer["organisation"],
+            f"underskrift-{number}-name": "N",
+            f"underskrift-{number}-place": "P",
+            f"underskrift-{number}-signed_on": SIGNED_ON.isoformat(),
+        }
+    data["scan"] = SimpleUploadedFile(name, content if content is not None else scan_pdf())
+    response = client.post(reverse("register_signature", args=[draft.pk, 1]), data)
+    assert response.status_code == 200
+    assert message in response.text
+    ready.refresh_from_db()
+    assert not ready.is_signed and not ready.signed_scan
+
+
+def test_a_too_large_scan_is_refused(client, user, ready, draft, settings):
+    settings.SIGNED_SCAN_MAX_BYTES = 1000
+    client.force_login(user(EDITOR))
+    response = sign(client, draft, ready, scan=scan_pdf("x" * 5000))
+    assert response.status_code == 200 and "för stor" in response.text
+    ready.refresh_from_db()
+    assert not ready.is_signed
+
+
+def test_a_signature_dated_before_the_freeze_or_in_the_future_is_refused(
+    client, user, ready, draft
+):
+    client.force_login(user(EDITOR))
+    response = sign(client, draft, ready, signed_on="2020-01-01")
+    assert response.status_code == 200 and "kan inte ha undertecknats" in response.text
+    tomorrow = SIGNED_ON + datetime.timedelta(days=1)
+    response = sign(client, draft, ready, signed_on=tomorrow.isoformat())
+    assert response.status_code == 200 and "framtiden" in response.text
+    ready.refresh_from_db()
+    assert not ready.is_signed
+
+
+@pytest.fixture
+def signed(client, user, ready, draft):
+    client.force_login(user(EDITOR))
+    sign(client, draft, ready)
+    ready.refresh_from_db()
+    return ready
+
+
+def test_a_signed_version_never_changes_through_the_orm(signed):
+    signed.snapshot = {"title": "Förfalskad"}
+    with pytest.raises(VersionFrozenError):
+        signed.save()
+    signed.refresh_from_db()
+    signed.signed_on = datetime.date(2020, 1, 1)
+    with pytest.raises(VersionFrozenError):
+        signed.save()
+    with pytest.raises(VersionFrozenError):
+        AgreementVersion.objects.filter(pk=signed.pk).update(signed_on=None)
+    with pytest.raises(VersionFrozenError):
+        signed.delete()
+    with pytest.raises(VersionFrozenError):
+        AgreementVersion.objects.filter(pk=signed.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        # Deleting the agreement would take its versions with it: refused.
+        Agreement.objects.filter(pk=signed.agreement_id).delete()
+
+
+def test_a_signed_version_never_changes_even_below_the_orm(signed):
+    """The database itself refuses (a trigger on PostgreSQL and SQLite)."""
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE signing_agreementversion SET signed_on = %s WHERE id = %s",
+            [datetime.date(2020, 1, 1), signed.pk],
+        )
+    signed.refresh_from_db()
+    assert signed.signed_on == SIGNED_ON
+
+
+def test_an_unsigned_versions_contents_never_change_either(ready):
+    ready.snapshot = {"title": "Annat"}
+    with pytest.raises(VersionFrozenError):
+        ready.save()
+    ready.refresh_from_db()
+    ready.pdf_sha256 = "0" * 64
+    with pytest.raises(VersionFrozenError):
+        ready.save()
+
+
+def test_the_admin_shows_versions_read_only(client, user, signed):
+    client.force_login(user("admin"))
+    url = reverse("admin:signing_agreementversion_change", args=[signed.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
+    response = client.post(url, {"signed_on": "2020-01-01"})
+    assert response.status_code == 403
+    delete = reverse("admin:signing_agreementversion_delete", args=[signed.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    signed.refresh_from_db()
+    assert signed.signed_on == SIGNED_ON
+
+
+def test_a_signed_version_cannot_be_signed_again_through_the_views(client, user, signed):
+    client.force_login(user(EDITOR))
+    response = sign(client, signed.agreement, signed, place="Någon annanstans")
+    assert response.status_code == 200
+    signed.refresh_from_db()
+    assert {s["place"] for s in signed.signatures} == {"Strängnäs"}
+
+
+def test_revise_starts_version_2_as_a_draft_while_version_1_holds(client, user, signed):
+    agreement = signed.agreement
+    client.force_login(user(EDITOR))
+    response = client.post(reverse("revise", args=[agreement.pk]))
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.version == 2 and agreement.is_draft and agreement.is_revision
+    assert agreement.signed_version == 1
+    page = client.get(agreement.get_absolute_url()).text
+    assert "version 1" in page.lower()
+    # The frozen version 1 and its paper are untouched by the draft's changes.
+    section = agreement.sections.first()
+    Section.objects.filter(pk=section.pk).update(heading="Ny rubrik i version 2")
+    signed.refresh_from_db()
+    assert signed.snapshot["sections"][0]["heading"] != "Ny rubrik i version 2"
+    assert "Ny rubrik i version 2" not in pdf_text(signed.pdf.read())
+
+
+def test_compare_versions_shows_what_changed_side_by_side(client, user, signed):
+    agreement = lifecycle.revise(signed.agreement, None)
+    section = agreement.sections.order_by("position").first()
+    Section.objects.filter(pk=section.pk).update(body=section.body + " Tillagd mening.")
+    plan = agreement.action_plans.first()
+    removed = plan.items.order_by("position").last()
+    removed_text = removed.activity
+    ActionItem.objects.filter(pk=removed.pk).delete()
+    ActionItem.objects.create(plan=plan, position=999, activity="Helt ny aktivitet")
+    client.force_login(user("lasare.strangnas"))
+    response = client.get(reverse("compare_versions", args=[agreement.pk]))
+    page = response.text
+    assert "version 1" in page and "utkastet (version 2)" in page
+    assert "<ins>Tillagd mening.</ins>" in page or "<ins>mening.</ins>" in page
+    assert "Helt ny aktivitet" in page
+    assert removed_text.split()[0] in page
+    parts = {part.title: part for part in response.context["parts"]}
+    rows = parts["Handlingsplanernas rader"]
+    kinds = sorted(change.kind for change in rows.changes)
+    assert "added" in kinds and ("removed" in kinds or "changed" in kinds)
+    assert parts["Avsnitt"].changes[0].kind == "changed"
+
+
+def test_comparing_a_version_with_itself_is_refused(client, user, signed):
+    client.force_login(user(EDITOR))
+    response = client.get(
+        reverse("compare_versions", args=[signed.agreement_id]), {"fran": "1", "till": "1"}
+    )
+    assert "Välj två olika versioner" in response.text
+
+
+def test_compare_finds_nothing_between_equal_snapshots(ready):
+    assert all(not part.changes for part in compare(ready.snapshot, ready.snapshot))
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (datetime.date(2024, 12, 31), AgreementStatus.SIGNED),
+        (datetime.date(2025, 1, 1), AgreementStatus.ACTIVE),
+        (datetime.date(2026, 10, 1), AgreementStatus.ACTIVE),
+        (datetime.date(2026, 10, 2), AgreementStatus.EXPIRING),  # 90 days before the end
+        (datetime.date(2026, 12, 31), AgreementStatus.EXPIRING),
+        (datetime.date(2027, 1, 1), AgreementStatus.EXPIRED),
+    ],
+)
+def test_the_status_follows_the_calendar(demo, day, expected):
+    agreement = demo["sollentuna-2023"]
+    agreement.valid_from = datetime.date(2025, 1, 1)
+    agreement.valid_until = datetime.date(2026, 12, 31)
+    assert agreement.status_on(day) == expected
+
+
+def test_refresh_statuses_renews_per_calendar_year_until_terminated(demo, user):
+    agreement = demo["sandviken-2015"]
+    assert agreement.renewal_rule == RenewalRule.CALENDAR_YEAR
+    lifecycle.refresh_statuses(datetime.date(2017, 3, 1))
+    agreement.refresh_from_db()
+    assert agreement.valid_until == datetime.date(2017, 12, 31)
+    assert agreement.status == AgreementStatus.ACTIVE
+    renewals = agreement.events.filter(kind=EventKind.RENEWED)
+    assert [e.happened_on for e in renewals] == [
+        datetime.date(2016, 1, 1),
+        datetime.date(2017, 1, 1),
+    ]
+    lifecycle.terminate(
+        agreement,
+        datetime.date(2017, 6, 30),
+        user(EDITOR),
+        "Uppsagt",
+        today=datetime.date(2017, 3, 1),
+    )
+    lifecycle.refresh_statuses(datetime.date(2017, 7, 1))
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.TERMINATED
+    lifecycle.refresh_statuses(datetime.date(2019, 1, 1))
+    agreement.refresh_from_db()
+    assert agreement.valid_until == datetime.date(2017, 12, 31)  # no renewal once terminated
+
+
+def test_extension_is_limited_by_the_agreements_rule(client, user, demo):
+    agreement = demo["sollentuna-2023"]
+    assert agreement.extension_max_years == 4
+    client.force_login(user("samordnare.sollentuna"))
+    url = reverse("validity", args=[agreement.pk])
+    too_far = client.post(url, {"action": "extend", "forlang-new_end": "2031-01-01"})
+    assert too_far.status_code == 200 and "2030-12-31" in too_far.text
+    agreement.refresh_from_db()
+    assert agreement.valid_until == datetime.date(2026, 12, 31)
+    bad = client.post(url, {"action": "extend", "forlang-new_end": "i morgon"})
+    assert "Fyll i ett giltigt datum" in bad.text
+    ok = client.post(url, {"action": "extend", "forlang-new_end": "2030-12-31"})
+    assert ok.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.valid_until == datetime.date(2030, 12, 31)
+    event = agreement.events.get(kind=EventKind.EXTENDED)
+    assert (event.previous_end, event.new_end) == (
+        datetime.date(2026, 12, 31),
+        agreement.valid_until,
+    )
+
+
+def test_a_fixed_end_agreement_cannot_be_extended(user, demo):
+    agreement = demo["strangnas-2020"]
+    with pytest.raises(lifecycle.LifecycleError):
+        lifecycle.extend(agreement, datetime.date(2030, 1, 1), user(EDITOR))
+
+
+def test_termination_is_recorded_with_its_date(client, user, demo):
+    agreement = demo["sollentuna-2023"]
+    client.force_login(user("samordnare.sollentuna"))
+    url = reverse("validity", args=[agreement.pk])
+    missing = client.post(url, {"action": "terminate", "upp-last_day": "2026-12-01"})
+    assert missing.status_code == 200 and "Detta fält måste fyllas i" in missing.text
+    response = client.post(
+        url, {"action": "terminate", "upp-last_day": "2026-12-01", "upp-note": "Polisen sade upp"}
+    )
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.terminated_on == datetime.date(2026, 12, 1)
+    assert agreement.events.get(kind=EventKind.TERMINATED).note == "Polisen sade upp"
+
+
+def test_a_long_draft_is_printed_by_the_background_worker(client, user, draft, settings):
+    """The real queue: the page answers at once with progress, `db_worker` renders."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    plan = draft.action_plans.first()
+    ActionItem.objects.bulk_create(
+        ActionItem(plan=plan, position=1000 + n, activity=f"Aktivitet {n}") for n in range(200)
+    )
+    client.force_login(user(EDITOR))
+    response = client.get(reverse("agreement_print", args=[draft.pk]))
+    assert response.status_code == 302
+    progress = client.get(response.url)
+    assert "PDF:en görs" in progress.text and 'hx-trigger="every 2s"' in progress.text
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    ready = client.get(response.url, headers={"HX-Request": "true"})
+    assert "Öppna PDF" in ready.text and "<html" not in ready.text
+    job = response.context_data if hasattr(response, "context_data") else None
+    assert job is None
+    pdf_url = response.url + "pdf/"
+    content = b"".join(client.get(pdf_url).streaming_content)
+    assert "Aktivitet 199" in pdf_text(content) and "UTKAST" in pdf_text(content)
+
+
+def test_a_short_draft_is_printed_at_once(client, user, draft):
+    client.force_login(user("lasare.strangnas"))
+    response = client.get(reverse("agreement_print", args=[draft.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "UTKAST" in pdf_text(response.content)
+
+
+def test_the_print_button_of_a_frozen_version_gives_its_stored_pdf(client, user, ready, draft):
+    client.force_login(user("lasare.strangnas"))
+    response = client.get(reverse("agreement_print", args=[draft.pk]))
+    assert response.status_code == 302 and response.url.endswith("/versioner/1/")
+    stored = client.get(reverse("version_pdf", args=[draft.pk, 1]))
+    content = b"".join(stored.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == ready.pdf_sha256
