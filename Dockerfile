@@ -29,4 +29,6 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only .venv/bin/python manage.py collect
 
 ENV DEBUG=false
 EXPOSE 8000
+# The background worker (PDFs) runs from the same image as its own process:
+#   docker run … samverkan .venv/bin/python manage.py db_worker
 CMD [".venv/bin/gunicorn", "samverkan.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

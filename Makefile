@@ -24,11 +24,16 @@ lock:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py refresh_statuses
 	@echo ""
 	@echo "Samverkan körs på http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Logga in som t.ex. samordnare.strangnas, kommunpolis.strangnas eller admin"
 	@echo "med lösenordet samverkan-demo (alla demoanvändare står i README.md)."
 	@echo ""
+	@# The background worker (PDFs of long plans, frozen versions) runs beside the web
+	@# server and stops with it.
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -50,7 +50,13 @@ def _sections(data: dict) -> list[str]:
 
 def _problem_items(data: dict) -> list[str]:
     picture = data.get("problem_picture") or {}
-    texts = [picture.get("summary", "")] if picture.get("summary") else []
+    texts = [
+        text
+        for text in (picture.get("title"), picture.get("period_note"), picture.get("summary"))
+        if text
+    ]
+    for source in picture.get("sources", []):
+        texts.append(f"{source['title']}\n{source['description']}".strip())
     for area in picture.get("areas", []):
         for item in area.get("items", []):
             causes = item.get("probable_causes", "")

@@ -196,45 +196,42 @@ def terminate(agreement: Agreement, last_day: datetime.date, user, note: str = "
     _record(agreement, EventKind.TERMINATED, user, today, previous, last_day, note)
 
 
-def renew_calendar_years(agreement: Agreement, today: datetime.date) -> None:
+def renew_calendar_years(agreement: Agreement, today: datetime.date) -> int:
     """An agreement renewed per calendar year runs into each new year it is not terminated
-    for: its end moves to 31 December, once per year, recorded as a renewal."""
+    for: one renewal is recorded per year, with the end it runs to. Its first end date
+    stays as signed. Returns how many renewals were recorded."""
     if (
         agreement.renewal_rule != RenewalRule.CALENDAR_YEAR
         or agreement.terminated_on
         or agreement.valid_until is None
         or agreement.signed_version is None
     ):
-        return
-    while agreement.valid_until < today:
-        previous = agreement.valid_until
-        agreement.valid_until = datetime.date(previous.year + 1, 12, 31)
-        _record(
-            agreement,
-            EventKind.RENEWED,
-            None,
-            previous + datetime.timedelta(days=1),
-            previous,
-            agreement.valid_until,
-        )
+        return 0
+    renewed = agreement.events.filter(kind=EventKind.RENEWED).order_by("-new_end").first()
+    end = renewed.new_end if renewed else agreement.valid_until
+    count = 0
+    while end < today:
+        new_end = datetime.date(end.year + 1, 12, 31)
+        _record(agreement, EventKind.RENEWED, None, end + datetime.timedelta(days=1), end, new_end)
+        end, count = new_end, count + 1
+    return count
 
 
 def refresh_statuses(today: datetime.date | None = None) -> int:
-    """Bring every signed agreement's status (and calendar-year end) up to date; returns
-    how many changed."""
+    """Bring every signed agreement's status (and calendar-year renewals) up to date;
+    returns how many changed."""
     today = today or timezone.localdate()
     changed = 0
     for agreement in Agreement.objects.exclude(
         status__in=(AgreementStatus.DRAFT, AgreementStatus.READY)
     ):
         with transaction.atomic():
-            end = agreement.valid_until
-            renew_calendar_years(agreement, today)
+            renewals = renew_calendar_years(agreement, today)
             status = agreement.status_on(today)
-            if status != agreement.status or end != agreement.valid_until:
+            if status != agreement.status:
                 agreement.status = status
-                agreement.save(update_fields=["status", "valid_until", "updated_at"])
-                changed += 1
+                agreement.save(update_fields=["status", "updated_at"])
+            changed += bool(renewals or status != agreement.status)
     return changed
 
 

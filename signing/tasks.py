@@ -26,17 +26,23 @@ def render_version_pdf(version_id: int) -> None:
     version = AgreementVersion.objects.get(pk=version_id)
     if version.pdf:
         return
-    agreement = document_queryset().get(pk=version.agreement_id)
-    if json.loads(json.dumps(printed_snapshot(agreement))) != version.snapshot:
-        # Only possible if someone changed the agreement below the product (the database or
-        # the admin): the paper would not be what was frozen.
-        logger.error("Agreement %s changed after version %s was frozen", agreement.pk, version)
-        raise RuntimeError("The agreement no longer matches the frozen version.")
-    html = agreement_html(
-        agreement, draft=False, version_number=version.number, frozen_on=version.frozen_at
-    )
-    snapshot = json.dumps(version.snapshot, ensure_ascii=False, indent=2).encode()
-    store_version_pdf(version, archival_pdf(html, snapshot))
+    try:
+        agreement = document_queryset().get(pk=version.agreement_id)
+        if json.loads(json.dumps(printed_snapshot(agreement))) != version.snapshot:
+            # Only if someone changed the agreement below the product (the database): the
+            # paper would not be what was frozen.
+            raise RuntimeError("The agreement no longer matches the frozen version.")
+        html = agreement_html(
+            agreement, draft=False, version_number=version.number, frozen_on=version.frozen_at
+        )
+        snapshot = json.dumps(version.snapshot, ensure_ascii=False, indent=2).encode()
+        content = archival_pdf(html, snapshot)
+    except Exception as error:
+        logger.exception("The PDF of %s could not be made", version)
+        version.pdf_error = str(error)
+        version.save()
+        raise
+    store_version_pdf(version, content)
 
 
 @task

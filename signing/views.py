@@ -127,7 +127,7 @@ def version_detail(request, pk, number):
     }
     template = "signing/version_detail.html"
     if request.htmx:
-        template += "#version-pdf"
+        template += "#version-state"
     return render(request, template, context)
 
 

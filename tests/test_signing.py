@@ -341,28 +341,39 @@ def test_the_status_follows_the_calendar(demo, day, expected):
 def test_refresh_statuses_renews_per_calendar_year_until_terminated(demo, user):
     agreement = demo["sandviken-2015"]
     assert agreement.renewal_rule == RenewalRule.CALENDAR_YEAR
+    assert agreement.valid_until == datetime.date(2015, 12, 31)
     lifecycle.refresh_statuses(datetime.date(2017, 3, 1))
+    lifecycle.refresh_statuses(datetime.date(2017, 3, 2))  # nothing twice
     agreement.refresh_from_db()
-    assert agreement.valid_until == datetime.date(2017, 12, 31)
     assert agreement.status == AgreementStatus.ACTIVE
-    renewals = agreement.events.filter(kind=EventKind.RENEWED)
-    assert [e.happened_on for e in renewals] == [
-        datetime.date(2016, 1, 1),
-        datetime.date(2017, 1, 1),
+    renewals = agreement.events.filter(kind=EventKind.RENEWED).order_by("happened_on")
+    assert [(e.happened_on, e.new_end) for e in renewals] == [
+        (datetime.date(2016, 1, 1), datetime.date(2016, 12, 31)),
+        (datetime.date(2017, 1, 1), datetime.date(2017, 12, 31)),
     ]
-    lifecycle.terminate(
-        agreement,
-        datetime.date(2017, 6, 30),
-        user(EDITOR),
-        "Uppsagt",
-        today=datetime.date(2017, 3, 1),
-    )
+    assert agreement.valid_until == datetime.date(2015, 12, 31)  # the first period, as signed
+    day = datetime.date(2017, 3, 1)
+    lifecycle.terminate(agreement, datetime.date(2017, 6, 30), user(EDITOR), "Uppsagt", today=day)
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.ACTIVE  # its last day is now 121 days off
+    lifecycle.refresh_statuses(datetime.date(2017, 4, 1))  # 90 days off
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.EXPIRING
     lifecycle.refresh_statuses(datetime.date(2017, 7, 1))
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.TERMINATED
     lifecycle.refresh_statuses(datetime.date(2019, 1, 1))
-    agreement.refresh_from_db()
-    assert agreement.valid_until == datetime.date(2017, 12, 31)  # no renewal once terminated
+    assert agreement.events.filter(kind=EventKind.RENEWED).count() == 2
+
+
+def test_the_refresh_statuses_command_brings_the_demo_up_to_date(demo):
+    out = StringIO()
+    call_command("refresh_statuses", "--date", "2026-11-23", stdout=out)
+    assert (
+        demo["sollentuna-2023"].__class__.objects.get(reference="sollentuna-2023").status
+        == AgreementStatus.EXPIRING
+    )
+    assert "agreement(s) changed" in out.getvalue()
 
 
 def test_extension_is_limited_by_the_agreements_rule(client, user, demo):
