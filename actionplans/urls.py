@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import spreadsheet_views, views
 
 # Rows live under their agreement and plan, so every URL names the agreement it checks.
 plan = "overenskommelser/<int:pk>/handlingsplaner/<int:plan_pk>/"
@@ -11,6 +11,8 @@ urlpatterns = [
     path(plan, views.plan_detail, name="plan_detail"),
     path(plan + "uppgifter/", views.plan_edit, name="plan_edit"),
     path(plan + "ta-bort/", views.plan_delete, name="plan_delete"),
+    path(plan + "excel/", spreadsheet_views.plan_xlsx, name="plan_xlsx"),
+    path(plan + "excel/ladda-upp/", spreadsheet_views.plan_upload, name="plan_upload"),
     path(plan + "rader/ny/", views.row_create, name="row_create"),
     path(row + "redigera/", views.row_edit, name="row_edit"),
     path(row + "ta-bort/", views.row_delete, name="row_delete"),

@@ -3,11 +3,13 @@ editor (coordinator and kommunpolis) of a party."""
 
 import re
 from datetime import date
+from io import BytesIO
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from helpers import pdf_text
+from openpyxl import load_workbook
 
 from agreements.models import Agreement, AgreementStatus
 from agreements.printing import agreement_pdf
@@ -49,6 +51,7 @@ READ_ONLY = {
     "version_pdf",
     "version_scan",
     "compare_versions",
+    "plan_xlsx",
 }
 # Views that only answer POST; the others are walked with GET.
 POST_ONLY = {"logout", "row_move", "agreement_copy", "part_move", "revise"}
@@ -58,9 +61,19 @@ EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")
 def page_text(response) -> str:
     if response.status_code == 302:
         return response.url
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        return xlsx_text(response.content)
     if response["Content-Type"] != "application/pdf":
         return response.text
     return pdf_text(b"".join(response) if response.streaming else response.content)
+
+
+def xlsx_text(content: bytes) -> str:
+    book = load_workbook(BytesIO(content), read_only=True)
+    cells = [cell for row in book.worksheets[0].iter_rows(values_only=True) for cell in row]
+    # The workbook names its plan and agreement in its properties.
+    properties = [book.properties.title, book.properties.subject]
+    return " ".join(str(value) for value in [*properties, *cells] if value)
 
 
 def url_kwargs(route, agreement):

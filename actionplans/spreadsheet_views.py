@@ -1,0 +1,118 @@
+"""Ladda ned som Excel and Ladda upp från Excel: an action plan out to a spreadsheet and
+back, with a preview of every change before anything is written."""
+
+import base64
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agreements.access import get_agreement, get_agreement_for_editing
+
+from .models import ActionItem, Responsibility
+from .spreadsheet import PlanChangedMeanwhile, SheetError, apply, plan_to_workbook, read_workbook
+from .table import agreement_queryset, get_plan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_BYTES = 2 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    sheet = forms.FileField(
+        label=gettext_lazy("The edited Excel file (.xlsx)"),
+        help_text=gettext_lazy("The file downloaded from this plan, with your changes."),
+    )
+
+    def clean_sheet(self):
+        sheet = self.cleaned_data["sheet"]
+        if sheet.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large: at most 2 MB."))
+        if not sheet.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload the file as an Excel workbook (.xlsx)."))
+        return sheet
+
+
+def _rows(plan):
+    responsibilities = Responsibility.objects.select_related("organisation")
+    return list(
+        ActionItem.objects.filter(plan=plan)
+        .select_related("focus_area")
+        .prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
+        .order_by("position")
+    )
+
+
+@login_required
+@require_GET
+def plan_xlsx(request, pk, plan_pk):
+    agreement = get_agreement(request.user, pk, agreement_queryset())
+    plan = get_plan(agreement, plan_pk)
+    content = plan_to_workbook(agreement, plan, list(agreement.parties.all()), _rows(plan))
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"handlingsplan-{agreement.reference}-{plan.position}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_upload(request, pk, plan_pk):
+    """GET: the upload form. POST with a file: the preview, nothing written; the file is
+    kept in the session (it is small and the user's own) for the confirmation. POST with
+    `apply`: the previewed changes, all or none."""
+    agreement = get_agreement_for_editing(request.user, pk, agreement_queryset())
+    if not agreement.plans_are_editable:
+        raise PermissionDenied
+    plan = get_plan(agreement, plan_pk)
+    parties = list(agreement.parties.all())
+    key = f"plan-upload-{plan.pk}"
+    context = {"agreement": agreement, "plan": plan}
+    if request.method == "POST" and "apply" in request.POST:
+        content = request.session.get(key)
+        if content is None:
+            messages.error(request, _("Upload the file again: the preview has expired."))
+            return redirect("plan_upload", agreement.pk, plan.pk)
+        try:
+            changes = read_workbook(
+                plan, parties, _rows(plan), agreement.focus_areas.all(), base64.b64decode(content)
+            )
+            changes.seen_versions = {
+                int(k): v for k, v in request.session[key + "-versions"].items()
+            }
+            apply(plan, parties, changes)
+        except (SheetError, PlanChangedMeanwhile):
+            messages.error(
+                request,
+                _(
+                    "The plan was changed by someone else after your preview. Nothing was "
+                    "saved: upload the file again to see the changes anew."
+                ),
+            )
+            return redirect("plan_upload", agreement.pk, plan.pk)
+        del request.session[key]
+        messages.success(request, _("The changes from Excel are saved."))
+        return redirect("plan_detail", agreement.pk, plan.pk)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["sheet"].read()
+        try:
+            changes = read_workbook(
+                plan, parties, _rows(plan), agreement.focus_areas.all(), content
+            )
+        except SheetError as error:
+            context["sheet_errors"] = error.messages
+        else:
+            request.session[key] = base64.b64encode(content).decode()
+            request.session[key + "-versions"] = {
+                str(k): v for k, v in changes.seen_versions.items()
+            }
+            context["changes"] = changes
+    context["form"] = form
+    return render(request, "actionplans/plan_upload.html", context)
