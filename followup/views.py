@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from actionplans.table import agreement_queryset, get_plan, get_row
 from agreements.access import get_agreement, get_agreement_for_editing, may_edit
 from samverkan.pdf import render_pdf
 
+from .calendar import agreement_calendar, feed_token, read_token
 from .forms import (
     CadenceForm,
     FollowUpEntryForm,
@@ -142,6 +144,9 @@ def follow_up(request, pk):
         "cadences": cadences,
         "indicators": indicators,
         "reports": agreement.report_list[::-1],
+        "calendar_url": request.build_absolute_uri(
+            reverse("calendar_feed", args=[feed_token(request.user, agreement)])
+        ),
     }
     return render(request, "followup/follow_up.html", context)
 
@@ -335,3 +340,29 @@ def report_pdf(request, pk, report_pk):
     filename = f"uppfoljning-{agreement.reference}-{report.period_end:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def _calendar_response(agreement) -> HttpResponse:
+    response = HttpResponse(
+        agreement_calendar(agreement), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{agreement.reference}.ics"'
+    return response
+
+
+@login_required
+@require_GET
+def calendar_download(request, pk):
+    """The agreement's dated activities and follow-up dates as an .ics file."""
+    return _calendar_response(get_agreement(request.user, pk))
+
+
+@require_GET
+def calendar_feed(request, token):
+    """The same calendar for a calendar program's subscription, without a login: the token
+    names the user and the agreement, and the user must still be active and a member."""
+    claims = read_token(token)
+    user = get_user_model().objects.filter(pk=(claims or {}).get("u"), is_active=True).first()
+    if claims is None or user is None:
+        raise Http404
+    return _calendar_response(get_agreement(user, claims["a"]))
