@@ -15,9 +15,9 @@ from samverkan.pdf import ARCHIVAL_VARIANT, render_pdf
 from .document import AgreementDocument, build_document, document_queryset
 from .models import Agreement, PartyRole
 
-# Above this many action plan rows a PDF takes WeasyPrint more than about a second: it is
-# rendered by the background worker while the page shows progress (agreements/print_jobs.py).
-QUICK_ROWS = 150
+# Above this many action plan rows a PDF takes WeasyPrint more than about two seconds
+# (bench/pdf.py): it is rendered by the background worker while the page shows progress.
+QUICK_ROWS = 50
 
 
 @dataclass
