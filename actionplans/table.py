@@ -202,7 +202,9 @@ def plan_table(agreement, plan) -> PlanTable:
         by_area.setdefault(item.focus_area_id, []).append(row)
     areas = agreement.focus_areas.all()
     groups = [
-        RowGroup(area, by_area[area.pk]) for area in areas if area.pk in by_area or not by_area
+        RowGroup(area, by_area.get(area.pk, []))
+        for area in areas
+        if area.pk in by_area or not by_area
     ]
     if None in by_area or not groups:
         groups.append(RowGroup(None, by_area.get(None, [])))

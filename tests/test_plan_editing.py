@@ -499,3 +499,16 @@ def test_deleting_a_plan_asks_first_and_takes_its_rows(coordinator, strangnas):
     assert response.status_code == 302 and response.url == agreement.get_absolute_url()
     assert not agreement.action_plans.exists()
     assert not ActionItem.objects.filter(plan_id=plan.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["harnosand-2012", "sandviken-2015", "sollentuna-2023", "strangnas-2020", "timra-2017"],
+)
+def test_every_seed_plan_page_opens_even_without_rows(client, user, demo, reference):
+    """Sollentuna's three plans have no rows yet: each shows its focus areas, ready."""
+    client.force_login(user("admin"))
+    for plan in demo[reference].action_plans.all():
+        response = client.get(reverse("plan_detail", args=[plan.agreement_id, plan.pk]))
+        assert response.status_code == 200
+        assert plan.title in response.text
