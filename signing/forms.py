@@ -94,7 +94,10 @@ class ScanForm(forms.Form):
 class ExtendForm(forms.Form):
     new_end = forms.DateField(label=_("New end date"), widget=DateInput)
     note = forms.CharField(
-        label=_("Decision or note"), max_length=500, required=False, widget=forms.Textarea
+        label=_("Decision or note"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -105,7 +108,9 @@ class TerminateForm(forms.Form):
         help_text=_("The day the termination takes effect, after any period of notice."),
     )
     note = forms.CharField(
-        label=_("Who terminated it and why"), max_length=500, widget=forms.Textarea
+        label=_("Who terminated it and why"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -268,7 +268,8 @@ def validity(request, pk):
                 messages.success(request, _("The termination is recorded."))
             return redirect(agreement)
         except lifecycle.LifecycleError as error:
-            form.add_error(None, str(error))
+            # What the rule refuses is the date asked for: said next to it.
+            form.add_error("new_end" if action == "extend" else "last_day", str(error))
     context = {
         "agreement": agreement,
         "extend_form": extend_form,
