@@ -107,6 +107,13 @@ def test_the_subscription_token_works_without_login_while_the_user_may_see(clien
     assert client.get(url).status_code == 404
 
 
+def test_the_subscription_address_stays_the_same_over_time(user, demo, monkeypatch):
+    reader, agreement = user("lasare.strangnas"), demo["strangnas-2020"]
+    today = feed_token(reader, agreement)
+    monkeypatch.setattr("django.core.signing.time.time", lambda: 4_000_000_000)
+    assert feed_token(reader, agreement) == today
+
+
 def test_outsiders_get_no_calendar(client, user, demo):
     client.force_login(user("samordnare.timra"))
     response = client.get(reverse("calendar", args=[demo["strangnas-2020"].pk]))

@@ -419,8 +419,15 @@ def test_termination_is_recorded_with_its_date(client, user, demo):
     assert agreement.events.get(kind=EventKind.TERMINATED).note == "Polisen sade upp"
 
 
-def test_a_long_draft_is_printed_by_the_background_worker(client, user, draft, settings):
+def test_a_long_draft_is_printed_by_the_background_worker(
+    client, user, draft, settings, monkeypatch
+):
     """The real queue: the page answers at once with progress, `db_worker` renders."""
+    # The worker drops connections that are not in autocommit, as it should between tasks;
+    # here that is the test's own transaction, and on PostgreSQL dropping it ends the test.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     plan = draft.action_plans.first()
     ActionItem.objects.bulk_create(
