@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from samverkan.saving import saved_without_save
 from samverkan.versioning import EditConflict
 
 from .models import ActionItem, ItemNature, ItemTerm, Recurrence, Responsibility
@@ -407,6 +408,10 @@ def apply(plan, parties, changes: PlanChanges) -> None:
                     item.save_if_unchanged(changes.seen_versions[item.pk], [*fields, "position"])
                 except EditConflict:
                     raise PlanChangedMeanwhile from None
+            elif item.position != position:
+                ActionItem.objects.filter(pk=item.pk).update(position=position)
+                item.position = position
+                saved_without_save(item, ["position"])
             else:
                 ActionItem.objects.filter(pk=item.pk).update(position=position)
         _write_parties(item, parties, change.values)

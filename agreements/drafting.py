@@ -128,6 +128,10 @@ def copy_agreement(original: Agreement, *, title: str | None = None) -> Agreemen
     )
     for indicator in exported.get("indicators", []):
         indicator["measurements"] = []  # what was measured belongs to the original's period
+    for plan in exported.get("action_plans", []):
+        for item in plan.get("items", []):
+            item["follow_up_entries"] = []  # so is what was done
+            item["status"] = "not_started"
     (copy,) = import_document(document)
     return copy
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.models import ActionItem, ItemStatus
 from agreements.models import Agreement, FocusArea
 from organisations.models import Organisation
+from samverkan.saving import saved_without_save
 
 
 class AppendOnlyError(Exception):
@@ -115,6 +116,8 @@ def refresh_item_status(item_id: int) -> None:
     latest = standing_entries(item_id).order_by(*LATEST_FIRST).values("status")[:1]
     # An UPDATE of one column: it must not bump the row's edit version (see Versioned).
     ActionItem.objects.filter(pk=item_id).update(status=models.Subquery(latest))
+    item = ActionItem.objects.get(pk=item_id)
+    saved_without_save(item, ["status"])  # the row's history shows the status it now has
 
 
 def status_on(item: ActionItem, day: datetime.date, entries) -> str:

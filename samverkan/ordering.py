@@ -7,6 +7,8 @@ commit, so two rows trade places in three steps through a free position.
 from django.db import transaction
 from django.db.models import Max
 
+from .saving import saved_without_save
+
 
 def swap_with_neighbour(instance, direction: str, *, among, parent_rows):
     """Trade positions with the nearest row above ("up") or below ("down") in `among`.
@@ -28,7 +30,9 @@ def swap_with_neighbour(instance, direction: str, *, among, parent_rows):
         rows.filter(pk=instance.pk).update(position=free)
         rows.filter(pk=neighbour.pk).update(position=mine)
         rows.filter(pk=instance.pk).update(position=theirs)
-    instance.position, neighbour.position = theirs, mine
+        instance.position, neighbour.position = theirs, mine
+        saved_without_save(instance, ["position"])
+        saved_without_save(neighbour, ["position"])
     return neighbour
 
 

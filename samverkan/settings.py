@@ -56,7 +56,9 @@ INSTALLED_APPS = [
     "followup",
     "exchange",
     "signing",
+    "audit",
     "django_tasks_db",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Lets the audit trail record which user made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("actionplans.urls")),
     path("", include("followup.urls")),
     path("", include("signing.urls")),
+    path("", include("audit.urls")),
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from .saving import saved_without_save
+
 
 class EditConflict(Exception):
     """Someone saved the object after the user opened it."""
@@ -37,6 +39,7 @@ class Versioned(models.Model):
         if not updated:
             raise EditConflict(manager.get(pk=self.pk))
         self.version = seen_version + 1
+        saved_without_save(self, fields)
 
 
 class VersionedForm(forms.ModelForm):

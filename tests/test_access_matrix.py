@@ -53,6 +53,8 @@ READ_ONLY = {
     "compare_versions",
     "plan_xlsx",
     "calendar",
+    "agreement_history",
+    "row_history",
 }
 # Reached with a signed token instead of a login (tests/test_calendar.py).
 TOKEN_URLS = {"calendar_feed"}

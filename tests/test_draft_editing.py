@@ -75,6 +75,10 @@ def test_a_copy_holds_everything_but_the_signatures_and_leaves_the_original(coor
         original.action_plans.get().items.values_list("activity", flat=True)
     )
     assert not copy.signatories.exists() and original.signatories.exists()
+    # What was done under the original is its own: the copy's rows start afresh.
+    assert original.action_plans.get().items.filter(follow_up_entries__isnull=False).exists()
+    assert not copy.action_plans.get().items.filter(follow_up_entries__isnull=False).exists()
+    assert set(copy.action_plans.get().items.values_list("status", flat=True)) == {"not_started"}
     original.refresh_from_db()
     assert original.status == AgreementStatus.EXPIRED
 

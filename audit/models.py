@@ -1,0 +1,92 @@
+"""The audit trail: a historical record of every create, change and delete.
+
+django-simple-history keeps, for each tracked model, a table of full snapshots with who
+and when; a change is the difference between a snapshot and the one before it. The
+historical tables live in this app, so the apps that own the data know nothing of them.
+A snapshot is kept when its object is deleted (the last one says so), and it holds ids,
+not foreign keys, so deleting an agreement deletes none of its history.
+
+Writes that do not go through `save()` (the conditional UPDATE of an edit, moving rows)
+announce themselves with `samverkan.saving.saved_without_save`, and are recorded too.
+"""
+
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history import register
+from simple_history.signals import pre_create_historical_record
+
+from actionplans.models import ActionItem, ActionPlan, Responsibility
+from agreements.models import (
+    Agreement,
+    FocusArea,
+    Party,
+    ProblemArea,
+    ProblemItem,
+    ProblemPicture,
+    ProblemSource,
+    Section,
+    Signatory,
+)
+from followup.models import FollowUpCadence, FollowUpReport, Indicator, Measurement
+from organisations.models import Membership, Organisation
+
+# Bookkeeping columns: they change with every save and say nothing a reader needs.
+NOT_TRACKED = ["version", "created_at", "updated_at"]
+
+# Each tracked model, and how its history finds its agreement: through a field holding the
+# agreement's id, or through the historical records of its parent (which outlive it).
+# Organisations and memberships belong to no agreement.
+AGREEMENT_PATHS = {
+    Agreement: None,
+    Party: ("agreement_id", Agreement),
+    Signatory: ("agreement_id", Agreement),
+    Section: ("agreement_id", Agreement),
+    ProblemPicture: ("agreement_id", Agreement),
+    ProblemSource: ("problem_picture_id", ProblemPicture),
+    ProblemArea: ("problem_picture_id", ProblemPicture),
+    ProblemItem: ("area_id", ProblemArea),
+    FocusArea: ("agreement_id", Agreement),
+    ActionPlan: ("agreement_id", Agreement),
+    ActionItem: ("plan_id", ActionPlan),
+    Responsibility: ("item_id", ActionItem),
+    Indicator: ("agreement_id", Agreement),
+    Measurement: ("indicator_id", Indicator),
+    FollowUpReport: ("agreement_id", Agreement),
+    FollowUpCadence: ("agreement_id", Agreement),
+}
+WITHOUT_AGREEMENT = [Organisation, Membership]
+M2M_TRACKED = {ActionItem: ["problem_items"]}
+
+
+class AuditRecord(models.Model):
+    """What every historical record has besides the snapshot."""
+
+    # The name as it was at the time: it stays when the user account is later removed.
+    history_user_name = models.CharField(_("changed by"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def _remember_who(sender, history_instance, history_user, **kwargs):
+    if history_user is not None:
+        history_instance.history_user_name = (
+            history_user.get_full_name() or history_user.get_username()
+        )
+
+
+def _track(model):
+    fields = {field.name for field in model._meta.concrete_fields}
+    register(
+        model,
+        app="audit",
+        bases=[AuditRecord],
+        excluded_fields=[name for name in NOT_TRACKED if name in fields],
+        m2m_fields=M2M_TRACKED.get(model, []),
+    )
+
+
+for _model in [*AGREEMENT_PATHS, *WITHOUT_AGREEMENT]:
+    _track(_model)

@@ -1,0 +1,290 @@
+"""Reading the audit trail: who changed what, when, and each field before and after.
+
+A trail is a set of historical querysets (one per tracked model) read as one list, newest
+first. The list is a UNION of (date, id, model) so that one query orders and pages it;
+then each page fetches its own records, the records before them (to compare against) and
+the names its foreign keys point at: a fixed number of queries whatever the history holds.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from actionplans.models import ActionItem, Responsibility
+from agreements.models import Agreement
+
+from .models import AGREEMENT_PATHS
+
+PAGE_SIZE = 50
+
+# The field that names an object of each model in the trail.
+LABEL_FIELDS = {
+    "agreement": "title",
+    "party": "organisation",
+    "signatory": "name",
+    "section": "heading",
+    "problempicture": "title",
+    "problemsource": "title",
+    "problemarea": "title",
+    "problemitem": "text",
+    "focusarea": "title",
+    "actionplan": "title",
+    "actionitem": "activity",
+    "responsibility": "organisation",
+    "indicator": "name",
+    "measurement": "measured_on",
+    "followupreport": "title",
+    "followupcadence": "kind",
+    "organisation": "name",
+    "membership": "user",
+}
+LABEL_LENGTH = 80
+
+KINDS = {
+    "+": gettext_lazy("Created"),
+    "~": gettext_lazy("Changed"),
+    "-": gettext_lazy("Deleted"),
+}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Entry:
+    record: models.Model
+    what: str  # the model's name, e.g. "Handlingsplanens rad"
+    label: str  # the object's name, e.g. the row's activity
+    kind: str  # "+", "~" or "-"
+    changes: list[FieldChange] = field(default_factory=list)
+    row_id: int | None = None  # the action row it concerns, for a link to its own history
+
+    @property
+    def when(self) -> datetime.datetime:
+        return self.record.history_date
+
+    @property
+    def who(self) -> str:
+        return self.record.history_user_name or _("the system")
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+
+def agreement_scopes(agreement_id: int) -> dict:
+    """Every tracked model's historical records that belong to the agreement, including
+    records of what has since been deleted (they are found through their parents' records,
+    which are kept too)."""
+    return {model: _scoped(model, agreement_id) for model in AGREEMENT_PATHS}
+
+
+def _scoped(model, agreement_id):
+    records = model.history.model.objects
+    path = AGREEMENT_PATHS[model]
+    if path is None:
+        return records.filter(id=agreement_id)
+    field_name, parent = path
+    if parent is Agreement:
+        return records.filter(**{field_name: agreement_id})
+    parent_ids = _scoped(parent, agreement_id).values("id")
+    return records.filter(**{f"{field_name}__in": parent_ids})
+
+
+def row_scopes(item_id: int) -> dict:
+    """An action row's own records and those of its responsibilities."""
+    return {
+        ActionItem: ActionItem.history.model.objects.filter(id=item_id),
+        Responsibility: Responsibility.history.model.objects.filter(item_id=item_id),
+    }
+
+
+def row_belongs_to(item_id: int, agreement_id: int) -> bool:
+    """Whether the row, now or when it was deleted, was a row of the agreement."""
+    return _scoped(ActionItem, agreement_id).filter(id=item_id).exists()
+
+
+class Trail:
+    def __init__(self, scopes: dict):
+        self.scopes = scopes
+        self.models_by_key = {model._meta.model_name: model for model in scopes}
+
+    def index(self):
+        """(date, history id, model) of every record, newest first, as one query."""
+        parts = [
+            queryset.order_by()
+            .annotate(model_key=models.Value(model._meta.model_name))
+            .values_list("history_date", "history_id", "model_key")
+            for model, queryset in self.scopes.items()
+        ]
+        first, *rest = parts
+        return first.union(*rest, all=True).order_by("-history_date", "-history_id")
+
+    def page(self, number):
+        page = Paginator(self.index(), PAGE_SIZE).get_page(number)
+        page.object_list = self.entries(list(page.object_list))
+        return page
+
+    def entries(self, index_rows) -> list[Entry]:
+        wanted: dict[str, list[int]] = {}
+        for _date, history_id, key in index_rows:
+            wanted.setdefault(key, []).append(history_id)
+        records = {}
+        previous = {}
+        for key, history_ids in wanted.items():
+            historical = self.models_by_key[key].history.model
+            fetched = list(historical.objects.filter(history_id__in=history_ids))
+            records.update({(key, r.history_id): r for r in fetched})
+            previous.update(_previous_records(key, historical, fetched))
+        names = _Names([r for r in records.values()] + list(previous.values()))
+        entries = []
+        for _date, history_id, key in index_rows:
+            record = records[(key, history_id)]
+            entries.append(
+                _entry(self.models_by_key[key], record, previous.get((key, history_id)), names)
+            )
+        return entries
+
+
+def _previous_records(key, historical, records) -> dict:
+    """For each record, the record of the same object just before it (one query)."""
+    if not records:
+        return {}
+    ids = {record.id for record in records}
+    newest = max(record.history_id for record in records)
+    earlier = historical.objects.filter(id__in=ids, history_id__lt=newest).order_by("history_id")
+    by_object: dict[int, list] = {}
+    for record in earlier:
+        by_object.setdefault(record.id, []).append(record)
+    found = {}
+    for record in records:
+        before = [r for r in by_object.get(record.id, []) if r.history_id < record.history_id]
+        if before:
+            found[(key, record.history_id)] = before[-1]
+    return found
+
+
+def tracked_fields(model):
+    """The fields a reader is shown: not the id, nor the agreement a part belongs to (the
+    page is the agreement's), nor many-to-many links (kept in tables of their own)."""
+    return [
+        f
+        for f in model.history.model.tracked_fields
+        if f.name != "id"
+        and not isinstance(f, models.ManyToManyField)
+        and not (f.is_relation and f.related_model is Agreement)
+    ]
+
+
+class _Names:
+    """The names foreign keys point at, one query per related model, for a page of records.
+    An object deleted since is named from its last historical record."""
+
+    def __init__(self, records):
+        ids: dict = {}
+        for record in records:
+            for f in tracked_fields(record.instance_type):
+                if f.is_relation:
+                    value = getattr(record, f.attname)
+                    if value is not None:
+                        ids.setdefault(f.related_model, set()).add(value)
+        self.names = {}
+        for model, pks in ids.items():
+            found = {obj.pk: str(obj) for obj in _name_queryset(model).filter(pk__in=pks)}
+            missing = pks - found.keys()
+            if missing and hasattr(model, "history"):
+                for record in model.history.model.objects.filter(id__in=missing).order_by(
+                    "history_id"
+                ):
+                    found[record.id] = _("%(name)s (deleted)") % {"name": _own_label(model, record)}
+            self.names[model] = found
+
+    def name(self, model, pk) -> str:
+        return self.names.get(model, {}).get(pk) or f"#{pk}"
+
+
+# What each related model's __str__ reads from other tables.
+NAME_NEEDS = {"party": ["organisation"], "responsibility": ["organisation"]}
+
+
+def _name_queryset(model):
+    related = NAME_NEEDS.get(model._meta.model_name)
+    return model._base_manager.select_related(*related) if related else model._base_manager.all()
+
+
+def _own_label(model, record) -> str:
+    name = LABEL_FIELDS.get(model._meta.model_name)
+    value = getattr(record, name, "") if name else ""
+    return _short(str(value or model._meta.verbose_name))
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1] + "…"
+
+
+def _entry(model, record, before, names) -> Entry:
+    kind = record.history_type
+    fields = tracked_fields(model)
+    label_field = LABEL_FIELDS.get(model._meta.model_name)
+    label = ""
+    changes = []
+    for f in fields:
+        after_value = getattr(record, f.attname)
+        if f.name == label_field:
+            label = _short(_shown(f, after_value, names))
+        if kind == "~":
+            before_value = getattr(before, f.attname) if before is not None else None
+            if before is None or before_value == after_value:
+                continue
+            before_shown = _shown(f, before_value, names)
+            changes.append(
+                FieldChange(str(f.verbose_name), before_shown, _shown(f, after_value, names))
+            )
+        elif _is_set(after_value):
+            shown = _shown(f, after_value, names)
+            changes.append(
+                FieldChange(str(f.verbose_name), *(("", shown) if kind == "+" else (shown, "")))
+            )
+    row_id = None
+    if model is ActionItem:
+        row_id = record.id
+    elif model is Responsibility:
+        row_id = record.item_id
+    return Entry(
+        record=record,
+        what=str(model._meta.verbose_name),
+        label=label or str(model._meta.verbose_name),
+        kind=kind,
+        changes=changes,
+        row_id=row_id,
+    )
+
+
+def _is_set(value) -> bool:
+    return value not in (None, "", False)
+
+
+def _shown(f, value, names) -> str:
+    if value is None or value == "":
+        return "–"
+    if f.is_relation:
+        return names.name(f.related_model, value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)

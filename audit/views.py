@@ -1,0 +1,33 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from agreements.access import get_agreement
+
+from .trail import Trail, agreement_scopes, row_belongs_to, row_scopes
+
+
+@login_required
+@require_GET
+def agreement_history(request, pk):
+    """Historik: every change to the agreement and all it holds, newest first, with who
+    made it and each field before and after; the htmx request gets just the list."""
+    agreement = get_agreement(request.user, pk)
+    page = Trail(agreement_scopes(agreement.pk)).page(request.GET.get("sida"))
+    context = {"agreement": agreement, "page": page, "row_id": None}
+    template = "audit/history.html#trail" if request.htmx else "audit/history.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def row_history(request, pk, item_pk):
+    """Historik of one action row and its responsibilities, also after the row is deleted."""
+    agreement = get_agreement(request.user, pk)
+    if not row_belongs_to(item_pk, agreement.pk):
+        raise Http404
+    page = Trail(row_scopes(item_pk)).page(request.GET.get("sida"))
+    context = {"agreement": agreement, "page": page, "row_id": item_pk}
+    template = "audit/history.html#trail" if request.htmx else "audit/history.html"
+    return render(request, template, context)
