@@ -237,3 +237,18 @@ def test_history_pages_run_as_many_queries_for_many_changes_as_for_few(client, u
     assert queries(history_url(agreement)) == full_page
     htmx = client.get(history_url(agreement) + "?sida=2", headers=HTMX)
     assert "<html" not in htmx.text and 'id="historik"' in htmx.text
+
+
+def test_membership_history_is_read_in_the_admin_and_cannot_be_changed(client, user):
+    membership = Membership.objects.create(
+        user=user("lasare.strangnas"),
+        organisation=Organisation.objects.get(kommunkod="2262"),
+        role=MembershipRole.READER,
+    )
+    client.force_login(user("admin"))
+    listing = client.get(reverse("admin:audit_historicalmembership_changelist")).text
+    assert "lasare.strangnas" in listing and "Timrå" in listing
+    record = membership.history.get()
+    change_url = reverse("admin:audit_historicalmembership_change", args=[record.pk])
+    assert client.post(change_url, {"role": "coordinator"}).status_code == 403
+    assert client.get(reverse("admin:audit_historicalmembership_add")).status_code == 403
