@@ -31,4 +31,5 @@ ENV DEBUG=false
 EXPOSE 8000
 # The background worker (PDFs) runs from the same image as its own process:
 #   docker run … samverkan .venv/bin/python manage.py db_worker
-CMD [".venv/bin/gunicorn", "samverkan.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# gunicorn.conf.py: port 8000, WEB_CONCURRENCY workers (4), JSON logs.
+CMD [".venv/bin/gunicorn", "samverkan.wsgi"]

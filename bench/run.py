@@ -50,7 +50,10 @@ def main():
         target = grow_plan()
         port = free_port()
         server = subprocess.Popen(
-            [GUNICORN, "samverkan.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}"],
+            [
+                *(GUNICORN, "samverkan.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}"),
+                *("--access-logfile", "/dev/null"),
+            ],
             cwd=ROOT,
             env=env,
             stderr=subprocess.DEVNULL,

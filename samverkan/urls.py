@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from .health import healthz
+
 urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("actionplans.urls")),
@@ -17,6 +19,7 @@ urlpatterns = [
         name="accessibility",
     ),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     # Django's set_language view: POST language=en|sv chooses the language (a cookie).
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -17,7 +17,7 @@ from followup.models import FollowUpReport
 from signing.lifecycle import printed_snapshot
 from signing.models import AgreementVersion, PrintJob, PrintJobStatus
 
-PUBLIC = {"login", "logout", "accessibility"}
+PUBLIC = {"login", "logout", "accessibility", "healthz"}
 
 
 def project_patterns(patterns=None, prefix=""):

@@ -9,3 +9,10 @@ document.addEventListener("keydown", (event) => {
     cancel.click();
   }
 });
+
+// A read-only address to copy (data-select-on-focus) is selected whole when focused.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches && event.target.matches("input[data-select-on-focus]")) {
+    event.target.select();
+  }
+});

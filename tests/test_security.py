@@ -1,0 +1,164 @@
+"""Security: lockout after failed logins, the Content-Security-Policy and other headers, CSRF
+on HTMX requests, production settings that pass `check --deploy`, /healthz, JSON logs."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "samverkan-demo"
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-production-secret-" + "k" * 40,
+    "ALLOWED_HOSTS": "samverkan.example.se",
+}
+
+
+def login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_five_wrong_passwords_pause_that_user_from_that_address(db, user):
+    client = Client()
+    for _attempt in range(5):
+        response = login(client, "samordnare.strangnas", "fel-lösenord")
+        assert response.status_code in (200, 429)
+    locked = login(client, "samordnare.strangnas", PASSWORD)  # even the right one, now
+    assert locked.status_code == 429
+    assert "För många försök" in locked.text and "30 minuter" in locked.text
+    assert "_auth_user_id" not in client.session
+    # Another user from the same address is not locked out.
+    other = login(Client(), "samordnare.timra", PASSWORD)
+    assert other.status_code == 302
+
+
+def test_a_wrong_password_is_told_in_swedish_and_a_right_one_resets_the_count(db):
+    client = Client()
+    for _attempt in range(4):
+        refused = login(client, "samordnare.strangnas", "fel")
+        assert "Ange ett korrekt användarnamn och lösenord" in refused.text
+    assert login(client, "samordnare.strangnas", PASSWORD).status_code == 302
+    client.logout()
+    for _attempt in range(4):  # the count started again after the success
+        login(client, "samordnare.strangnas", "fel")
+    assert login(client, "samordnare.strangnas", PASSWORD).status_code == 302
+
+
+def test_weak_passwords_are_refused_by_djangos_validators():
+    for weak in ("12345678", "password", "kort"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+    validate_password("Trygg-i-Strängnäs-2027!")
+
+
+def test_pages_carry_a_strict_content_security_policy_and_security_headers(client, user):
+    client.force_login(user("samordnare.strangnas"))
+    response = client.get(reverse("overview"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_no_page_has_inline_scripts_or_styles():
+    """The policy forbids them, so none may be written: every template is checked."""
+    offenders = []
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        if "print" in template.name:
+            continue  # read by WeasyPrint, never by a browser
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\sstyle=", text):
+            offenders.append(template.name)
+        if re.search(r"\son[a-z]+=", text) or "hx-on" in text or "javascript:" in text:
+            offenders.append(template.name)
+    assert offenders == []
+
+
+def test_htmx_requests_carry_the_csrf_token_and_are_refused_without_it(user, demo):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user("samordnare.strangnas"))
+    agreement = demo["strangnas-2020"]
+    plan = agreement.action_plans.get()
+    item = plan.items.order_by("position").first()
+    url = reverse("row_move", args=[agreement.pk, plan.pk, item.pk])
+    page = client.get(reverse("plan_detail", args=[agreement.pk, plan.pk])).text
+    token = re.search(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", page).group(1)
+    htmx = {"HX-Request": "true"}
+    assert client.post(url, {"direction": "down"}, headers=htmx).status_code == 403
+    moved = client.post(url, {"direction": "down"}, headers={**htmx, "X-CSRFToken": token})
+    assert moved.status_code == 200
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {"PATH": os.environ["PATH"], "DATA_DIR": str(tmp_path), **PRODUCTION}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_cookies_are_secure_and_https_is_required(tmp_path):
+    code = (
+        "import json, samverkan.settings as s; print(json.dumps([s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.LOG_FORMAT]))"
+    )
+    env = {"PATH": os.environ["PATH"], "DATA_DIR": str(tmp_path), **PRODUCTION}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert json.loads(result.stdout) == [True, True, True, 31536000, "json"]
+
+
+def test_production_logs_are_json_lines(tmp_path):
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('samverkan').warning('Inloggning nekad', extra={'user': 'x'})"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "samverkan.settings",
+        **PRODUCTION,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    lines = [json.loads(line) for line in result.stderr.strip().splitlines()]  # all JSON
+    (record,) = [line for line in lines if line["logger"] == "samverkan"]
+    assert record["level"] == "WARNING" and record["logger"] == "samverkan"
+    assert record["message"] == "Inloggning nekad" and record["user"] == "x" and record["time"]
+
+
+def test_healthz_answers_ok_while_the_database_answers(client, db, monkeypatch):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+    from django.db import DatabaseError
+    from django.db.backends.utils import CursorWrapper
+
+    def unreachable(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(CursorWrapper, "execute", unreachable)
+        down = client.get("/healthz")
+    assert down.status_code == 503 and down.json()["database"] == "unreachable"
