@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from followup.todo import agreements_in_force, follow_up_lists
+from organisations.access import managed_organisations
 from samverkan.fetching import page_fetch_mode
 
 from .access import editable_agreements, get_agreement, may_edit, visible_agreements
@@ -33,7 +34,9 @@ def overview(request):
     editable = set(editable_agreements(request.user).values_list("pk", flat=True))
     for agreement_to_do in to_do:
         agreement_to_do.may_edit = agreement_to_do.agreement.pk in editable
-    context = {"agreements": agreements, "to_do": to_do}
+    # An organisation administrator reaches their users from here (administrators: the admin).
+    managed = [] if request.user.is_superuser else managed_organisations(request.user)
+    context = {"agreements": agreements, "to_do": to_do, "managed": list(managed)}
     return render(request, "agreements/overview.html", context)
 
 

@@ -81,6 +81,13 @@ def _demo_users(references: list[str], password: str) -> list[str]:
         people = [
             (f"samordnare.{slug}", "Samordnare", municipality, MembershipRole.COORDINATOR, None),
             (f"lasare.{slug}", "Läsare", municipality, MembershipRole.READER, None),
+            (
+                f"orgadmin.{slug}",
+                "Organisationsadministratör",
+                municipality,
+                MembershipRole.ORGANISATION_ADMIN,
+                None,
+            ),
         ]
         if municipality.pk in police_for:
             people.append(

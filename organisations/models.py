@@ -124,6 +124,7 @@ class MembershipRole(models.TextChoices):
     COORDINATOR = "coordinator", _("coordinator")
     POLICE_OFFICER = "police_officer", _("municipal police officer")
     READER = "reader", _("reader")
+    ORGANISATION_ADMIN = "organisation_admin", _("organisation administrator")
 
 
 class Membership(models.Model):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("followup.urls")),
     path("", include("signing.urls")),
     path("", include("audit.urls")),
+    path("", include("organisations.urls")),
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(

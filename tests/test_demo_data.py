@@ -226,10 +226,10 @@ def test_demo_users_exist_for_every_municipality_with_the_demo_password(demo):
     slugs = ["timra", "sandviken", "strangnas", "harnosand", "sollentuna", "upplands-vasby"]
     slugs.append("sigtuna")
     for slug in slugs:
-        for role in ["samordnare", "kommunpolis", "lasare"]:
+        for role in ["samordnare", "kommunpolis", "lasare", "orgadmin"]:
             # Hashing is slow by design: the same stored hash means the same password.
             assert users.get(username=f"{role}.{slug}").password == admin.password
-    assert users.count() == 1 + 3 * len(slugs)
+    assert users.count() == 1 + 4 * len(slugs)
 
 
 def test_kommunpolis_is_a_member_of_the_police_unit_working_with_the_municipality(demo):

@@ -1,0 +1,98 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import SetPasswordMixin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, MembershipRole, Organisation, OrganisationKind
+
+
+class MembershipForm(forms.ModelForm):
+    """A member's role, and for a municipal police officer the municipality they work with."""
+
+    class Meta:
+        model = Membership
+        fields = ["role", "works_with"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["works_with"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPALITY
+        ).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") != MembershipRole.POLICE_OFFICER and cleaned.get("works_with"):
+            self.add_error(
+                "works_with", _("Only a municipal police officer works with a municipality.")
+            )
+        return cleaned
+
+
+class NewMemberForm(SetPasswordMixin, MembershipForm):
+    """A new user of the organisation: name, e-mail, user name, a first password (checked
+    by Django's password validators) and their role."""
+
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and . @ + - _ only, e.g. anna.svensson"),
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _")},
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "username",
+        "role",
+        "works_with",
+        "password1",
+        "password2",
+    ]
+
+    def __init__(self, *args, organisation, **kwargs):
+        self.organisation = organisation
+        super().__init__(*args, **kwargs)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("There is already a user with this user name."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        user = get_user_model()(
+            username=self.cleaned_data.get("username", ""),
+            first_name=self.cleaned_data.get("first_name", ""),
+            last_name=self.cleaned_data.get("last_name", ""),
+            email=self.cleaned_data.get("email", ""),
+        )
+        self.validate_password_for_user(user)
+
+    @transaction.atomic
+    def save(self, commit=True):
+        user = get_user_model()(
+            username=self.cleaned_data["username"],
+            first_name=self.cleaned_data["first_name"],
+            last_name=self.cleaned_data["last_name"],
+            email=self.cleaned_data["email"],
+        )
+        user.set_password(self.cleaned_data["password1"])
+        user.save()
+        membership = super().save(commit=False)
+        membership.user = user
+        membership.organisation = self.organisation
+        membership.save()
+        return membership

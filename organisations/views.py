@@ -1,0 +1,96 @@
+"""Användare: an organisation administrator adds the organisation's users, changes their
+roles and removes them from the organisation; nothing outside their own organisation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .access import get_managed_organisation, managed_organisations
+from .forms import MembershipForm, NewMemberForm
+from .models import Membership
+
+
+@login_required
+@require_GET
+def my_organisations(request):
+    """The organisations the user manages; with one, straight to its users."""
+    organisations = list(managed_organisations(request.user).order_by("name")[:2])
+    if not organisations:
+        raise PermissionDenied
+    if len(organisations) == 1 and not request.user.is_superuser:
+        return redirect("members", organisations[0].pk)
+    return redirect("admin:organisations_organisation_changelist")
+
+
+@login_required
+@require_GET
+def members(request, pk):
+    organisation = get_managed_organisation(request.user, pk)
+    memberships = organisation.memberships.select_related("user", "works_with").order_by(
+        "user__last_name", "user__first_name", "user__username"
+    )
+    context = {"organisation": organisation, "memberships": memberships}
+    return render(request, "organisations/members.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request, pk):
+    organisation = get_managed_organisation(request.user, pk)
+    form = NewMemberForm(request.POST or None, organisation=organisation)
+    if form.is_valid():
+        membership = form.save()
+        messages.success(
+            request, _("%(name)s was added.") % {"name": membership.user.get_full_name()}
+        )
+        return redirect("members", organisation.pk)
+    return render(
+        request, "organisations/member_form.html", {"organisation": organisation, "form": form}
+    )
+
+
+def _others_membership(request, organisation, membership_pk):
+    """A membership of the organisation that is not the administrator's own: changing
+    one's own role or leaving is asked of another administrator, so none locks themself out."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation
+    )
+    if membership.user_id == request.user.pk:
+        raise PermissionDenied
+    return membership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk, membership_pk):
+    organisation = get_managed_organisation(request.user, pk)
+    membership = _others_membership(request, organisation, membership_pk)
+    form = MembershipForm(request.POST or None, instance=membership)
+    if form.is_valid():
+        form.save()
+        messages.success(
+            request, _("%(name)s's role was changed.") % {"name": membership.user.get_full_name()}
+        )
+        return redirect("members", organisation.pk)
+    context = {"organisation": organisation, "form": form, "membership": membership}
+    return render(request, "organisations/member_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request, pk, membership_pk):
+    organisation = get_managed_organisation(request.user, pk)
+    membership = _others_membership(request, organisation, membership_pk)
+    if request.method == "POST":
+        membership.delete()
+        messages.success(
+            request,
+            _("%(name)s no longer belongs to %(organisation)s.")
+            % {"name": membership.user.get_full_name(), "organisation": organisation.name},
+        )
+        return redirect("members", organisation.pk)
+    context = {"organisation": organisation, "membership": membership}
+    return render(request, "organisations/member_remove.html", context)

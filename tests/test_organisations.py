@@ -1,0 +1,142 @@
+"""Organisations and people: the reference data, and organisation administrators who manage
+their own organisation's users and nothing else."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
+
+ADMIN = "orgadmin.strangnas"
+STRONG = "Trygg-i-Strängnäs-2027!"
+
+
+@pytest.fixture
+def strangnas(db):
+    return Organisation.objects.get(kommunkod="0486")
+
+
+@pytest.fixture
+def timra(db):
+    return Organisation.objects.get(kommunkod="2262")
+
+
+def new_user(**changes):
+    data = {
+        "first_name": "Anna",
+        "last_name": "Svensson",
+        "email": "anna.svensson@strangnas.se",
+        "username": "anna.svensson",
+        "role": MembershipRole.COORDINATOR,
+        "works_with": "",
+        "password1": STRONG,
+        "password2": STRONG,
+    }
+    data.update(changes)
+    return data
+
+
+def test_all_municipalities_and_police_regions_are_there(db):
+    municipalities = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
+    assert municipalities.count() == 290
+    assert not municipalities.filter(county="").exists()
+    assert Organisation.objects.filter(kind=OrganisationKind.POLICE_REGION).count() == 7
+
+
+def test_an_organisation_administrator_adds_a_user_who_can_then_log_in(client, user, strangnas):
+    client.force_login(user(ADMIN))
+    overview = client.get(reverse("overview")).text
+    assert reverse("members", args=[strangnas.pk]) in overview
+    listing = client.get(reverse("members", args=[strangnas.pk])).text
+    assert "samordnare.strangnas" in listing and "lasare.strangnas" in listing
+    response = client.post(reverse("member_create", args=[strangnas.pk]), new_user())
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__username="anna.svensson")
+    assert membership.organisation == strangnas and membership.role == "coordinator"
+    client.logout()
+    logged_in = client.post(reverse("login"), {"username": "anna.svensson", "password": STRONG})
+    assert logged_in.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"password1": "12345678", "password2": "12345678"}, "password2", "för vanligt"),
+        ({"password2": "annat-lösenord-2027"}, "password2", "stämmer inte överens"),
+        ({"username": "samordnare.strangnas"}, "username", "finns redan"),
+        ({"username": "anna svensson"}, "username", "Använd bara bokstäver"),
+        ({"email": "inte-en-adress"}, "email", "giltig e-postadress"),
+        ({"first_name": "x" * 151}, "first_name", "som mest 150 tecken"),
+        ({"role": "reader", "works_with": "1"}, "works_with", "Bara en kommunpolis"),
+    ],
+)
+def test_a_bad_new_user_is_refused_next_to_the_field_and_nothing_is_written(
+    client, user, strangnas, changes, field, message
+):
+    client.force_login(user(ADMIN))
+    if changes.get("works_with"):
+        changes["works_with"] = str(strangnas.pk)
+    users_before = get_user_model().objects.count()
+    page = client.post(reverse("member_create", args=[strangnas.pk]), new_user(**changes)).text
+    error = page[page.index(f'id="id_{field}_error"') :][:300]
+    assert message in error
+    assert get_user_model().objects.count() == users_before
+
+
+def test_an_organisation_administrator_changes_roles_and_removes_members(client, user, strangnas):
+    client.force_login(user(ADMIN))
+    reader = Membership.objects.get(user__username="lasare.strangnas", organisation=strangnas)
+    edit = reverse("member_edit", args=[strangnas.pk, reader.pk])
+    client.post(edit, {"role": "coordinator", "works_with": ""})
+    reader.refresh_from_db()
+    assert reader.role == "coordinator"
+    remove = reverse("member_remove", args=[strangnas.pk, reader.pk])
+    assert "Ta bort en användare" in client.get(remove).text
+    client.post(remove)
+    assert not Membership.objects.filter(pk=reader.pk).exists()
+    assert get_user_model().objects.filter(username="lasare.strangnas").exists()  # the user stays
+    # Nobody locks themself out: their own membership is asked of another administrator.
+    own = Membership.objects.get(user__username=ADMIN)
+    assert client.post(reverse("member_remove", args=[strangnas.pk, own.pk])).status_code == 403
+
+
+def test_an_organisation_administrator_sees_and_changes_nothing_of_another_organisation(
+    client, user, strangnas, timra
+):
+    client.force_login(user(ADMIN))
+    timra_member = Membership.objects.filter(organisation=timra).first()
+    role = timra_member.role
+    assert client.get(reverse("members", args=[timra.pk])).status_code == 404
+    for url in (
+        reverse("member_create", args=[timra.pk]),
+        reverse("member_edit", args=[timra.pk, timra_member.pk]),
+        reverse("member_remove", args=[timra.pk, timra_member.pk]),
+        # Another organisation's membership through one's own organisation's address.
+        reverse("member_edit", args=[strangnas.pk, timra_member.pk]),
+    ):
+        assert client.get(url).status_code == 404
+        assert client.post(url, new_user(role="organisation_admin")).status_code == 404
+    timra_member.refresh_from_db()
+    assert timra_member.role == role
+    assert not get_user_model().objects.filter(username="anna.svensson").exists()
+
+
+@pytest.mark.parametrize("username", ["samordnare.strangnas", "lasare.strangnas"])
+def test_other_roles_may_not_manage_users(client, user, strangnas, username):
+    client.force_login(user(username))
+    assert client.get(reverse("members", args=[strangnas.pk])).status_code == 404
+    assert client.get(reverse("my_organisations")).status_code == 403
+    assert reverse("members", args=[strangnas.pk]) not in client.get(reverse("overview")).text
+
+
+def test_every_organisation_page_asks_anonymous_visitors_to_log_in(client, strangnas):
+    membership = strangnas.memberships.first()
+    for url in (
+        reverse("my_organisations"),
+        reverse("members", args=[strangnas.pk]),
+        reverse("member_create", args=[strangnas.pk]),
+        reverse("member_edit", args=[strangnas.pk, membership.pk]),
+        reverse("member_remove", args=[strangnas.pk, membership.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
