@@ -2,21 +2,26 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from exchange.archive import is_archive, restore_archive
 from exchange.importer import DocumentError, import_document, load_file
 
 
 class Command(BaseCommand):
     help = (
         "Create the agreements of a JSON document (format version 1) in one transaction: "
-        "all of them, or, if anything is wrong, none."
+        "all of them, or, if anything is wrong, none. A backup archive (from "
+        "export_agreement --archive) restores the versions, PDFs and signed scans too."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The JSON file to import.")
+        parser.add_argument("file", help="The JSON file or backup archive to import.")
 
     def handle(self, *args, file, **options):
         try:
-            agreements = import_document(load_file(file))
+            if is_archive(file):
+                agreements = restore_archive(file)
+            else:
+                agreements = import_document(load_file(file))
         except DocumentError as error:
             raise CommandError(
                 _("Nothing was imported.") + "\n" + "\n".join(error.messages)

@@ -1,0 +1,119 @@
+"""Backups: `export_agreement --all --archive FILE` writes every agreement with its frozen
+versions, PDFs and signed scans into one archive, and `import_agreement` of that archive
+into an empty database restores all of it; a damaged archive restores nothing."""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from io import BytesIO, StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from pypdf import PdfWriter
+
+from agreements.drafting import copy_agreement
+from agreements.models import Agreement
+from signing import lifecycle
+from signing.models import AgreementVersion
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def scan() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+@pytest.fixture
+def signed(demo, user):
+    """A new agreement frozen as version 1 and signed, with its PDF and scan stored."""
+    agreement = copy_agreement(demo["strangnas-2020"], title="Samverkan i Strängnäs 2026–2029")
+    agreement.valid_from = datetime.date(2026, 1, 1)
+    agreement.valid_until = datetime.date(2029, 12, 31)
+    agreement.save()
+    version = lifecycle.make_ready(agreement, user("samordnare.strangnas"))
+    version.refresh_from_db()
+    lifecycle.register_signature(
+        version,
+        signatures=[
+            {
+                "organisation": "Strängnäs kommun",
+                "name": "Anna Chef",
+                "title": "Kommundirektör",
+                "place": "Strängnäs",
+                "signed_on": "2026-01-10",
+            }
+        ],
+        scan=scan(),
+        scan_name="underskriven.pdf",
+        user=user("samordnare.strangnas"),
+    )
+    return AgreementVersion.objects.get(pk=version.pk)
+
+
+def run(*args, data_dir):
+    env = {"PATH": os.environ["PATH"], "DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def contents(path) -> dict:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != "manifest.json"}
+
+
+def test_an_archive_restores_everything_into_an_empty_database(signed, tmp_path):
+    archive = tmp_path / "backup.zip"
+    out = StringIO()
+    call_command("export_agreement", "--all", "--archive", str(archive), stdout=out)
+    assert "6 överenskommelser, 1 versioner och 2 filer" in out.getvalue()
+    written = contents(archive)
+    reference = signed.agreement.reference
+    assert written[f"files/{reference}/1/{Path(signed.pdf.name).name}"].startswith(b"%PDF-")
+    assert any(name.endswith("underskriven.pdf") for name in written)
+
+    # A new, empty database: migrated, then the archive restored, then backed up again.
+    empty = tmp_path / "empty"
+    run("migrate", "--noinput", data_dir=empty)
+    restored = run("import_agreement", str(archive), data_dir=empty)
+    assert "6 överenskommelser importerades." in restored
+    again = tmp_path / "again.zip"
+    run("export_agreement", "--all", "--archive", str(again), data_dir=empty)
+    assert contents(again) == written  # every agreement, version, event and file, byte for byte
+
+    signing = json.loads(written["signing.json"])[reference]
+    assert signing["signed_version"] == 1
+    assert signing["versions"][0]["signatures"][0]["name"] == "Anna Chef"
+
+
+def test_a_damaged_archive_restores_nothing(signed, tmp_path):
+    archive = tmp_path / "backup.zip"
+    call_command("export_agreement", "--all", "--archive", str(archive), stdout=StringIO())
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.endswith("underskriven.pdf"):
+                content = content.replace(b"%PDF-", b"%PDF_", 1)
+            target.writestr(item, content)
+    agreements_before = Agreement.objects.count()
+    with pytest.raises(CommandError, match="skadad"):
+        call_command("import_agreement", str(damaged), stdout=StringIO())
+    assert Agreement.objects.count() == agreements_before
+
+    not_a_backup = tmp_path / "other.zip"
+    with zipfile.ZipFile(not_a_backup, "w") as other:
+        other.writestr("manifest.json", json.dumps({"format": "something-else", "files": {}}))
+    with pytest.raises(CommandError, match="inte ett Samverkan-arkiv"):
+        call_command("import_agreement", str(not_a_backup), stdout=StringIO())
