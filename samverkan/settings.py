@@ -110,6 +110,8 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'samverkan.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A kept connection the database dropped (a restart) is replaced, not reused.
+        conn_health_checks=True,
     )
 }
 

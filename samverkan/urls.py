@@ -24,3 +24,5 @@ urlpatterns = [
     # Django's set_language view: POST language=en|sv chooses the language (a cookie).
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler500 = "samverkan.errors.server_error"

@@ -162,3 +162,36 @@ def test_healthz_answers_ok_while_the_database_answers(client, db, monkeypatch):
         patched.setattr(CursorWrapper, "execute", unreachable)
         down = client.get("/healthz")
     assert down.status_code == 503 and down.json()["database"] == "unreachable"
+
+
+def test_a_database_that_is_gone_gives_a_friendly_503_and_the_next_request_works(
+    client, user, settings, monkeypatch
+):
+    settings.DEBUG = False
+    client.force_login(user("samordnare.strangnas"))
+    client.raise_request_exception = False
+
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    def stopped(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(CursorWrapper, "execute", stopped)
+        response = client.get(reverse("overview"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Samverkan är inte tillgänglig just nu" in response.text
+    assert "försök igen" in response.text
+    assert client.get(reverse("overview")).status_code == 200  # the database is back
+
+
+def test_other_errors_give_the_plain_500_page(rf):
+    from samverkan.errors import server_error
+
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500 and "Något gick fel" in response.content.decode()
+    assert "Retry-After" not in response

@@ -1,0 +1,31 @@
+"""The server error page, and a friendlier one when the database cannot be reached.
+
+Django calls handler500 while it handles the exception, so the exception is at hand. When it
+is the database that is gone (stopped, restarting, the network to it down) the user gets
+503 with Retry-After and words that say it will pass; each new request opens a new
+connection (CONN_HEALTH_CHECKS drops dead ones), so the app recovers by itself.
+Neither page touches the database: they are rendered without the request's context.
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseServerError
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("samverkan")
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_ERRORS):
+        logger.error("Database unavailable: %s", exception)
+        response = HttpResponseServerError(render_to_string("503.html"))
+        response.status_code = 503
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(render_to_string("500.html"))
