@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from actionplans.models import ActionItem
+from samverkan.urls import handler500  # noqa: F401 - the project's error pages here too
 from samverkan.urls import urlpatterns as project_urlpatterns
 
 # The admin's change list shows all 500 rows on one page, as the plan page does.
