@@ -140,3 +140,34 @@ def test_every_organisation_page_asks_anonymous_visitors_to_log_in(client, stran
     ):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_an_administrator_completes_a_local_police_area_with_its_municipalities(client, user):
+    """Most municipalities' local police area is not known from the sources; administrators
+    set it in the admin, and a big city may be covered by several areas."""
+    area = Organisation.objects.filter(
+        kind=OrganisationKind.POLICE_AREA, memberships__isnull=True
+    ).first()
+    stockholm = Organisation.objects.get(kommunkod="0180")
+    solna = Organisation.objects.get(kommunkod="0184")
+    client.force_login(user("admin"))
+    url = reverse("admin:organisations_organisation_change", args=[area.pk])
+    response = client.post(
+        url,
+        {
+            "name": area.name,
+            "kind": area.kind,
+            "kommunkod": "",
+            "county_code": area.county_code,
+            "county": area.county,
+            "parent": area.parent_id or "",
+            "municipalities": [stockholm.pk, solna.pk],
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert set(area.municipalities.all()) == {stockholm, solna}
+    assert area in stockholm.police_units.all()
