@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import SetPasswordMixin
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -96,3 +97,17 @@ class NewMemberForm(SetPasswordMixin, MembershipForm):
         membership.organisation = self.organisation
         membership.save()
         return membership
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the user name's length checked before anyone is asked.
+
+    Django sets the field's max_length after the field is made, so no validator checks it,
+    and a name of any length reaches authenticate() and django-axes, whose record of the
+    failed attempt then breaks on PostgreSQL (varchar 255): a 500 for a hostile form post.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

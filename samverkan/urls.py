@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from organisations.forms import LoginForm
+
 from .health import healthz
 
 urlpatterns = [
@@ -12,7 +14,11 @@ urlpatterns = [
     path("", include("signing.urls")),
     path("", include("audit.urls")),
     path("", include("organisations.urls")),
-    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "konto/logga-in/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "tillganglighet/",
