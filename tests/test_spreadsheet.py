@@ -262,3 +262,13 @@ def test_the_download_runs_as_many_queries_for_500_rows_as_for_a_few(client, use
         )
     assert count_queries(client, url) == few
     assert ActionPlan.objects.filter(pk=plan.pk).exists()
+
+
+def test_a_workbook_over_the_size_limit_is_refused(client, user, plan, monkeypatch):
+    client.force_login(user(EDITOR))
+    content = download(client, plan)
+    monkeypatch.setattr("actionplans.spreadsheet_views.MAX_BYTES", len(content) - 1)
+    before = snapshot(plan)
+    response = upload(client, plan, content)
+    assert "Filen är för stor: högst 2 MB." in response.text
+    assert snapshot(plan) == before
