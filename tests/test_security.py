@@ -1,5 +1,6 @@
 """Security: lockout after failed logins, the Content-Security-Policy and other headers, CSRF
-on HTMX requests, production settings that pass `check --deploy`, /healthz, JSON logs."""
+on HTMX requests, production settings that pass `check --deploy`, /healthz, JSON logs,
+static files served by whitenoise."""
 
 import json
 import os
@@ -195,3 +196,43 @@ def test_other_errors_give_the_plain_500_page(rf):
         response = server_error(rf.get("/"))
     assert response.status_code == 500 and "Något gick fel" in response.content.decode()
     assert "Retry-After" not in response
+
+
+def test_production_serves_hashed_compressed_static_files_with_whitenoise(tmp_path):
+    """collectstatic as the Dockerfile runs it, then the app itself serves the files: a
+    hashed name cached for a year, gzip for a browser that accepts it."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "DATA_DIR": str(tmp_path),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DJANGO_SETTINGS_MODULE": "samverkan.settings",
+        **PRODUCTION,
+    }
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert collected.returncode == 0, collected.stderr
+    code = (
+        "import json, django; django.setup()\n"
+        "from django.templatetags.static import static\n"
+        "from django.test import Client\n"
+        "url = static('css/samverkan.css')\n"
+        "client = Client(HTTP_HOST='samverkan.example.se')\n"
+        "plain = client.get(url, secure=True)\n"
+        "zipped = client.get(url, secure=True, HTTP_ACCEPT_ENCODING='gzip')\n"
+        "print(json.dumps([url, plain.status_code, plain['Cache-Control'],\n"
+        "    zipped.get('Content-Encoding'), plain['Content-Type']]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    url, status, cache_control, encoding, content_type = json.loads(result.stdout)
+    assert re.fullmatch(r"/static/css/samverkan\.[0-9a-f]{12}\.css", url)
+    assert status == 200 and content_type.startswith("text/css")
+    assert "max-age=315360000" in cache_control and "immutable" in cache_control
+    assert encoding == "gzip"
