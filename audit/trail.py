@@ -9,6 +9,7 @@ the names its foreign keys point at: a fixed number of queries whatever the hist
 import datetime
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import formats
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from actionplans.models import ActionItem, Responsibility
 from agreements.models import Agreement
 
-from .models import AGREEMENT_PATHS
+from .models import AGREEMENT_PATHS, M2M_TRACKED
 
 PAGE_SIZE = 50
 
@@ -140,17 +141,27 @@ class Trail:
             wanted.setdefault(key, []).append(history_id)
         records = {}
         previous = {}
+        links = _Links()
         for key, history_ids in wanted.items():
-            historical = self.models_by_key[key].history.model
+            model = self.models_by_key[key]
+            historical = model.history.model
             fetched = list(historical.objects.filter(history_id__in=history_ids))
             records.update({(key, r.history_id): r for r in fetched})
-            previous.update(_previous_records(key, historical, fetched))
-        names = _Names([r for r in records.values()] + list(previous.values()))
+            before = _previous_records(key, historical, fetched)
+            previous.update(before)
+            links.fetch(model, fetched + list(before.values()))
+        names = _Names([r for r in records.values()] + list(previous.values()), links.targets)
         entries = []
         for _date, history_id, key in index_rows:
             record = records[(key, history_id)]
             entries.append(
-                _entry(self.models_by_key[key], record, previous.get((key, history_id)), names)
+                _entry(
+                    self.models_by_key[key],
+                    record,
+                    previous.get((key, history_id)),
+                    names,
+                    links,
+                )
             )
         return entries
 
@@ -175,7 +186,7 @@ def _previous_records(key, historical, records) -> dict:
 
 def tracked_fields(model):
     """The fields a reader is shown: not the id, nor the agreement a part belongs to (the
-    page is the agreement's), nor many-to-many links (kept in tables of their own)."""
+    page is the agreement's), nor many-to-many links (in tables of their own: see _Links)."""
     return [
         f
         for f in model.history.model.tracked_fields
@@ -185,12 +196,42 @@ def tracked_fields(model):
     ]
 
 
-class _Names:
-    """The names foreign keys point at, one query per related model, for a page of records.
-    An object deleted since is named from its last historical record."""
+class _Links:
+    """What each record's many-to-many fields linked to when it was made (simple-history
+    copies the links with every record): one query per field for a page of records."""
 
-    def __init__(self, records):
-        ids: dict = {}
+    def __init__(self):
+        self.by_record: dict = {}  # (historical model, history id, field name) -> set of ids
+        self.targets: dict = {}  # related model -> ids, for their names
+
+    def fetch(self, model, records):
+        if not records:
+            return
+        historical = model.history.model
+        for name in M2M_TRACKED.get(model, []):
+            m2m = model._meta.get_field(name)
+            copies = apps.get_model("audit", f"{historical.__name__}_{name}")
+            target = m2m.m2m_reverse_field_name() + "_id"
+            for record in records:
+                self.by_record[(historical, record.history_id, name)] = set()
+            rows = copies.objects.filter(
+                history_id__in=[record.history_id for record in records]
+            ).values_list("history_id", target)
+            for history_id, target_id in rows:
+                self.by_record[(historical, history_id, name)].add(target_id)
+                self.targets.setdefault(m2m.related_model, set()).add(target_id)
+
+    def of(self, record, name) -> set:
+        return self.by_record.get((type(record), record.history_id, name), set())
+
+
+class _Names:
+    """The names foreign keys (and many-to-many links) point at, one query per related
+    model, for a page of records. An object deleted since is named from its last historical
+    record."""
+
+    def __init__(self, records, linked=None):
+        ids: dict = {model: set(pks) for model, pks in (linked or {}).items()}
         for record in records:
             for f in tracked_fields(record.instance_type):
                 if f.is_relation:
@@ -232,7 +273,7 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1] + "…"
 
 
-def _entry(model, record, before, names) -> Entry:
+def _entry(model, record, before, names, links) -> Entry:
     kind = record.history_type
     fields = tracked_fields(model)
     label_field = LABEL_FIELDS.get(model._meta.model_name)
@@ -255,6 +296,8 @@ def _entry(model, record, before, names) -> Entry:
             changes.append(
                 FieldChange(str(f.verbose_name), *(("", shown) if kind == "+" else (shown, "")))
             )
+    for name in M2M_TRACKED.get(model, []):
+        changes.extend(_link_changes(model, name, kind, record, before, names, links))
     row_id = None
     if model is ActionItem:
         row_id = record.id
@@ -268,6 +311,26 @@ def _entry(model, record, before, names) -> Entry:
         changes=changes,
         row_id=row_id,
     )
+
+
+def _link_changes(model, name, kind, record, before, names, links) -> list[FieldChange]:
+    m2m = model._meta.get_field(name)
+    after_ids = links.of(record, name)
+    before_ids = links.of(before, name) if before is not None else set()
+    if kind == "~" and (before is None or before_ids == after_ids):
+        return []
+    if kind != "~" and not after_ids:
+        return []
+
+    def shown(ids):
+        return "; ".join(sorted(names.name(m2m.related_model, pk) for pk in ids)) or "–"
+
+    label = str(m2m.verbose_name)
+    if kind == "+":
+        return [FieldChange(label, "", shown(after_ids))]
+    if kind == "-":
+        return [FieldChange(label, shown(after_ids), "")]
+    return [FieldChange(label, shown(before_ids), shown(after_ids))]
 
 
 def _is_set(value) -> bool:

@@ -1,6 +1,7 @@
 """The audit trail: every create, change and delete of what an agreement holds, with who,
 when and each field before and after; shown on Historik pages and kept after deletes."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -12,7 +13,7 @@ from openpyxl import load_workbook
 
 from actionplans.models import ActionItem, Responsibility
 from agreements.drafting import copy_agreement
-from agreements.models import Agreement, FocusArea, Party, ProblemItem, Section
+from agreements.models import Agreement, FocusArea, Party, ProblemItem, ProblemPicture, Section
 from audit.models import AGREEMENT_PATHS, WITHOUT_AGREEMENT
 from followup.models import FollowUpReport
 from organisations.models import Membership, MembershipRole, Organisation
@@ -104,6 +105,33 @@ def test_a_deleted_row_keeps_its_history(client, user, strangnas):
     agreement_page = client.get(history_url(agreement)).text
     assert "Borttagen" in agreement_page
     assert row_history_url(agreement, item.pk) in agreement_page
+
+
+def test_the_problems_a_row_addresses_are_shown_before_and_after(client, user, strangnas):
+    """The many-to-many link from a row to the problem picture is a field like the others."""
+    agreement, plan = strangnas
+    picture = ProblemPicture.objects.get_or_create(agreement=agreement)[0]
+    area = picture.areas.create(position=1, title="Otrygghet")
+    lighting, drugs, traffic = (
+        area.items.create(position=i, text=text)
+        for i, text in enumerate(["Dålig belysning", "Droger i centrum", "Buskörning"], 1)
+    )
+    item = plan.items.order_by("position").first()
+    item.problem_items.set([lighting, drugs])
+    item.problem_items.set([drugs, traffic])
+
+    client.force_login(user(COORDINATOR))
+    for url in (history_url(agreement), row_history_url(agreement, item.pk)):
+        page = client.get(url).text
+        # set() removes what goes, then adds what comes: two changes.
+        changes = re.findall(
+            r"Problem som hanteras</th><td><del>(.*?)</del></td><td><ins>(.*?)</ins>", page
+        )
+        assert changes == [
+            ("Droger i centrum", "Buskörning; Droger i centrum"),
+            ("Droger i centrum; Dålig belysning", "Droger i centrum"),
+            ("–", "Droger i centrum; Dålig belysning"),
+        ]
 
 
 def test_moves_follow_up_and_excel_are_recorded_too(client, user, strangnas, demo):
@@ -222,8 +250,10 @@ def test_history_pages_run_as_many_queries_for_many_changes_as_for_few(client, u
             item.activity = f"Ändrad {item.pk}"
             item.save()
             item.responsibilities.first().save()
+            item.problem_items.set(problems[: len(item.activity) % 3])
 
     rows = list(plan.items.filter(responsibilities__isnull=False).distinct())
+    problems = list(ProblemItem.objects.filter(area__problem_picture__agreement=agreement))
     row_page = row_history_url(agreement, rows[0].pk)
     edit(rows[:1])
     one_change = queries(row_page)
