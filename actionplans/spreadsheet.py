@@ -12,7 +12,7 @@ addresses, and each responsibility's unit and role unless its cell was changed.
 import datetime
 from dataclasses import dataclass, field
 from io import BytesIO
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -178,8 +178,24 @@ class SheetError(Exception):
         self.messages = messages
 
 
+# An .xlsx is a zip of XML files: a small upload can unpack to gigabytes. Text packs about
+# five to ten times, so a real workbook of at most 2 MB stays far below this.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
+def unpacked_size(content: bytes) -> int:
+    """What the workbook's files declare they unpack to (zipfile never reads past that)."""
+    with ZipFile(BytesIO(content)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
 def read_workbook(plan, parties, items, focus_areas, content: bytes) -> PlanChanges:
     try:
+        if unpacked_size(content) > MAX_UNPACKED_BYTES:
+            raise SheetError(
+                [_("The file unpacks to more than 50 MB, far more than an action plan holds.")]
+            )
+        # With defusedxml installed, openpyxl refuses XML entity tricks (a ValueError).
         book = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise SheetError([_("The file is not an Excel workbook (.xlsx).")]) from None

@@ -3,6 +3,7 @@ changes, bad sheets are refused with a message and nothing half written."""
 
 import datetime
 from io import BytesIO
+from zipfile import ZIP_DEFLATED, ZipFile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -271,4 +272,50 @@ def test_a_workbook_over_the_size_limit_is_refused(client, user, plan, monkeypat
     before = snapshot(plan)
     response = upload(client, plan, content)
     assert "Filen är för stor: högst 2 MB." in response.text
+    assert snapshot(plan) == before
+
+
+def _repacked(content: bytes, change) -> bytes:
+    """The workbook with `change(name, data)` applied to each of its files, zipped again."""
+    packed = BytesIO()
+    with ZipFile(BytesIO(content)) as source, ZipFile(packed, "w", ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, change(info.filename, source.read(info.filename)))
+    return packed.getvalue()
+
+
+def test_a_small_file_that_unpacks_to_gigabytes_is_refused_unread(client, user, plan):
+    client.force_login(user(EDITOR))
+
+    def padded(name, data):
+        # 60 MB of spaces inside the sheet's XML pack into about 60 kB.
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(b"<sheetData>", b"<sheetData>" + b" " * 60_000_000, 1)
+        return data
+
+    bomb = _repacked(download(client, plan), padded)
+    assert len(bomb) < 2 * 1024 * 1024
+    before = snapshot(plan)
+    response = upload(client, plan, bomb)
+    assert "Filen packas upp till mer än 50 MB" in response.text
+    assert snapshot(plan) == before
+
+
+def test_xml_entity_tricks_in_a_workbook_are_refused(client, user, plan):
+    """A billion-laughs entity in the sheet: defusedxml makes openpyxl refuse it."""
+    client.force_login(user(EDITOR))
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+
+    def with_entities(name, data):
+        if name == "xl/worksheets/sheet1.xml":
+            data = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+            return laughs + data.replace(b"<t>", b"<t>&lol2;", 1)
+        return data
+
+    before = snapshot(plan)
+    response = upload(client, plan, _repacked(download(client, plan), with_entities))
+    assert "Filen är inte en Excel-arbetsbok (.xlsx)." in response.text
     assert snapshot(plan) == before
