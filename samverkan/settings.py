@@ -5,6 +5,7 @@ helpers below, which fail loudly on a value they do not understand.
 """
 
 import datetime
+import logging
 import os
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from samverkan.logformat import JSON_FORMATTER
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -252,11 +255,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
+        "json": JSON_FORMATTER,
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
@@ -264,3 +263,6 @@ LOGGING = {
     # WeasyPrint and its font library report every step of every PDF at INFO.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
+# Python's warnings (a library's, a missing static folder) become log records too, so that
+# every line on standard output is one the log collector can parse.
+logging.captureWarnings(True)

@@ -5,8 +5,12 @@ static files served by whitenoise."""
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -236,3 +240,54 @@ def test_production_serves_hashed_compressed_static_files_with_whitenoise(tmp_pa
     assert status == 200 and content_type.startswith("text/css")
     assert "max-age=315360000" in cache_control and "immutable" in cache_control
     assert encoding == "gzip"
+
+
+def test_gunicorn_logs_its_start_and_each_request_as_json_lines(tmp_path):
+    """gunicorn as the Dockerfile runs it (gunicorn.conf.py), answering /healthz."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        "PATH": os.environ["PATH"],
+        "DATA_DIR": str(tmp_path),
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "BEHIND_PROXY": "true",  # X-Forwarded-Proto says the request came over HTTPS
+        **PRODUCTION,
+    }
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "samverkan.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        status = None
+        for _attempt in range(100):
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz",
+                    headers={"Host": "samverkan.example.se", "X-Forwarded-Proto": "https"},
+                )
+                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                    status = response.status
+                break
+            except urllib.error.HTTPError as error:
+                status = error.code
+                break
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert status is not None, output
+    lines = [json.loads(line) for line in output.strip().splitlines()]  # every line is JSON
+    assert {"gunicorn.error", "gunicorn.access"} <= {line["logger"] for line in lines}
+    (access,) = [line for line in lines if line["logger"] == "gunicorn.access"]
+    assert '"GET /healthz HTTP/1.1" 200' in access["message"]
+    # One clock for the master and the workers: UTC, with its offset.
+    assert all(line["time"].endswith("+00:00") for line in lines)
+    # No static files collected here: whitenoise's warning is a JSON line as well.
+    assert any(line["logger"] == "py.warnings" for line in lines)
