@@ -1,12 +1,15 @@
 """What several test modules do: count a page's queries, read a PDF's text, remove the
-demo's follow-up entries."""
+demo's follow-up entries, post a row form, copy Strängnäs' agreement as a new draft."""
 
+import datetime
 import re
 import shutil
 import subprocess
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from agreements.drafting import copy_agreement
 
 
 def count_queries(client, url) -> int:
@@ -55,3 +58,38 @@ def remove_follow_up_entries():
         cursor.execute("DELETE FROM followup_followupentry_participants")
         cursor.execute("UPDATE followup_followupentry SET corrects_id = NULL")
         cursor.execute("DELETE FROM followup_followupentry")
+
+
+def row_data(item, **changes) -> dict:
+    """What the Strängnäs row form posts when opened on `item` and `changes` are typed."""
+    parties = {party.pk: party for party in item.plan.agreement.parties.all()}
+    data = {
+        "version": item.version,
+        "focus_area": item.focus_area_id or "",
+        "activity": item.activity,
+        "communication": item.communication,
+        "when_text": item.when_text,
+        "starts_on": "",
+        "ends_on": "",
+        "due_on": "",
+        "recurrence": item.recurrence,
+        "status": item.status,
+    }
+    for pk, party in parties.items():
+        cells = [
+            r.description
+            for r in (item.responsibilities.all() if item.pk else [])
+            if r.organisation_id == party.organisation_id
+        ]
+        data[f"party_{pk}"] = "; ".join(cells)
+    data.update(changes)
+    return data
+
+
+def strangnas_draft(demo):
+    """A draft copy of Strängnäs' agreement for 2026–2029, with its parties, text and plan."""
+    agreement = copy_agreement(demo["strangnas-2020"], title="Samverkan i Strängnäs 2026–2029")
+    agreement.valid_from = datetime.date(2026, 1, 1)
+    agreement.valid_until = datetime.date(2029, 12, 31)
+    agreement.save()
+    return agreement

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from helpers import row_data
 from openpyxl import load_workbook
 
 from actionplans.models import ActionItem, Responsibility
@@ -40,30 +41,6 @@ def row_url(name, plan, item):
     return reverse(name, args=[plan.agreement_id, plan.pk, item.pk])
 
 
-def row_form(item, **changes):
-    data = {
-        "version": item.version,
-        "focus_area": item.focus_area_id or "",
-        "activity": item.activity,
-        "communication": item.communication,
-        "when_text": item.when_text,
-        "starts_on": "",
-        "ends_on": "",
-        "due_on": "",
-        "recurrence": item.recurrence,
-        "status": item.status,
-    }
-    for party in item.plan.agreement.parties.all():
-        cells = [
-            r.description
-            for r in item.responsibilities.all()
-            if r.organisation_id == party.organisation_id
-        ]
-        data[f"party_{party.pk}"] = "; ".join(cells)
-    data.update(changes)
-    return data
-
-
 def test_every_model_an_agreement_is_made_of_is_tracked():
     tracked = {*AGREEMENT_PATHS, *WITHOUT_AGREEMENT}
     for model in (Agreement, Party, Section, ProblemItem, FocusArea, ActionItem):
@@ -78,7 +55,7 @@ def test_a_row_edited_in_the_browser_is_recorded_with_who_and_each_field(client,
     client.force_login(user(COORDINATOR))
     old_activity = item.activity
     response = client.post(
-        row_url("row_edit", plan, item), row_form(item, activity="Nattvandring varje fredag")
+        row_url("row_edit", plan, item), row_data(item, activity="Nattvandring varje fredag")
     )
     assert response.status_code == 302
     record = item.history.first()

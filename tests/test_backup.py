@@ -2,7 +2,6 @@
 versions, PDFs and signed scans into one archive, and `import_agreement` of that archive
 into an empty database restores all of it; a damaged archive restores nothing."""
 
-import datetime
 import json
 import os
 import subprocess
@@ -14,9 +13,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from helpers import strangnas_draft
 from pypdf import PdfWriter
 
-from agreements.drafting import copy_agreement
 from agreements.models import Agreement
 from signing import lifecycle
 from signing.models import AgreementVersion
@@ -35,11 +34,7 @@ def scan() -> bytes:
 @pytest.fixture
 def signed(demo, user):
     """A new agreement frozen as version 1 and signed, with its PDF and scan stored."""
-    agreement = copy_agreement(demo["strangnas-2020"], title="Samverkan i Strängnäs 2026–2029")
-    agreement.valid_from = datetime.date(2026, 1, 1)
-    agreement.valid_until = datetime.date(2029, 12, 31)
-    agreement.save()
-    version = lifecycle.make_ready(agreement, user("samordnare.strangnas"))
+    version = lifecycle.make_ready(strangnas_draft(demo), user("samordnare.strangnas"))
     version.refresh_from_db()
     lifecycle.register_signature(
         version,

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from helpers import remove_follow_up_entries
+from helpers import remove_follow_up_entries, row_data
 
 from actionplans.models import ActionItem, Responsibility
 from agreements.models import Agreement, AgreementStatus
@@ -36,32 +36,6 @@ def url(name, plan, item=None):
 
 def first_row(plan) -> ActionItem:
     return plan.items.order_by("position").first()
-
-
-def row_data(item, **changes) -> dict:
-    """What the Strängnäs row form posts when opened on `item` and `changes` are typed."""
-    parties = {party.pk: party for party in item.plan.agreement.parties.all()}
-    data = {
-        "version": item.version,
-        "focus_area": item.focus_area_id or "",
-        "activity": item.activity,
-        "communication": item.communication,
-        "when_text": item.when_text,
-        "starts_on": "",
-        "ends_on": "",
-        "due_on": "",
-        "recurrence": item.recurrence,
-        "status": item.status,
-    }
-    for pk, party in parties.items():
-        cells = [
-            r.description
-            for r in (item.responsibilities.all() if item.pk else [])
-            if r.organisation_id == party.organisation_id
-        ]
-        data[f"party_{pk}"] = "; ".join(cells)
-    data.update(changes)
-    return data
 
 
 def order(plan) -> list[str]:

@@ -12,11 +12,10 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
-from helpers import pdf_text, pdf_words, squeeze
+from helpers import pdf_text, pdf_words, squeeze, strangnas_draft
 from pypdf import PdfReader
 
 from actionplans.models import ActionItem
-from agreements.drafting import copy_agreement
 from agreements.models import Agreement, AgreementStatus, RenewalRule, Section
 from signing import lifecycle
 from signing.compare import compare
@@ -35,12 +34,7 @@ def scan_pdf(text="Undertecknad") -> bytes:
 
 @pytest.fixture
 def draft(demo, user):
-    """A draft copy of Strängnäs' agreement, with its parties, text and plan."""
-    agreement = copy_agreement(demo["strangnas-2020"], title="Samverkan i Strängnäs 2026–2029")
-    agreement.valid_from = datetime.date(2026, 1, 1)
-    agreement.valid_until = datetime.date(2029, 12, 31)
-    agreement.save()
-    return agreement
+    return strangnas_draft(demo)
 
 
 @pytest.fixture
