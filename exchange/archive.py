@@ -55,22 +55,14 @@ def write_archive(path, ids=None) -> ArchiveSummary:
         .order_by("agreement_id", "number")
     )
     for version in versions:
-        entry = signing.setdefault(
-            version.agreement.reference,
-            {"signed_version": version.agreement.signed_version, "versions": [], "events": []},
-        )
-        entry["versions"].append(_version_data(version, files))
+        _signing_entry(signing, version.agreement)["versions"].append(_version_data(version, files))
     events = (
         AgreementEvent.objects.filter(agreement__in=agreements)
         .select_related("agreement", "recorded_by")
         .order_by("agreement_id", "pk")
     )
     for event in events:
-        entry = signing.setdefault(
-            event.agreement.reference,
-            {"signed_version": event.agreement.signed_version, "versions": [], "events": []},
-        )
-        entry["events"].append(_event_data(event))
+        _signing_entry(signing, event.agreement)["events"].append(_event_data(event))
     parts = {
         "agreements.json": _json(document),
         "signing.json": _json(signing),
@@ -89,6 +81,13 @@ def write_archive(path, ids=None) -> ArchiveSummary:
         for name, content in parts.items():
             archive.writestr(name, content)
     return ArchiveSummary(len(agreements), versions.count(), len(files))
+
+
+def _signing_entry(signing, agreement) -> dict:
+    return signing.setdefault(
+        agreement.reference,
+        {"signed_version": agreement.signed_version, "versions": [], "events": []},
+    )
 
 
 def _people(versions, events) -> dict:
@@ -188,9 +187,13 @@ def _check_version_files(signing, parts):
                 if name and hashlib.sha256(parts.get(name, b"")).hexdigest() != checksum:
                     damaged.append(name)
     if damaged:
-        raise DocumentError(
-            [_("A file in the archive is damaged: %(name)s") % {"name": name} for name in damaged]
-        )
+        raise _damaged(damaged)
+
+
+def _damaged(names) -> DocumentError:
+    return DocumentError(
+        [_("A file in the archive is damaged: %(name)s") % {"name": name} for name in names]
+    )
 
 
 def _read_checked(path) -> dict[str, bytes]:
@@ -208,9 +211,7 @@ def _read_checked(path) -> dict[str, bytes]:
         if hashlib.sha256(parts[name]).hexdigest() != checksum
     ]
     if damaged:
-        raise DocumentError(
-            [_("A file in the archive is damaged: %(name)s") % {"name": name} for name in damaged]
-        )
+        raise _damaged(damaged)
     return parts
 
 

@@ -72,24 +72,19 @@ class NewMemberForm(SetPasswordMixin, MembershipForm):
         self.validate_passwords()
         return cleaned
 
+    def _new_user(self):
+        """The user as typed, unsaved; a field that failed its own checks is left empty."""
+        fields = ("username", "first_name", "last_name", "email")
+        return get_user_model()(**{name: self.cleaned_data.get(name, "") for name in fields})
+
     def _post_clean(self):
         super()._post_clean()
-        user = get_user_model()(
-            username=self.cleaned_data.get("username", ""),
-            first_name=self.cleaned_data.get("first_name", ""),
-            last_name=self.cleaned_data.get("last_name", ""),
-            email=self.cleaned_data.get("email", ""),
-        )
-        self.validate_password_for_user(user)
+        # The password must not resemble the user's name or e-mail.
+        self.validate_password_for_user(self._new_user())
 
     @transaction.atomic
     def save(self, commit=True):
-        user = get_user_model()(
-            username=self.cleaned_data["username"],
-            first_name=self.cleaned_data["first_name"],
-            last_name=self.cleaned_data["last_name"],
-            email=self.cleaned_data["email"],
-        )
+        user = self._new_user()
         user.set_password(self.cleaned_data["password1"])
         user.save()
         membership = super().save(commit=False)

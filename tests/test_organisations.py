@@ -63,6 +63,11 @@ def test_an_organisation_administrator_adds_a_user_who_can_then_log_in(client, u
     [
         ({"password1": "12345678", "password2": "12345678"}, "password2", "för vanligt"),
         ({"password2": "annat-lösenord-2027"}, "password2", "stämmer inte överens"),
+        (
+            {"password1": "anna.svensson1", "password2": "anna.svensson1"},
+            "password2",
+            "för likt",
+        ),
         ({"username": "samordnare.strangnas"}, "username", "finns redan"),
         ({"username": "anna svensson"}, "username", "Använd bara bokstäver"),
         ({"email": "inte-en-adress"}, "email", "giltig e-postadress"),
