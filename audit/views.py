@@ -14,10 +14,7 @@ def agreement_history(request, pk):
     """Historik: every change to the agreement and all it holds, newest first, with who
     made it and each field before and after; the htmx request gets just the list."""
     agreement = get_agreement(request.user, pk)
-    page = Trail(agreement_scopes(agreement.pk)).page(request.GET.get("sida"))
-    context = {"agreement": agreement, "page": page, "row_id": None}
-    template = "audit/history.html#trail" if request.htmx else "audit/history.html"
-    return render(request, template, context)
+    return _trail_page(request, agreement, agreement_scopes(agreement.pk), row_id=None)
 
 
 @login_required
@@ -27,7 +24,11 @@ def row_history(request, pk, item_pk):
     agreement = get_agreement(request.user, pk)
     if not row_belongs_to(item_pk, agreement.pk):
         raise Http404
-    page = Trail(row_scopes(item_pk)).page(request.GET.get("sida"))
-    context = {"agreement": agreement, "page": page, "row_id": item_pk}
+    return _trail_page(request, agreement, row_scopes(item_pk), row_id=item_pk)
+
+
+def _trail_page(request, agreement, scopes, row_id):
+    page = Trail(scopes).page(request.GET.get("sida"))
+    context = {"agreement": agreement, "page": page, "row_id": row_id}
     template = "audit/history.html#trail" if request.htmx else "audit/history.html"
     return render(request, template, context)

@@ -115,9 +115,10 @@ def refresh_item_status(item_id: int) -> None:
     the row so that pages, filters and reminders read it without looking at entries."""
     latest = standing_entries(item_id).order_by(*LATEST_FIRST).values("status")[:1]
     # An UPDATE of one column: it must not bump the row's edit version (see Versioned).
-    before = ActionItem.objects.filter(pk=item_id).values_list("status", flat=True).first()
-    ActionItem.objects.filter(pk=item_id).update(status=models.Subquery(latest))
     item = ActionItem.objects.get(pk=item_id)
+    before = item.status
+    ActionItem.objects.filter(pk=item_id).update(status=models.Subquery(latest))
+    item.refresh_from_db(fields=["status"])
     if item.status != before:
         saved_without_save(item, ["status"])  # the row's history shows the status it now has
 
