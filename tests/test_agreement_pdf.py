@@ -155,9 +155,12 @@ def test_a_municipalitys_pdf_has_the_agreement_and_only_its_own_plan(demo):
 def test_an_action_plans_own_pdf(demo):
     agreement = demo["harnosand-2012"]
     plan = agreement.action_plans.get()
-    words = pdf_words(plan_pdf(agreement, plan.pk))
+    content = plan_pdf(agreement, plan.pk)
+    words = pdf_words(content)
     for item in plan.items.all():
         assert squeeze(item.activity) in words
+    # The plan starts on the first page (an appendix's page break does not apply here).
+    assert squeeze(plan.title) in pages(content)[0]
 
 
 def test_a_500_row_plan_prints_with_its_header_on_every_page_and_no_row_split(demo):
