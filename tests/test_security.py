@@ -285,7 +285,8 @@ def test_gunicorn_logs_its_start_and_each_request_as_json_lines(tmp_path):
     assert status is not None, output
     lines = [json.loads(line) for line in output.strip().splitlines()]  # every line is JSON
     assert {"gunicorn.error", "gunicorn.access"} <= {line["logger"] for line in lines}
-    (access,) = [line for line in lines if line["logger"] == "gunicorn.access"]
+    # A first request that timed out on a busy machine is logged too: the last one answered.
+    access = [line for line in lines if line["logger"] == "gunicorn.access"][-1]
     assert '"GET /healthz HTTP/1.1" 200' in access["message"]
     # One clock for the master and the workers: UTC, with its offset.
     assert all(line["time"].endswith("+00:00") for line in lines)
