@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.models import ActionPlan
 from exchange.export import agreements_for_export, export_document
 from exchange.importer import import_document
 from organisations.models import Membership, Organisation
@@ -151,6 +152,29 @@ class PartyForm(forms.ModelForm):
     class Meta:
         model = Party
         fields = ["organisation", "role", "label"]
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data["organisation"]
+        replaced = self.instance.pk and organisation.pk != self.instance.organisation_id
+        if replaced and (refusal := why_the_party_stays(self.instance)):
+            raise forms.ValidationError(refusal)
+        return organisation
+
+
+def why_the_party_stays(party) -> str:
+    """Why a party cannot be removed (or replaced by another organisation), or "". A
+    municipality with its own action plan in the agreement stays a party: without it the
+    plan would be nobody's, and its coordinators and kommunpoliser would lose it
+    (agreements/access.py), taken away by an editor of another party."""
+    plan = ActionPlan.objects.filter(
+        agreement_id=party.agreement_id, municipality_id=party.organisation_id
+    ).first()
+    if plan is None:
+        return ""
+    return _(
+        "The action plan “%(plan)s” is this municipality's: delete the plan or make it "
+        "shared first."
+    ) % {"plan": plan.title}
 
 
 class FocusAreaForm(forms.ModelForm):

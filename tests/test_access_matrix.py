@@ -447,3 +447,26 @@ def test_the_queryset_of_editable_agreements_follows_the_same_rule(user, demo, u
             )
         expected = {a.pk for a in demo.values() if editing_rights(who, a).shared}
         assert set(editable_agreements(who).values_list("pk", flat=True)) == expected
+
+
+def test_a_municipality_with_its_own_plan_stays_a_party_of_the_draft(client, user, sollentuna):
+    """Removing Upplands Väsby from the draft (or replacing it by another organisation)
+    would take its plan from its own editors: refused, with the reason."""
+    agreement, plans = sollentuna
+    Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.DRAFT)
+    vasby = agreement.parties.get(organisation__name="Upplands Väsby")
+    client.force_login(user("samordnare.sigtuna"))
+    delete = reverse("part_delete", args=[agreement.pk, "part", vasby.pk])
+    response = client.post(delete, follow=True)
+    assert "Åtgärdsplan för Upplands Väsby kommun" in response.text
+    assert agreement.parties.filter(pk=vasby.pk).exists()
+    edit = reverse("part_edit", args=[agreement.pk, "part", vasby.pk])
+    timra = Organisation.objects.get(name="Timrå")
+    response = client.post(edit, {"organisation": timra.pk, "role": vasby.role, "label": ""})
+    assert "organisation" in response.context["form"].errors
+    vasby.refresh_from_db()
+    assert vasby.organisation.name == "Upplands Väsby"
+    # Once its plan is shared, the party may go.
+    ActionPlan.objects.filter(pk=plans["Upplands Väsby"].pk).update(municipality=None)
+    assert client.post(delete).status_code == 302
+    assert not agreement.parties.filter(pk=vasby.pk).exists()
