@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.models import ActionPlan
 from exchange.export import agreements_for_export, export_document
 from exchange.importer import import_document
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, MembershipRole, Organisation
 from samverkan.ordering import next_position
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
@@ -71,6 +71,7 @@ class NewAgreementForm(forms.Form):
     def __init__(self, *args, user, visible, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["autofocus"] = True
+        self.user = user
         organisations = Organisation.objects.filter(
             memberships__user=user, memberships__role__in=EDITING_ROLES
         )
@@ -92,6 +93,19 @@ class NewAgreementForm(forms.Form):
                 status=AgreementStatus.DRAFT,
             )
             Party.objects.create(agreement=agreement, organisation=data["organisation"], position=1)
+            # A kommunpolis edits the agreements of the municipality they work with
+            # (agreements/access.py): it is the second party of their new draft.
+            works_with = (
+                Membership.objects.filter(
+                    user=self.user,
+                    organisation=data["organisation"],
+                    role=MembershipRole.POLICE_OFFICER,
+                )
+                .values_list("works_with", flat=True)
+                .first()
+            )
+            if works_with:
+                Party.objects.create(agreement=agreement, organisation_id=works_with, position=2)
         return agreement
 
 

@@ -470,3 +470,16 @@ def test_a_municipality_with_its_own_plan_stays_a_party_of_the_draft(client, use
     ActionPlan.objects.filter(pk=plans["Upplands Väsby"].pk).update(municipality=None)
     assert client.post(delete).status_code == 302
     assert not agreement.parties.filter(pk=vasby.pk).exists()
+
+
+def test_a_kommunpolis_new_draft_has_their_municipality_as_party(client, user, demo):
+    """Else the kommunpolis, who edits the agreements of the municipality they work with,
+    could not edit the draft they just started."""
+    client.force_login(user("kommunpolis.sigtuna"))
+    police = Organisation.objects.get(name="Lokalpolisområde Sollentuna")
+    data = {"title": "Trygg i Sigtuna 2027", "organisation": police.pk}
+    response = client.post(reverse("agreement_create"), data)
+    agreement = Agreement.objects.get(title="Trygg i Sigtuna 2027")
+    parties = [party.organisation.name for party in agreement.parties.order_by("position")]
+    assert parties == ["Lokalpolisområde Sollentuna", "Sigtuna"]
+    assert client.get(response.url).status_code == 200
