@@ -1,5 +1,7 @@
 """Every URL of the project, walked as anonymous, as an outsider, as a reader and as an
-editor (coordinator and kommunpolis) of a party."""
+editor (coordinator and kommunpolis) of a party; and every URL that changes a plan, walked
+in the Sollentuna agreement of three municipalities as each kind of user
+(docs/editing.md, "Who may change what")."""
 
 import re
 from datetime import date, timedelta
