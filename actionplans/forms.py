@@ -164,12 +164,18 @@ class ActionPlanForm(forms.ModelForm):
             "introduction": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, agreement, **kwargs):
+    def __init__(self, *args, agreement, rights, **kwargs):
+        """`rights`: the user's EditingRights (agreements/access.py); a plan can only be
+        made the plan of a municipality whose plans the user may change."""
         super().__init__(*args, **kwargs)
         self.instance.agreement = agreement  # the agreement already loaded: validation reads it
         parties = [party.organisation for party in agreement.parties.all()]
         self.fields["municipality"].queryset = Organisation.objects.filter(
-            pk__in=[organisation.pk for organisation in parties if organisation.is_municipality]
+            pk__in=[
+                organisation.pk
+                for organisation in parties
+                if organisation.is_municipality and rights.may_choose_municipality(organisation.pk)
+            ]
         )
         self.fields["municipality"].empty_label = _("(the whole agreement)")
         self.fields["title"].widget.attrs["autofocus"] = True

@@ -6,7 +6,6 @@ import base64
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements.access import get_agreement, get_agreement_for_editing
+from agreements.access import check_may_change_plan, get_agreement
 
 from .models import ActionItem, Responsibility
 from .spreadsheet import PlanChangedMeanwhile, SheetError, apply, plan_to_workbook, read_workbook
@@ -67,10 +66,9 @@ def plan_upload(request, pk, plan_pk):
     """GET: the upload form. POST with a file: the preview, nothing written; the file is
     kept in the session (it is small and the user's own) for the confirmation. POST with
     `apply`: the previewed changes, all or none."""
-    agreement = get_agreement_for_editing(request.user, pk, agreement_queryset())
-    if not agreement.plans_are_editable:
-        raise PermissionDenied
+    agreement = get_agreement(request.user, pk, agreement_queryset())
     plan = get_plan(agreement, plan_pk)
+    check_may_change_plan(request.user, agreement, plan)
     parties = list(agreement.parties.all())
     key = f"plan-upload-{plan.pk}"
     context = {"agreement": agreement, "plan": plan}

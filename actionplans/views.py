@@ -17,7 +17,12 @@ from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements.access import get_agreement, get_agreement_for_editing, may_edit
+from agreements.access import (
+    check_may_change_plan,
+    editing_rights,
+    get_agreement,
+    get_agreement_for_editing,
+)
 from samverkan.ordering import swap_with_neighbour
 from samverkan.versioning import EditConflict
 
@@ -65,8 +70,7 @@ def plan_detail(request, pk, plan_pk):
 @require_http_methods(["GET", "POST"])
 def row_edit(request, pk, plan_pk, item_pk):
     """Redigera: the row as a form in place; Spara writes it unless someone else did."""
-    agreement = _editable_agreement(request, pk)
-    plan = get_plan(agreement, plan_pk)
+    agreement, plan = _plan_for_changing(request, pk, plan_pk)
     item = get_row(plan, item_pk)
     if "cancel" in request.POST:
         return _row_response(request, agreement, plan, item)
@@ -86,8 +90,7 @@ def row_edit(request, pk, plan_pk, item_pk):
 @require_http_methods(["GET", "POST"])
 def row_create(request, pk, plan_pk):
     """Lägg till rad: an empty row form at the end of a focus area's rows."""
-    agreement = _editable_agreement(request, pk)
-    plan = get_plan(agreement, plan_pk)
+    agreement, plan = _plan_for_changing(request, pk, plan_pk)
     area = agreement.focus_areas.filter(pk=request.GET.get("fokusomrade") or None).first()
     adding = RowGroup(area, []).dom_id
     if "cancel" in request.POST:
@@ -107,8 +110,7 @@ def row_create(request, pk, plan_pk):
 @require_http_methods(["GET", "POST"])
 def row_delete(request, pk, plan_pk, item_pk):
     """Ta bort: GET asks for confirmation in place; POST removes the row."""
-    agreement = _editable_agreement(request, pk)
-    plan = get_plan(agreement, plan_pk)
+    agreement, plan = _plan_for_changing(request, pk, plan_pk)
     item = get_row(plan, item_pk)
     if "cancel" in request.POST:
         return _row_response(request, agreement, plan, item)
@@ -129,8 +131,7 @@ def row_delete(request, pk, plan_pk, item_pk):
 @require_POST
 def row_move(request, pk, plan_pk, item_pk):
     """Flytta upp / Flytta ned: trade places with the row above or below in its group."""
-    agreement = _editable_agreement(request, pk)
-    plan = get_plan(agreement, plan_pk)
+    agreement, plan = _plan_for_changing(request, pk, plan_pk)
     item = get_row(plan, item_pk)
     direction = "up" if request.POST.get("direction") == "up" else "down"
     moved = swap_with_neighbour(
@@ -154,8 +155,11 @@ def row_move(request, pk, plan_pk, item_pk):
 @require_http_methods(["GET", "POST"])
 def plan_create(request, pk):
     """Ny handlingsplan: a plan of the agreement, with the columns it will use."""
-    agreement = _editable_agreement(request, pk)
-    form = ActionPlanForm(request.POST or None, agreement=agreement)
+    agreement = get_agreement_for_editing(request.user, pk, agreement_queryset())
+    if not agreement.plans_are_editable:
+        raise PermissionDenied
+    rights = editing_rights(request.user, agreement)
+    form = ActionPlanForm(request.POST or None, agreement=agreement, rights=rights)
     if form.is_bound and form.is_valid():
         plan = form.save_new()
         return redirect("plan_detail", agreement.pk, plan.pk)
@@ -166,13 +170,14 @@ def plan_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk, plan_pk):
     """Redigera uppgifter: the plan's title, columns, period and introduction in place."""
-    agreement = _editable_agreement(request, pk)
+    agreement = get_agreement(request.user, pk, agreement_queryset())
     plan = get_plan(agreement, plan_pk)
+    rights = check_may_change_plan(request.user, agreement, plan)
     if "cancel" in request.POST:
         if request.htmx:
             return _fragment(request, "plan_facts", agreement, plan)
         return _back_to(plan, "uppgifter")
-    form = ActionPlanForm(request.POST or None, instance=plan, agreement=agreement)
+    form = ActionPlanForm(request.POST or None, instance=plan, agreement=agreement, rights=rights)
     if form.is_bound and form.is_valid():
         form.save()
         return _saved_facts(request, plan)
@@ -185,8 +190,7 @@ def plan_edit(request, pk, plan_pk):
 @require_http_methods(["GET", "POST"])
 def plan_delete(request, pk, plan_pk):
     """Ta bort handlingsplanen: a page that asks first, then removes the plan and its rows."""
-    agreement = _editable_agreement(request, pk)
-    plan = get_plan(agreement, plan_pk)
+    agreement, plan = _plan_for_changing(request, pk, plan_pk)
     # Follow-up entries are official records and keep their rows (on_delete=PROTECT).
     logged = plan.items.filter(follow_up_entries__isnull=False).distinct().count()
     if request.method == "POST" and not logged:
@@ -206,11 +210,13 @@ def _saved_facts(request, plan):
     return response
 
 
-def _editable_agreement(request, pk):
-    agreement = get_agreement_for_editing(request.user, pk, agreement_queryset())
-    if not agreement.plans_are_editable:
-        raise PermissionDenied
-    return agreement
+def _plan_for_changing(request, pk, plan_pk):
+    """The agreement and the plan, if the user may change the plan:
+    404 for an outsider, 403 for a party's member who may not (agreements/access.py)."""
+    agreement = get_agreement(request.user, pk, agreement_queryset())
+    plan = get_plan(agreement, plan_pk)
+    check_may_change_plan(request.user, agreement, plan)
+    return agreement, plan
 
 
 def _row_form(agreement, plan, item, data=None, initial=None):
@@ -233,7 +239,8 @@ def _page(request, agreement, plan, shown=None, **context):
             for row in group.rows:
                 if row.item.pk == shown[0]:
                     row.state = shown[1]
-    context["may_edit"] = may_edit(request.user, agreement) and agreement.plans_are_editable
+    rights = editing_rights(request.user, agreement)
+    context["may_edit"] = agreement.plans_are_editable and rights.may_change_plan(plan)
     return _render(request, PAGE, {"table": table, **context})
 
 

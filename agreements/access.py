@@ -1,19 +1,111 @@
-"""Who may see and change which agreement.
+"""Who may see and change which agreement, and which of its action plans.
 
-Every view fetches agreements through these helpers. An agreement of another organisation
-does not exist for the user (404); one the user may read but not change answers 403.
-Coordinators and municipal police officers of a party edit; readers read; superusers
-(the administrators) see and edit everything.
+Every view fetches agreements and plans through these helpers. An agreement of another
+organisation does not exist for the user (404); one the user may read but not change
+answers 403. Readers of a party read everything of its agreements; superusers (the
+administrators) see and change everything. Editors (coordinators and municipal police
+officers) change:
+
+- the agreement's shared parts (the draft's text, its shared plans, i.e. those of no
+  municipality, and the agreement's follow-up: reports, cadences, measurable goals):
+  every coordinator of a party, and every kommunpolis of a party who works with one of
+  the agreement's municipalities (or, with no `works_with`, for their whole unit);
+- a municipality's plan (its facts, rows, Excel upload and follow-up logging on its
+  rows): that municipality's coordinators, and the kommunpoliser of a party who work
+  with it (or for their whole unit).
+
+So in an agreement of several municipalities each one keeps its own plan, and a
+räddningstjänst or another party's coordinator changes the shared parts only.
+docs/editing.md ("Who may change what") gives the reasons.
 """
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from organisations.models import MembershipRole
+from organisations.models import Membership, MembershipRole, OrganisationKind
 
-from .models import Agreement
+from .models import Agreement, Party
 
 EDITING_ROLES = (MembershipRole.COORDINATOR, MembershipRole.POLICE_OFFICER)
+
+
+@dataclass(frozen=True)
+class EditingRights:
+    """What one user may change in one agreement; worked out once per request by
+    `editing_rights`, then asked per plan without further queries."""
+
+    everything: bool = False  # an administrator
+    shared: bool = False  # the agreement's shared parts, see the module's docstring
+    municipalities: frozenset[int] = field(default_factory=frozenset)  # whose plans
+
+    def may_change_plan(self, plan) -> bool:
+        if self.everything:
+            return True
+        if plan.municipality_id is None:
+            return self.shared
+        return plan.municipality_id in self.municipalities
+
+    def may_choose_municipality(self, municipality_id) -> bool:
+        """Whether a plan may be made (or moved to be) this municipality's plan."""
+        return self.everything or municipality_id in self.municipalities
+
+
+def editing_rights(user, agreement) -> EditingRights:
+    """The user's rights in the agreement, in two queries (none for an administrator)."""
+    return editing_rights_in(user, [agreement.pk])[agreement.pk]
+
+
+def editing_rights_in(user, agreement_ids) -> dict[int, EditingRights]:
+    """The user's rights in each of these agreements, in two queries however many."""
+    if not user.is_authenticated:
+        return dict.fromkeys(agreement_ids, EditingRights())
+    if user.is_superuser:
+        return dict.fromkeys(agreement_ids, EditingRights(everything=True, shared=True))
+    parties = Party.objects.filter(agreement_id__in=agreement_ids).values_list(
+        "agreement_id", "organisation_id", "organisation__kind"
+    )
+    parties_of, municipalities_of = {}, {}
+    for agreement_id, organisation_id, kind in parties:
+        parties_of.setdefault(agreement_id, set()).add(organisation_id)
+        if kind == OrganisationKind.MUNICIPALITY:
+            municipalities_of.setdefault(agreement_id, set()).add(organisation_id)
+    memberships = list(
+        Membership.objects.filter(
+            user=user,
+            role__in=EDITING_ROLES,
+            organisation_id__in={
+                pk for organisations in parties_of.values() for pk in organisations
+            },
+        ).values_list("organisation_id", "role", "works_with_id")
+    )
+    return {
+        agreement_id: _rights(
+            [m for m in memberships if m[0] in parties_of.get(agreement_id, ())],
+            municipalities_of.get(agreement_id, set()),
+        )
+        for agreement_id in agreement_ids
+    }
+
+
+def _rights(memberships, municipalities_of_agreement) -> EditingRights:
+    """The rule itself, for one agreement: the user's editing memberships of its parties
+    as (organisation, role, works_with) and the ids of its municipalities."""
+    shared, municipalities = False, set()
+    for organisation_id, role, works_with_id in memberships:
+        if role == MembershipRole.COORDINATOR:
+            shared = True
+            if organisation_id in municipalities_of_agreement:
+                municipalities.add(organisation_id)
+        elif works_with_id is None:  # a kommunpolis for the whole unit
+            shared = True
+            municipalities |= municipalities_of_agreement
+        elif works_with_id in municipalities_of_agreement:
+            shared = True
+            municipalities.add(works_with_id)
+    return EditingRights(shared=shared, municipalities=frozenset(municipalities))
 
 
 def visible_agreements(user):
@@ -28,21 +120,29 @@ def visible_agreements(user):
 
 
 def editable_agreements(user):
-    """The agreements the user may change: as coordinator or kommunpolis of a party."""
+    """The agreements whose shared parts the user may change (see the module's docstring):
+    as coordinator of a party, or as kommunpolis of a party working with one of the
+    agreement's municipalities or for the whole unit. The same rule as `editing_rights`."""
     if not user.is_authenticated:
         return Agreement.objects.none()
     if user.is_superuser:
         return Agreement.objects.all()
+    of_a_party = Membership.objects.filter(
+        user=user, organisation__parties__agreement=OuterRef("pk")
+    )
     return Agreement.objects.filter(
-        pk__in=Agreement.objects.filter(
-            parties__organisation__memberships__user=user,
-            parties__organisation__memberships__role__in=EDITING_ROLES,
-        ).values("pk")
+        Exists(of_a_party.filter(role=MembershipRole.COORDINATOR))
+        | Exists(
+            of_a_party.filter(role=MembershipRole.POLICE_OFFICER).filter(
+                Q(works_with__isnull=True) | Q(works_with__parties__agreement=OuterRef("pk"))
+            )
+        )
     )
 
 
 def may_edit(user, agreement) -> bool:
-    return editable_agreements(user).filter(pk=agreement.pk).exists()
+    """Whether the user may change the agreement's shared parts."""
+    return editing_rights(user, agreement).shared
 
 
 def get_agreement(user, pk, queryset=None):
@@ -55,8 +155,20 @@ def get_agreement(user, pk, queryset=None):
 
 
 def get_agreement_for_editing(user, pk, queryset=None):
-    """The agreement if the user may change it; 404 if they may not see it, else 403."""
+    """The agreement if the user may change its shared parts; 404 if they may not see it,
+    else 403."""
     agreement = get_agreement(user, pk, queryset)
     if not may_edit(user, agreement):
         raise PermissionDenied
     return agreement
+
+
+def check_may_change_plan(user, agreement, plan, rights=None) -> EditingRights:
+    """403 unless the user may change the plan (its facts, rows, upload and follow-up
+    logging) now: the agreement must be one whose plans are open, see
+    `Agreement.plans_are_editable`. The agreement comes from `get_agreement`, so an
+    outsider has had their 404 already. Returns the rights, for the page to ask again."""
+    rights = rights or editing_rights(user, agreement)
+    if not (agreement.plans_are_editable and rights.may_change_plan(plan)):
+        raise PermissionDenied
+    return rights

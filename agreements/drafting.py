@@ -14,9 +14,10 @@ from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.models import ActionPlan
 from exchange.export import agreements_for_export, export_document
 from exchange.importer import import_document
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, MembershipRole, Organisation
 from samverkan.ordering import next_position
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
@@ -70,6 +71,7 @@ class NewAgreementForm(forms.Form):
     def __init__(self, *args, user, visible, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["autofocus"] = True
+        self.user = user
         organisations = Organisation.objects.filter(
             memberships__user=user, memberships__role__in=EDITING_ROLES
         )
@@ -91,6 +93,19 @@ class NewAgreementForm(forms.Form):
                 status=AgreementStatus.DRAFT,
             )
             Party.objects.create(agreement=agreement, organisation=data["organisation"], position=1)
+            # A kommunpolis edits the agreements of the municipality they work with
+            # (agreements/access.py): it is the second party of their new draft.
+            works_with = (
+                Membership.objects.filter(
+                    user=self.user,
+                    organisation=data["organisation"],
+                    role=MembershipRole.POLICE_OFFICER,
+                )
+                .values_list("works_with", flat=True)
+                .first()
+            )
+            if works_with:
+                Party.objects.create(agreement=agreement, organisation_id=works_with, position=2)
         return agreement
 
 
@@ -151,6 +166,29 @@ class PartyForm(forms.ModelForm):
     class Meta:
         model = Party
         fields = ["organisation", "role", "label"]
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data["organisation"]
+        replaced = self.instance.pk and organisation.pk != self.instance.organisation_id
+        if replaced and (refusal := why_the_party_stays(self.instance)):
+            raise forms.ValidationError(refusal)
+        return organisation
+
+
+def why_the_party_stays(party) -> str:
+    """Why a party cannot be removed (or replaced by another organisation), or "". A
+    municipality with its own action plan in the agreement stays a party: without it the
+    plan would be nobody's, and its coordinators and kommunpoliser would lose it
+    (agreements/access.py), taken away by an editor of another party."""
+    plan = ActionPlan.objects.filter(
+        agreement_id=party.agreement_id, municipality_id=party.organisation_id
+    ).first()
+    if plan is None:
+        return ""
+    return _(
+        "The action plan “%(plan)s” is this municipality's: delete the plan or make it "
+        "shared first."
+    ) % {"plan": plan.title}
 
 
 class FocusAreaForm(forms.ModelForm):

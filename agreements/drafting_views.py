@@ -31,6 +31,7 @@ from .drafting import (
     may_create_agreements,
     new_part,
     save_new_part,
+    why_the_party_stays,
 )
 from .models import Party, ProblemArea, ProblemPicture
 
@@ -164,6 +165,8 @@ def part_delete(request, pk, kind, part_pk):
             return _render(request, f"{PAGE}#part_delete", agreement, kind=kind, part=part)
         return _page(request, agreement, shown=(kind.slug, part.pk, "delete"))
     parent_pk = getattr(part, f"{kind.parent}_id")
+    if kind.model is Party and (refusal := why_the_party_stays(part)):
+        return _list_response(request, agreement, kind, parent_pk, message=refusal, focus=None)
     part.delete()
     return _list_response(request, agreement, kind, parent_pk, message=_("Deleted."), focus=None)
 

@@ -7,7 +7,7 @@ from followup.todo import agreements_in_force, follow_up_lists
 from organisations.access import managed_organisations
 from samverkan.fetching import page_fetch_mode
 
-from .access import editable_agreements, get_agreement, may_edit, visible_agreements
+from .access import editing_rights_in, get_agreement, may_edit, visible_agreements
 from .document import build_document, document_queryset
 from .drafting import may_create_agreements
 from .forms import AgreementFilterForm
@@ -31,9 +31,9 @@ def overview(request):
     to_do = follow_up_lists(
         agreements_in_force(visible, today).order_by("valid_until", "title"), today
     )
-    editable = set(editable_agreements(request.user).values_list("pk", flat=True))
+    rights = editing_rights_in(request.user, [each.agreement.pk for each in to_do])
     for agreement_to_do in to_do:
-        agreement_to_do.may_edit = agreement_to_do.agreement.pk in editable
+        agreement_to_do.allow(rights[agreement_to_do.agreement.pk])
     # An organisation administrator reaches their users from here (administrators: the admin).
     managed = [] if request.user.is_superuser else managed_organisations(request.user)
     context = {"agreements": agreements, "to_do": to_do, "managed": list(managed)}

@@ -75,6 +75,13 @@ class AgreementToDo:
     def __bool__(self):
         return bool(self.overdue or self.due_soon or self.not_logged or self.reports)
 
+    def allow(self, rights):
+        """What the reader may do from the list, given their EditingRights in the
+        agreement (agreements/access.py): write reports, and log on which rows."""
+        self.may_edit = rights.shared
+        for row in (*self.overdue, *self.due_soon, *self.not_logged):
+            row.may_log = self.agreement.plans_are_editable and rights.may_change_plan(row.plan)
+
 
 def with_follow_up(agreements):
     """The agreements with what the list needs of them, in a fixed number of queries."""

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplans.table import agreement_queryset, get_plan, get_row
-from agreements.access import get_agreement, get_agreement_for_editing, may_edit
+from agreements.access import (
+    check_may_change_plan,
+    editing_rights,
+    get_agreement,
+    get_agreement_for_editing,
+    may_edit,
+)
 from samverkan.pdf import render_pdf
 
 from .calendar import agreement_calendar, feed_token, read_token
@@ -50,10 +56,10 @@ PAGE = "followup/entry_form.html"
 def entry_create(request, pk, plan_pk, item_pk):
     """The form, and the row's entries so far, newest first. `?rattar=<id>` corrects one:
     a new entry pointing back at it; both stay (entries are never changed or deleted)."""
-    agreement = get_agreement_for_editing(request.user, pk, agreement_queryset())
-    if not agreement.plans_are_editable:
-        raise PermissionDenied
+    agreement = get_agreement(request.user, pk, agreement_queryset())
     plan = get_plan(agreement, plan_pk)
+    # Logging follows the plan's rule: docs/editing.md says why.
+    check_may_change_plan(request.user, agreement, plan)
     item = get_row(plan, item_pk)
     entries = FollowUpEntry.objects.filter(item=item)
     corrects = None
@@ -129,7 +135,7 @@ def follow_up(request, pk):
     today = timezone.localdate()
     to_do = agreement_to_do_if_in_force(agreement, today)
     if to_do:
-        to_do.may_edit = context["may_edit"]
+        to_do.allow(editing_rights(request.user, agreement))
     cadences = list(agreement.cadences.all())
     for cadence in cadences:
         cadence.next_on = cadence.next_after(today)

@@ -1,19 +1,26 @@
 """Every URL of the project, walked as anonymous, as an outsider, as a reader and as an
-editor (coordinator and kommunpolis) of a party."""
+editor (coordinator and kommunpolis) of a party; and every URL that changes a plan, walked
+in the Sollentuna agreement of three municipalities as each kind of user
+(docs/editing.md, "Who may change what")."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from helpers import pdf_text
 from openpyxl import load_workbook
 
-from agreements.models import Agreement, AgreementStatus
+from actionplans.models import ActionItem, ActionPlan
+from agreements.access import editable_agreements, editing_rights
+from agreements.models import Agreement, AgreementStatus, Party
 from agreements.printing import agreement_pdf
 from followup.models import FollowUpReport
+from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
 from signing.lifecycle import printed_snapshot
 from signing.models import AgreementVersion, PrintJob, PrintJobStatus
 
@@ -232,3 +239,249 @@ def test_readers_see_no_editing_controls(client, user, demo):
     client.force_login(user("samordnare.strangnas"))
     page = client.get(reverse("plan_detail", args=[agreement.pk, plan.pk])).text
     assert "Redigera" in page and "Lägg till rad" in page
+
+
+# --- Who may change which plan in an agreement of several municipalities (docs/editing.md)
+
+# Every URL that changes one plan: those under a plan that are not read-only, so a changing
+# URL added later is walked here too.
+PLAN_CHANGING = sorted(
+    name for name, route in PATTERNS if "<int:plan_pk>" in route and name not in READ_ONLY
+)
+
+
+@pytest.fixture
+def sollentuna(demo):
+    """The Sollentuna agreement (Sollentuna, Upplands Väsby, Sigtuna and their police area,
+    one plan per municipality), with a row in each plan and a plan shared by all."""
+    agreement = demo["sollentuna-2023"]
+    plans = {plan.municipality.name: plan for plan in agreement.action_plans.all()}
+    for plan in plans.values():
+        ActionItem.objects.create(plan=plan, position=1, activity=f"Trygghetsvandring {plan}")
+    plans["shared"] = ActionPlan.objects.create(
+        agreement=agreement, position=99, title="Gemensam plan för hela området"
+    )
+    ActionItem.objects.create(plan=plans["shared"], position=1, activity="Gemensam aktivitet")
+    return agreement, plans
+
+
+def plan_urls(agreement, plan):
+    """Every changing URL of the plan, by name."""
+    item = plan.items.get()
+    kwargs = {"pk": agreement.pk, "plan_pk": plan.pk, "item_pk": item.pk}
+    return {
+        name: reverse(name, kwargs={k: v for k, v in kwargs.items() if f"<int:{k}>" in route})
+        for name, route in PATTERNS
+        if name in PLAN_CHANGING
+    }
+
+
+def visit(client, name, url):
+    return client.post(url) if name in POST_ONLY else client.get(url)
+
+
+def test_the_plan_walk_finds_every_changing_url():
+    assert {
+        "plan_edit",
+        "plan_delete",
+        "plan_upload",
+        "row_create",
+        "row_edit",
+        "row_delete",
+        "row_move",
+        "entry_create",
+    } <= set(PLAN_CHANGING)
+
+
+@pytest.mark.parametrize("editor", ["samordnare.sigtuna", "kommunpolis.sigtuna"])
+def test_a_municipality_changes_its_own_plan_and_not_anothers(client, user, sollentuna, editor):
+    agreement, plans = sollentuna
+    client.force_login(user(editor))
+    for name, url in plan_urls(agreement, plans["Upplands Väsby"]).items():
+        assert visit(client, name, url).status_code == 403, name
+    for plan in (plans["Sigtuna"], plans["shared"]):
+        for name, url in plan_urls(agreement, plan).items():
+            assert visit(client, name, url).status_code == (302 if name in POST_ONLY else 200), (
+                name,
+                plan,
+            )
+    # Every plan of the agreement is read, and its shared parts are changed.
+    for plan in plans.values():
+        assert client.get(reverse("plan_detail", args=[agreement.pk, plan.pk])).status_code == 200
+    assert client.get(reverse("report_create", args=[agreement.pk])).status_code == 200
+
+
+def test_a_sigtuna_coordinator_cannot_rename_upplands_vasbys_plan(client, user, sollentuna):
+    agreement, plans = sollentuna
+    vasby, sigtuna = plans["Upplands Väsby"], plans["Sigtuna"]
+    client.force_login(user("samordnare.sigtuna"))
+    data = {"title": "Omdöpt", "layout": vasby.layout, "municipality": vasby.municipality_id}
+    assert client.post(reverse("plan_edit", args=[agreement.pk, vasby.pk]), data).status_code == 403
+    vasby.refresh_from_db()
+    assert vasby.title == "Åtgärdsplan för Upplands Väsby kommun"
+    # Nor make their own plan Upplands Väsby's, nor add a plan in Upplands Väsby's name.
+    url = reverse("plan_edit", args=[agreement.pk, sigtuna.pk])
+    response = client.post(url, {**data, "title": "Sigtunas plan"})
+    assert response.status_code == 200
+    assert "municipality" in response.context["form"].errors
+    sigtuna.refresh_from_db()
+    assert (sigtuna.title, sigtuna.municipality.name) == (
+        "Åtgärdsplan för Sigtuna kommun",
+        "Sigtuna",
+    )
+    choices = client.get(reverse("plan_create", args=[agreement.pk])).context["form"]
+    assert [str(m) for m in choices.fields["municipality"].queryset] == ["Sigtuna"]
+    response = client.post(
+        url, {**data, "title": "Sigtunas plan", "municipality": sigtuna.municipality_id}
+    )
+    assert response.status_code == 302
+    sigtuna.refresh_from_db()
+    assert sigtuna.title == "Sigtunas plan"
+
+
+def test_a_kommunpolis_for_the_whole_unit_and_an_administrator_change_every_plan(
+    client, user, sollentuna
+):
+    agreement, plans = sollentuna
+    officer = get_user_model().objects.create(username="kommunpolis.hela-omradet")
+    police = agreement.parties.get(organisation__kind="police_area").organisation
+    Membership.objects.create(user=officer, organisation=police, role=MembershipRole.POLICE_OFFICER)
+    for who in (officer, user("admin")):
+        client.force_login(who)
+        for plan in plans.values():
+            url = reverse("row_edit", args=[agreement.pk, plan.pk, plan.items.get().pk])
+            assert client.get(url).status_code == 200, (who, plan)
+
+
+def test_another_partys_coordinator_changes_the_shared_parts_only(client, user, sollentuna):
+    """A räddningstjänst that is party: its coordinator changes the agreement's shared
+    parts and shared plans, and reads the municipalities' plans."""
+    agreement, plans = sollentuna
+    rescue = Organisation.objects.create(
+        name="Storstockholms brandförsvar", kind=OrganisationKind.RESCUE_SERVICE
+    )
+    Party.objects.create(agreement=agreement, organisation=rescue, position=99)
+    coordinator = get_user_model().objects.create(username="samordnare.brandforsvar")
+    Membership.objects.create(
+        user=coordinator, organisation=rescue, role=MembershipRole.COORDINATOR
+    )
+    client.force_login(coordinator)
+    for name, url in plan_urls(agreement, plans["shared"]).items():
+        assert visit(client, name, url).status_code == (302 if name in POST_ONLY else 200), name
+    for municipality in ("Sollentuna", "Sigtuna", "Upplands Väsby"):
+        for name, url in plan_urls(agreement, plans[municipality]).items():
+            assert visit(client, name, url).status_code == 403, (name, municipality)
+    assert client.get(reverse("report_create", args=[agreement.pk])).status_code == 200
+
+
+def test_a_kommunpolis_of_a_party_working_elsewhere_only_reads(client, user, sollentuna):
+    agreement, plans = sollentuna
+    Membership.objects.filter(user__username="kommunpolis.sigtuna").update(
+        works_with=Organisation.objects.get(name="Strängnäs")
+    )
+    client.force_login(user("kommunpolis.sigtuna"))
+    for plan in plans.values():
+        assert client.get(reverse("plan_detail", args=[agreement.pk, plan.pk])).status_code == 200
+        for name, url in plan_urls(agreement, plan).items():
+            assert visit(client, name, url).status_code == 403, (name, plan)
+    assert client.get(reverse("report_create", args=[agreement.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("username", ["samordnare.timra", "lasare.sigtuna"])
+def test_outsiders_and_readers_change_no_plan(client, user, sollentuna, username):
+    agreement, plans = sollentuna
+    client.force_login(user(username))
+    expected = 404 if username == "samordnare.timra" else 403
+    for plan in plans.values():
+        for name, url in plan_urls(agreement, plan).items():
+            assert visit(client, name, url).status_code == expected, (name, plan)
+
+
+def test_the_plan_page_offers_changes_only_to_who_may_make_them(client, user, sollentuna):
+    agreement, plans = sollentuna
+    client.force_login(user("samordnare.sigtuna"))
+    controls = ("Redigera", "Lägg till rad", "Ladda upp från Excel", "Logga uppföljning")
+    vasby = client.get(reverse("plan_detail", args=[agreement.pk, plans["Upplands Väsby"].pk]))
+    assert "Trygghetsvandring" in vasby.text
+    assert not [control for control in controls if control in vasby.text]
+    own = client.get(reverse("plan_detail", args=[agreement.pk, plans["Sigtuna"].pk])).text
+    assert all(control in own for control in controls)
+
+
+def test_the_to_do_list_offers_logging_only_on_plans_the_user_may_change(client, user, sollentuna):
+    agreement, plans = sollentuna
+    # In force today whatever the day the test runs, with every row overdue.
+    today = timezone.localdate()
+    Agreement.objects.filter(pk=agreement.pk).update(valid_until=today + timedelta(days=365))
+    ActionItem.objects.filter(plan__agreement=agreement).update(due_on=today - timedelta(days=7))
+    rows = {name: plan.items.get() for name, plan in plans.items()}
+    client.force_login(user("kommunpolis.sigtuna"))
+    for url in (reverse("overview"), reverse("follow_up", args=[agreement.pk])):
+        page = client.get(url).text
+        for name, row in rows.items():
+            log = reverse("entry_create", args=[agreement.pk, row.plan_id, row.pk])
+            assert (log in page) == (name in ("Sigtuna", "shared")), (url, name)
+        vasby = rows["Upplands Väsby"]
+        assert (
+            reverse("plan_detail", args=[agreement.pk, vasby.plan_id]) + f"#rad-{vasby.pk}" in page
+        )
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "samordnare.sigtuna",
+        "kommunpolis.sigtuna",
+        "kommunpolis.strangnas",
+        "lasare.sollentuna",
+        "orgadmin.sigtuna",
+        "admin",
+    ],
+)
+def test_the_queryset_of_editable_agreements_follows_the_same_rule(user, demo, username):
+    """`editable_agreements` (a queryset, for lists) and `editing_rights` (per agreement)
+    say the same, also for a kommunpolis moved to a municipality that is no party."""
+    who = user(username)
+    for works_with in (None, "Strängnäs", "Sigtuna"):
+        if username.startswith("kommunpolis"):
+            Membership.objects.filter(user=who).update(
+                works_with=works_with and Organisation.objects.get(name=works_with)
+            )
+        expected = {a.pk for a in demo.values() if editing_rights(who, a).shared}
+        assert set(editable_agreements(who).values_list("pk", flat=True)) == expected
+
+
+def test_a_municipality_with_its_own_plan_stays_a_party_of_the_draft(client, user, sollentuna):
+    """Removing Upplands Väsby from the draft (or replacing it by another organisation)
+    would take its plan from its own editors: refused, with the reason."""
+    agreement, plans = sollentuna
+    Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.DRAFT)
+    vasby = agreement.parties.get(organisation__name="Upplands Väsby")
+    client.force_login(user("samordnare.sigtuna"))
+    delete = reverse("part_delete", args=[agreement.pk, "part", vasby.pk])
+    response = client.post(delete, follow=True)
+    assert "Åtgärdsplan för Upplands Väsby kommun" in response.text
+    assert agreement.parties.filter(pk=vasby.pk).exists()
+    edit = reverse("part_edit", args=[agreement.pk, "part", vasby.pk])
+    timra = Organisation.objects.get(name="Timrå")
+    response = client.post(edit, {"organisation": timra.pk, "role": vasby.role, "label": ""})
+    assert "organisation" in response.context["form"].errors
+    vasby.refresh_from_db()
+    assert vasby.organisation.name == "Upplands Väsby"
+    # Once its plan is shared, the party may go.
+    ActionPlan.objects.filter(pk=plans["Upplands Väsby"].pk).update(municipality=None)
+    assert client.post(delete).status_code == 302
+    assert not agreement.parties.filter(pk=vasby.pk).exists()
+
+
+def test_a_kommunpolis_new_draft_has_their_municipality_as_party(client, user, demo):
+    """Else the kommunpolis, who edits the agreements of the municipality they work with,
+    could not edit the draft they just started."""
+    client.force_login(user("kommunpolis.sigtuna"))
+    police = Organisation.objects.get(name="Lokalpolisområde Sollentuna")
+    data = {"title": "Trygg i Sigtuna 2027", "organisation": police.pk}
+    response = client.post(reverse("agreement_create"), data)
+    agreement = Agreement.objects.get(title="Trygg i Sigtuna 2027")
+    parties = [party.organisation.name for party in agreement.parties.order_by("position")]
+    assert parties == ["Lokalpolisområde Sollentuna", "Sigtuna"]
+    assert client.get(response.url).status_code == 200

@@ -12,6 +12,7 @@ from helpers import count_queries
 from openpyxl import load_workbook
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
+from exchange.demo import user_slug
 
 EDITOR = "samordnare.harnosand"
 
@@ -74,12 +75,10 @@ def snapshot(plan):
 
 
 def login_for(client, user, plan):
-    reference = plan.agreement.reference.split("-")[0]
-    client.force_login(
-        user(f"samordnare.{reference}")
-        if reference != "sollentuna"
-        else user("samordnare.sollentuna")
-    )
+    """As the coordinator of the plan's municipality (each one changes its own plan in
+    the Sollentuna agreement), else of the agreement's municipality."""
+    municipality = plan.municipality.name if plan.municipality else plan.agreement.reference
+    client.force_login(user(f"samordnare.{user_slug(municipality.split('-')[0])}"))
 
 
 @pytest.mark.parametrize(
