@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from actionplans.models import ActionItem
 from agreements.document import document_queryset
 from agreements.drafting import copy_agreement
-from agreements.printing import agreement_pdf, plan_pdf
 from organisations.models import Organisation
+from printing.documents import agreement_pdf, plan_pdf
 
 SEEDS = ["harnosand-2012", "sandviken-2015", "sollentuna-2023", "strangnas-2020", "timra-2017"]
 LIST_MARK = re.compile(r"^(- |\d+\. )")

@@ -10,7 +10,7 @@ from django.conf import settings
 from helpers import pdf_text
 from weasyprint.urls import URLFetchingError
 
-from samverkan.pdf import BASE_URL, StaticFilesOnly, render_pdf
+from printing.engine import BASE_URL, StaticFilesOnly, render_pdf
 
 STATIC = BASE_URL + settings.STATIC_URL.lstrip("/")
 

@@ -27,7 +27,7 @@ SIGNED_ON = timezone.localdate()
 
 def scan_pdf(text="Undertecknad") -> bytes:
     """A real one-page PDF, as a scanner would make."""
-    from samverkan.pdf import render_pdf
+    from printing.engine import render_pdf
 
     return render_pdf(f"<html lang='sv'><title>Skanning</title><p>{text}</p></html>")
 
