@@ -7,7 +7,6 @@ progress, or a page with a button. The button POSTs: the job is created once per
 background worker when not."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -59,7 +58,7 @@ def _print(request, agreement, asked: documents.PrintRequest):
             except Exception:  # recorded on the job; its page says so and offers Försök igen
                 return redirect("print_job", agreement.pk, job.pk)
         elif created:
-            transaction.on_commit(lambda: render_print_job.enqueue(job.pk))
+            render_print_job.enqueue(job.pk)
     else:
         job = PrintJob.objects.filter(agreement=agreement, content_hash=key).first()
         if job is None:
@@ -89,7 +88,7 @@ def print_job(request, pk, job_pk):
     job = get_object_or_404(PrintJob.objects.defer("html"), agreement=agreement, pk=job_pk)
     if request.method == "POST":
         if job.retry():
-            transaction.on_commit(lambda: render_print_job.enqueue(job.pk))
+            render_print_job.enqueue(job.pk)
         return redirect("print_job", agreement.pk, job.pk)
     template = "printing/print_job.html"
     if request.htmx:
