@@ -65,11 +65,14 @@ def printed_texts(agreement) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def seed_pdfs(django_db_blocker):
-    """Each seed's PDF, rendered once for the module."""
+def seed_pdfs(django_db_blocker, production_static):
+    """Each seed's PDF, rendered once for the module, with production's static storage
+    (collectstatic's hashed names): what every frozen version is printed with."""
+    from django.test import override_settings
+
     from agreements.models import Agreement
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(**production_static):
         return {
             agreement.reference: agreement_pdf(agreement)
             for agreement in Agreement.objects.filter(reference__in=SEEDS)
