@@ -46,7 +46,7 @@ def main():
 
 def seed_documents():
     from agreements.document import document_queryset
-    from agreements.printing import agreement_html
+    from printing.documents import agreement_html
 
     for agreement in document_queryset().order_by("reference"):
         rows = sum(plan.items.count() for plan in agreement.action_plans.all())
@@ -57,7 +57,7 @@ def grown_documents():
     from actionplans.models import ActionItem
     from agreements.document import document_queryset
     from agreements.models import Agreement
-    from agreements.printing import agreement_html
+    from printing.documents import agreement_html
 
     agreement = Agreement.objects.get(reference="harnosand-2012")
     plan = agreement.action_plans.get()
@@ -86,7 +86,7 @@ def measure(documents, runs, chromium, folder):
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader
 
-    from samverkan.pdf import BASE_URL, render_pdf
+    from printing.engine import BASE_URL, render_pdf
 
     static_prefix = BASE_URL + settings.STATIC_URL
     static_dir = (ROOT / "static").as_uri() + "/"

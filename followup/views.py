@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from agreements.access import (
     get_agreement_for_editing,
     may_edit,
 )
-from samverkan.pdf import render_pdf
+from printing.documents import report_pdf as build_report_pdf
 
 from .calendar import agreement_calendar, feed_token, read_token
 from .forms import (
@@ -337,12 +336,7 @@ def report_finalise(request, pk, report_pk):
 def report_pdf(request, pk, report_pk):
     agreement = get_agreement(request.user, pk)
     report = get_report(agreement, report_pk)
-    html = render_to_string(
-        "followup/report_print.html",
-        {"agreement": agreement, "report": report, "contents": contents_of(report)},
-        request=request,
-    )
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response = HttpResponse(build_report_pdf(agreement, report), content_type="application/pdf")
     filename = f"uppfoljning-{agreement.reference}-{report.period_end:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "followup",
     "exchange",
     "signing",
+    "printing",
     "audit",
     "django_tasks_db",
     "simple_history",
@@ -245,6 +246,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Print jobs (printing/): a job still waiting this long is offered again (Försök igen), and
+# jobs older than PRINT_JOB_KEEP are removed with their files by `manage.py prune_print_jobs`.
+PRINT_JOB_TIMEOUT = datetime.timedelta(
+    minutes=int(os.environ.get("PRINT_JOB_TIMEOUT_MINUTES", "5"))
+)
+PRINT_JOB_KEEP = datetime.timedelta(hours=int(os.environ.get("PRINT_JOB_KEEP_HOURS", "24")))
 
 # Logs go to standard output: as JSON lines (one object per record, for a log collector) in
 # production, as plain text on a developer's machine. LOG_FORMAT=json|text overrides.

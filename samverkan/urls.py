@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("actionplans.urls")),
     path("", include("followup.urls")),
     path("", include("signing.urls")),
+    path("", include("printing.urls")),
     path("", include("audit.urls")),
     path("", include("organisations.urls")),
     path(

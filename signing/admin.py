@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AgreementEvent, AgreementVersion, PrintJob
+from .models import AgreementEvent, AgreementVersion
 
 
 @admin.register(AgreementVersion)
@@ -37,9 +37,3 @@ class AgreementEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(PrintJob)
-class PrintJobAdmin(admin.ModelAdmin):
-    list_display = ["filename", "agreement", "status", "requested_at"]
-    list_select_related = ["agreement"]

@@ -164,38 +164,3 @@ class AgreementEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.happened_on:%Y-%m-%d}"
-
-
-class PrintJobStatus(models.TextChoices):
-    WAITING = "waiting", _("waiting")
-    READY = "ready", _("ready")
-    FAILED = "failed", _("failed")
-
-
-class PrintJob(models.Model):
-    """A PDF of an agreement as it stands now (a draft, one municipality's part, one plan),
-    rendered by the background worker when it would take more than a moment. Kept for a day
-    (`prune_print_jobs`): the page that asked for it offers it when it is ready."""
-
-    agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="+"
-    )
-    plan_id = models.PositiveBigIntegerField(_("action plan"), null=True, blank=True)
-    municipality_id = models.PositiveBigIntegerField(_("municipality"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE
-    )
-    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=PrintJobStatus.choices, default=PrintJobStatus.WAITING
-    )
-    pdf = models.FileField(_("PDF"), upload_to="utskrifter/", blank=True)
-    filename = models.CharField(_("file name"), max_length=200)
-    error = models.TextField(_("error"), blank=True)
-
-    class Meta:
-        verbose_name = _("print job")
-        verbose_name_plural = _("print jobs")
-
-    def __str__(self):
-        return self.filename

@@ -1,17 +1,15 @@
-"""PDFs rendered by the background worker (Django's tasks framework with django-tasks-db:
-`manage.py db_worker`, started by `make run` beside the web server)."""
+"""A frozen version's PDF, rendered by the background worker (Django's tasks framework
+with django-tasks-db: `manage.py db_worker`, started by `make run` beside the web server)."""
 
 import json
 import logging
 
-from django.core.files.base import ContentFile
 from django.tasks import task
 
 from agreements.document import document_queryset
-from agreements.printing import agreement_html, agreement_pdf, archival_pdf, plan_pdf
-from organisations.models import Organisation
+from printing.documents import version_pdf
 
-from .models import AgreementVersion, PrintJob, PrintJobStatus
+from .models import AgreementVersion
 
 logger = logging.getLogger(__name__)
 
@@ -32,34 +30,13 @@ def render_version_pdf(version_id: int) -> None:
             # Only if someone changed the agreement below the product (the database): the
             # paper would not be what was frozen.
             raise RuntimeError("The agreement no longer matches the frozen version.")
-        html = agreement_html(
-            agreement, draft=False, version_number=version.number, frozen_on=version.frozen_at
-        )
         snapshot = json.dumps(version.snapshot, ensure_ascii=False, indent=2).encode()
-        content = archival_pdf(html, snapshot)
+        content = version_pdf(
+            agreement, number=version.number, frozen_on=version.frozen_at, snapshot_json=snapshot
+        )
     except Exception as error:
         logger.exception("The PDF of %s could not be made", version)
         version.pdf_error = str(error)
         version.save()
         raise
     store_version_pdf(version, content)
-
-
-@task
-def render_print_job(job_id: int) -> None:
-    job = PrintJob.objects.select_related("agreement").get(pk=job_id)
-    try:
-        if job.plan_id:
-            content = plan_pdf(job.agreement, job.plan_id)
-        else:
-            municipality = (
-                Organisation.objects.get(pk=job.municipality_id) if job.municipality_id else None
-            )
-            content = agreement_pdf(job.agreement, municipality=municipality)
-    except Exception as error:
-        job.status, job.error = PrintJobStatus.FAILED, str(error)
-        job.save(update_fields=["status", "error"])
-        raise
-    job.pdf.save(job.filename, ContentFile(content), save=False)
-    job.status = PrintJobStatus.READY
-    job.save(update_fields=["pdf", "status"])

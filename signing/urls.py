@@ -6,10 +6,6 @@ agreement = "overenskommelser/<int:pk>/"
 version = agreement + "versioner/<int:number>/"
 
 urlpatterns = [
-    path(agreement + "utskrift/", views.agreement_print, name="agreement_print"),
-    path(agreement + "utskrift/<int:job_pk>/", views.print_job, name="print_job"),
-    path(agreement + "utskrift/<int:job_pk>/pdf/", views.print_job_pdf, name="print_job_pdf"),
-    path(agreement + "handlingsplaner/<int:plan_pk>/pdf/", views.plan_print, name="plan_print"),
     path(agreement + "klar-for-underskrift/", views.make_ready, name="make_ready"),
     path(version, views.version_detail, name="version_detail"),
     path(version + "pdf/", views.version_pdf, name="version_pdf"),

@@ -1,98 +1,25 @@
-"""Printing, signing and versions of an agreement: Skriv ut för underskrift, Klar för
+"""Signing and versions of an agreement (printing is in printing/): Klar för
 underskrift, Registrera underskrift, Revidera, Jämför versioner, Förläng and Säg upp."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplans.models import ActionPlan
 from agreements.access import get_agreement, get_agreement_for_editing, may_edit
-from agreements.printing import QUICK_ROWS, agreement_pdf, plan_pdf, row_count
-from organisations.models import Organisation
 
 from . import lifecycle
 from .compare import compare
 from .forms import CompareForm, ExtendForm, ScanForm, SignatureFormSet, TerminateForm
-from .models import AgreementVersion, PrintJob, PrintJobStatus
-from .tasks import render_print_job
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+from .models import AgreementVersion
 
 
 def _file_response(field, filename: str) -> FileResponse:
     return FileResponse(field.open("rb"), content_type="application/pdf", filename=filename)
-
-
-@login_required
-@require_GET
-def agreement_print(request, pk):
-    """Skriv ut för underskrift: the frozen version's stored PDF when the current version is
-    frozen; else the agreement as it stands (a draft says UTKAST), at once when quick and
-    through the background worker when not. `?kommun=<id>`: one municipality's part."""
-    agreement = get_agreement(request.user, pk)
-    municipality = None
-    if request.GET.get("kommun"):
-        municipality = _party_municipality(agreement, request.GET["kommun"])
-    version = lifecycle.current_version(agreement)
-    if municipality is None and version is not None:
-        return redirect("version_detail", agreement.pk, version.number)
-    suffix = f"-{municipality.pk}" if municipality else ""
-    filename = f"{agreement.reference}-version-{agreement.version}{suffix}.pdf"
-    if row_count(agreement, municipality) <= QUICK_ROWS:
-        return _pdf_response(agreement_pdf(agreement, municipality=municipality), filename)
-    job = PrintJob.objects.create(
-        agreement=agreement,
-        municipality_id=municipality.pk if municipality else None,
-        requested_by=request.user,
-        filename=filename,
-    )
-    render_print_job.enqueue(job.pk)
-    return redirect("print_job", agreement.pk, job.pk)
-
-
-@login_required
-@require_GET
-def plan_print(request, pk, plan_pk):
-    agreement = get_agreement(request.user, pk)
-    plan = get_object_or_404(ActionPlan, agreement=agreement, pk=plan_pk)
-    filename = f"{agreement.reference}-handlingsplan-{plan.position}.pdf"
-    if plan.items.count() <= QUICK_ROWS:
-        return _pdf_response(plan_pdf(agreement, plan.pk), filename)
-    job = PrintJob.objects.create(
-        agreement=agreement, plan_id=plan.pk, requested_by=request.user, filename=filename
-    )
-    render_print_job.enqueue(job.pk)
-    return redirect("print_job", agreement.pk, job.pk)
-
-
-@login_required
-@require_GET
-def print_job(request, pk, job_pk):
-    """Progress of a PDF being rendered; htmx asks again every two seconds for the status
-    alone, and without JavaScript the page reloads itself."""
-    agreement = get_agreement(request.user, pk)
-    job = get_object_or_404(PrintJob, agreement=agreement, pk=job_pk)
-    template = "signing/print_job.html"
-    if request.htmx:
-        template += "#job-status"
-    return render(request, template, {"agreement": agreement, "job": job})
-
-
-@login_required
-@require_GET
-def print_job_pdf(request, pk, job_pk):
-    agreement = get_agreement(request.user, pk)
-    job = get_object_or_404(PrintJob, agreement=agreement, pk=job_pk, status=PrintJobStatus.READY)
-    return _file_response(job.pdf, job.filename)
 
 
 @login_required
@@ -313,13 +240,6 @@ def _snapshot(agreement, versions, key):
     if key == "utkast":
         return lifecycle.printed_snapshot(agreement)
     return versions[key].snapshot
-
-
-def _party_municipality(agreement, value):
-    try:
-        return Organisation.objects.get(pk=int(value), parties__agreement=agreement)
-    except (ValueError, Organisation.DoesNotExist):
-        raise Http404 from None
 
 
 def version_url(version) -> str:

@@ -40,3 +40,26 @@ def tasks_run_at_once(settings, tmp_path):
     folder; tests/test_signing.py runs the real database-backed worker once."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory):
+    """The static files as production serves them (DEBUG off): collectstatic's hashed,
+    compressed copies in a temporary STATIC_ROOT, named through the manifest. Returns the
+    settings to use with override_settings()."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    storages = dict(settings.STORAGES)
+    storages["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    overrides = {"STATIC_ROOT": tmp_path_factory.mktemp("staticfiles"), "STORAGES": storages}
+    with override_settings(**overrides):
+        call_command("collectstatic", "--noinput", verbosity=0)
+    return overrides
+
+
+@pytest.fixture
+def production_storage(settings, production_static):
+    """This test runs with production's static storage (see production_static)."""
+    for name, value in production_static.items():
+        setattr(settings, name, value)

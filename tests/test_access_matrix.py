@@ -18,11 +18,12 @@ from openpyxl import load_workbook
 from actionplans.models import ActionItem, ActionPlan
 from agreements.access import editable_agreements, editing_rights
 from agreements.models import Agreement, AgreementStatus, Party
-from agreements.printing import agreement_pdf
 from followup.models import FollowUpReport
 from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
+from printing.documents import agreement_pdf
+from printing.models import PrintJob, PrintJobStatus
 from signing.lifecycle import printed_snapshot
-from signing.models import AgreementVersion, PrintJob, PrintJobStatus
+from signing.models import AgreementVersion
 
 PUBLIC = {"login", "logout", "accessibility", "healthz"}
 
@@ -141,6 +142,7 @@ def walked_print_job(agreement):
         requested_by=agreement.parties.first().organisation.memberships.first().user,
         status=PrintJobStatus.READY,
         filename="utskrift.pdf",
+        content_hash="0" * 64,
     )
     job.pdf.save("utskrift.pdf", ContentFile(agreement_pdf(agreement)), save=False)
     job.save()

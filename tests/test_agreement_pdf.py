@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from actionplans.models import ActionItem
 from agreements.document import document_queryset
 from agreements.drafting import copy_agreement
-from agreements.printing import agreement_pdf, plan_pdf
 from organisations.models import Organisation
+from printing.documents import agreement_pdf, plan_pdf
 
 SEEDS = ["harnosand-2012", "sandviken-2015", "sollentuna-2023", "strangnas-2020", "timra-2017"]
 LIST_MARK = re.compile(r"^(- |\d+\. )")
@@ -65,11 +65,14 @@ def printed_texts(agreement) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def seed_pdfs(django_db_blocker):
-    """Each seed's PDF, rendered once for the module."""
+def seed_pdfs(django_db_blocker, production_static):
+    """Each seed's PDF, rendered once for the module, with production's static storage
+    (collectstatic's hashed names): what every frozen version is printed with."""
+    from django.test import override_settings
+
     from agreements.models import Agreement
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(**production_static):
         return {
             agreement.reference: agreement_pdf(agreement)
             for agreement in Agreement.objects.filter(reference__in=SEEDS)

@@ -23,7 +23,6 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from agreements.printing import agreement_pdf, plan_pdf
 from followup.models import (
     FollowUpCadence,
     FollowUpEntry,
@@ -32,11 +31,12 @@ from followup.models import (
     Measurement,
 )
 from organisations.models import Organisation
+from printing.documents import agreement_pdf, plan_pdf
 from signing.models import AgreementEvent, EventKind
 
 MARKUP = '<script>alert("xss")</script><img src=x onerror=alert(1)> url(file:///etc/passwd) '
 LONG = MARKUP + "å" * 100_000
-PROJECT_APPS = {"organisations", "agreements", "actionplans", "followup", "signing"}
+PROJECT_APPS = {"organisations", "agreements", "actionplans", "followup", "signing", "printing"}
 # Text no user types: codes from the reference data (checked by database constraints), the
 # reference made from the title, and what the system itself writes.
 NOT_TYPED = {
@@ -49,6 +49,8 @@ NOT_TYPED = {
     ("AgreementVersion", "signed_scan_sha256"),
     ("PrintJob", "filename"),
     ("PrintJob", "error"),
+    ("PrintJob", "content_hash"),
+    ("PrintJob", "html"),
 }
 
 
@@ -260,7 +262,7 @@ def test_every_form_refuses_100_000_characters_next_to_the_field(client, user, d
 
 
 def test_long_runs_get_break_opportunities_but_entities_tags_and_styles_stay_whole():
-    from samverkan.pdf import break_long_runs
+    from printing.engine import break_long_runs
 
     html = (
         '<style>p{src:url("' + "c" * 90 + '")}</style>'

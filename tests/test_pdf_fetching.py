@@ -10,7 +10,7 @@ from django.conf import settings
 from helpers import pdf_text
 from weasyprint.urls import URLFetchingError
 
-from samverkan.pdf import BASE_URL, StaticFilesOnly, render_pdf
+from printing.engine import BASE_URL, StaticFilesOnly, render_pdf
 
 STATIC = BASE_URL + settings.STATIC_URL.lstrip("/")
 
@@ -19,6 +19,24 @@ def test_the_projects_own_static_files_are_fetched():
     response = StaticFilesOnly().fetch(STATIC + "css/print.css")
     expected = (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_bytes()
     assert response.read() == expected
+
+
+def test_under_production_storage_the_hashed_files_production_serves_are_fetched(
+    production_storage,
+):
+    """{% static %} names css/print.<hash>.css; the fetcher serves the storage's own file,
+    whose fonts are named by their hashes too."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    name = staticfiles_storage.stored_name("css/print.css")
+    assert name != "css/print.css"
+    body = StaticFilesOnly().fetch(STATIC + name).read()
+    assert body == Path(staticfiles_storage.path(name)).read_bytes()
+    fonts = staticfiles_storage.stored_name("css/fonts.css")
+    assert fonts.split("/")[-1].encode() in body
+    font = staticfiles_storage.stored_name("fonts/source-sans-3-latin-400-normal.woff")
+    assert font.split("/")[-1].encode() in StaticFilesOnly().fetch(STATIC + fonts).read()
+    assert StaticFilesOnly().fetch(STATIC + font).read().startswith(b"wOFF")
 
 
 @pytest.mark.parametrize(
@@ -37,6 +55,23 @@ def test_the_projects_own_static_files_are_fetched():
     ],
 )
 def test_every_other_address_is_refused(url):
+    with pytest.raises(URLFetchingError):
+        StaticFilesOnly().fetch(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1/static/css/print.css",
+        STATIC + "../samverkan/settings.py",
+        STATIC + "css/%2e%2e/%2e%2e/samverkan/settings.py",
+        STATIC + "css/no-such-file.css",
+        STATIC + "staticfiles.json/../../manage.py",
+        BASE_URL + "media/signed.pdf",
+    ],
+)
+def test_under_production_storage_every_other_address_is_refused(production_storage, url):
     with pytest.raises(URLFetchingError):
         StaticFilesOnly().fetch(url)
 

@@ -7,7 +7,7 @@ import datetime
 from browsing import assert_accessible, log_in
 from playwright.sync_api import expect
 
-from samverkan.pdf import render_pdf
+from printing.engine import render_pdf
 from signing.models import AgreementVersion
 
 TITLE = "Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023"

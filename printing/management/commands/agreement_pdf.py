@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.models import Agreement
-from agreements.printing import agreement_pdf
+from printing.documents import agreement_pdf
 
 
 class Command(BaseCommand):

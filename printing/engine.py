@@ -1,8 +1,10 @@
-"""PDFs with WeasyPrint, from HTML print templates and the project's print stylesheet.
+"""The engine: PDFs with WeasyPrint, from HTML print templates and the print stylesheet.
 
 WeasyPrint fetches what a page links to; here it may fetch only the project's own static
-files, found the way `collectstatic` finds them. Any other address (file://, http://, a
-path outside static/) is refused, so a value typed into a text field can never make the
+files, exactly as the site serves them: with DEBUG off, the static storage's collected
+files under their hashed names (css/print.<hash>.css, as {% static %} writes them); in
+development, the files the development server finds. Any other address (file://, http://,
+a path outside static/) is refused, so a value typed into a text field can never make the
 PDF read a file from the server or reach the network.
 """
 
@@ -12,12 +14,37 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 # The address print templates are rendered against: {% static %} paths resolve under it.
 BASE_URL = "https://samverkan.invalid/"
+
+
+def static_file(name: str) -> bytes | None:
+    """The bytes the site serves at STATIC_URL + name, or None.
+
+    With collectstatic's manifest (production), the storage's own file: its hashed names
+    are the ones {% static %} writes, and its style sheets name the hashed fonts. Without
+    it (development), the file the finders find, as the development server does."""
+    if ".." in name.split("/"):
+        return None
+    if isinstance(staticfiles_storage, ManifestFilesMixin):
+        try:
+            if not staticfiles_storage.exists(name):
+                return None
+        except SuspiciousFileOperation:
+            return None
+        with staticfiles_storage.open(name) as file:
+            return file.read()
+    found = finders.find(name)
+    if not found:
+        return None
+    with open(found, "rb") as file:
+        return file.read()
 
 
 class StaticFilesOnly(URLFetcher):
@@ -30,12 +57,10 @@ class StaticFilesOnly(URLFetcher):
         ):
             raise URLFetchingError(f"Only the project's static files may be used: {url}")
         relative = unquote(parts.path.removeprefix(prefix))
-        found = finders.find(relative) if ".." not in relative.split("/") else None
-        if not found:
+        body = static_file(relative)
+        if body is None:
             raise URLFetchingError(f"No such static file: {relative}")
-        with open(found, "rb") as file:
-            body = file.read()
-        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
 

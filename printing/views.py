@@ -1,0 +1,116 @@
+"""Skriv ut and PDF: the agreement as it stands (whole or one municipality's part) and one
+action plan, made as print jobs.
+
+A GET never starts a render: it serves the finished file of the same content, or the job in
+progress, or a page with a button. The button POSTs: the job is created once per content
+(printing.models.PrintJob, keyed by the HTML's hash), rendered at once when quick and by the
+background worker when not."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actionplans.models import ActionPlan
+from agreements.access import get_agreement
+from organisations.models import Organisation
+
+from . import documents
+from .models import PrintJob, PrintJobStatus
+from .tasks import render_print_job
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_print(request, pk):
+    """Skriv ut för underskrift: the frozen version's stored PDF when the current version is
+    frozen (a signed agreement prints what was signed); else the agreement as it stands (a
+    draft says UTKAST, anything else is dated as of today). `?kommun=<id>`: one
+    municipality's part, always as it stands."""
+    agreement = get_agreement(request.user, pk)
+    municipality = None
+    if request.GET.get("kommun"):
+        municipality = _party_municipality(agreement, request.GET["kommun"])
+    if municipality is None:
+        version = agreement.versions.filter(number=agreement.version).first()
+        if version is not None and version.pdf:
+            return redirect("version_pdf", agreement.pk, version.number)
+        if version is not None:
+            return redirect("version_detail", agreement.pk, version.number)
+    return _print(request, agreement, documents.agreement_request(agreement, municipality))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_print(request, pk, plan_pk):
+    agreement = get_agreement(request.user, pk)
+    plan = get_object_or_404(ActionPlan, agreement=agreement, pk=plan_pk)
+    return _print(request, agreement, documents.plan_request(agreement, plan))
+
+
+def _print(request, agreement, asked: documents.PrintRequest):
+    key = asked.content_hash
+    if request.method == "POST":
+        job, created = _job_for(request, agreement, asked)
+        if created and asked.quick:
+            try:
+                job.render()
+            except Exception:  # recorded on the job; its page says so and offers Försök igen
+                return redirect("print_job", agreement.pk, job.pk)
+        elif created:
+            render_print_job.enqueue(job.pk)
+    else:
+        job = PrintJob.objects.filter(agreement=agreement, content_hash=key).first()
+        if job is None:
+            context = {"agreement": agreement, "filename": asked.filename}
+            return render(request, "printing/print_request.html", context)
+    if job.is_ready:
+        return redirect("print_job_pdf", agreement.pk, job.pk)
+    return redirect("print_job", agreement.pk, job.pk)
+
+
+def _job_for(request, agreement, asked) -> tuple[PrintJob, bool]:
+    """The job of this content: the one already made or in progress, else a new one."""
+    return PrintJob.objects.get_or_create(
+        agreement=agreement,
+        content_hash=asked.content_hash,
+        defaults={"html": asked.html, "filename": asked.filename, "requested_by": request.user},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def print_job(request, pk, job_pk):
+    """Progress of a PDF being rendered; htmx asks again every two seconds for the status
+    alone, and without JavaScript the page reloads itself. A job that failed or has waited
+    too long shows why, with Försök igen (a POST here)."""
+    agreement = get_agreement(request.user, pk)
+    job = get_object_or_404(PrintJob.objects.defer("html"), agreement=agreement, pk=job_pk)
+    if request.method == "POST":
+        if job.retry():
+            render_print_job.enqueue(job.pk)
+        return redirect("print_job", agreement.pk, job.pk)
+    template = "printing/print_job.html"
+    if request.htmx:
+        template += "#job-status"
+    return render(request, template, {"agreement": agreement, "job": job})
+
+
+@login_required
+@require_GET
+def print_job_pdf(request, pk, job_pk):
+    agreement = get_agreement(request.user, pk)
+    job = get_object_or_404(
+        PrintJob.objects.defer("html"),
+        agreement=agreement,
+        pk=job_pk,
+        status=PrintJobStatus.READY,
+    )
+    return FileResponse(job.pdf.open("rb"), content_type="application/pdf", filename=job.filename)
+
+
+def _party_municipality(agreement, value):
+    try:
+        return Organisation.objects.get(pk=int(value), parties__agreement=agreement)
+    except (ValueError, Organisation.DoesNotExist):
+        raise Http404 from None
