@@ -435,15 +435,15 @@ def read_workbook(plan, parties, items, focus_areas, content: bytes) -> PlanChan
         item = None
         if row_id is not None:
             item = stored.get(row_id)
-            if row_id in seen_ids:
-                problems.append(
-                    _where(line_number, cols[0])
-                    + _("the row id %(id)s is used twice.") % {"id": row_id}
-                )
-            elif item is None and row_id not in (downloaded or {}):
+            if item is None and row_id not in (downloaded or {}):
                 problems.append(
                     _where(line_number, cols[0])
                     + _("no row of this plan has the id %(id)s.") % {"id": row_id}
+                )
+            elif row_id in seen_ids:
+                problems.append(
+                    _where(line_number, cols[0])
+                    + _("the row id %(id)s is used twice.") % {"id": row_id}
                 )
             seen_ids.add(row_id)
         if not problems:
