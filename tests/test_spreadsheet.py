@@ -424,9 +424,7 @@ def test_a_formula_typed_in_the_sheet_is_read_as_its_text_not_as_an_empty_cell(
     assert sheet.cell(line_of(sheet, item), column_of(sheet, "Aktivitet")).data_type == "s"
 
 
-def test_an_old_download_does_not_undo_what_was_changed_on_the_web_since(
-    client, strangnas_plan
-):
+def test_an_old_download_does_not_undo_what_was_changed_on_the_web_since(client, strangnas_plan):
     first, second, third = strangnas_plan.items.order_by("position")[:3]
     content = download(client, strangnas_plan)
     edited_on_the_web(client, first, when_text="Ändrat på webben")
@@ -503,9 +501,7 @@ def test_a_row_removed_on_the_web_after_the_download_is_a_conflict(client, stran
     assert list(strangnas_plan.items.order_by("position")) == [items[0], back, *items[2:]]
 
 
-def test_a_row_removed_in_the_sheet_but_changed_on_the_web_since_is_kept(
-    client, strangnas_plan
-):
+def test_a_row_removed_in_the_sheet_but_changed_on_the_web_since_is_kept(client, strangnas_plan):
     remove_follow_up_entries()
     items = list(strangnas_plan.items.order_by("position"))
     content = download(client, strangnas_plan)
