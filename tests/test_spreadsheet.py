@@ -558,3 +558,21 @@ def test_a_file_of_another_plan_is_refused(client, user, demo, strangnas_plan):
     del theirs
     response = upload(client, strangnas_plan, output.getvalue())
     assert "laddades ned från en annan plan" in response.text
+
+
+def test_sheet_cells_that_do_not_fit_the_webs_newer_ones_become_a_conflict(client, strangnas_plan):
+    """The web set the row's end, the sheet its start after that end: each alone is fine,
+    together they are not, so the row stays as the web has it unless the user chooses."""
+    item = strangnas_plan.items.order_by("position").first()
+    content = download(client, strangnas_plan)
+    edited_on_the_web(client, item, starts_on="", ends_on="2021-06-30")
+    late_start = set_cell(item, "Börjar", datetime.datetime(2021, 9, 1))
+    preview = upload(client, strangnas_plan, edited(content, late_start))
+    changes = preview.context["changes"]
+    assert [change.item for change in changes.conflicts] == [item]
+    assert not changes.changed
+    headings = [heading for heading, _web, _sheet in changes.conflicts[0].conflicting]
+    assert "Börjar" in headings and "Slutar" in headings
+    confirm(client, strangnas_plan)
+    item.refresh_from_db()
+    assert (item.starts_on, item.ends_on) == (None, datetime.date(2021, 6, 30))
