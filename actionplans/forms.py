@@ -29,8 +29,8 @@ SCHEDULE_FIELDS = ["starts_on", "ends_on", "due_on", "recurrence"]
 class ActionItemForm(VersionedForm):
     """A row of a plan, with the columns the plan uses.
 
-    In plans with one column per party each party's cell is a field of its own; saving a
-    changed cell replaces that party's responsibilities on the row with the text as written.
+    In plans with one column per party each party's cell is a field of its own, read and
+    written by ActionItem.party_text and set_party_text (as the Excel upload does).
     `version` is the row's version when the form was opened: a save over a newer version is
     refused as a conflict (see Versioned.save_if_unchanged).
     """
@@ -69,14 +69,13 @@ class ActionItemForm(VersionedForm):
         self.fields["activity"].label = (
             _("What") if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else _("Activity")
         )
-        cells = self.initial_cells = self._current_cells()
         for party in self.parties:
             self.fields[self.party_field(party)] = forms.CharField(
                 label=party.display_label,
                 required=False,
                 max_length=Responsibility._meta.get_field("description").max_length,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                initial=cells.get(party.organisation_id, ""),
+                initial=self.instance.party_text(party.organisation_id) if self.instance.pk else "",
             )
         self.remember_opened_values()
         # The form opens in place of the row: the writing starts in its first column.
@@ -85,15 +84,6 @@ class ActionItemForm(VersionedForm):
     @staticmethod
     def party_field(party) -> str:
         return f"party_{party.pk}"
-
-    def _current_cells(self) -> dict[int, str]:
-        if not self.instance.pk or not self.parties:
-            return {}
-        cells = {}
-        for responsibility in self.instance.responsibility_list:
-            said = responsibility.description or str(responsibility)
-            cells.setdefault(responsibility.organisation_id, []).append(said)
-        return {organisation: "; ".join(said) for organisation, said in cells.items()}
 
     def layout_fields(self):
         """The bound fields of the plan's columns, in the order the table shows them."""
@@ -130,17 +120,7 @@ class ActionItemForm(VersionedForm):
 
     def _save_party_cells(self, item):
         for party in self.parties:
-            text = self.cleaned_data[self.party_field(party)].strip()
-            if text == self.initial_cells.get(party.organisation_id, ""):
-                continue
-            item.responsibilities.filter(organisation_id=party.organisation_id).delete()
-            if text:
-                Responsibility.objects.create(
-                    item=item,
-                    organisation_id=party.organisation_id,
-                    description=text,
-                    position=next_position(item.responsibilities.all()),
-                )
+            item.set_party_text(party.organisation_id, self.cleaned_data[self.party_field(party)])
 
 
 class ActionPlanForm(forms.ModelForm):

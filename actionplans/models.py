@@ -14,7 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, FocusArea, ProblemItem
 from organisations.models import Organisation
+from samverkan.ordering import next_position
 from samverkan.versioning import Versioned
+
+# Between the words of a party's responsibilities on a row, in its column.
+PARTY_TEXT_SEPARATOR = "; "
 
 
 class PlanLayout(models.TextChoices):
@@ -219,6 +223,61 @@ class ActionItem(Versioned):
     def is_due_within(self, today, days: int) -> bool:
         deadline = self.deadline
         return self.is_open and deadline is not None and 0 <= (deadline - today).days <= days
+
+    def party_text(self, organisation_id: int) -> str:
+        """What the row says in a party's column: each of the party's responsibilities as
+        written, else who and how, joined by "; ". The one reader of a party's cell (the
+        page, the form, the print and the Excel sheet all show this)."""
+        return PARTY_TEXT_SEPARATOR.join(
+            responsibility.description or str(responsibility)
+            for responsibility in self._loaded_responsibilities()
+            if responsibility.organisation_id == organisation_id
+        )
+
+    def _loaded_responsibilities(self):
+        """The row's responsibilities, from the page's prefetch when it made one."""
+        if hasattr(self, "responsibility_list"):
+            return self.responsibility_list
+        return self.responsibilities.all()
+
+    def set_party_text(self, organisation_id: int, text: str) -> None:
+        """Write a party's column of the row: the one writer, for the form and for Excel.
+
+        The same text as now changes nothing, so each responsibility keeps its unit and
+        role. A changed text: when the party has one responsibility on the row, or several
+        and the text still has as many parts between "; ", each changed part becomes that
+        responsibility's words and its unit and role stay. Otherwise the party's
+        responsibilities are replaced by one with the text as written (no unit, no role:
+        the text no longer says whose they were); an empty text removes them.
+        """
+        text = text.replace("\r\n", "\n").strip()
+        mine = list(
+            self.responsibilities.select_related("organisation").filter(
+                organisation_id=organisation_id
+            )
+        )
+        said = [responsibility.description or str(responsibility) for responsibility in mine]
+        if PARTY_TEXT_SEPARATOR.join(said) == text:
+            return
+        parts = [text] if len(mine) == 1 else text.split(PARTY_TEXT_SEPARATOR)
+        if text and len(parts) == len(mine):
+            for responsibility, old, new in zip(mine, said, parts, strict=True):
+                if old != new:
+                    responsibility.description = new
+                    responsibility.save(update_fields=["description"])
+        else:
+            Responsibility.objects.filter(pk__in=[r.pk for r in mine]).delete()
+            if text:
+                Responsibility.objects.create(
+                    item=self,
+                    organisation_id=organisation_id,
+                    position=next_position(self.responsibilities.all()),
+                    description=text,
+                )
+        # What the row had loaded is stale now.
+        if hasattr(self, "responsibility_list"):
+            del self.responsibility_list
+        getattr(self, "_prefetched_objects_cache", {}).pop("responsibilities", None)
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

@@ -5,11 +5,19 @@ changes that row, a line without one adds a row, a row whose id is missing is re
 Reading a sheet changes nothing: it gives a PlanChanges, shown as a preview; `apply` then
 writes all of it in one transaction, or nothing if anyone changed the plan meanwhile.
 
+Every text goes into the sheet as text, never as a formula (a text starting with "=" would
+otherwise run when the file is opened), and nothing in an uploaded sheet is calculated.
+A hidden sheet records each row's version and a fingerprint of each cell as downloaded, so
+an upload tells the user's edits from the sheet's old values: a cell changed on the web
+since the download keeps the web's value, unless the user changed it too (a conflict, shown
+side by side and not applied unless chosen).
+
 What is not in the sheet stays as it is: the row's status (from follow-up), the problems it
-addresses, and each responsibility's unit and role unless its cell was changed.
+addresses, and each responsibility's unit and role (see ActionItem.set_party_text).
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from io import BytesIO
 from zipfile import BadZipFile, ZipFile
@@ -77,12 +85,8 @@ def columns(plan, parties) -> list[Column]:
 CHOICES = {"recurrence": Recurrence, "nature": ItemNature, "term": ItemTerm}
 
 
-def party_text(item, organisation_id: int) -> str:
-    return "; ".join(
-        r.description or str(r)
-        for r in item.responsibilities.all()
-        if r.organisation_id == organisation_id
-    )
+def _party_id(column: Column) -> int:
+    return int(column.key.split(":")[1])
 
 
 def _cell_value(column: Column, item):
@@ -91,7 +95,7 @@ def _cell_value(column: Column, item):
     if column.kind == "focus_area":
         return item.focus_area.title if item.focus_area else ""
     if column.kind == "party":
-        return party_text(item, int(column.key.split(":")[1]))
+        return item.party_text(_party_id(column))
     if column.kind == "info":
         return item.get_status_display()
     value = getattr(item, column.key)
@@ -103,7 +107,8 @@ def _cell_value(column: Column, item):
 
 
 def plan_to_workbook(agreement, plan, parties, items) -> bytes:
-    """The plan as an .xlsx file: the rows, then a sheet of instructions."""
+    """The plan as an .xlsx file: the rows, a sheet of instructions, and a hidden sheet
+    with each row's version and cells as downloaded."""
     book = Workbook()
     book.properties.title = plan.title
     book.properties.subject = agreement.title
@@ -111,9 +116,9 @@ def plan_to_workbook(agreement, plan, parties, items) -> bytes:
     sheet = book.active
     sheet.title = _("Action plan")[:31]
     cols = columns(plan, parties)
-    sheet.append([column.heading for column in cols])
+    _append_as_text(sheet, [column.heading for column in cols])
     for item in items:
-        sheet.append([_cell_value(column, item) for column in cols])
+        _append_as_text(sheet, [_cell_value(column, item) for column in cols])
     header_fill = PatternFill("solid", fgColor="DDE3EA")
     for number, column in enumerate(cols, start=1):
         letter = get_column_letter(number)
@@ -128,11 +133,109 @@ def plan_to_workbook(agreement, plan, parties, items) -> bytes:
     sheet.freeze_panes = "B2"
     help_sheet = book.create_sheet(_("Instructions")[:31])
     for line in INSTRUCTIONS:
-        help_sheet.append([str(line)])
+        _append_as_text(help_sheet, [str(line)])
     help_sheet.column_dimensions["A"].width = 110
+    _write_downloaded_rows(book, plan, cols, items)
     output = BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def _append_as_text(sheet, values) -> None:
+    """A line whose texts are text whatever they start with. openpyxl makes a string that
+    starts with "=" a formula, which Excel runs on opening (OWASP: formula injection);
+    typed as a string, with Excel's quote prefix, it stays the words as written."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+# The hidden sheet: "plan" and the plan's id; then "id", "version" and the editable
+# columns' keys; then per row its id, version and each cell's fingerprint as downloaded.
+DOWNLOADED_SHEET = "samverkan-rows"
+
+
+def _editable(cols) -> list[Column]:
+    return [column for column in cols if column.kind not in ("id", "info")]
+
+
+def _write_downloaded_rows(book, plan, cols, items) -> None:
+    sheet = book.create_sheet(DOWNLOADED_SHEET)
+    sheet.sheet_state = "veryHidden"  # not listed in Excel's Unhide: not for editing
+    editable = _editable(cols)
+    _append_as_text(sheet, ["plan", plan.pk])
+    _append_as_text(sheet, [ID, "version", *(column.key for column in editable)])
+    for item in items:
+        fingerprints = [
+            _fingerprint(_canonical(column, _current(column, item))) for column in editable
+        ]
+        _append_as_text(sheet, [item.pk, item.version, *fingerprints])
+
+
+@dataclass(frozen=True)
+class DownloadedRow:
+    version: int
+    fingerprints: dict[str, str]  # column key -> fingerprint of the cell as downloaded
+
+
+def _downloaded_rows(book, plan) -> dict[int, DownloadedRow] | None:
+    """The rows as the file was downloaded; None for a file from before rows were recorded
+    (or one whose hidden sheet was removed)."""
+    if DOWNLOADED_SHEET not in book.sheetnames:
+        return None
+    lines = list(book[DOWNLOADED_SHEET].iter_rows(values_only=True))
+    try:
+        if lines[0][0] != "plan" or int(lines[0][1]) != plan.pk:
+            raise SheetError(
+                [
+                    _(
+                        "The file was downloaded from another plan: download this plan as "
+                        "Excel and make the changes there."
+                    )
+                ]
+            )
+        keys = [str(key) for key in lines[1][2:]]
+        rows = {}
+        for line in lines[2:]:
+            fingerprints = dict(zip(keys, (str(value or "") for value in line[2:]), strict=False))
+            rows[int(line[0])] = DownloadedRow(int(line[1]), fingerprints)
+    except (IndexError, TypeError, ValueError):
+        raise SheetError(
+            [
+                _(
+                    "The file's hidden record of the downloaded rows is damaged: download the "
+                    "plan as Excel again and make the changes there."
+                )
+            ]
+        ) from None
+    return rows
+
+
+def _current(column: Column, item):
+    """The row's value in the column as stored (a party's column: its text)."""
+    if column.kind == "party":
+        return item.party_text(_party_id(column))
+    return getattr(item, column.key)
+
+
+def _canonical(column: Column, value) -> str:
+    """A cell's value as compared and fingerprinted: the same in every language and however
+    the text's line ends and edges were written."""
+    if value is None:
+        return ""
+    if column.kind == "bool":
+        return "1" if value else "0"
+    if column.kind == "focus_area":
+        return str(value.pk)
+    if column.kind == "date":
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def _fingerprint(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 INSTRUCTIONS = [
@@ -143,6 +246,14 @@ INSTRUCTIONS = [
     gettext_lazy("Move rows: put the lines in the order you want."),
     gettext_lazy("Do not change the Row id or the headings. Dates as YYYY-MM-DD."),
     gettext_lazy(
+        "Every cell is read as written: a text that starts with = is kept as text, and "
+        "nothing in the sheet is calculated."
+    ),
+    gettext_lazy(
+        "Rows changed on the web after your download keep the web's values, unless you "
+        "changed the same cell: then the upload shows both, and you choose."
+    ),
+    gettext_lazy(
         "Then upload the file on the plan's page: you see every change before it is saved."
     ),
 ]
@@ -150,10 +261,27 @@ INSTRUCTIONS = [
 
 @dataclass
 class RowChange:
-    line: int  # the line in the sheet
+    line: int | None  # the line in the sheet; None for a row kept though not in the sheet
     item: ActionItem | None  # the row as stored; None for an added row
-    values: dict  # field or party key -> new value
+    values: dict | None  # field or party key -> the value to write; None: only its place
     differences: list[tuple[str, str, str]] = field(default_factory=list)  # heading, old, new
+    # Cells changed both on the web since the download and in the sheet: heading, the web's
+    # value, the sheet's. They keep the web's value unless the user takes the sheet's.
+    conflicting: list[tuple[str, str, str]] = field(default_factory=list)
+    sheet_values: dict = field(default_factory=dict)  # key -> the sheet's conflicting value
+    # Cells changed on the web since the download and not in the sheet: the web's stays.
+    kept_from_web: list[tuple[str, str, str]] = field(default_factory=list)
+    removed_on_web: bool = False  # the line's row was removed on the web since the download
+    taken: bool = False  # the user chose the sheet's values over the web's
+
+    @property
+    def key(self) -> str:
+        """The conflict's name in the preview's choice."""
+        return f"row-{self.values[ID]}"
+
+    @property
+    def in_plan(self) -> bool:
+        return not self.removed_on_web or self.taken
 
 
 @dataclass
@@ -161,13 +289,82 @@ class PlanChanges:
     added: list[RowChange] = field(default_factory=list)
     changed: list[RowChange] = field(default_factory=list)
     removed: list[ActionItem] = field(default_factory=list)
-    order: list[RowChange] = field(default_factory=list)  # every line, in sheet order
+    order: list[RowChange] = field(default_factory=list)  # the plan's rows in their new order
     moved: bool = False
     seen_versions: dict[int, int] = field(default_factory=dict)
+    lines: list[RowChange] = field(default_factory=list)  # every usable line, in sheet order
+    stored_order: list[ActionItem] = field(default_factory=list)
+    # False for a file from before the sheet recorded the downloaded rows: then every
+    # difference is a conflict, as nothing tells whether the web or the sheet is newer.
+    knows_download: bool = True
+    # Rows the user changed in the sheet while they were changed on the web too (or, with
+    # removed_on_web, removed on the web): see RowChange.conflicting.
+    conflicts: list[RowChange] = field(default_factory=list)
+    # Rows missing from the sheet that were changed on the web since the download (or
+    # missing from a file that does not know its download): kept unless chosen.
+    removal_conflicts: list[ActionItem] = field(default_factory=list)
+    added_on_web: list[ActionItem] = field(default_factory=list)  # since the download: kept
+    kept_from_web: list[RowChange] = field(default_factory=list)  # stale cells, web kept
 
     @property
     def is_empty(self) -> bool:
-        return not (self.added or self.changed or self.removed or self.moved)
+        return not (
+            self.added
+            or self.changed
+            or self.removed
+            or self.moved
+            or self.conflicts
+            or self.removal_conflicts
+        )
+
+    @property
+    def choices(self) -> list[str]:
+        """What the preview lets the user take from the sheet over the web."""
+        return [change.key for change in self.conflicts] + [
+            f"remove-{item.pk}" for item in self.removal_conflicts
+        ]
+
+    def take(self, chosen) -> None:
+        """The sheet's values over the web's for the chosen conflicts: a changed row gets
+        the sheet's cells, a row removed on the web comes back as a new row, a row missing
+        from the sheet is removed."""
+        chosen = set(chosen)
+        for change in self.conflicts:
+            if change.key not in chosen:
+                continue
+            change.taken = True
+            if change.removed_on_web:
+                change.values[ID] = None
+                self.added.append(change)
+                continue
+            change.values.update(change.sheet_values)
+            change.differences += change.conflicting
+            if change not in self.changed:
+                self.changed.append(change)
+        for item in self.removal_conflicts:
+            if f"remove-{item.pk}" in chosen:
+                self.removed.append(item)
+        self.arrange()
+
+    def arrange(self) -> None:
+        """The new order: the sheet's lines, and each row kept though missing from the
+        sheet right after the row it follows on the web."""
+        removed = {item.pk for item in self.removed}
+        order = [change for change in self.lines if change.in_plan]
+        by_row = {change.item.pk: change for change in order if change.item is not None}
+        before = None  # the line the next kept row goes after
+        for item in self.stored_order:
+            if item.pk in removed:
+                continue
+            if item.pk in by_row:
+                before = by_row[item.pk]
+                continue
+            kept = RowChange(None, item, None)
+            order.insert(order.index(before) + 1 if before is not None else 0, kept)
+            before = kept
+        self.order = order
+        rows = [change.item.pk for change in order if change.item is not None]
+        self.moved = rows != [item.pk for item in self.stored_order if item.pk not in removed]
 
 
 class SheetError(Exception):
@@ -196,7 +393,8 @@ def read_workbook(plan, parties, items, focus_areas, content: bytes) -> PlanChan
                 [_("The file unpacks to more than 50 MB, far more than an action plan holds.")]
             )
         # With defusedxml installed, openpyxl refuses XML entity tricks (a ValueError).
-        book = load_workbook(BytesIO(content), read_only=True, data_only=True)
+        # Not data_only: a formula is read as the text it is written with, never computed.
+        book = load_workbook(BytesIO(content), read_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise SheetError([_("The file is not an Excel workbook (.xlsx).")]) from None
     sheet = book.worksheets[0]
@@ -214,9 +412,14 @@ def read_workbook(plan, parties, items, focus_areas, content: bytes) -> PlanChan
                 % {"headings": ", ".join(expected)}
             ]
         )
+    downloaded = _downloaded_rows(book, plan)
     stored = {item.pk: item for item in items}
     areas = {area.title.casefold(): area for area in focus_areas}
-    changes = PlanChanges(seen_versions={item.pk: item.version for item in items})
+    changes = PlanChanges(
+        seen_versions={item.pk: item.version for item in items},
+        stored_order=list(items),
+        knows_download=downloaded is not None,
+    )
     messages, seen_ids = [], set()
     for line_number, line in enumerate(lines[1:], start=2):
         cells = list(line) + [None] * (len(cols) - len(line))
@@ -232,7 +435,7 @@ def read_workbook(plan, parties, items, focus_areas, content: bytes) -> PlanChan
         item = None
         if row_id is not None:
             item = stored.get(row_id)
-            if item is None:
+            if item is None and row_id not in (downloaded or {}):
                 problems.append(
                     _where(line_number, cols[0])
                     + _("no row of this plan has the id %(id)s.") % {"id": row_id}
@@ -249,15 +452,37 @@ def read_workbook(plan, parties, items, focus_areas, content: bytes) -> PlanChan
             messages += problems
             continue
         change = RowChange(line_number, item, values)
-        if item is None and row_id is None:
+        if row_id is None:
             changes.added.append(change)
-        elif item is not None:
-            change.differences = _differences(cols, item, values)
+        elif item is None:  # removed on the web since the download
+            change.removed_on_web = True
+            changes.conflicts.append(change)
+        else:
+            sheet_line = dict(values)
+            _merge(cols, change, downloaded.get(row_id) if downloaded is not None else None)
+            if (change.differences or change.kept_from_web) and _check_row(
+                line_number, cols, change.values, plan
+            ):
+                # The sheet's cells and the web's newer ones do not fit together (say, the
+                # dates): the user's changes to the row become conflicts, to choose.
+                _all_in_conflict(cols, change, sheet_line)
             if change.differences:
                 changes.changed.append(change)
-        changes.order.append(change)
-    changes.removed = [item for pk, item in stored.items() if pk not in seen_ids]
-    for item in changes.removed:
+            if change.conflicting:
+                changes.conflicts.append(change)
+            if change.kept_from_web:
+                changes.kept_from_web.append(change)
+        changes.lines.append(change)
+    for pk, item in stored.items():
+        if pk in seen_ids:
+            continue
+        if downloaded is not None and pk not in downloaded:
+            changes.added_on_web.append(item)
+            continue
+        if downloaded is not None and downloaded[pk].version == item.version:
+            changes.removed.append(item)
+        else:
+            changes.removal_conflicts.append(item)
         if item.follow_up_entries.exists():
             messages.append(
                 _(
@@ -266,11 +491,46 @@ def read_workbook(plan, parties, items, focus_areas, content: bytes) -> PlanChan
                 )
                 % {"activity": item.activity[:60]}
             )
-    kept = [change.item.pk for change in changes.order if change.item is not None]
-    changes.moved = kept != [pk for pk in stored if pk in seen_ids]
     if messages:
         raise SheetError(messages)
+    changes.arrange()
     return changes
+
+
+def _merge(cols, change: RowChange, downloaded: DownloadedRow | None) -> None:
+    """Sort each cell where the sheet and the web differ: changed in the sheet only (a
+    difference, written), changed on the web only (the web's value stays), or changed in
+    both, or in a file that does not know its download (a conflict: the web's value stays
+    unless the user takes the sheet's)."""
+    for column in _editable(cols):
+        web_value, sheet_value = _current(column, change.item), change.values[column.key]
+        web, sheet = _canonical(column, web_value), _canonical(column, sheet_value)
+        if web == sheet:
+            continue
+        shown = (column.heading, _shown(column, web_value), _shown(column, sheet_value))
+        as_downloaded = downloaded.fingerprints.get(column.key) if downloaded else None
+        if as_downloaded == _fingerprint(sheet):
+            change.values[column.key] = web_value
+            change.kept_from_web.append(shown)
+        elif as_downloaded == _fingerprint(web):
+            change.differences.append(shown)
+        else:
+            change.sheet_values[column.key] = sheet_value
+            change.values[column.key] = web_value
+            change.conflicting.append(shown)
+
+
+def _all_in_conflict(cols, change: RowChange, sheet_line: dict) -> None:
+    """Every cell where the sheet's line and the web differ becomes a conflict: by default
+    the row stays as the web has it; taken, it becomes the sheet's line as a whole (which
+    passed the checks on its own)."""
+    change.conflicting += change.differences + change.kept_from_web
+    change.differences, change.kept_from_web = [], []
+    for column in _editable(cols):
+        web_value, sheet_value = _current(column, change.item), sheet_line[column.key]
+        if _canonical(column, web_value) != _canonical(column, sheet_value):
+            change.sheet_values[column.key] = sheet_value
+            change.values[column.key] = web_value
 
 
 def _where(line: int, column: Column) -> str:
@@ -280,6 +540,8 @@ def _where(line: int, column: Column) -> str:
 def _parse(column: Column, raw, areas):
     if column.kind == "info":
         return None
+    if not isinstance(raw, str | int | float | datetime.date | datetime.time | None):
+        raw = getattr(raw, "text", "")  # an array formula: its text, not computed
     if isinstance(raw, str):
         raw = raw.strip()
     if column.kind == "id":
@@ -373,33 +635,25 @@ def _shown(column: Column, value) -> str:
     return str(value)
 
 
-def _differences(cols, item, values) -> list[tuple[str, str, str]]:
-    differences = []
-    for column in cols:
-        if column.kind in ("id", "info"):
-            continue
-        if column.kind == "party":
-            old = party_text(item, int(column.key.split(":")[1]))
-        else:
-            old = getattr(item, column.key)
-        if _shown(column, old) != _shown(column, values[column.key]):
-            differences.append(
-                (column.heading, _shown(column, old), _shown(column, values[column.key]))
-            )
-    return differences
-
-
 class PlanChangedMeanwhile(Exception):
     pass
 
 
 @transaction.atomic
 def apply(plan, parties, changes: PlanChanges) -> None:
-    """Write the previewed changes: all of them, or none if the plan changed meanwhile."""
+    """Write the previewed changes: all of them, or none if the plan changed meanwhile.
+
+    Raises SheetError when a taken conflict does not fit the web's newer cells of its row.
+    """
     current = dict(plan.items.select_for_update().values_list("pk", "version"))
     if current != changes.seen_versions:
         raise PlanChangedMeanwhile
     cols = columns(plan, parties)
+    problems = []
+    for change in changes.changed:
+        problems += _check_row(change.line, cols, change.values, plan)
+    if problems:
+        raise SheetError(problems)
     fields = [c.key for c in cols if c.kind not in ("id", "party", "info")]
     removed = [item.pk for item in changes.removed]
     ActionItem.objects.filter(pk__in=removed).delete()
@@ -415,42 +669,20 @@ def apply(plan, parties, changes: PlanChanges) -> None:
             for name in fields:
                 setattr(item, name, change.values[name])
             item.save()
+        elif change.differences:
+            for name in fields:
+                setattr(item, name, change.values[name])
+            try:
+                item.position = position
+                item.save_if_unchanged(changes.seen_versions[item.pk], [*fields, "position"])
+            except EditConflict:
+                raise PlanChangedMeanwhile from None
         else:
-            if change.differences:
-                for name in fields:
-                    setattr(item, name, change.values[name])
-                try:
-                    item.position = position
-                    item.save_if_unchanged(changes.seen_versions[item.pk], [*fields, "position"])
-                except EditConflict:
-                    raise PlanChangedMeanwhile from None
-            elif item.position != position:
-                ActionItem.objects.filter(pk=item.pk).update(position=position)
+            ActionItem.objects.filter(pk=item.pk).update(position=position)
+            if item.position != position:
                 item.position = position
                 saved_without_save(item, ["position"])
-            else:
-                ActionItem.objects.filter(pk=item.pk).update(position=position)
-        _write_parties(item, parties, change.values)
-
-
-def _write_parties(item, parties, values) -> None:
-    """A changed party cell: the one responsibility gets the new words, else the party's
-    responsibilities on the row are replaced by one with the text as written."""
-    for party in parties:
-        text = values[f"party:{party.organisation_id}"]
-        mine = list(item.responsibilities.filter(organisation_id=party.organisation_id))
-        if "; ".join(r.description or str(r) for r in mine) == text:
             continue
-        if len(mine) == 1 and text:
-            mine[0].description = text
-            mine[0].save(update_fields=["description"])
-            continue
-        Responsibility.objects.filter(pk__in=[r.pk for r in mine]).delete()
-        if text:
-            last = item.responsibilities.aggregate(top=Max("position"))["top"] or 0
-            Responsibility.objects.create(
-                item=item,
-                organisation_id=party.organisation_id,
-                position=last + 1,
-                description=text,
-            )
+        for party in parties:
+            key = f"party:{party.organisation_id}"
+            item.set_party_text(party.organisation_id, change.values[key])

@@ -38,6 +38,16 @@ class UploadForm(forms.Form):
         return sheet
 
 
+class TakeFromSheetForm(forms.Form):
+    """The preview's choice: for which conflicts the sheet's values win over the web's."""
+
+    take = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, changes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["take"].choices = [(key, key) for key in changes.choices]
+
+
 def _rows(plan):
     responsibilities = Responsibility.objects.select_related("organisation")
     return list(
@@ -72,6 +82,7 @@ def plan_upload(request, pk, plan_pk):
     parties = list(agreement.parties.all())
     key = f"plan-upload-{plan.pk}"
     context = {"agreement": agreement, "plan": plan}
+    changes = None
     if request.method == "POST" and "apply" in request.POST:
         content = request.session.get(key)
         if content is None:
@@ -84,16 +95,19 @@ def plan_upload(request, pk, plan_pk):
             changes.seen_versions = {
                 int(k): v for k, v in request.session[key + "-versions"].items()
             }
+            choice = TakeFromSheetForm(request.POST, changes=changes)
+            if not choice.is_valid():  # the conflicts are not those previewed
+                raise PlanChangedMeanwhile
+            changes.take(choice.cleaned_data["take"])
             apply(plan, parties, changes)
-        except (SheetError, PlanChangedMeanwhile):
-            messages.error(
-                request,
-                _(
-                    "The plan was changed by someone else after your preview. Nothing was "
-                    "saved: upload the file again to see the changes anew."
-                ),
-            )
-            return redirect("plan_upload", agreement.pk, plan.pk)
+        except SheetError as error:
+            if changes is None:  # the sheet was read at the preview: the plan has changed
+                return _changed_meanwhile(request, agreement, plan)
+            context["sheet_errors"] = error.messages
+            context["form"] = UploadForm()
+            return render(request, "actionplans/plan_upload.html", context)
+        except PlanChangedMeanwhile:
+            return _changed_meanwhile(request, agreement, plan)
         del request.session[key]
         messages.success(request, _("The changes from Excel are saved."))
         return redirect("plan_detail", agreement.pk, plan.pk)
@@ -112,5 +126,17 @@ def plan_upload(request, pk, plan_pk):
                 str(k): v for k, v in changes.seen_versions.items()
             }
             context["changes"] = changes
+            context["choice"] = TakeFromSheetForm(changes=changes)
     context["form"] = form
     return render(request, "actionplans/plan_upload.html", context)
+
+
+def _changed_meanwhile(request, agreement, plan):
+    messages.error(
+        request,
+        _(
+            "The plan was changed by someone else after your preview. Nothing was "
+            "saved: upload the file again to see the changes anew."
+        ),
+    )
+    return redirect("plan_upload", agreement.pk, plan.pk)

@@ -145,11 +145,7 @@ class Columns:
         change list rows in Python: a template costs microseconds per variable, and a
         500-row plan has thousands of them (docs/performance.md). Every text is escaped.
         """
-        said = {}
-        for responsibility in item.responsibility_list:
-            text = responsibility.description or str(responsibility)
-            said.setdefault(responsibility.organisation_id, []).append(text)
-        party_texts = ["; ".join(said.get(organisation, [])) for organisation, _l in self.parties]
+        party_texts = [item.party_text(organisation) for organisation, _l in self.parties]
         activity = escape(item.activity) + self.status(item)
         if self.by_party:
             texts = [activity, *(escape(text) for text in (*party_texts, item.communication))]

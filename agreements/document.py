@@ -159,15 +159,7 @@ def _block(kind: str) -> Block:
 
 def party_cells(item, parties) -> list[str]:
     """What the row says in each party's column: the cells as written, else who and how."""
-    cells = []
-    for party in parties:
-        said = [
-            responsibility.description or str(responsibility)
-            for responsibility in item.responsibilities.all()
-            if responsibility.organisation_id == party.organisation_id
-        ]
-        cells.append("; ".join(said))
-    return cells
+    return [item.party_text(party.organisation_id) for party in parties]
 
 
 def _group_rows(plan, parties, focus_areas, with_texts: bool) -> list[PlanGroup]:

@@ -8,7 +8,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from helpers import count_queries
+from helpers import count_queries, remove_follow_up_entries
 from openpyxl import load_workbook
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
@@ -318,3 +318,260 @@ def test_xml_entity_tricks_in_a_workbook_are_refused(client, user, plan):
     response = upload(client, plan, _repacked(download(client, plan), with_entities))
     assert "Filen är inte en Excel-arbetsbok (.xlsx)." in response.text
     assert snapshot(plan) == before
+
+
+# Texts as text, and uploads that do not undo the web (issue 13, point 4).
+
+STRANGNAS = "samordnare.strangnas"
+
+
+def column_of(sheet, heading) -> int:
+    return next(cell.column for cell in sheet[1] if cell.value == heading)
+
+
+def line_of(sheet, item) -> int:
+    return next(row for row in range(2, sheet.max_row + 1) if sheet.cell(row, 1).value == item.pk)
+
+
+def set_cell(item, heading, value):
+    """An edit for `edited`: the cell of `item`'s line under `heading`."""
+
+    def edit(sheet):
+        sheet.cell(line_of(sheet, item), column_of(sheet, heading)).value = value
+
+    return edit
+
+
+def all_of(*edits):
+    def edit(sheet):
+        for one in edits:
+            one(sheet)
+
+    return edit
+
+
+def edited_on_the_web(client, item, **changes):
+    """Spara in the row's form, as a browser posts it (Strängnäs layout)."""
+    item.refresh_from_db()
+    data = {
+        "version": item.version,
+        "focus_area": item.focus_area_id or "",
+        "activity": item.activity,
+        "communication": item.communication,
+        "when_text": item.when_text,
+        "starts_on": item.starts_on or "",
+        "ends_on": item.ends_on or "",
+        "due_on": item.due_on or "",
+        "recurrence": item.recurrence,
+    }
+    for party in item.plan.agreement.parties.all():
+        data[f"party_{party.pk}"] = item.party_text(party.organisation_id)
+    data.update(changes)
+    url = reverse("row_edit", args=[item.plan.agreement_id, item.plan_id, item.pk])
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+
+
+@pytest.fixture
+def strangnas_plan(client, user, demo):
+    client.force_login(user(STRANGNAS))
+    return demo["strangnas-2020"].action_plans.get()
+
+
+FORMULAS = {
+    "Aktivitet": '=HYPERLINK("http://x","y")',
+    "När": "+46 70 123 45 67",
+    "Ansvarig": "-Kommunen, polisen",
+    "Kommunikation": "@alla",
+}
+
+
+def test_texts_that_look_like_formulas_go_out_and_back_as_text(client, strangnas_plan):
+    item = strangnas_plan.items.order_by("position").first()
+    item.activity, item.when_text = FORMULAS["Aktivitet"], FORMULAS["När"]
+    item.responsible_text, item.communication = FORMULAS["Ansvarig"], FORMULAS["Kommunikation"]
+    item.save()
+    content = download(client, strangnas_plan)
+
+    sheet = load_workbook(BytesIO(content)).worksheets[0]
+    for heading, text in FORMULAS.items():
+        cell = sheet.cell(line_of(sheet, item), column_of(sheet, heading))
+        assert cell.value == text
+        assert cell.data_type == "s", heading  # a string, not a formula ("f")
+        assert cell.quotePrefix  # Excel keeps it text when the cell is edited, too
+    with ZipFile(BytesIO(content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+    before = snapshot(strangnas_plan)
+    response = upload(client, strangnas_plan, content)
+    assert response.context["changes"].is_empty
+    assert snapshot(strangnas_plan) == before
+
+
+def test_a_formula_typed_in_the_sheet_is_read_as_its_text_not_as_an_empty_cell(
+    client, strangnas_plan
+):
+    item = strangnas_plan.items.order_by("position").first()
+    typed = set_cell(item, "Aktivitet", "=1+1")  # openpyxl stores this as a formula
+    preview = upload(client, strangnas_plan, edited(download(client, strangnas_plan), typed))
+    changes = preview.context["changes"]
+    assert [change.values["activity"] for change in changes.changed] == ["=1+1"]
+    assert confirm(client, strangnas_plan).status_code == 302
+    item.refresh_from_db()
+    assert item.activity == "=1+1"
+    sheet = load_workbook(BytesIO(download(client, strangnas_plan))).worksheets[0]
+    assert sheet.cell(line_of(sheet, item), column_of(sheet, "Aktivitet")).data_type == "s"
+
+
+def test_an_old_download_does_not_undo_what_was_changed_on_the_web_since(client, strangnas_plan):
+    first, second, third = strangnas_plan.items.order_by("position")[:3]
+    content = download(client, strangnas_plan)
+    edited_on_the_web(client, first, when_text="Ändrat på webben")
+    edited_on_the_web(client, third, activity="Ny aktivitet på webben")
+    # In Excel, on the old download: the same cell of the first row, and the second row.
+    sheet_edit = all_of(
+        set_cell(first, "När", "Ändrat i Excel"),
+        set_cell(second, "När", "Bara i Excel"),
+    )
+    preview = upload(client, strangnas_plan, edited(content, sheet_edit))
+    changes = preview.context["changes"]
+    assert [change.item for change in changes.conflicts] == [first]
+    assert changes.conflicts[0].conflicting == [("När", "Ändrat på webben", "Ändrat i Excel")]
+    assert [change.item for change in changes.changed] == [second]
+    assert [change.item for change in changes.kept_from_web] == [third]
+    assert "konflikt med webben" in preview.text
+    assert "Ändrat på webben" in preview.text and "Ändrat i Excel" in preview.text
+
+    assert confirm(client, strangnas_plan).status_code == 302
+    for item in (first, second, third):
+        item.refresh_from_db()
+    assert first.when_text == "Ändrat på webben"  # the conflict is not applied by default
+    assert third.activity == "Ny aktivitet på webben"  # the sheet's old text does not undo it
+    assert second.when_text == "Bara i Excel"
+
+
+def test_taking_the_sheets_values_in_a_conflict_writes_them(client, strangnas_plan):
+    first = strangnas_plan.items.order_by("position").first()
+    content = download(client, strangnas_plan)
+    edited_on_the_web(client, first, when_text="Ändrat på webben")
+    upload(client, strangnas_plan, edited(content, set_cell(first, "När", "Ändrat i Excel")))
+    url = reverse("plan_upload", args=[strangnas_plan.agreement_id, strangnas_plan.pk])
+    assert client.post(url, {"apply": "1", "take": f"row-{first.pk}"}).status_code == 302
+    first.refresh_from_db()
+    assert first.when_text == "Ändrat i Excel"
+
+
+def test_a_row_added_on_the_web_after_the_download_is_kept(client, strangnas_plan):
+    content = download(client, strangnas_plan)
+    last = strangnas_plan.items.order_by("position").last()
+    added = ActionItem.objects.create(
+        plan=strangnas_plan, position=last.position + 1, activity="Lagd till på webben"
+    )
+    preview = upload(client, strangnas_plan, content)
+    changes = preview.context["changes"]
+    assert changes.is_empty and changes.added_on_web == [added]
+    assert "Lagd till på webben" in preview.text
+    before = snapshot(strangnas_plan)
+    confirm(client, strangnas_plan)
+    assert snapshot(strangnas_plan) == before
+
+
+def test_a_row_removed_on_the_web_after_the_download_is_a_conflict(client, strangnas_plan):
+    remove_follow_up_entries()
+    items = list(strangnas_plan.items.order_by("position"))
+    content = download(client, strangnas_plan)
+    gone = items[1]
+    gone_id = gone.pk
+    gone.delete()
+    preview = upload(client, strangnas_plan, content)
+    changes = preview.context["changes"]
+    assert [change.values["activity"] for change in changes.conflicts] == [gone.activity]
+    assert "togs bort på webben" in preview.text
+    before = [(row.pk, row.version) for row in strangnas_plan.items.order_by("position")]
+    confirm(client, strangnas_plan)
+    # Not brought back unless chosen, and the other rows as they were (in their order).
+    assert [(row.pk, row.version) for row in strangnas_plan.items.order_by("position")] == before
+
+    upload(client, strangnas_plan, content)
+    url = reverse("plan_upload", args=[strangnas_plan.agreement_id, strangnas_plan.pk])
+    assert client.post(url, {"apply": "1", "take": f"row-{gone_id}"}).status_code == 302
+    back = strangnas_plan.items.get(activity=gone.activity)
+    assert back.pk != gone_id
+    assert list(strangnas_plan.items.order_by("position")) == [items[0], back, *items[2:]]
+
+
+def test_a_row_removed_in_the_sheet_but_changed_on_the_web_since_is_kept(client, strangnas_plan):
+    remove_follow_up_entries()
+    items = list(strangnas_plan.items.order_by("position"))
+    content = download(client, strangnas_plan)
+    edited_on_the_web(client, items[-1], activity="Ändrad på webben")
+    unchanged = items[-2]
+
+    def remove_both(sheet):
+        sheet.delete_rows(line_of(sheet, items[-1]))
+        sheet.delete_rows(line_of(sheet, unchanged))
+
+    preview = upload(client, strangnas_plan, edited(content, remove_both))
+    changes = preview.context["changes"]
+    assert changes.removed == [unchanged]
+    assert changes.removal_conflicts == [items[-1]]
+    confirm(client, strangnas_plan)
+    assert not ActionItem.objects.filter(pk=unchanged.pk).exists()
+    assert ActionItem.objects.get(pk=items[-1].pk).activity == "Ändrad på webben"
+
+
+def test_a_file_without_the_downloaded_versions_shows_every_difference_as_a_conflict(
+    client, strangnas_plan
+):
+    """A file downloaded before the sheet carried versions: nothing tells whether the web
+    or the sheet is newer, so nothing the web has is changed unless the user chooses."""
+    remove_follow_up_entries()
+    items = list(strangnas_plan.items.order_by("position"))
+    book = load_workbook(BytesIO(download(client, strangnas_plan)))
+    del book["samverkan-rows"]
+    output = BytesIO()
+    book.save(output)
+    edited_on_the_web(client, items[0], when_text="Ändrat på webben")
+    old = edited(output.getvalue(), lambda sheet: sheet.delete_rows(line_of(sheet, items[-1])))
+    preview = upload(client, strangnas_plan, old)
+    changes = preview.context["changes"]
+    assert not changes.knows_download
+    assert [change.item for change in changes.conflicts] == [items[0]]
+    assert changes.removal_conflicts == [items[-1]] and not changes.removed
+    assert "säger inte vilka versioner" in preview.text
+    before = snapshot(strangnas_plan)
+    confirm(client, strangnas_plan)
+    assert snapshot(strangnas_plan) == before
+
+
+def test_a_file_of_another_plan_is_refused(client, user, demo, strangnas_plan):
+    other = demo["harnosand-2012"].action_plans.get()
+    client.force_login(user(EDITOR))
+    theirs = load_workbook(BytesIO(download(client, other)))
+    client.force_login(user(STRANGNAS))
+    mine = load_workbook(BytesIO(download(client, strangnas_plan)))
+    hidden = mine["samverkan-rows"]
+    hidden["B1"] = other.pk
+    output = BytesIO()
+    mine.save(output)
+    del theirs
+    response = upload(client, strangnas_plan, output.getvalue())
+    assert "laddades ned från en annan plan" in response.text
+
+
+def test_sheet_cells_that_do_not_fit_the_webs_newer_ones_become_a_conflict(client, strangnas_plan):
+    """The web set the row's end, the sheet its start after that end: each alone is fine,
+    together they are not, so the row stays as the web has it unless the user chooses."""
+    item = strangnas_plan.items.order_by("position").first()
+    content = download(client, strangnas_plan)
+    edited_on_the_web(client, item, starts_on="", ends_on="2021-06-30")
+    late_start = set_cell(item, "Börjar", datetime.datetime(2021, 9, 1))
+    preview = upload(client, strangnas_plan, edited(content, late_start))
+    changes = preview.context["changes"]
+    assert [change.item for change in changes.conflicts] == [item]
+    assert not changes.changed
+    headings = [heading for heading, _web, _sheet in changes.conflicts[0].conflicting]
+    assert "Börjar" in headings and "Slutar" in headings
+    confirm(client, strangnas_plan)
+    item.refresh_from_db()
+    assert (item.starts_on, item.ends_on) == (None, datetime.date(2021, 6, 30))
