@@ -17,6 +17,7 @@ from actionplans.models import ActionItem, ItemStatus
 from agreements.models import Agreement, FocusArea
 from organisations.models import Organisation
 from samverkan.saving import saved_without_save
+from samverkan.versioning import Versioned
 
 
 class AppendOnlyError(Exception):
@@ -138,7 +139,7 @@ class Direction(models.TextChoices):
     MAINTAIN = "maintain", _("keep the level")
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     """A measurable goal (mätbart mål) on a focus area or on one action item."""
 
     agreement = models.ForeignKey(
@@ -241,7 +242,7 @@ class FollowUpReportQuerySet(models.QuerySet):
         return super().delete()
 
 
-class FollowUpReport(models.Model):
+class FollowUpReport(Versioned):
     """A follow-up report for a period, answering the three set questions. A draft while it
     is written; final (and from then on read-only, with its contents frozen) when sent."""
 
