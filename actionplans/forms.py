@@ -143,7 +143,7 @@ class ActionItemForm(VersionedForm):
                 )
 
 
-class ActionPlanForm(forms.ModelForm):
+class ActionPlanForm(VersionedForm):
     """A plan's own facts: its title, its columns, whose plan it is and for when."""
 
     class Meta:

@@ -307,10 +307,21 @@ class FollowUpReport(Versioned):
     def is_final(self) -> bool:
         return self.status == ReportStatus.FINAL
 
-    def finalise(self, contents: dict, day) -> None:
-        """Make the report final with the contents it shows now, for good."""
-        self.snapshot, self.status, self.finalised_on = contents, ReportStatus.FINAL, day
-        self.save()
+    def finalise(self, contents: dict, day) -> bool:
+        """Make the report final with the contents it shows now, for good.
+
+        One conditional UPDATE (… WHERE status = draft): of several people pressing Gör
+        slutgiltig at once exactly one wins and writes the snapshot; the others get False.
+        The edit version goes up, so a form opened on the draft cannot save over it.
+        """
+        fields = {"snapshot": contents, "status": ReportStatus.FINAL, "finalised_on": day}
+        won = FollowUpReport.objects.filter(pk=self.pk, status=ReportStatus.DRAFT).update(
+            **fields, version=F("version") + 1
+        )
+        self.refresh_from_db()
+        if won:
+            saved_without_save(self, [*fields, "version"])
+        return bool(won)
 
 
 class CadenceKind(models.TextChoices):

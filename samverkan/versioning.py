@@ -81,6 +81,7 @@ class VersionedForm(forms.ModelForm):
         self.fields["version"].initial = version_of(self.instance) if self.instance.pk else 1
         # Only a save over an existing object is checked: a new one has nothing to lose.
         self.fields["version"].required = bool(self.instance.pk)
+        self.remember_opened_values()  # again by a form that adds fields afterwards
 
     def remember_opened_values(self):
         """Call once all fields exist: each then posts back the value it was opened with."""

@@ -415,6 +415,7 @@ class TestReports:
                 "period_start": "2022-01-01",
                 "period_end": "2022-12-31",
                 "cooperation": "Samverkan fungerar väl i BRÅ.",
+                "version": report.version,
             },
             headers=HTMX,
         )
