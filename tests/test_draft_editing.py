@@ -185,7 +185,9 @@ def test_problem_picture_sources_areas_and_problems(client, user, demo):
     coordinator.post(create_source, {"kind": "statistics", "title": "BRÅ:s NTU 2016"})
     assert picture.sources.filter(title="BRÅ:s NTU 2016").exists()
     edit_picture = reverse("draft_picture", args=[draft.pk])
-    coordinator.post(edit_picture, {"title": "Problembild 2017", "summary": "Kort.", "version": picture.version})
+    coordinator.post(
+        edit_picture, {"title": "Problembild 2017", "summary": "Kort.", "version": picture.version}
+    )
     picture.refresh_from_db()
     assert picture.title == "Problembild 2017"
     page = coordinator.get(reverse("draft_editor", args=[draft.pk])).text
