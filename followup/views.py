@@ -299,14 +299,20 @@ def report_detail(request, pk, report_pk):
     what the product knows for the period. Final reports are read-only."""
     agreement = get_agreement(request.user, pk)
     report = get_report(agreement, report_pk)
-    editing = may_edit(request.user, agreement) and not report.is_final
-    if request.method == "POST" and not editing:
+    may_change = may_edit(request.user, agreement)
+    if request.method == "POST" and not may_change:
         raise PermissionDenied
-    kept = editing and "cancel" in request.POST  # Behåll den sparade versionen
+    editing = may_change and not report.is_final
+    kept = "cancel" in request.POST  # Behåll den sparade versionen
     if kept and not request.htmx:
         return redirect(request.path)
     form = ReportForm(None if kept else request.POST or None, instance=report) if editing else None
     message, state = "", {}
+    if request.method == "POST" and not editing and not kept:
+        # Made final after this user opened the form: told so, with what they wrote.
+        report, form, state = _report_conflict(
+            agreement, report_pk, ReportForm(request.POST, instance=report)
+        )
     if form is not None and form.is_bound and form.is_valid():
         try:
             # Only while it is a draft: a report made final meanwhile is not written.
@@ -315,8 +321,8 @@ def report_detail(request, pk, report_pk):
             if not request.htmx:
                 messages.success(request, message)
                 return redirect(request.path)
-        except EditConflict as conflict:
-            report, form, state = _report_conflict(agreement, report_pk, form, conflict)
+        except EditConflict:
+            report, form, state = _report_conflict(agreement, report_pk, form)
     context = {
         **state,
         "agreement": agreement,
@@ -330,12 +336,13 @@ def report_detail(request, pk, report_pk):
     return render(request, f"{template}#report_text" if request.htmx else template, context)
 
 
-def _report_conflict(agreement, report_pk, form, conflict):
+def _report_conflict(agreement, report_pk, form):
     """(report, form, state) after a save that lost: someone saved the report, or made it
     final, since the form was opened. A final report takes no more text: the user is told
     so and sees what they wrote beside what was sent, to use elsewhere."""
     report = get_report(agreement, report_pk)
     if report.is_final:
+        form.is_valid()  # the comparison reads what was typed, cleaned
         saved = ReportForm(instance=report)
         state = {"differences": form.differences_from(saved), "made_final": True}
         return report, None, state

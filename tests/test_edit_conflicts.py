@@ -191,3 +191,21 @@ def test_keeping_the_saved_version_writes_nothing(user, demo, name):
     kept = editor_b.post(case.url, {**dict(conflict.context["form"].data.items()), "cancel": "1"})
     assert kept.status_code in (200, 204, 302)
     assert stored(case) == case.theirs
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_answers_saved_after_the_report_was_made_final_are_shown_not_lost(user, demo, htmx):
+    case = report_answers(demo, user)
+    editor_a, editor_b = Client(), Client()
+    editor_a.force_login(user(case.username))
+    editor_b.force_login(user(case.username))
+    opened_by_b = opened_form(editor_b, case.url, fragment=True)
+    finalise = reverse("report_finalise", args=[case.instance.agreement_id, case.instance.pk])
+    editor_a.post(finalise)
+    answer = editor_b.post(
+        case.url, {**opened_by_b, case.field: case.mine}, headers=HTMX if htmx else {}
+    )
+    assert answer.status_code == 200
+    assert "Rapporten gjordes slutlig efter att du öppnade den" in answer.text
+    assert case.mine in answer.text and 'name="cooperation"' not in answer.text
+    assert stored(case) == ""
