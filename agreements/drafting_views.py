@@ -9,6 +9,7 @@ copied into a new draft instead.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -109,9 +110,10 @@ def draft_picture(request, pk):
     state = {}  # after a conflict: the differences to show beside the form
     if form.is_bound and form.is_valid():
         try:
-            form.save_checked()
+            with transaction.atomic():
+                form.save_checked()
             return _picture(request, agreement)
-        except EditConflict:
+        except (EditConflict, IntegrityError):  # IntegrityError: two created it at once
             form, state["differences"] = form.conflict_with(
                 lambda data: ProblemPictureForm(
                     data, instance=get_object_or_404(ProblemPicture, agreement=agreement)

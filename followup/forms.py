@@ -254,7 +254,7 @@ class ReportForm(VersionedForm):
 
     @property
     def answer_fields(self):
-        return [self[name] for name in self.fields if name not in self.HEAD]
+        return [self[name] for name in self.fields if name not in (*self.HEAD, "version")]
 
     def clean(self):
         data = super().clean()

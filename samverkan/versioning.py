@@ -74,11 +74,13 @@ class VersionedForm(forms.ModelForm):
     stored object with only this user's changes on top.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # 0: opened before the object existed (the problem picture is created by its first
+    # save), so a second "first" save meets the first one's version 1 as a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = version_of(self.instance) if self.instance.pk else 1
+        self.fields["version"].initial = version_of(self.instance) if self.instance.pk else 0
         # Only a save over an existing object is checked: a new one has nothing to lose.
         self.fields["version"].required = bool(self.instance.pk)
         self.remember_opened_values()  # again by a form that adds fields afterwards

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agreements.drafting import copy_agreement
+from agreements.models import ProblemPicture
 from followup.models import FollowUpReport, Indicator
 from organisations.models import Membership
 
@@ -164,6 +165,7 @@ def test_the_second_save_over_the_same_version_is_shown_the_conflict(user, demo,
     page = conflict.text
     assert "Spara min version" in page and "Behåll den sparade versionen" in page
     assert ("<html" not in page) == (htmx and case.fragment)
+    assert page.count('name="version"') == 1  # the stored version, once
     compared = page.split('<table class="compare">')[1].split("</table>")[0]
     if name != "membership":  # a role is shown by its name, not by its value
         assert case.theirs in compared and case.mine in compared
@@ -209,3 +211,19 @@ def test_answers_saved_after_the_report_was_made_final_are_shown_not_lost(user, 
     assert "Rapporten gjordes slutlig efter att du öppnade den" in answer.text
     assert case.mine in answer.text and 'name="cooperation"' not in answer.text
     assert stored(case) == ""
+
+
+def test_two_editors_who_both_add_the_problem_picture_do_not_overwrite_each_other(user, demo):
+    draft = copy_agreement(demo["strangnas-2020"])
+    ProblemPicture.objects.filter(agreement=draft).delete()
+    url = reverse("draft_picture", args=[draft.pk])
+    editor_a, editor_b = Client(), Client()
+    editor_a.force_login(user("samordnare.strangnas"))
+    editor_b.force_login(user("samordnare.strangnas"))
+    opened_by_a = opened_form(editor_a, url, fragment=True)
+    opened_by_b = opened_form(editor_b, url, fragment=True)
+    assert opened_by_b["version"] == "0"  # opened before the picture existed
+    editor_a.post(url, {**opened_by_a, "summary": "A:s text"})
+    conflict = editor_b.post(url, {**opened_by_b, "summary": "B:s text"}, headers=HTMX).text
+    assert "Spara min version" in conflict and "B:s text" in conflict
+    assert ProblemPicture.objects.get(agreement=draft).summary == "A:s text"
