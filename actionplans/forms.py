@@ -123,7 +123,7 @@ class ActionItemForm(VersionedForm):
             item.set_party_text(party.organisation_id, self.cleaned_data[self.party_field(party)])
 
 
-class ActionPlanForm(forms.ModelForm):
+class ActionPlanForm(VersionedForm):
     """A plan's own facts: its title, its columns, whose plan it is and for when."""
 
     class Meta:

@@ -67,7 +67,7 @@ class ItemTerm(models.TextChoices):
     LONG = "long", _("long-term")
 
 
-class ActionPlan(models.Model):
+class ActionPlan(Versioned):
     agreement = models.ForeignKey(
         Agreement,
         verbose_name=_("agreement"),

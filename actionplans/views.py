@@ -9,7 +9,7 @@ named "cancel": the server answers with the row as it is, without saving.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
@@ -178,12 +178,21 @@ def plan_edit(request, pk, plan_pk):
             return _fragment(request, "plan_facts", agreement, plan)
         return _back_to(plan, "uppgifter")
     form = ActionPlanForm(request.POST or None, instance=plan, agreement=agreement, rights=rights)
+    state = {}  # after a conflict: the differences to show beside the form
     if form.is_bound and form.is_valid():
-        form.save()
-        return _saved_facts(request, plan)
+        try:
+            form.save_checked()
+            return _saved_facts(request, plan)
+        except EditConflict:
+            form, state["differences"] = form.conflict_with(
+                lambda data: ActionPlanForm(
+                    data, instance=get_plan(agreement, plan_pk), agreement=agreement, rights=rights
+                )
+            )
+            state["conflict"] = True
     if request.htmx:
-        return _fragment(request, "plan_facts_form", agreement, plan, form=form)
-    return _page(request, agreement, plan, facts_form=True, form=form)
+        return _fragment(request, "plan_facts_form", agreement, plan, form=form, **state)
+    return _page(request, agreement, plan, facts_form=True, form=form, **state)
 
 
 @login_required
@@ -264,18 +273,18 @@ def _conflict(request, agreement, plan, form, current):
     """Someone saved the row since it was opened: both versions side by side. The form
     now holds the stored row with this user's changes on top and carries the stored
     version, so Spara min version overwrites knowingly."""
-    saved = _row_form(agreement, plan, get_row(plan, current.pk))
-    # Validating a form writes its values into its instance: mine gets a copy of its own.
-    mine = _row_form(agreement, plan, get_row(plan, current.pk), form.merged_onto(saved))
-    mine.is_valid()
-    differences = mine.differences_from(saved)
+    if current is None:
+        raise Http404  # the row was deleted meanwhile
+    mine, differences = form.conflict_with(
+        lambda data: _row_form(agreement, plan, get_row(plan, current.pk), data)
+    )
     if request.htmx:
         return _fragment(
             request,
             "row_conflict",
             agreement,
             plan,
-            item=saved.instance,
+            item=get_row(plan, current.pk),
             form=mine,
             differences=differences,
         )

@@ -38,7 +38,7 @@ from .models import (
 DATE = DateInput()
 
 
-class AgreementFactsForm(forms.ModelForm):
+class AgreementFactsForm(VersionedForm):
     class Meta:
         model = Agreement
         fields = [
@@ -162,7 +162,7 @@ class SectionForm(VersionedForm):
         self.remember_opened_values()
 
 
-class PartyForm(forms.ModelForm):
+class PartyForm(VersionedForm):
     class Meta:
         model = Party
         fields = ["organisation", "role", "label"]
@@ -191,7 +191,7 @@ def why_the_party_stays(party) -> str:
     ) % {"plan": plan.title}
 
 
-class FocusAreaForm(forms.ModelForm):
+class FocusAreaForm(VersionedForm):
     class Meta:
         model = FocusArea
         fields = ["title", "category", "goals", "background", "footnotes"]
@@ -202,27 +202,27 @@ class FocusAreaForm(forms.ModelForm):
         }
 
 
-class ProblemPictureForm(forms.ModelForm):
+class ProblemPictureForm(VersionedForm):
     class Meta:
         model = ProblemPicture
         fields = ["title", "drawn_up_on", "period_note", "summary"]
         widgets = {"drawn_up_on": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
 
 
-class ProblemSourceForm(forms.ModelForm):
+class ProblemSourceForm(VersionedForm):
     class Meta:
         model = ProblemSource
         fields = ["kind", "title", "description", "held_on", "place", "people_reached"]
         widgets = {"held_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
 
 
-class ProblemAreaForm(forms.ModelForm):
+class ProblemAreaForm(VersionedForm):
     class Meta:
         model = ProblemArea
         fields = ["title"]
 
 
-class ProblemItemForm(forms.ModelForm):
+class ProblemItemForm(VersionedForm):
     class Meta:
         model = ProblemItem
         fields = ["text", "probable_causes"]
@@ -238,7 +238,7 @@ class PartKind:
 
     slug: str  # in URLs and element ids
     model: type[Model]
-    form: type[forms.ModelForm]
+    form: type[VersionedForm]
     name: str  # "avsnitt", for button and heading texts
     parent: str  # the field naming what it belongs to
     of_agreement: str  # the lookup from the part to its agreement
@@ -259,10 +259,6 @@ class PartKind:
 
     def list_id(self, parent_pk) -> str:
         return f"lista-{self.slug}-{parent_pk}"
-
-    @property
-    def versioned(self) -> bool:
-        return issubclass(self.form, VersionedForm)
 
 
 PART_KINDS = {

@@ -9,9 +9,10 @@ copied into a new draft instead.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -79,12 +80,19 @@ def draft_facts(request, pk):
     if "cancel" in request.POST:
         return _facts(request, agreement)
     form = _focus_first_field(AgreementFactsForm(request.POST or None, instance=agreement))
+    state = {}  # after a conflict: the differences to show beside the form
     if form.is_bound and form.is_valid():
-        form.save()
-        return _facts(request, agreement)
+        try:
+            form.save_checked()
+            return _facts(request, agreement)
+        except EditConflict:
+            form, state["differences"] = form.conflict_with(
+                lambda data: AgreementFactsForm(data, instance=_draft(request, pk))
+            )
+            state["conflict"] = True
     if request.htmx:
-        return _render(request, f"{PAGE}#facts_form", agreement, form=form)
-    return _page(request, agreement, facts_form=form)
+        return _render(request, f"{PAGE}#facts_form", agreement, form=form, **state)
+    return _page(request, agreement, facts_form=form, **state)
 
 
 @login_required
@@ -100,12 +108,22 @@ def draft_picture(request, pk):
             request.POST or None, instance=picture or ProblemPicture(agreement=agreement)
         )
     )
+    state = {}  # after a conflict: the differences to show beside the form
     if form.is_bound and form.is_valid():
-        form.save()
-        return _picture(request, agreement)
+        try:
+            with transaction.atomic():
+                form.save_checked()
+            return _picture(request, agreement)
+        except (EditConflict, IntegrityError):  # IntegrityError: two created it at once
+            form, state["differences"] = form.conflict_with(
+                lambda data: ProblemPictureForm(
+                    data, instance=get_object_or_404(ProblemPicture, agreement=agreement)
+                )
+            )
+            state["conflict"] = True
     if request.htmx:
-        return _render(request, f"{PAGE}#picture_form", agreement, form=form)
-    return _page(request, agreement, picture_form=form)
+        return _render(request, f"{PAGE}#picture_form", agreement, form=form, **state)
+    return _page(request, agreement, picture_form=form, **state)
 
 
 @login_required
@@ -141,7 +159,7 @@ def part_edit(request, pk, kind, part_pk):
     form = _focus_first_field(kind.form(request.POST or None, instance=part))
     if form.is_bound and form.is_valid():
         try:
-            form.save_checked() if kind.versioned else form.save()
+            form.save_checked()
         except EditConflict:
             return _conflict(request, agreement, kind, form, part_pk)
         return _part_response(request, agreement, kind, part)
@@ -268,15 +286,10 @@ def _part_response(request, agreement, kind, part):
 
 
 def _conflict(request, agreement, kind, form, part_pk):
-    saved = kind.form(instance=kind.get(agreement, part_pk))
-    mine = kind.form(form.merged_onto(saved), instance=kind.get(agreement, part_pk))
-    mine.is_valid()
-    state = {
-        "kind": kind,
-        "part": saved.instance,
-        "form": mine,
-        "differences": mine.differences_from(saved),
-    }
+    mine, differences = form.conflict_with(
+        lambda data: kind.form(data, instance=kind.get(agreement, part_pk))
+    )
+    state = {"kind": kind, "part": mine.instance, "form": mine, "differences": differences}
     if request.htmx:
         return _render(request, f"{PAGE}#part_conflict", agreement, **state)
     return _page(

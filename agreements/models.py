@@ -88,7 +88,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(started, not_ended, not_terminated)
 
 
-class Agreement(models.Model):
+class Agreement(Versioned):
     reference = models.SlugField(
         _("reference"),
         max_length=80,
@@ -100,7 +100,16 @@ class Agreement(models.Model):
     status = models.CharField(
         _("status"), max_length=32, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
     )
+    # The number of the version being written or signed (Version 1, 2, …), not Versioned's
+    # edit version, which is `edit_version` here.
     version = models.PositiveIntegerField(_("version"), default=1)
+    edit_version = models.PositiveIntegerField(
+        _("edit version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by one at every save of the draft's facts."),
+    )
+    version_field = "edit_version"
     cycle_step = models.PositiveSmallIntegerField(
         _("step of the cycle"), choices=CycleStep.choices, default=CycleStep.COLLECT_FACTS
     )
@@ -262,7 +271,7 @@ class PartyRole(models.TextChoices):
     PARTICIPANT = "participant", _("participant (not signing)")
 
 
-class Party(models.Model):
+class Party(Versioned):
     """An organisation's place in an agreement."""
 
     agreement = models.ForeignKey(
@@ -392,7 +401,7 @@ class Signatory(models.Model):
             )
 
 
-class ProblemPicture(models.Model):
+class ProblemPicture(Versioned):
     """The shared problem picture (lägesbild / problembild) the priorities are drawn from."""
 
     agreement = models.OneToOneField(
@@ -425,7 +434,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("other source")
 
 
-class ProblemSource(models.Model):
+class ProblemSource(Versioned):
     """Where the facts came from: statistics, surveys, or a dialogue with citizens or staff."""
 
     problem_picture = models.ForeignKey(
@@ -456,7 +465,7 @@ class ProblemSource(models.Model):
         return self.title
 
 
-class ProblemArea(models.Model):
+class ProblemArea(Versioned):
     problem_picture = models.ForeignKey(
         ProblemPicture,
         verbose_name=_("problem picture"),
@@ -480,7 +489,7 @@ class ProblemArea(models.Model):
         return self.title
 
 
-class ProblemItem(models.Model):
+class ProblemItem(Versioned):
     area = models.ForeignKey(
         ProblemArea, verbose_name=_("problem area"), on_delete=models.CASCADE, related_name="items"
     )
@@ -508,7 +517,7 @@ class FocusAreaCategory(models.TextChoices):
     SAFETY = "safety", _("safety")
 
 
-class FocusArea(models.Model):
+class FocusArea(Versioned):
     """A priority (fokusområde, prioriterat område, inriktning) of the agreement."""
 
     agreement = models.ForeignKey(

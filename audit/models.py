@@ -32,7 +32,7 @@ from followup.models import FollowUpCadence, FollowUpReport, Indicator, Measurem
 from organisations.models import Membership, Organisation
 
 # Bookkeeping columns: they change with every save and say nothing a reader needs.
-NOT_TRACKED = ["version", "created_at", "updated_at"]
+NOT_TRACKED = ["version", "edit_version", "created_at", "updated_at"]
 
 # Each tracked model, and how its history finds its agreement: through a field holding the
 # agreement's id, or through the historical records of its parent (which outlive it).

@@ -8,6 +8,7 @@ from actionplans.models import ActionItem, ItemStatus
 from agreements.models import FocusArea
 from organisations.models import Organisation
 from samverkan.ordering import next_position
+from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
 from .models import FollowUpCadence, FollowUpEntry, FollowUpReport, Indicator, Measurement
@@ -150,7 +151,7 @@ class CadenceForm(forms.ModelForm):
         }
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(VersionedForm):
     """A measurable goal on a focus area or on one row: not both (the model's constraint)."""
 
     class Meta:
@@ -219,7 +220,7 @@ class MeasurementForm(forms.ModelForm):
         return measurement
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(VersionedForm):
     """A follow-up report's own words: its period and recipients, the answers to the three
     set questions and the summary. What the product knows (statuses, entries, indicators)
     is shown beside them, not typed."""
@@ -253,7 +254,7 @@ class ReportForm(forms.ModelForm):
 
     @property
     def answer_fields(self):
-        return [self[name] for name in self.fields if name not in self.HEAD]
+        return [self[name] for name in self.fields if name not in (*self.HEAD, "version")]
 
     def clean(self):
         data = super().clean()

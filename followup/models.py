@@ -17,6 +17,7 @@ from actionplans.models import ActionItem, ItemStatus
 from agreements.models import Agreement, FocusArea
 from organisations.models import Organisation
 from samverkan.saving import saved_without_save
+from samverkan.versioning import Versioned
 
 
 class AppendOnlyError(Exception):
@@ -138,7 +139,7 @@ class Direction(models.TextChoices):
     MAINTAIN = "maintain", _("keep the level")
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     """A measurable goal (mätbart mål) on a focus area or on one action item."""
 
     agreement = models.ForeignKey(
@@ -241,7 +242,7 @@ class FollowUpReportQuerySet(models.QuerySet):
         return super().delete()
 
 
-class FollowUpReport(models.Model):
+class FollowUpReport(Versioned):
     """A follow-up report for a period, answering the three set questions. A draft while it
     is written; final (and from then on read-only, with its contents frozen) when sent."""
 
@@ -306,10 +307,21 @@ class FollowUpReport(models.Model):
     def is_final(self) -> bool:
         return self.status == ReportStatus.FINAL
 
-    def finalise(self, contents: dict, day) -> None:
-        """Make the report final with the contents it shows now, for good."""
-        self.snapshot, self.status, self.finalised_on = contents, ReportStatus.FINAL, day
-        self.save()
+    def finalise(self, contents: dict, day) -> bool:
+        """Make the report final with the contents it shows now, for good.
+
+        One conditional UPDATE (… WHERE status = draft): of several people pressing Gör
+        slutgiltig at once exactly one wins and writes the snapshot; the others get False.
+        The edit version goes up, so a form opened on the draft cannot save over it.
+        """
+        fields = {"snapshot": contents, "status": ReportStatus.FINAL, "finalised_on": day}
+        won = FollowUpReport.objects.filter(pk=self.pk, status=ReportStatus.DRAFT).update(
+            **fields, version=F("version") + 1
+        )
+        self.refresh_from_db()
+        if won:
+            saved_without_save(self, [*fields, "version"])
+        return bool(won)
 
 
 class CadenceKind(models.TextChoices):

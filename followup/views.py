@@ -23,6 +23,7 @@ from agreements.access import (
     may_edit,
 )
 from printing.documents import report_pdf as build_report_pdf
+from samverkan.versioning import EditConflict
 
 from .calendar import agreement_calendar, feed_token, read_token
 from .forms import (
@@ -33,7 +34,7 @@ from .forms import (
     ReportForm,
     TimelineFilterForm,
 )
-from .models import LATEST_FIRST, FollowUpEntry
+from .models import LATEST_FIRST, FollowUpEntry, ReportStatus
 from .report import (
     build_contents,
     contents_of,
@@ -213,14 +214,27 @@ def indicator_form(request, pk, indicator_pk=None):
         initial["focus_area"] = request.GET["fokusomrade"]
     if indicator is None and request.GET.get("rad"):
         initial["item"] = request.GET["rad"]
+    if indicator is not None and "cancel" in request.POST:  # Behåll den sparade versionen
+        return redirect("indicator_detail", agreement.pk, indicator.pk)
     form = IndicatorForm(
         request.POST or None, instance=indicator, agreement=agreement, initial=initial
     )
+    context = {"agreement": agreement, "indicator": indicator}
     if form.is_bound and form.is_valid():
-        indicator = form.save()
-        messages.success(request, _("The indicator was saved."))
-        return redirect("indicator_detail", agreement.pk, indicator.pk)
-    context = {"agreement": agreement, "form": form, "indicator": indicator}
+        try:
+            indicator = form.save_checked()
+            messages.success(request, _("The indicator was saved."))
+            return redirect("indicator_detail", agreement.pk, indicator.pk)
+        except EditConflict:
+            form, context["differences"] = form.conflict_with(
+                lambda data: IndicatorForm(
+                    data,
+                    instance=get_object_or_404(agreement.indicators, pk=indicator_pk),
+                    agreement=agreement,
+                )
+            )
+            context["conflict"] = True
+    context["form"] = form
     return render(request, "followup/indicator_form.html", context)
 
 
@@ -290,18 +304,32 @@ def report_detail(request, pk, report_pk):
     what the product knows for the period. Final reports are read-only."""
     agreement = get_agreement(request.user, pk)
     report = get_report(agreement, report_pk)
-    editing = may_edit(request.user, agreement) and not report.is_final
-    if request.method == "POST" and not editing:
+    may_change = may_edit(request.user, agreement)
+    if request.method == "POST" and not may_change:
         raise PermissionDenied
-    form = ReportForm(request.POST or None, instance=report) if editing else None
-    message = ""
+    editing = may_change and not report.is_final
+    kept = "cancel" in request.POST  # Behåll den sparade versionen
+    if kept and not request.htmx:
+        return redirect(request.path)
+    form = ReportForm(None if kept else request.POST or None, instance=report) if editing else None
+    message, state = "", {}
+    if request.method == "POST" and not editing and not kept:
+        # Made final after this user opened the form: told so, with what they wrote.
+        report, form, state = _report_conflict(
+            agreement, report_pk, ReportForm(request.POST, instance=report)
+        )
     if form is not None and form.is_bound and form.is_valid():
-        report = form.save()
-        message = _("The report was saved.")
-        if not request.htmx:
-            messages.success(request, message)
-            return redirect(request.path)
+        try:
+            # Only while it is a draft: a report made final meanwhile is not written.
+            report = form.save_checked(status=ReportStatus.DRAFT)
+            message = _("The report was saved.")
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect(request.path)
+        except EditConflict:
+            report, form, state = _report_conflict(agreement, report_pk, form)
     context = {
+        **state,
         "agreement": agreement,
         "report": report,
         "form": form,
@@ -311,6 +339,22 @@ def report_detail(request, pk, report_pk):
     }
     template = "followup/report_detail.html"
     return render(request, f"{template}#report_text" if request.htmx else template, context)
+
+
+def _report_conflict(agreement, report_pk, form):
+    """(report, form, state) after a save that lost: someone saved the report, or made it
+    final, since the form was opened. A final report takes no more text: the user is told
+    so and sees what they wrote beside what was sent, to use elsewhere."""
+    report = get_report(agreement, report_pk)
+    if report.is_final:
+        form.is_valid()  # the comparison reads what was typed, cleaned
+        saved = ReportForm(instance=report)
+        state = {"differences": form.differences_from(saved), "made_final": True}
+        return report, None, state
+    form, differences = form.conflict_with(
+        lambda data: ReportForm(data, instance=get_report(agreement, report_pk))
+    )
+    return report, form, {"differences": differences, "conflict": True}
 
 
 @login_required
@@ -323,8 +367,10 @@ def report_finalise(request, pk, report_pk):
         messages.info(request, _("The report is already final."))
         return redirect("report_detail", agreement.pk, report.pk)
     if request.method == "POST":
-        report.finalise(build_contents(report), timezone.localdate())
-        messages.success(request, _("The report is final and can no longer be changed."))
+        if report.finalise(build_contents(report), timezone.localdate()):
+            messages.success(request, _("The report is final and can no longer be changed."))
+        else:  # someone else made it final in the meantime: theirs is the one kept
+            messages.info(request, _("The report is already final."))
         return redirect("report_detail", agreement.pk, report.pk)
     return render(
         request, "followup/report_finalise.html", {"agreement": agreement, "report": report}

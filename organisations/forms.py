@@ -5,10 +5,12 @@ from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.versioning import VersionedForm
+
 from .models import Membership, MembershipRole, Organisation, OrganisationKind
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(VersionedForm):
     """A member's role, and for a municipal police officer the municipality they work with."""
 
     class Meta:

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.versioning import Versioned
+
 
 class OrganisationKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("municipality")
@@ -127,7 +129,7 @@ class MembershipRole(models.TextChoices):
     ORGANISATION_ADMIN = "organisation_admin", _("organisation administrator")
 
 
-class Membership(models.Model):
+class Membership(Versioned):
     """A user's place in an organisation. What a user may see and change follows from it."""
 
     user = models.ForeignKey(

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from samverkan.versioning import EditConflict
+
 from .access import get_managed_organisation, managed_organisations
 from .forms import MembershipForm, NewMemberForm
 from .models import Membership
@@ -68,14 +70,26 @@ def _others_membership(request, organisation, membership_pk):
 def member_edit(request, pk, membership_pk):
     organisation = get_managed_organisation(request.user, pk)
     membership = _others_membership(request, organisation, membership_pk)
-    form = MembershipForm(request.POST or None, instance=membership)
-    if form.is_valid():
-        form.save()
-        messages.success(
-            request, _("%(name)s's role was changed.") % {"name": membership.user.get_full_name()}
-        )
+    if "cancel" in request.POST:  # Behåll den sparade versionen
         return redirect("members", organisation.pk)
-    context = {"organisation": organisation, "form": form, "membership": membership}
+    form = MembershipForm(request.POST or None, instance=membership)
+    context = {"organisation": organisation, "membership": membership}
+    if form.is_valid():
+        try:
+            form.save_checked()
+            messages.success(
+                request,
+                _("%(name)s's role was changed.") % {"name": membership.user.get_full_name()},
+            )
+            return redirect("members", organisation.pk)
+        except EditConflict:
+            form, context["differences"] = form.conflict_with(
+                lambda data: MembershipForm(
+                    data, instance=_others_membership(request, organisation, membership_pk)
+                )
+            )
+            context["conflict"] = True
+    context["form"] = form
     return render(request, "organisations/member_form.html", context)
 
 

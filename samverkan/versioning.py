@@ -1,8 +1,11 @@
 """Optimistic locking: no silent overwrite when two people edit the same thing.
 
-Every editable row carries a version. A form remembers the version it was opened at; the
-save writes only if the row still has that version, in one conditional UPDATE, so two
-saves racing each other cannot both win, on PostgreSQL and SQLite alike.
+Every object a form edits carries a version. A form remembers the version it was opened
+at; the save writes only if the row still has that version, in one conditional UPDATE, so
+two saves racing each other cannot both win, on PostgreSQL and SQLite alike. After a
+conflict, `VersionedForm.conflict_with` builds what the conflict view shows (the shared
+template `_conflict.html`): the stored object with this user's changes on top, and the
+fields where the two differ.
 """
 
 from django import forms
@@ -25,21 +28,42 @@ class Versioned(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Raised by one at every save.")
     )
+    # The column holding the edit version. An agreement's `version` is the number of the
+    # version being signed, so it keeps its edit version in `edit_version` instead.
+    version_field = "version"
 
     class Meta:
         abstract = True
 
-    def save_if_unchanged(self, seen_version: int, fields: list[str]) -> None:
-        """Write `fields` if the stored row is still at `seen_version`, else EditConflict."""
+    def save_if_unchanged(self, seen_version: int, fields: list[str], **only_if) -> None:
+        """Write `fields` if the stored row is still at `seen_version` (and matches the
+        lookups `only_if`, e.g. a report still a draft), else EditConflict."""
+        fields = [*fields, *self._touched_fields(fields)]
         values = {name: getattr(self, self._meta.get_field(name).attname) for name in fields}
         manager = type(self)._base_manager
-        updated = manager.filter(pk=self.pk, version=seen_version).update(
-            **values, version=F("version") + 1
+        version = self.version_field
+        updated = manager.filter(pk=self.pk, **{version: seen_version}, **only_if).update(
+            **values, **{version: F(version) + 1}
         )
         if not updated:
-            raise EditConflict(manager.get(pk=self.pk))
-        self.version = seen_version + 1
+            # None: the object was deleted in between.
+            raise EditConflict(manager.filter(pk=self.pk).first())
+        setattr(self, version, seen_version + 1)
         saved_without_save(self, fields)
+
+    def _touched_fields(self, fields) -> list[str]:
+        """The `auto_now` timestamps an UPDATE must set itself (save() would)."""
+        touched = []
+        for field in self._meta.concrete_fields:
+            if getattr(field, "auto_now", False) and field.name not in fields:
+                field.pre_save(self, add=False)  # sets the attribute to now
+                touched.append(field.name)
+        return touched
+
+
+def version_of(instance) -> int:
+    """The edit version `instance` has in memory."""
+    return getattr(instance, instance.version_field)
 
 
 class VersionedForm(forms.ModelForm):
@@ -50,28 +74,46 @@ class VersionedForm(forms.ModelForm):
     stored object with only this user's changes on top.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # 0: opened before the object existed (the problem picture is created by its first
+    # save), so a second "first" save meets the first one's version 1 as a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version if self.instance.pk else 1
+        self.fields["version"].initial = version_of(self.instance) if self.instance.pk else 0
         # Only a save over an existing object is checked: a new one has nothing to lose.
         self.fields["version"].required = bool(self.instance.pk)
+        self.remember_opened_values()  # again by a form that adds fields afterwards
 
     def remember_opened_values(self):
         """Call once all fields exist: each then posts back the value it was opened with."""
         for name, field in self.fields.items():
             field.show_hidden_initial = name != "version"
 
-    def save_checked(self):
+    def save_checked(self, **only_if):
         """Save an existing object unless someone saved it since the form was opened.
 
         Raises EditConflict and writes nothing; run it in a transaction when more than
-        the object itself is saved.
+        the object itself is saved. A new object (nothing to lose) is simply saved.
         """
+        if not self.instance.pk:
+            return self.save()
         fields = [name for name in self._meta.fields if name in self.fields]
-        self.instance.save_if_unchanged(self.cleaned_data["version"], fields)
+        self.instance.save_if_unchanged(self.cleaned_data["version"], fields, **only_if)
         return self.instance
+
+    def conflict_with(self, fresh) -> tuple["VersionedForm", list[tuple[str, str, str]]]:
+        """After EditConflict: (the form to show, the differences to list).
+
+        `fresh(data)` builds this kind of form over the object as stored now, fetched anew
+        (validating a form writes into its instance, so each form gets its own copy). The
+        form shown holds the stored object with this user's changes on top and carries
+        the stored version, so saving it again overwrites knowingly.
+        """
+        saved = fresh(None)
+        mine = fresh(self.merged_onto(saved))
+        mine.is_valid()
+        return mine, mine.differences_from(saved)
 
     def merged_onto(self, saved):
         """This form's data laid over the object as stored now (`saved`, unbound).
@@ -81,7 +123,7 @@ class VersionedForm(forms.ModelForm):
         fields. The opened-with values and the version become the stored ones.
         """
         data = self.data.copy()
-        data["version"] = saved.instance.version
+        data["version"] = version_of(saved.instance)
         changed = set(self.changed_data)
         for name in self.fields:
             if name == "version":

@@ -100,6 +100,7 @@ def test_facts_are_edited_in_place_with_swedish_errors_and_input_kept(coordinato
         "valid_from": "2024-01-01",
         "valid_until": "2023-01-01",
         "renewal_rule": "fixed_end",
+        "version": draft.edit_version,
     }
     refused = coordinator.post(url, data, headers=HTMX).text
     assert "Nytt namn" in refused and 'aria-invalid="true"' in refused
@@ -184,7 +185,9 @@ def test_problem_picture_sources_areas_and_problems(client, user, demo):
     coordinator.post(create_source, {"kind": "statistics", "title": "BRÅ:s NTU 2016"})
     assert picture.sources.filter(title="BRÅ:s NTU 2016").exists()
     edit_picture = reverse("draft_picture", args=[draft.pk])
-    coordinator.post(edit_picture, {"title": "Problembild 2017", "summary": "Kort."})
+    coordinator.post(
+        edit_picture, {"title": "Problembild 2017", "summary": "Kort.", "version": picture.version}
+    )
     picture.refresh_from_db()
     assert picture.title == "Problembild 2017"
     page = coordinator.get(reverse("draft_editor", args=[draft.pk])).text
@@ -196,7 +199,12 @@ def test_focus_areas_and_parties(coordinator, draft):
     coordinator.post(create, {"title": "Trygg trafik", "category": "", "goals": "Färre olyckor"})
     assert draft.focus_areas.filter(title="Trygg trafik").exists()
     party = draft.parties.order_by("position").last()
-    data = {"organisation": party.organisation_id, "role": party.role, "label": "Polisen"}
+    data = {
+        "organisation": party.organisation_id,
+        "role": party.role,
+        "label": "Polisen",
+        "version": party.version,
+    }
     coordinator.post(part_url("part_edit", draft, "part", party), data)
     party.refresh_from_db()
     assert party.label == "Polisen"

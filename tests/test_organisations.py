@@ -92,7 +92,7 @@ def test_an_organisation_administrator_changes_roles_and_removes_members(client,
     client.force_login(user(ADMIN))
     reader = Membership.objects.get(user__username="lasare.strangnas", organisation=strangnas)
     edit = reverse("member_edit", args=[strangnas.pk, reader.pk])
-    client.post(edit, {"role": "coordinator", "works_with": ""})
+    client.post(edit, {"role": "coordinator", "works_with": "", "version": reader.version})
     reader.refresh_from_db()
     assert reader.role == "coordinator"
     remove = reverse("member_remove", args=[strangnas.pk, reader.pk])

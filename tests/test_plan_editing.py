@@ -445,7 +445,7 @@ def test_the_plans_details_are_edited_in_place(coordinator, strangnas):
     _agreement, plan = strangnas
     form = coordinator.get(url("plan_edit", plan), headers=HTMX).text
     assert "<html" not in form and 'name="title"' in form and "Redigera uppgifter" in form
-    data = {"title": "Ny rubrik", "layout": "goal_activity_when_responsible"}
+    data = {"title": "Ny rubrik", "layout": "goal_activity_when_responsible", "version": 1}
     response = coordinator.post(url("plan_edit", plan), data, headers=HTMX)
     assert response.status_code == 204 and response["HX-Redirect"] == url("plan_detail", plan)
     page = coordinator.get(url("plan_detail", plan)).text

@@ -1,0 +1,80 @@
+"""Gör slutgiltig pressed eight times at once: exactly one wins, the others are told.
+
+Real concurrency: eight threads, each with its own database connection, post at the same
+moment, on whichever database the run uses (SQLite or PostgreSQL). The rows must be
+committed for the other connections to see them, so this is a transactional test, which
+empties the database when it ends: the demo is loaded again afterwards for the tests
+that follow.
+"""
+
+import datetime
+import threading
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from agreements.models import Agreement
+from followup.models import FollowUpReport, ReportStatus
+
+EDITORS = 8
+
+
+@pytest.fixture
+def demo_loaded_again(django_db_blocker):
+    """Set up before the transactional database, so torn down after its flush."""
+    yield
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=StringIO())
+
+
+def test_eight_editors_make_a_report_final_at_once_and_one_wins(
+    demo_loaded_again, transactional_db
+):
+    agreement = Agreement.objects.get(reference="strangnas-2020")
+    report = FollowUpReport.objects.create(
+        agreement=agreement,
+        title="Uppföljning 2025",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+    )
+    editor = get_user_model().objects.get(username="samordnare.strangnas")
+    clients = []
+    for _number in range(EDITORS):
+        client = Client()
+        client.force_login(editor)
+        clients.append(client)
+    url = reverse("report_finalise", args=[agreement.pk, report.pk])
+    start = threading.Barrier(EDITORS)
+    answers, lock = [], threading.Lock()
+
+    def press(client):
+        try:
+            start.wait()
+            response = client.post(url)
+            told = [str(message) for message in get_messages(response.wsgi_request)]
+            with lock:
+                answers.append((response.status_code, told))
+        finally:
+            connection.close()  # each thread's own connection
+
+    threads = [threading.Thread(target=press, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [status for status, _told in answers] == [302] * EDITORS
+    told = [message for _status, messages in answers for message in messages]
+    assert told.count("Rapporten är slutlig och kan inte längre ändras.") == 1
+    assert told.count("Rapporten är redan slutlig.") == EDITORS - 1
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FINAL and report.snapshot is not None
+    # The snapshot was written once: the history holds one change to final.
+    finals = report.history.filter(status=ReportStatus.FINAL)
+    assert finals.count() == 1
