@@ -5,6 +5,7 @@ reached is waited for with growing pauses instead of ending the worker."""
 
 import datetime
 import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -81,7 +82,7 @@ def test_a_task_of_a_live_worker_is_left_alone(frozen):
 
 
 def test_a_worker_of_this_host_whose_process_is_gone_is_dead_at_once(frozen, settings):
-    finished = subprocess.Popen(["true"])
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
     finished.wait()
     task = DBTaskResult.objects.get()
     task.claim("here-gone")
