@@ -137,9 +137,7 @@ def test_the_backoff_doubles_up_to_thirty_seconds_and_starts_again_after_calm(mo
     assert [backoff.next() for _ in range(8)] == [1, 2, 4, 8, 16, 30, 30, 1]
 
 
-def test_a_task_that_failed_only_because_the_database_went_away_is_run_again(
-    frozen, monkeypatch
-):
+def test_a_task_that_failed_only_because_the_database_went_away_is_run_again(frozen, monkeypatch):
     store = lifecycle.store_version_pdf
     calls = []
 
