@@ -30,6 +30,8 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only .venv/bin/python manage.py collect
 ENV DEBUG=false
 EXPOSE 8000
 # The background worker (PDFs) runs from the same image as its own process:
-#   docker run … samverkan .venv/bin/python manage.py db_worker
+#   docker run … samverkan .venv/bin/python manage.py run_worker
+# (db_worker made to survive: it waits out a database outage and re-runs the tasks of a
+# worker that was killed; run it under a supervisor that restarts it all the same.)
 # gunicorn.conf.py: port 8000, WEB_CONCURRENCY workers (4), JSON logs.
 CMD [".venv/bin/gunicorn", "samverkan.wsgi"]

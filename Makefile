@@ -31,8 +31,9 @@ run: install
 	@echo "med lösenordet samverkan-demo (alla demoanvändare står i README.md)."
 	@echo ""
 	@# The background worker (PDFs of long plans, frozen versions) runs beside the web
-	@# server and stops with it.
-	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@# server and stops with it; run_worker survives a database outage and picks up what a
+	@# killed worker left.
+	@$(PY) manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

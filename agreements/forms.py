@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation, OrganisationKind
 
-from .models import AgreementStatus
+from .models import CurrentStatus
 
 
 class AgreementFilterForm(forms.Form):
@@ -11,7 +11,7 @@ class AgreementFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *AgreementStatus.choices]
+        label=_("Status"), required=False, choices=[("", _("All")), *CurrentStatus.choices]
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
@@ -35,12 +35,12 @@ class AgreementFilterForm(forms.Form):
         self.fields["municipality"].queryset = parties.filter(kind=OrganisationKind.MUNICIPALITY)
         self.fields["police_unit"].queryset = parties.police()
 
-    def filter(self, agreements):
+    def filter(self, agreements, today):
         if not self.is_valid():
             return agreements
         data = self.cleaned_data
         if data["status"]:
-            agreements = agreements.filter(status=data["status"])
+            agreements = agreements.with_current_status(data["status"], today)
         for party in (data["municipality"], data["police_unit"]):
             if party is not None:
                 agreements = agreements.filter(parties__organisation=party)

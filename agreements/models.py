@@ -10,7 +10,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,22 +23,33 @@ EXPIRING_DAYS = 90
 
 
 class AgreementStatus(models.TextChoices):
+    """The agreement's lifecycle, the only status stored: written, frozen and waiting for
+    signatures, signed, terminated. Whether a signed agreement is in force today is not
+    stored: it follows from its dates (CurrentStatus, Agreement.status_on)."""
+
     DRAFT = "draft", _("draft")
     READY = "ready_for_signature", _("ready for signature")
     SIGNED = "signed", _("signed")
+    TERMINATED = "terminated", _("terminated")
+
+
+class CurrentStatus(models.TextChoices):
+    """What an agreement is on a given day, computed from its lifecycle, dates, renewal rule
+    and the day (Agreement.status_on, AgreementQuerySet.with_status_on): a draft or a first
+    version waiting for signatures, else where the signed agreement stands in its period."""
+
+    DRAFT = "draft", _("draft")
+    READY = "ready_for_signature", _("ready for signature")
+    NOT_YET_IN_FORCE = "not_yet_in_force", _("not yet in force")
     ACTIVE = "active", _("active")
     EXPIRING = "expiring", _("expiring")
-    TERMINATED = "terminated", _("terminated")
     EXPIRED = "expired", _("expired")
+    TERMINATED = "terminated", _("terminated")
 
 
-SIGNED_STATUSES = (
-    AgreementStatus.SIGNED,
-    AgreementStatus.ACTIVE,
-    AgreementStatus.EXPIRING,
-    AgreementStatus.EXPIRED,
-    AgreementStatus.TERMINATED,
-)
+IN_FORCE = (CurrentStatus.ACTIVE, CurrentStatus.EXPIRING)
+
+SIGNED_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)
 
 
 class RenewalRule(models.TextChoices):
@@ -46,6 +57,28 @@ class RenewalRule(models.TextChoices):
     CALENDAR_YEAR = "calendar_year", _("renewed per calendar year until terminated")
     EXTENDABLE = "extendable", _("may be extended by up to N years at a time")
     UNTIL_FURTHER_NOTICE = "until_further_notice", _("valid until further notice")
+
+
+# Renewed until terminated: no end of their own.
+RUNS_ON = (RenewalRule.CALENDAR_YEAR, RenewalRule.UNTIL_FURTHER_NOTICE)
+
+
+def status_on_expression(day: datetime.date) -> Case:
+    """Agreement.status_on as SQL, case for case in the same order, to filter and sort."""
+    expiring_from = day + datetime.timedelta(days=EXPIRING_DAYS)
+    status = CurrentStatus
+    return Case(
+        When(signed_version__isnull=True, then=F("status")),
+        When(terminated_on__lt=day, then=Value(status.TERMINATED)),
+        When(valid_from__gt=day, then=Value(status.NOT_YET_IN_FORCE)),
+        When(terminated_on__lte=expiring_from, then=Value(status.EXPIRING)),
+        When(terminated_on__isnull=False, then=Value(status.ACTIVE)),
+        When(Q(renewal_rule__in=RUNS_ON) | Q(valid_until__isnull=True), then=Value(status.ACTIVE)),
+        When(valid_until__lt=day, then=Value(status.EXPIRED)),
+        When(valid_until__lte=expiring_from, then=Value(status.EXPIRING)),
+        default=Value(status.ACTIVE),
+        output_field=models.CharField(),
+    )
 
 
 class CycleStep(models.IntegerChoices):
@@ -74,6 +107,18 @@ class AgreementQuerySet(models.QuerySet):
                 | Q(action_plans__items__activity__icontains=word)
             )
         return self.filter(pk__in=matches.values("pk"))
+
+    def with_status_on(self, day: datetime.date):
+        """Each agreement's CurrentStatus on the day, as `status_on_day`."""
+        return self.annotate(status_on_day=status_on_expression(day))
+
+    def with_current_status(self, status: str, day: datetime.date):
+        return self.with_status_on(day).filter(status_on_day=status)
+
+    def in_force_on(self, day: datetime.date):
+        """Signed agreements in force on the day (active or expiring), also while a
+        revision of one is written or waits for signatures."""
+        return self.with_status_on(day).filter(status_on_day__in=IN_FORCE)
 
     def valid_during(self, year: int):
         """Agreements in force at some time in the year; one renewed per calendar year runs
@@ -207,7 +252,9 @@ class Agreement(Versioned):
         while an expired one is evaluated and extended; only a terminated one is closed.
         While a version waits for signatures its plans are what is being signed, so they
         wait too. The signed paper itself is a frozen copy and never changes."""
-        return self.status not in (AgreementStatus.TERMINATED, AgreementStatus.READY)
+        return self.status != AgreementStatus.READY and (
+            self.status_on(timezone.localdate()) != CurrentStatus.TERMINATED
+        )
 
     @property
     def is_revision(self) -> bool:
@@ -221,36 +268,88 @@ class Agreement(Versioned):
         or until further notice) and has not been terminated."""
         if self.terminated_on:
             return self.terminated_on
-        if self.renewal_rule in (RenewalRule.CALENDAR_YEAR, RenewalRule.UNTIL_FURTHER_NOTICE):
+        if self.renewal_rule in RUNS_ON:
             return None
         return self.valid_until
 
     def status_on(self, day: datetime.date) -> str:
-        """The status a signed agreement has on a day: signed until it starts, active,
-        expiring in its last 90 days, expired after its last day, terminated from the day
-        its termination takes effect. Drafts and versions awaiting signature keep theirs."""
-        if self.status in (AgreementStatus.DRAFT, AgreementStatus.READY):
-            return self.status
+        """The CurrentStatus on a day. Never signed: its lifecycle (draft, ready for
+        signature). Signed (also while a revision is written): not yet in force before its
+        first day, expired after its last, terminated after the last day a termination set,
+        expiring in its last 90 days, else active. One renewed per calendar year or until
+        further notice has no last day until it is terminated, so it is never expiring.
+        The same cases in SQL: status_on_expression."""
+        if not self.signed_version:
+            return CurrentStatus(self.status)
         if self.terminated_on and self.terminated_on < day:
-            return AgreementStatus.TERMINATED
+            return CurrentStatus.TERMINATED
         if self.valid_from and self.valid_from > day:
-            return AgreementStatus.SIGNED
+            return CurrentStatus.NOT_YET_IN_FORCE
         last = self.last_day()
         if last is None:
-            return AgreementStatus.ACTIVE
+            return CurrentStatus.ACTIVE
         if last < day:
-            return AgreementStatus.EXPIRED
+            return CurrentStatus.EXPIRED
         if (last - day).days <= EXPIRING_DAYS:
-            return AgreementStatus.EXPIRING
-        return AgreementStatus.ACTIVE
+            return CurrentStatus.EXPIRING
+        return CurrentStatus.ACTIVE
+
+    @property
+    def current_status(self) -> CurrentStatus:
+        """The status shown today (from the annotation when the queryset made one)."""
+        annotated = self.__dict__.get("status_on_day")
+        if annotated is not None:
+            return CurrentStatus(annotated)
+        return self.status_on(timezone.localdate())
+
+    def is_in_force(self, day: datetime.date) -> bool:
+        return self.status_on(day) in IN_FORCE
+
+    def period_on(self, day: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
+        """The period shown on a day: as signed, with the last day a termination set;
+        for one renewed per calendar year, once its first period is over, the calendar year
+        of the day (or of its termination, once that has passed)."""
+        end = self.terminated_on or self.valid_until
+        if (
+            self.renewal_rule == RenewalRule.CALENDAR_YEAR
+            and self.signed_version
+            and self.valid_until
+            and day > self.valid_until
+        ):
+            year = min(day.year, self.terminated_on.year) if self.terminated_on else day.year
+            if year > self.valid_until.year:
+                start = datetime.date(year, 1, 1)
+                return start, self.terminated_on or datetime.date(year, 12, 31)
+        return self.valid_from, end
+
+    @property
+    def current_period(self):
+        return self.period_on(timezone.localdate())
+
+    @property
+    def renewed_since_first_period(self) -> bool:
+        """Shown with the current period: the period as signed was an earlier one."""
+        return self.current_period[0] != self.valid_from
 
     def days_left(self, today=None) -> int | None:
-        """Days until the agreement ends (negative once it has); None if it has no end."""
-        if self.valid_until is None:
+        """Days until the agreement ends while it is in force; negative once it has ended;
+        None for one not (yet) in force or running on without an end."""
+        today = today or timezone.localdate()
+        status = self.status_on(today)
+        last = self.last_day()
+        if last is None or status not in (
+            *IN_FORCE,
+            CurrentStatus.EXPIRED,
+            CurrentStatus.TERMINATED,
+        ):
             return None
-        return (self.valid_until - (today or timezone.localdate())).days
+        return (last - today).days
+
+    # What a version waiting for signatures was frozen with and Förläng changes.
+    VALIDITY_FIELDS = ("valid_from", "valid_until", "renewal_rule", "extension_max_years")
 
     def clean(self):
+        self._refuse_validity_changes_while_ready()
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError(
                 {"valid_until": _("The end date cannot be before the start date.")}
@@ -263,6 +362,21 @@ class Agreement(Versioned):
             raise ValidationError(
                 {"extension_max_years": _("Only an extendable agreement has an extension length.")}
             )
+
+    def _refuse_validity_changes_while_ready(self):
+        """The period and renewal rule are part of the paper being signed."""
+        if self.pk is None or self.status != AgreementStatus.READY:
+            return
+        stored = Agreement.objects.filter(pk=self.pk).values(*self.VALIDITY_FIELDS).first()
+        changed = [
+            name for name in self.VALIDITY_FIELDS if stored and stored[name] != getattr(self, name)
+        ]
+        if changed:
+            message = _(
+                "Version %(number)s is waiting for signatures with this period and renewal "
+                "rule. Take it back to draft (Undo ready for signature) to change them."
+            ) % {"number": self.version}
+            raise ValidationError(dict.fromkeys(changed, message))
 
 
 class PartyRole(models.TextChoices):

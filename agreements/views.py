@@ -26,8 +26,8 @@ def overview(request):
     """Översikt: what the user's organisations have to follow up now, and their agreements,
     those ending first at the top."""
     visible = visible_agreements(request.user)
-    agreements = _with_parties(visible).order_by("valid_until", "title")
     today = timezone.localdate()
+    agreements = _with_parties(visible.with_status_on(today)).order_by("valid_until", "title")
     to_do = follow_up_lists(
         agreements_in_force(visible, today).order_by("valid_until", "title"), today
     )
@@ -44,7 +44,9 @@ def overview(request):
 def agreement_list(request):
     visible = visible_agreements(request.user)
     form = AgreementFilterForm(request.GET or None, agreements=visible)
-    agreements = _with_parties(form.filter(visible)).order_by("-valid_from", "title")
+    today = timezone.localdate()
+    agreements = form.filter(visible.with_status_on(today), today)
+    agreements = _with_parties(agreements).order_by("-valid_from", "title")
     template = "agreements/agreement_list.html"
     if request.htmx:
         template += "#results"

@@ -265,7 +265,7 @@ class _AgreementBuilder:
                 reference=data["reference"],
                 title=data["title"],
                 subtitle=data.get("subtitle", ""),
-                status=data.get("status", "draft"),
+                status=lifecycle_status(data),
                 version=data.get("version", 1),
                 cycle_step=data.get("cycle_step", 1),
                 valid_from=_date(data.get("valid_from")),
@@ -656,3 +656,18 @@ def _date(value):
 
 def _decimal(value):
     return None if value is None else Decimal(value)
+
+
+# Files written before the status was only the lifecycle carry the calendar's word for it.
+CALENDAR_STATUSES = ("active", "expiring", "expired")
+
+
+def lifecycle_status(data: dict) -> str:
+    """The stored lifecycle of an agreement in a file: a signed one of an older file said
+    where it stood in its period (active, expiring, expired), which is computed now."""
+    status = data.get("status", "draft")
+    if status in CALENDAR_STATUSES:
+        status = "signed"
+    if status == "signed" and data.get("terminated_on"):
+        status = "terminated"
+    return status

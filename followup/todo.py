@@ -16,18 +16,15 @@ A cadence's dates are the ends of the periods followed up (e.g. 31 December, yea
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Prefetch
 
 from actionplans.models import OPEN_STATUSES, ActionItem
-from agreements.models import Agreement, AgreementStatus
+from agreements.models import Agreement
 
 from .models import CadenceKind, FollowUpCadence, FollowUpReport, ReportStatus
 
 DUE_SOON_DAYS = 14
 REPORT_NOTICE_DAYS = 30
-# Not (yet) signed: a first draft, or a first version waiting for signatures. A revision
-# being written or signed is different: the version signed before holds meanwhile.
-UNSIGNED = (AgreementStatus.DRAFT, AgreementStatus.READY)
 
 
 def end_of(agreement: Agreement) -> datetime.date | None:
@@ -35,14 +32,7 @@ def end_of(agreement: Agreement) -> datetime.date | None:
 
 
 def in_force(agreement: Agreement, day: datetime.date) -> bool:
-    if agreement.status == AgreementStatus.TERMINATED:
-        return False
-    if agreement.status in UNSIGNED and not agreement.signed_version:
-        return False
-    if agreement.valid_from and agreement.valid_from > day:
-        return False
-    end = end_of(agreement)
-    return end is None or end >= day
+    return agreement.is_in_force(day)
 
 
 @dataclass
@@ -168,9 +158,5 @@ def report_due(agreement, cadence, today) -> ReportDue | None:
 
 
 def agreements_in_force(agreements, today):
-    """A queryset filter close to `in_force`, to narrow what is loaded before checking."""
-    return (
-        agreements.exclude(status=AgreementStatus.TERMINATED)
-        .exclude(status__in=UNSIGNED, signed_version__isnull=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-    )
+    """The queryset form of `in_force` (Agreement.status_on as SQL)."""
+    return agreements.in_force_on(today)

@@ -238,14 +238,17 @@ SIGNED_SCAN_MAX_BYTES = int(os.environ.get("SIGNED_SCAN_MAX_BYTES", str(20 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Background work (PDFs that take more than a moment): Django's tasks framework, queued in
-# the database and run by `manage.py db_worker` (started by `make run`; in production a
-# process of its own). Tests run tasks at once (TASKS_BACKEND=...ImmediateBackend).
+# the database and run by `manage.py run_worker` (db_worker made to survive a killed worker
+# and a database outage; started by `make run`; in production a process of its own). Tests
+# run tasks at once (TASKS_BACKEND=...ImmediateBackend).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+# A worker silent for this long is dead: the task it was running is queued again.
+WORKER_LEASE_SECONDS = int(os.environ.get("WORKER_LEASE_SECONDS", "60"))
 
 # Print jobs (printing/): a job still waiting this long is offered again (Försök igen), and
 # jobs older than PRINT_JOB_KEEP are removed with their files by `manage.py prune_print_jobs`.

@@ -114,6 +114,15 @@ class TerminateForm(forms.Form):
     )
 
 
+class UndoReadyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the version goes back to draft"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded in the agreement's history, e.g. 'Fel datum i avsnitt 3'."),
+    )
+
+
 class CompareForm(forms.Form):
     """Two versions: frozen ones by number, or the draft as it stands ("utkast")."""
 

@@ -3,11 +3,16 @@ per calendar year and terminated. Every step checks that it may be taken now, ch
 agreement and records an AgreementEvent in one transaction.
 
     draft ──Klar för underskrift──▶ ready_for_signature ──Registrera underskrift──▶ signed
-      ▲                                                                             │
-      └──────────────────────────── Revidera ◀── active / expiring / expired ◀─────┘
+      ▲ ◀──Ångra klar för underskrift──┘                                            │
+      └──────────────────────────────────── Revidera ◀──────────────────────────────┤
+                                                              Säg upp ──▶ terminated
 
-A signed agreement's status then follows the calendar (Agreement.status_on), refreshed
-daily by `refresh_statuses` (run by `manage.py send_reminders`) and after every step here.
+Only this lifecycle is stored (Agreement.status). Whether a signed agreement is in force,
+expiring or over follows from its dates on the day (Agreement.status_on); `refresh_statuses`
+only records the renewals of agreements renewed per calendar year.
+
+Each step is one conditional UPDATE of the agreement, on the state it was checked in: of two
+steps at once exactly one wins, and the other is told why it was refused.
 """
 
 import datetime
@@ -16,21 +21,15 @@ import hashlib
 from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, AgreementStatus, RenewalRule
 from exchange.export import agreement_to_dict, agreements_for_export
+from samverkan.saving import saved_without_save
 
 from .models import AgreementEvent, AgreementVersion, EventKind
-
-# Signed states: the text is fixed and a revision may begin.
-REVISABLE = (
-    AgreementStatus.SIGNED,
-    AgreementStatus.ACTIVE,
-    AgreementStatus.EXPIRING,
-    AgreementStatus.EXPIRED,
-)
 
 
 class LifecycleError(Exception):
@@ -68,31 +67,66 @@ def make_ready(agreement: Agreement, user, today: datetime.date | None = None):
     until the version is signed its text and plans cannot change."""
     from .tasks import render_version_pdf
 
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.get(pk=agreement.pk)
     if agreement.status != AgreementStatus.DRAFT:
         raise LifecycleError(_("Only a draft can be made ready for signature."))
     if not agreement.parties.exists():
         raise LifecycleError(_("The agreement has no parties yet: add them before signing."))
     if agreement.versions.filter(number=agreement.version).exists():
         raise LifecycleError(_("This version is already frozen."))
+    _step(
+        agreement,
+        Q(status=AgreementStatus.DRAFT, version=agreement.version),
+        _("Someone else changed the agreement's state just now: nothing was frozen."),
+        status=AgreementStatus.READY,
+    )
     version = AgreementVersion.objects.create(
         agreement=agreement,
         number=agreement.version,
         snapshot=printed_snapshot(agreement),
         frozen_by=user,
     )
-    agreement.status = AgreementStatus.READY
-    agreement.save(update_fields=["status", "updated_at"])
     _record(agreement, EventKind.FROZEN, user, today)
     # Queued in the same transaction: the worker sees the task only if the version exists.
     render_version_pdf.enqueue(version.pk)
     return version
 
 
+def awaiting_signature(agreement: Agreement) -> AgreementVersion | None:
+    """The frozen version waiting for signatures, if one is."""
+    if agreement.status != AgreementStatus.READY:
+        return None
+    return current_version(agreement)
+
+
+@transaction.atomic
+def undo_ready(
+    agreement: Agreement, number: int, user, reason: str, today: datetime.date | None = None
+):
+    """Ångra klar för underskrift: the version waiting for signatures goes back to being
+    written, as version N+1. Version N stays as it was frozen (a frozen version is never
+    changed or removed, and its paper may have been sent out) but can no longer be signed;
+    the reason is recorded with the event."""
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    version = awaiting_signature(agreement)
+    if version is None or version.number != number:
+        raise LifecycleError(_("No version of this agreement is waiting for signatures."))
+    _step(
+        agreement,
+        Q(status=AgreementStatus.READY, version=version.number),
+        _("Someone else changed the agreement's state just now: it was not taken back."),
+        status=AgreementStatus.DRAFT,
+        version=version.number + 1,
+    )
+    _record(agreement, EventKind.WITHDRAWN, user, today, note=reason, version=version.number)
+    return agreement
+
+
 def store_version_pdf(version: AgreementVersion, content: bytes) -> None:
     """The version's PDF, written once with its SHA-256."""
     version.pdf.save(f"overenskommelse-{version.number}.pdf", ContentFile(content), save=False)
     version.pdf_sha256 = sha256(content)
+    version.pdf_error = ""  # an earlier attempt's error (e.g. the database was away)
     version.save()
 
 
@@ -117,6 +151,13 @@ def register_signature(
         raise LifecycleError(_("Only the version that is ready for signature can be signed."))
     if not version.pdf:
         raise LifecycleError(_("The PDF to sign is not ready yet."))
+    _step(
+        agreement,
+        Q(status=AgreementStatus.READY, version=version.number),
+        _("Someone else changed the agreement's state just now: the signature was not registered."),
+        status=AgreementStatus.SIGNED,
+        signed_version=version.number,
+    )
     version.signatures = signatures
     version.signed_on = max(datetime.date.fromisoformat(s["signed_on"]) for s in signatures)
     version.signed_scan.save(scan_name, ContentFile(scan), save=False)
@@ -124,10 +165,6 @@ def register_signature(
     version.signature_registered_at = timezone.now()
     version.signature_registered_by = user
     version.save()
-    agreement.signed_version = version.number
-    agreement.status = AgreementStatus.SIGNED
-    agreement.status = agreement.status_on(today)
-    agreement.save(update_fields=["status", "signed_version", "updated_at"])
     _record(agreement, EventKind.SIGNED, user, version.signed_on)
 
 
@@ -135,12 +172,16 @@ def register_signature(
 def revise(agreement: Agreement, user, today: datetime.date | None = None) -> Agreement:
     """Revidera: begin version N+1 as a draft of the signed text. The signed version holds
     (and is followed up) until the new one is signed."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.status not in REVISABLE:
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    if agreement.status != AgreementStatus.SIGNED:
         raise LifecycleError(_("Only a signed agreement can be revised."))
-    agreement.version += 1
-    agreement.status = AgreementStatus.DRAFT
-    agreement.save(update_fields=["version", "status", "updated_at"])
+    _step(
+        agreement,
+        Q(status=AgreementStatus.SIGNED, version=agreement.version),
+        _("Someone else changed the agreement's state just now: no revision was begun."),
+        status=AgreementStatus.DRAFT,
+        version=agreement.version + 1,
+    )
     _record(agreement, EventKind.REVISED, user, today)
     return agreement
 
@@ -151,11 +192,26 @@ def latest_extension_end(agreement: Agreement) -> datetime.date | None:
     return agreement.valid_until + relativedelta(years=agreement.extension_max_years)
 
 
+def _refuse_while_awaiting_signature(agreement: Agreement) -> None:
+    """The period and renewal rule are part of the paper waiting for signatures: changed
+    now, the frozen version would no longer be what the agreement says."""
+    if agreement.status == AgreementStatus.READY:
+        raise LifecycleError(
+            _(
+                "Version %(number)s is waiting for signatures with the present period: "
+                "register the signature first, or take the version back to draft (Undo ready "
+                "for signature)."
+            )
+            % {"number": agreement.version}
+        )
+
+
 @transaction.atomic
 def extend(agreement: Agreement, new_end: datetime.date, user, note: str = "", today=None):
     """Förläng: a later end, by at most the agreement's longest extension."""
     today = today or timezone.localdate()
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    _refuse_while_awaiting_signature(agreement)
     if agreement.renewal_rule != RenewalRule.EXTENDABLE:
         raise LifecycleError(_("The agreement's renewal rule does not allow an extension."))
     if agreement.signed_version is None:
@@ -170,17 +226,23 @@ def extend(agreement: Agreement, new_end: datetime.date, user, note: str = "", t
             % {"day": latest_extension_end(agreement).isoformat()}
         )
     previous = agreement.valid_until
-    agreement.valid_until = new_end
-    agreement.status = agreement.status_on(today)
-    agreement.save(update_fields=["valid_until", "status", "updated_at"])
+    _step(
+        agreement,
+        Q(valid_until=previous, terminated_on__isnull=True, version=agreement.version)
+        & ~Q(status=AgreementStatus.READY),
+        _("Someone else changed the agreement's period just now: look again and retry."),
+        valid_until=new_end,
+    )
     _record(agreement, EventKind.EXTENDED, user, today, previous, new_end, note)
 
 
 @transaction.atomic
 def terminate(agreement: Agreement, last_day: datetime.date, user, note: str = "", today=None):
-    """Säg upp: the agreement ends on the day given (its last day in force)."""
+    """Säg upp: the agreement ends on the day given (its last day in force). A revision
+    being written ends with it."""
     today = today or timezone.localdate()
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    _refuse_while_awaiting_signature(agreement)
     if agreement.signed_version is None:
         raise LifecycleError(_("Only a signed agreement can be terminated."))
     if agreement.terminated_on:
@@ -190,9 +252,13 @@ def terminate(agreement: Agreement, last_day: datetime.date, user, note: str = "
     if agreement.last_day() and last_day > agreement.last_day():
         raise LifecycleError(_("The last day cannot be after the agreement ends anyway."))
     previous = agreement.last_day()
-    agreement.terminated_on = last_day
-    agreement.status = agreement.status_on(today)
-    agreement.save(update_fields=["terminated_on", "status", "updated_at"])
+    _step(
+        agreement,
+        Q(terminated_on__isnull=True, version=agreement.version) & ~Q(status=AgreementStatus.READY),
+        _("Someone else changed the agreement's state just now: look again and retry."),
+        terminated_on=last_day,
+        status=AgreementStatus.TERMINATED,
+    )
     _record(agreement, EventKind.TERMINATED, user, today, previous, last_day, note)
 
 
@@ -218,29 +284,40 @@ def renew_calendar_years(agreement: Agreement, today: datetime.date) -> int:
 
 
 def refresh_statuses(today: datetime.date | None = None) -> int:
-    """Bring every signed agreement's status (and calendar-year renewals) up to date;
-    returns how many changed."""
+    """Record the calendar-year renewals due by today (statuses are computed, not stored);
+    returns how many agreements were renewed."""
     today = today or timezone.localdate()
-    changed = 0
-    for agreement in Agreement.objects.exclude(
-        status__in=(AgreementStatus.DRAFT, AgreementStatus.READY)
+    renewed = 0
+    for agreement in Agreement.objects.filter(
+        renewal_rule=RenewalRule.CALENDAR_YEAR,
+        signed_version__isnull=False,
+        terminated_on__isnull=True,
+        valid_until__lt=today,
     ):
         with transaction.atomic():
-            renewals = renew_calendar_years(agreement, today)
-            status = agreement.status_on(today)
-            if status != agreement.status:
-                agreement.status = status
-                agreement.save(update_fields=["status", "updated_at"])
-            changed += bool(renewals or status != agreement.status)
-    return changed
+            # One at a time: two runs at once must not record a year twice.
+            Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+            renewed += bool(renew_calendar_years(agreement, today))
+    return renewed
 
 
-def _record(agreement, kind, user, day, previous_end=None, new_end=None, note=""):
+def _step(agreement: Agreement, allowed: Q, refusal: str, **changes) -> None:
+    """One conditional UPDATE: written only if the agreement is still in the state it was
+    checked in, else LifecycleError(refusal). The audit trail hears of it as of a save."""
+    changes["updated_at"] = timezone.now()
+    if not Agreement.objects.filter(allowed, pk=agreement.pk).update(**changes):
+        raise LifecycleError(refusal)
+    for name, value in changes.items():
+        setattr(agreement, name, value)
+    saved_without_save(agreement, list(changes))
+
+
+def _record(agreement, kind, user, day, previous_end=None, new_end=None, note="", version=None):
     AgreementEvent.objects.create(
         agreement=agreement,
         kind=kind,
         happened_on=day or timezone.localdate(),
-        version=agreement.version,
+        version=version or agreement.version,
         previous_end=previous_end,
         new_end=new_end,
         note=note,

@@ -132,6 +132,7 @@ class EventKind(models.TextChoices):
     EXTENDED = "extended", _("extended")
     RENEWED = "renewed", _("renewed for a calendar year")
     TERMINATED = "terminated", _("terminated")
+    WITHDRAWN = "withdrawn", _("taken back to draft")
 
 
 class AgreementEvent(models.Model):
@@ -164,3 +165,22 @@ class AgreementEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.happened_on:%Y-%m-%d}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker that is alive (signing/worker.py): it writes beat_at every few
+    seconds; a task still RUNNING under a worker whose beat is older than the lease was
+    left by a worker that died, and is queued again."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    beat_at = models.DateTimeField(_("last heartbeat"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return self.worker_id

@@ -26,6 +26,10 @@ def render_version_pdf(version_id: int) -> None:
         return
     try:
         agreement = document_queryset().get(pk=version.agreement_id)
+        if agreement.version != version.number:
+            # Taken back to draft before its paper was made: nobody will sign it now.
+            logger.info("%s was taken back to draft: its PDF is not made", version)
+            return
         if json.loads(json.dumps(printed_snapshot(agreement))) != version.snapshot:
             # Only if someone changed the agreement below the product (the database): the
             # paper would not be what was frozen.

@@ -11,6 +11,7 @@ urlpatterns = [
     path(version + "pdf/", views.version_pdf, name="version_pdf"),
     path(version + "underskrift/", views.register_signature, name="register_signature"),
     path(version + "underskriven.pdf", views.version_scan, name="version_scan"),
+    path(version + "tillbaka-till-utkast/", views.undo_ready, name="undo_ready"),
     path(agreement + "revidera/", views.revise, name="revise"),
     path(agreement + "jamfor/", views.compare_versions, name="compare_versions"),
     path(agreement + "giltighet/", views.validity, name="validity"),

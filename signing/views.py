@@ -14,8 +14,15 @@ from agreements.access import get_agreement, get_agreement_for_editing, may_edit
 
 from . import lifecycle
 from .compare import compare
-from .forms import CompareForm, ExtendForm, ScanForm, SignatureFormSet, TerminateForm
-from .models import AgreementVersion
+from .forms import (
+    CompareForm,
+    ExtendForm,
+    ScanForm,
+    SignatureFormSet,
+    TerminateForm,
+    UndoReadyForm,
+)
+from .models import AgreementVersion, EventKind
 
 
 def _file_response(field, filename: str) -> FileResponse:
@@ -46,16 +53,54 @@ def make_ready(request, pk):
 def version_detail(request, pk, number):
     agreement = get_agreement(request.user, pk)
     version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
+    return _version_page(request, agreement, version, UndoReadyForm())
+
+
+def _version_page(request, agreement, version, undo_form, status=200):
+    awaiting = lifecycle.awaiting_signature(agreement)
     context = {
         "agreement": agreement,
         "version": version,
         "may_edit": may_edit(request.user, agreement),
         "may_sign": _may_sign(agreement, version),
+        "may_undo": awaiting is not None and awaiting.pk == version.pk,
+        "undo_form": undo_form,
+        "withdrawal": agreement.events.filter(
+            kind=EventKind.WITHDRAWN, version=version.number
+        ).first(),
     }
     template = "signing/version_detail.html"
     if request.htmx:
         template += "#version-state"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def undo_ready(request, pk, number):
+    """Ångra klar för underskrift: the version waiting for signatures goes back to draft
+    (as the next version number), with the reason recorded."""
+    agreement = get_agreement_for_editing(request.user, pk)
+    version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
+    form = UndoReadyForm(request.POST)
+    if not form.is_valid():
+        return _version_page(request, agreement, version, form, status=400)
+    try:
+        agreement = lifecycle.undo_ready(
+            agreement, version.number, request.user, form.cleaned_data["reason"]
+        )
+    except lifecycle.LifecycleError as error:
+        messages.error(request, str(error))
+        return redirect("version_detail", agreement.pk, version.number)
+    messages.success(
+        request,
+        _(
+            "Version %(old)s is taken back: it can no longer be signed. Version %(new)s is a "
+            "draft: change it, then make it ready for signature."
+        )
+        % {"old": version.number, "new": agreement.version},
+    )
+    return redirect("draft_editor", agreement.pk)
 
 
 @login_required
@@ -202,6 +247,7 @@ def validity(request, pk):
         "extend_form": extend_form,
         "terminate_form": terminate_form,
         "latest_end": lifecycle.latest_extension_end(agreement),
+        "awaiting": lifecycle.awaiting_signature(agreement),
         "events": agreement.events.select_related("recorded_by"),
     }
     return render(request, "signing/validity.html", context)

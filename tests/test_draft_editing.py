@@ -80,7 +80,7 @@ def test_a_copy_holds_everything_but_the_signatures_and_leaves_the_original(coor
     assert not copy.action_plans.get().items.filter(follow_up_entries__isnull=False).exists()
     assert set(copy.action_plans.get().items.values_list("status", flat=True)) == {"not_started"}
     original.refresh_from_db()
-    assert original.status == AgreementStatus.EXPIRED
+    assert original.status == AgreementStatus.SIGNED
 
 
 def test_the_copy_of_an_agreement_with_a_problem_picture_copies_its_problems(demo):

@@ -1,6 +1,7 @@
 """Klar för underskrift, Registrera underskrift, frozen versions that never change (views,
-admin, ORM and the database), Revidera, Jämför versioner, the status through the calendar,
-extension, renewal and termination, and PDFs rendered in the background."""
+admin, ORM and the database), Revidera, Jämför versioner, extension and termination, and
+PDFs rendered in the background. The status through the calendar and the renewals:
+tests/test_agreement_status.py; Ångra klar för underskrift and races: test_lifecycle.py."""
 
 import datetime
 import hashlib
@@ -16,7 +17,7 @@ from helpers import pdf_text, pdf_words, squeeze, strangnas_draft
 from pypdf import PdfReader
 
 from actionplans.models import ActionItem
-from agreements.models import Agreement, AgreementStatus, RenewalRule, Section
+from agreements.models import Agreement, AgreementStatus, Section
 from signing import lifecycle
 from signing.compare import compare
 from signing.models import AgreementEvent, AgreementVersion, EventKind, VersionFrozenError
@@ -129,7 +130,7 @@ def test_registering_the_signature_makes_the_agreement_signed_and_active(
     assert ready.signed_scan_sha256 == hashlib.sha256(scan).hexdigest()
     assert [s["place"] for s in ready.signatures] == ["Strängnäs"] * len(ready.signatures)
     assert draft.signed_version == 1
-    assert draft.status == AgreementStatus.ACTIVE
+    assert draft.status == AgreementStatus.SIGNED and draft.is_in_force(SIGNED_ON)
     page = client.get(reverse("version_detail", args=[draft.pk, 1])).text
     assert ready.signed_scan_sha256 in page and "Strängnäs" in page
 
@@ -312,62 +313,6 @@ def test_comparing_a_version_with_itself_is_refused(client, user, signed):
 
 def test_compare_finds_nothing_between_equal_snapshots(ready):
     assert all(not part.changes for part in compare(ready.snapshot, ready.snapshot))
-
-
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        (datetime.date(2024, 12, 31), AgreementStatus.SIGNED),
-        (datetime.date(2025, 1, 1), AgreementStatus.ACTIVE),
-        (datetime.date(2026, 10, 1), AgreementStatus.ACTIVE),
-        (datetime.date(2026, 10, 2), AgreementStatus.EXPIRING),  # 90 days before the end
-        (datetime.date(2026, 12, 31), AgreementStatus.EXPIRING),
-        (datetime.date(2027, 1, 1), AgreementStatus.EXPIRED),
-    ],
-)
-def test_the_status_follows_the_calendar(demo, day, expected):
-    agreement = demo["sollentuna-2023"]
-    agreement.valid_from = datetime.date(2025, 1, 1)
-    agreement.valid_until = datetime.date(2026, 12, 31)
-    assert agreement.status_on(day) == expected
-
-
-def test_refresh_statuses_renews_per_calendar_year_until_terminated(demo, user):
-    agreement = demo["sandviken-2015"]
-    assert agreement.renewal_rule == RenewalRule.CALENDAR_YEAR
-    assert agreement.valid_until == datetime.date(2015, 12, 31)
-    lifecycle.refresh_statuses(datetime.date(2017, 3, 1))
-    lifecycle.refresh_statuses(datetime.date(2017, 3, 2))  # nothing twice
-    agreement.refresh_from_db()
-    assert agreement.status == AgreementStatus.ACTIVE
-    renewals = agreement.events.filter(kind=EventKind.RENEWED).order_by("happened_on")
-    assert [(e.happened_on, e.new_end) for e in renewals] == [
-        (datetime.date(2016, 1, 1), datetime.date(2016, 12, 31)),
-        (datetime.date(2017, 1, 1), datetime.date(2017, 12, 31)),
-    ]
-    assert agreement.valid_until == datetime.date(2015, 12, 31)  # the first period, as signed
-    day = datetime.date(2017, 3, 1)
-    lifecycle.terminate(agreement, datetime.date(2017, 6, 30), user(EDITOR), "Uppsagt", today=day)
-    agreement.refresh_from_db()
-    assert agreement.status == AgreementStatus.ACTIVE  # its last day is now 121 days off
-    lifecycle.refresh_statuses(datetime.date(2017, 4, 1))  # 90 days off
-    agreement.refresh_from_db()
-    assert agreement.status == AgreementStatus.EXPIRING
-    lifecycle.refresh_statuses(datetime.date(2017, 7, 1))
-    agreement.refresh_from_db()
-    assert agreement.status == AgreementStatus.TERMINATED
-    lifecycle.refresh_statuses(datetime.date(2019, 1, 1))
-    assert agreement.events.filter(kind=EventKind.RENEWED).count() == 2
-
-
-def test_the_refresh_statuses_command_brings_the_demo_up_to_date(demo):
-    out = StringIO()
-    call_command("refresh_statuses", "--date", "2026-11-23", stdout=out)
-    assert (
-        demo["sollentuna-2023"].__class__.objects.get(reference="sollentuna-2023").status
-        == AgreementStatus.EXPIRING
-    )
-    assert "agreement(s) changed" in out.getvalue()
 
 
 def test_extension_is_limited_by_the_agreements_rule(client, user, demo):

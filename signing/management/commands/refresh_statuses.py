@@ -7,9 +7,9 @@ from signing.lifecycle import refresh_statuses
 
 class Command(BaseCommand):
     help = (
-        "Brings every signed agreement's status up to date with the calendar (signed, "
-        "active, expiring 90 days before its end, expired, terminated) and records the "
-        "renewals of agreements renewed per calendar year. Run it daily."
+        "Records the renewals of agreements renewed per calendar year (one event per new "
+        "year); their status is computed from the dates, nothing else needs storing. "
+        "Run it daily."
     )
 
     def add_arguments(self, parser):
@@ -18,5 +18,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, date=None, **options):
-        changed = refresh_statuses(date)
-        self.stdout.write(f"{changed} agreement(s) changed status or were renewed.")
+        renewed = refresh_statuses(date)
+        self.stdout.write(f"{renewed} agreement(s) renewed for a new calendar year.")
