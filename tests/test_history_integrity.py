@@ -78,6 +78,18 @@ def test_a_record_slipped_in_is_named_by_verify_history(edited):
         verify()
 
 
+def test_records_from_before_sealing_are_sealed_once_on_request(demo):
+    section = demo["strangnas-2020"].sections.first()
+    section.heading = "Ändrad före förseglingen"
+    section.save()  # the test's transaction never commits, so nothing seals the record
+    with pytest.raises(CommandError, match="saknar sigill"):
+        verify()
+    out = StringIO()
+    call_command("verify_history", "--seal-unsealed", stdout=out)
+    assert "1 post förseglades" in out.getvalue()
+    assert "Historiken är oförändrad" in out.getvalue()
+
+
 def test_the_chain_is_keyed_by_secret_key_and_survives_its_rotation(edited, settings):
     sealed_with = settings.SECRET_KEY
     settings.SECRET_KEY = "a key the chain was not made with"
