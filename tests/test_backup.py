@@ -163,13 +163,16 @@ def restored_signers(reference):
 
 
 @pytest.mark.parametrize("signature", [True, False], ids=["old-signature", "no-signature"])
-def test_an_edited_archive_is_refused_unless_trusted_explicitly(signed, tmp_path, signature):
+def test_an_edited_archive_is_refused_unless_trusted_explicitly(
+    signed, tmp_path, signature, settings
+):
     archive = tmp_path / "backup.zip"
     export_signed(signed, archive)
     reference = signed.agreement.reference
     forged = tmp_path / "forged.zip"
     forge(archive, forged, invent_signer, signature=signature)
     counts_before = (Agreement.objects.count(), AgreementVersion.objects.count())
+    files_before = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
 
     with pytest.raises(CommandError) as refused:
         call_command("import_agreement", str(forged), stdout=StringIO())
@@ -178,6 +181,7 @@ def test_an_edited_archive_is_refused_unless_trusted_explicitly(signed, tmp_path
     assert "inte signerat av den här installationen" in message
     assert "--trust-unsigned" in message
     assert (Agreement.objects.count(), AgreementVersion.objects.count()) == counts_before
+    assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == files_before
 
     out = StringIO()
     call_command("import_agreement", str(forged), "--trust-unsigned", stdout=out)
