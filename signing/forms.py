@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from samverkan.widgets import DateInput
@@ -28,6 +28,16 @@ ACTIVE_CONTENT = {
     "/RichMedia",
     "/XFA",
 }
+# What pypdf raises besides its own errors on a damaged file (seen with corrupted scans).
+MALFORMED_PDF_ERRORS = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    RecursionError,
+)
 # More objects than any scan has: a file with more is not read to the end.
 MAX_PDF_OBJECTS = 100_000
 
@@ -90,7 +100,7 @@ class SignedScanField(forms.FileField):
             reader = PdfReader(BytesIO(content))
             pages = len(reader.pages)
             found = active_content(reader)
-        except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        except (PyPdfError, *MALFORMED_PDF_ERRORS):
             pages, found = 0, set()
         if pages == 0:
             raise ValidationError(_("The PDF cannot be read: scan the paper again."))
