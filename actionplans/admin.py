@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from agreements.admin import AgreementPartAdmin, AgreementPartInline, PlanPartMixin
+
 from .models import ActionItem, ActionPlan, Responsibility
 
 
-class ActionItemInline(admin.TabularInline):
+class ActionItemInline(PlanPartMixin, AgreementPartInline, admin.TabularInline):
     model = ActionItem
     extra = 0
     fields = [
@@ -19,7 +21,7 @@ class ActionItemInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(PlanPartMixin, AgreementPartAdmin):
     list_display = ["title", "agreement", "municipality", "layout", "period_text"]
     list_filter = ["layout"]
     list_select_related = ["agreement", "municipality"]
@@ -28,14 +30,16 @@ class ActionPlanAdmin(admin.ModelAdmin):
     inlines = [ActionItemInline]
 
 
-class ResponsibilityInline(admin.TabularInline):
+class ResponsibilityInline(PlanPartMixin, AgreementPartInline, admin.TabularInline):
+    agreement_path = "plan.agreement"
     model = Responsibility
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(PlanPartMixin, AgreementPartAdmin):
+    agreement_path = "plan.agreement"
     list_display = ["activity", "goal", "when_text", "responsible_text", "status", "plan"]
     list_filter = ["status", "is_citizen_promise", "recurrence"]
     list_select_related = ["plan"]
@@ -45,7 +49,8 @@ class ActionItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(PlanPartMixin, AgreementPartAdmin):
+    agreement_path = "item.plan.agreement"
     list_display = ["__str__", "role", "description", "item"]
     list_filter = ["role"]
     list_select_related = ["organisation", "item"]

@@ -90,3 +90,43 @@ def _track(model):
 
 for _model in [*AGREEMENT_PATHS, *WITHOUT_AGREEMENT]:
     _track(_model)
+
+
+class HistorySeal(models.Model):
+    """One link of the chain that seals the history: the record (its historical model and
+    id) and a keyed hash (HMAC from SECRET_KEY) of its content together with the link
+    before it. Written once when the record's transaction commits (`audit.seals`); a record
+    changed or deleted afterwards, or one that was slipped in, no longer fits the chain, and
+    `manage.py verify_history` names it."""
+
+    position = models.PositiveBigIntegerField(_("position"), unique=True)
+    table = models.CharField(_("historical model"), max_length=100)
+    record_id = models.PositiveBigIntegerField(_("record"))
+    chain = models.CharField(_("chained hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("history seal")
+        verbose_name_plural = _("history seals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "record_id"], name="historyseal_one_per_record"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.position}: {self.table} #{self.record_id}"
+
+
+class HistoryChainHead(models.Model):
+    """The chain's last link, in one row: locked while links are added, so that two
+    transactions never both build on the same link."""
+
+    length = models.PositiveBigIntegerField(default=0)
+    chain = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("end of the history chain")
+        verbose_name_plural = _("end of the history chain")
+
+    def __str__(self):
+        return f"{self.length}: {self.chain}"

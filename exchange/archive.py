@@ -4,10 +4,13 @@
     signing.json      per agreement (by reference): its frozen versions and lifecycle events
     files/...         each version's stored PDF and signed scan
     manifest.json     what the archive holds, with the SHA-256 of every file
+    manifest.sig      the manifest's SHA-256, signed with a key derived from SECRET_KEY
 
-Restoring reads the whole archive and checks every file against the manifest and the
-version's own checksum before it writes anything; then it creates everything in one
-transaction, so a damaged archive restores nothing.
+Restoring reads the whole archive, checks the manifest's signature (an archive edited
+after it was written, checksums and all, is refused: it could invent signed versions and
+signers), then every file against the manifest and the version's own checksum, before it
+writes anything; then it creates everything in one transaction, so a damaged archive
+restores nothing.
 """
 
 import datetime
@@ -17,6 +20,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core import signing as django_signing
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +35,30 @@ from .importer import DocumentError, import_document
 
 FORMAT = "samverkan-archive"
 FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+MANIFEST_SIGNATURE = "manifest.sig"
+# Our own salt: a value signed elsewhere with the same SECRET_KEY is no archive signature.
+SIGNATURE_SALT = "samverkan.exchange.archive.manifest"
+
+
+def _manifest_signer() -> django_signing.Signer:
+    return django_signing.Signer(salt=SIGNATURE_SALT)
+
+
+def sign_manifest(manifest: bytes) -> bytes:
+    return _manifest_signer().sign(hashlib.sha256(manifest).hexdigest()).encode()
+
+
+def manifest_signature_is_valid(manifest: bytes, signature: bytes | None) -> bool:
+    """Whether the signature was made with this SECRET_KEY (or one of its fallbacks) for
+    exactly this manifest."""
+    if signature is None:
+        return False
+    try:
+        signed_digest = _manifest_signer().unsign(signature.decode())
+    except (django_signing.BadSignature, UnicodeDecodeError):
+        return False
+    return signed_digest == hashlib.sha256(manifest).hexdigest()
 
 
 def is_archive(path) -> bool:
@@ -76,8 +104,10 @@ def write_archive(path, ids=None) -> ArchiveSummary:
         "agreements": len(agreements),
         "files": {name: hashlib.sha256(content).hexdigest() for name, content in parts.items()},
     }
+    manifest_bytes = _json(manifest)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", _json(manifest))
+        archive.writestr(MANIFEST, manifest_bytes)
+        archive.writestr(MANIFEST_SIGNATURE, sign_manifest(manifest_bytes))
         for name, content in parts.items():
             archive.writestr(name, content)
     return ArchiveSummary(len(agreements), versions.count(), len(files))
@@ -152,9 +182,11 @@ def _event_data(event) -> dict:
     }
 
 
-def restore_archive(path) -> list[Agreement]:
-    """Create the archive's agreements, versions, events and files, all or nothing."""
-    parts = _read_checked(path)
+def restore_archive(path, trust_unsigned=False) -> list[Agreement]:
+    """Create the archive's agreements, versions, events and files, all or nothing. An
+    archive whose manifest is not signed with this SECRET_KEY is refused unless
+    `trust_unsigned` says the operator vouches for it."""
+    parts = _read_checked(path, trust_unsigned)
     document = json.loads(parts["agreements.json"])
     signing = json.loads(parts.get("signing.json", b"{}"))
     _check_version_files(signing, parts)
@@ -196,12 +228,27 @@ def _damaged(names) -> DocumentError:
     )
 
 
-def _read_checked(path) -> dict[str, bytes]:
+def _read_checked(path, trust_unsigned=False) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read("manifest.json"))
+            manifest_bytes = archive.read(MANIFEST)
+            manifest = json.loads(manifest_bytes)
             if manifest.get("format") != FORMAT:
                 raise DocumentError([_("This is not a Samverkan archive.")])
+            names = set(archive.namelist())
+            signature = archive.read(MANIFEST_SIGNATURE) if MANIFEST_SIGNATURE in names else None
+            if not trust_unsigned and not manifest_signature_is_valid(manifest_bytes, signature):
+                raise DocumentError(
+                    [
+                        _(
+                            "The archive is not signed by this installation: it was made "
+                            "under another SECRET_KEY, or changed after it was written. Its "
+                            "signed versions and signers could be invented. Restore it with "
+                            "the SECRET_KEY it was made under, or, only if you know where it "
+                            "comes from and that nobody changed it, give --trust-unsigned."
+                        )
+                    ]
+                )
             parts = {name: archive.read(name) for name in manifest["files"]}
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError):
         raise DocumentError([_("The archive is damaged or incomplete.")]) from None

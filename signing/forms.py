@@ -7,14 +7,79 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from samverkan.widgets import DateInput
+
+# What a scanned paper never holds and a PDF reader may run or open: scripts, actions
+# run on opening or on events, programs to launch, forms that send data, embedded files.
+ACTIVE_CONTENT = {
+    "/JS",
+    "/JavaScript",
+    "/OpenAction",
+    "/AA",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/GoToE",
+    "/EmbeddedFile",
+    "/EmbeddedFiles",
+    "/RichMedia",
+    "/XFA",
+}
+# What pypdf raises besides its own errors on a damaged file (seen with corrupted scans).
+MALFORMED_PDF_ERRORS = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    RecursionError,
+)
+# More objects than any scan has: a file with more is not read to the end.
+MAX_PDF_OBJECTS = 100_000
+
+
+class TooManyObjectsError(ValueError):
+    pass
+
+
+def active_content(reader: PdfReader) -> set[str]:
+    """The names of active content anywhere in the PDF: in what the trailer reaches and in
+    every numbered object, reachable or not, as pypdf reads them (names decoded, object
+    streams unpacked; page contents are not decompressed, as they cannot hold actions)."""
+    found = set()
+    seen = set()
+    pending = [reader.trailer]
+    for generation, numbers in reader.xref.items():
+        pending += [IndirectObject(number, generation, reader) for number in numbers]
+    pending += [IndirectObject(number, 0, reader) for number in reader.xref_objStm]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, IndirectObject):
+            key = (value.idnum, value.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > MAX_PDF_OBJECTS:
+                raise TooManyObjectsError
+            value = value.get_object()
+        if isinstance(value, DictionaryObject):
+            found |= ACTIVE_CONTENT.intersection(value.keys())
+            pending += value.values()
+        elif isinstance(value, ArrayObject):
+            pending += value
+        elif isinstance(value, NameObject) and value in ACTIVE_CONTENT:
+            found.add(str(value))
+    return found
 
 
 class SignedScanField(forms.FileField):
     """The signed paper, scanned: a PDF only, of limited size, that really is a PDF (its
-    first bytes and a reader that opens it and finds pages), whatever its name says."""
+    first bytes and a reader that opens it and finds pages), whatever its name says, and
+    holds nothing a reader would run (scripts, actions, embedded files)."""
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
@@ -32,11 +97,21 @@ class SignedScanField(forms.FileField):
         if not content.startswith(b"%PDF-"):
             raise ValidationError(_("The file is not a PDF, whatever its name says."))
         try:
-            pages = len(PdfReader(BytesIO(content)).pages)
-        except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-            pages = 0
+            reader = PdfReader(BytesIO(content))
+            pages = len(reader.pages)
+            found = active_content(reader)
+        except (PyPdfError, *MALFORMED_PDF_ERRORS):
+            pages, found = 0, set()
         if pages == 0:
             raise ValidationError(_("The PDF cannot be read: scan the paper again."))
+        if found:
+            raise ValidationError(
+                _(
+                    "The PDF contains scripts, actions or embedded files (%(found)s), which "
+                    "a scanned paper never has: upload the scanner's own file."
+                )
+                % {"found": ", ".join(sorted(name.lstrip("/") for name in found))}
+            )
         return upload
 
 
@@ -59,10 +134,35 @@ class SignatureForm(forms.Form):
 
 
 class BaseSignatureFormSet(forms.BaseFormSet):
+    """One form per signer the frozen version names, in its order (`signers`, from
+    `signing.views._signers`). The number of forms and the organisation each one signs for
+    are the version's: a posted form count or organisation that differs (a signature for
+    another organisation, or one form more or fewer) is refused, never taken as sent."""
+
+    def __init__(self, data=None, *args, signers, frozen_on=None, **kwargs):
+        super().__init__(data, *args, initial=signers, **kwargs)
+        self.frozen_on = frozen_on
+
+    def total_form_count(self):
+        return len(self.initial)
+
     def clean(self):
         if any(self.errors):
             return
-        frozen_on = getattr(self, "frozen_on", None)
+        posted = self.management_form.cleaned_data.get(forms.formsets.TOTAL_FORM_COUNT)
+        parties = [form.initial["organisation"] for form in self.forms]
+        if (
+            posted != len(self.forms)
+            or [form.cleaned_data["organisation"] for form in self.forms] != parties
+        ):
+            raise ValidationError(
+                _(
+                    "Only the signing parties of this version sign it: %(parties)s. Reload "
+                    "the page and fill in the form again."
+                )
+                % {"parties": ", ".join(parties)}
+            )
+        frozen_on = self.frozen_on
         today = timezone.localdate()
         for form in self.forms:
             day = form.cleaned_data.get("signed_on")

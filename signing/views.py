@@ -25,8 +25,10 @@ from .forms import (
 from .models import AgreementVersion, EventKind
 
 
-def _file_response(field, filename: str) -> FileResponse:
-    return FileResponse(field.open("rb"), content_type="application/pdf", filename=filename)
+def _file_response(field, filename: str, *, download: bool = False) -> FileResponse:
+    return FileResponse(
+        field.open("rb"), content_type="application/pdf", filename=filename, as_attachment=download
+    )
 
 
 @login_required
@@ -110,7 +112,9 @@ def version_pdf(request, pk, number):
     version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
     if not version.pdf:
         raise Http404
-    return _file_response(version.pdf, f"{agreement.reference}-version-{number}.pdf")
+    # Stored files (the frozen PDF, the uploaded scan) are downloaded, never shown in the
+    # browser's own viewer: a file is never run as part of the site.
+    return _file_response(version.pdf, f"{agreement.reference}-version-{number}.pdf", download=True)
 
 
 @login_required
@@ -121,7 +125,9 @@ def version_scan(request, pk, number):
     if not version.signed_scan:
         raise Http404
     return _file_response(
-        version.signed_scan, f"{agreement.reference}-version-{number}-underskriven.pdf"
+        version.signed_scan,
+        f"{agreement.reference}-version-{number}-underskriven.pdf",
+        download=True,
     )
 
 
@@ -133,8 +139,12 @@ def register_signature(request, pk, number):
     version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
     may_sign = _may_sign(agreement, version)
     data = request.POST if request.method == "POST" else None
-    formset = SignatureFormSet(data, initial=_signers(version), prefix="underskrift")
-    formset.frozen_on = timezone.localtime(version.frozen_at).date()
+    formset = SignatureFormSet(
+        data,
+        signers=_signers(version),
+        frozen_on=timezone.localtime(version.frozen_at).date(),
+        prefix="underskrift",
+    )
     scan_form = ScanForm(data, request.FILES or None)
     if data is not None and may_sign and formset.is_valid() & scan_form.is_valid():
         scan = scan_form.cleaned_data["scan"]

@@ -1,7 +1,10 @@
 """Backups: `export_agreement --all --archive FILE` writes every agreement with its frozen
 versions, PDFs and signed scans into one archive, and `import_agreement` of that archive
-into an empty database restores all of it; a damaged archive restores nothing."""
+into an empty database restores all of it; a damaged archive restores nothing, and an
+archive not signed with this SECRET_KEY (edited, or made elsewhere) only when the operator
+says --trust-unsigned."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -17,6 +20,7 @@ from helpers import strangnas_draft
 from pypdf import PdfWriter
 
 from agreements.models import Agreement
+from exchange.archive import MANIFEST, MANIFEST_SIGNATURE
 from signing import lifecycle
 from signing.models import AgreementVersion
 
@@ -65,7 +69,11 @@ def run(*args, data_dir):
 
 def contents(path) -> dict:
     with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist() if name != "manifest.json"}
+        return {
+            name: archive.read(name)
+            for name in archive.namelist()
+            if name not in (MANIFEST, MANIFEST_SIGNATURE)
+        }
 
 
 def test_an_archive_restores_everything_into_an_empty_database(signed, tmp_path):
@@ -112,3 +120,86 @@ def test_a_damaged_archive_restores_nothing(signed, tmp_path):
         other.writestr("manifest.json", json.dumps({"format": "something-else", "files": {}}))
     with pytest.raises(CommandError, match="inte ett Samverkan-arkiv"):
         call_command("import_agreement", str(not_a_backup), stdout=StringIO())
+
+
+def forge(archive, forged, edit, *, signature=True):
+    """A copy of the archive with signing.json edited and every manifest checksum recomputed,
+    as someone without the SECRET_KEY could make it; the old signature is kept (or left out)."""
+    with zipfile.ZipFile(archive) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    signing = json.loads(parts["signing.json"])
+    edit(signing)
+    parts["signing.json"] = json.dumps(signing, ensure_ascii=False).encode()
+    manifest = json.loads(parts[MANIFEST])
+    manifest["files"] = {
+        name: hashlib.sha256(parts[name]).hexdigest() for name in manifest["files"]
+    }
+    parts[MANIFEST] = json.dumps(manifest).encode()
+    if not signature:
+        del parts[MANIFEST_SIGNATURE]
+    with zipfile.ZipFile(forged, "w") as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+
+
+def export_signed(signed, archive):
+    """The signed agreement alone, backed up; its original then renamed out of the way, as
+    if the archive were restored after a loss."""
+    agreement = signed.agreement
+    call_command("export_agreement", agreement.pk, "--archive", str(archive), stdout=StringIO())
+    Agreement.objects.filter(pk=agreement.pk).update(reference=f"{agreement.reference}-forr")
+
+
+def invent_signer(signing):
+    for entry in signing.values():
+        for version in entry["versions"]:
+            for signature in version["signatures"]:
+                signature["name"] = "Påhittad Person"
+
+
+def restored_signers(reference):
+    version = AgreementVersion.objects.get(agreement__reference=reference, number=1)
+    return [signature["name"] for signature in version.signatures]
+
+
+@pytest.mark.parametrize("signature", [True, False], ids=["old-signature", "no-signature"])
+def test_an_edited_archive_is_refused_unless_trusted_explicitly(
+    signed, tmp_path, signature, settings
+):
+    archive = tmp_path / "backup.zip"
+    export_signed(signed, archive)
+    reference = signed.agreement.reference
+    forged = tmp_path / "forged.zip"
+    forge(archive, forged, invent_signer, signature=signature)
+    counts_before = (Agreement.objects.count(), AgreementVersion.objects.count())
+    files_before = sorted(Path(settings.MEDIA_ROOT).rglob("*"))
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_agreement", str(forged), stdout=StringIO())
+    message = str(refused.value)
+    assert "Inget importerades" in message
+    assert "inte signerat av den här installationen" in message
+    assert "--trust-unsigned" in message
+    assert (Agreement.objects.count(), AgreementVersion.objects.count()) == counts_before
+    assert sorted(Path(settings.MEDIA_ROOT).rglob("*")) == files_before
+
+    out = StringIO()
+    call_command("import_agreement", str(forged), "--trust-unsigned", stdout=out)
+    assert "importerades" in out.getvalue()
+    assert restored_signers(reference) == ["Påhittad Person"]
+
+
+def test_an_archive_made_under_another_secret_key_is_refused(signed, tmp_path, settings):
+    archive = tmp_path / "backup.zip"
+    settings.SECRET_KEY = "another installation's key, not ours"
+    export_signed(signed, archive)
+    settings.SECRET_KEY = "our own installation's key"
+    agreements_before = Agreement.objects.count()
+    with pytest.raises(CommandError, match="SECRET_KEY"):
+        call_command("import_agreement", str(archive), stdout=StringIO())
+    assert Agreement.objects.count() == agreements_before
+
+    # After a key rotation the old key, kept as a fallback, still opens the archive.
+    settings.SECRET_KEY_FALLBACKS = ["another installation's key, not ours"]
+    call_command("import_agreement", str(archive), stdout=StringIO())
+    assert restored_signers(signed.agreement.reference) == ["Anna Chef"]

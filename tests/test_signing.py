@@ -3,23 +3,35 @@ admin, ORM and the database), Revidera, Jämför versioner, extension and termin
 PDFs rendered in the background. The status through the calendar and the renewals:
 tests/test_agreement_status.py; Ångra klar för underskrift and races: test_lifecycle.py."""
 
+import contextlib
 import datetime
 import hashlib
+import random
+import re
 from io import BytesIO, StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from helpers import pdf_text, pdf_words, squeeze, strangnas_draft
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from actionplans.models import ActionItem
 from agreements.models import Agreement, AgreementStatus, Section
 from signing import lifecycle
 from signing.compare import compare
+from signing.forms import SignedScanField
 from signing.models import AgreementEvent, AgreementVersion, EventKind, VersionFrozenError
 
 EDITOR = "samordnare.strangnas"
@@ -168,6 +180,182 @@ def test_a_bad_scan_is_refused_next_to_the_field_and_nothing_is_signed(
     assert message in response.text
     ready.refresh_from_db()
     assert not ready.is_signed and not ready.signed_scan
+
+
+def forged_signature_post(version, forge):
+    """An honest POST of the signature form, then changed by `forge(data, signers)`."""
+    signers = lifecycle_signers(version)
+    data = {
+        "underskrift-TOTAL_FORMS": str(len(signers)),
+        "underskrift-INITIAL_FORMS": str(len(signers)),
+        "underskrift-MIN_NUM_FORMS": "1",
+        "underskrift-MAX_NUM_FORMS": "1000",
+    }
+    for number, signer in enumerate([*signers, {"organisation": "Påhittad AB"}]):
+        data |= {
+            f"underskrift-{number}-organisation": signer["organisation"],
+            f"underskrift-{number}-name": f"Person {number}",
+            f"underskrift-{number}-place": "Strängnäs",
+            f"underskrift-{number}-signed_on": SIGNED_ON.isoformat(),
+        }
+    forge(data, signers)
+    data["scan"] = SimpleUploadedFile("underskriven.pdf", scan_pdf(), "application/pdf")
+    return data
+
+
+def another_organisation(data, signers):
+    data["underskrift-0-organisation"] = "Påhittad AB"
+
+
+def one_form_more(data, signers):
+    data["underskrift-TOTAL_FORMS"] = str(len(signers) + 1)
+
+
+def one_form_fewer(data, signers):
+    data["underskrift-TOTAL_FORMS"] = str(len(signers) - 1)
+
+
+def swapped_organisations(data, signers):
+    first, second = "underskrift-0-organisation", "underskrift-1-organisation"
+    data[first], data[second] = data[second], data[first]
+
+
+@pytest.mark.parametrize(
+    "forge", [another_organisation, one_form_more, one_form_fewer, swapped_organisations]
+)
+def test_only_the_versions_signing_parties_can_be_registered_as_signers(
+    client, user, ready, draft, forge
+):
+    assert len(lifecycle_signers(ready)) >= 2
+    client.force_login(user(EDITOR))
+    url = reverse("register_signature", args=[draft.pk, ready.number])
+    response = client.post(url, forged_signature_post(ready, forge))
+    assert response.status_code == 200
+    assert "Bara den här versionens undertecknande parter" in response.text
+    ready.refresh_from_db()
+    assert not ready.is_signed and ready.signatures == []
+
+    honest = client.post(url, forged_signature_post(ready, lambda data, signers: None))
+    assert honest.status_code == 302
+    ready.refresh_from_db()
+    assert [s["organisation"] for s in ready.signatures] == [
+        signer["organisation"] for signer in lifecycle_signers(ready)
+    ]
+
+
+def scan_with(change) -> bytes:
+    """A scanned page with `change(writer, page)` made to it, as a hostile file would be."""
+    writer = PdfWriter(clone_from=BytesIO(scan_pdf()))
+    change(writer, writer.pages[0])
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def javascript(code="app.alert('hej')"):
+    return DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(code)}
+    )
+
+
+def script_on_opening(writer, page):
+    writer._root_object[NameObject("/OpenAction")] = javascript()
+
+
+def document_level_script(writer, page):
+    scripts = DictionaryObject(
+        {NameObject("/Names"): ArrayObject([TextStringObject("x"), javascript()])}
+    )
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/JavaScript"): writer._add_object(scripts)}
+    )
+
+
+def program_launched_from_a_link(writer, page):
+    launch = DictionaryObject(
+        {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("cmd.exe")}
+    )
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(0)] * 2 + [NumberObject(99)] * 2),
+            NameObject("/A"): launch,
+        }
+    )
+    page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+
+
+def script_when_the_page_opens(writer, page):
+    page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): javascript()})
+
+
+def embedded_file(writer, page):
+    writer.add_attachment("faktura.exe", b"MZ not a scan")
+
+
+def scan_with_hidden_script() -> bytes:
+    """The opening script's names written with #-escapes (/J#61vaScript is /JavaScript)."""
+    content = scan_with(script_on_opening)
+    return content.replace(b"/JavaScript", b"/J#61vaScript").replace(b"/JS ", b"/J#53 ")
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (script_on_opening, "OpenAction"),
+        (document_level_script, "JavaScript"),
+        (program_launched_from_a_link, "Launch"),
+        (script_when_the_page_opens, "AA"),
+        (embedded_file, "EmbeddedFile"),
+        (None, "JavaScript"),
+    ],
+    ids=["open-action", "document-script", "launch", "page-action", "embedded-file", "escaped"],
+)
+def test_a_scan_with_scripts_actions_or_files_is_refused_next_to_the_field(
+    client, user, ready, draft, change, named
+):
+    client.force_login(user(EDITOR))
+    content = scan_with(change) if change else scan_with_hidden_script()
+    assert PdfReader(BytesIO(content)).pages  # a PDF any reader opens
+    response = sign(client, draft, ready, scan=content)
+    assert response.status_code == 200
+    errors = response.context["scan_form"].errors["scan"]
+    assert "skript, åtgärder eller inbäddade filer" in errors[0] and named in errors[0]
+    ready.refresh_from_db()
+    assert not ready.is_signed and not ready.signed_scan
+
+
+def test_a_damaged_pdf_is_refused_with_a_message_never_an_error():
+    """1,500 copies of a small PDF with a few bytes changed: each is accepted or refused with
+    a message (a fixed seed; among them are files on which pypdf raises AttributeError)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_attachment("a.txt", b"x" * 50)
+    output = BytesIO()
+    writer.write(output)
+    # Without its random /ID the file, and so every damaged copy, is the same on each run.
+    original = re.sub(rb"/ID \[[^\]]*\]", b"", output.getvalue())
+    field = SignedScanField()
+    chance = random.Random(1)  # noqa: S311 (a fixed seed, so every run tries the same files)
+    for _copy in range(1500):
+        damaged = bytearray(original)
+        for _byte in range(chance.randint(1, 8)):
+            position = chance.randrange(len(damaged))
+            damaged[position] = chance.randrange(256)
+        with contextlib.suppress(ValidationError):
+            field.clean(SimpleUploadedFile("skanning.pdf", bytes(damaged)))
+
+
+def test_stored_pdfs_are_downloaded_not_shown_in_the_browser(client, user, ready, draft):
+    client.force_login(user(EDITOR))
+    assert sign(client, draft, ready).status_code == 302
+    for name in ("version_pdf", "version_scan"):
+        response = client.get(reverse(name, args=[draft.pk, ready.number]))
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment; filename=")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_a_too_large_scan_is_refused(client, user, ready, draft, settings):

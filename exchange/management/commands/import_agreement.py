@@ -15,11 +15,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The JSON file or backup archive to import.")
+        parser.add_argument(
+            "--trust-unsigned",
+            action="store_true",
+            help=(
+                "Restore a backup archive whose signature does not verify (made under another "
+                "SECRET_KEY, or changed since): its versions and signatures are taken as they "
+                "are, so only for an archive you know nobody has changed."
+            ),
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, trust_unsigned, **options):
         try:
             if is_archive(file):
-                agreements = restore_archive(file)
+                agreements = restore_archive(file, trust_unsigned=trust_unsigned)
             else:
                 agreements = import_document(load_file(file))
         except DocumentError as error:
