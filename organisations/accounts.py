@@ -1,0 +1,82 @@
+"""Your own account: change your password, or reset a forgotten one by e-mail.
+
+Django's views and forms with our templates and words. Two things differ from Django's:
+the password validators' messages stand next to the new password (Django puts them under
+the confirmation), and the link in the reset e-mail starts with SITE_URL, the address users
+know, rather than whatever host the request came in on.
+
+The reset form answers the same for an address nobody has as for a user's address, so it
+tells no one who has an account. Setting a new password through a valid reset link also
+ends a django-axes lockout of that user name: the person has shown that they read the
+user's e-mail and the old password, the one being guessed, no longer works.
+"""
+
+import axes.utils
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
+from django.utils.translation import gettext_lazy as _
+
+NEW_PASSWORD_HELP = _(
+    "At least 8 characters. Not only digits, not a common password and not like your name "
+    "or e-mail address."
+)
+
+
+class NewPasswordMixin:
+    """Labels and help of our own, and the validators' messages by the new password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = NEW_PASSWORD_HELP
+        self.fields["new_password2"].label = _("The new password again")
+        self.fields["new_password2"].help_text = ""
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data
+
+
+class ChangePasswordForm(NewPasswordMixin, auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Your current password")
+
+
+class ResetPasswordForm(NewPasswordMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class RequestResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        help_text=_("The address your account has in Samverkan."),
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ChangePasswordForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = RequestResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = ResetPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes.utils.reset(username=self.user.get_username())
+        return response
