@@ -9,13 +9,19 @@ The reset form answers the same for an address nobody has as for a user's addres
 tells no one who has an account. Setting a new password through a valid reset link also
 ends a django-axes lockout of that user name: the person has shown that they read the
 user's e-mail and the old password, the one being guessed, no longer works.
+
+A logged-in session ends after SESSION_IDLE_MINUTES without a request (IdleSessionMiddleware).
 """
+
+import time
 
 import axes.utils
 from django import forms
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, user_logged_in
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 NEW_PASSWORD_HELP = _(
@@ -80,3 +86,36 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         axes.utils.reset(username=self.user.get_username())
         return response
+
+
+class IdleSessionMiddleware:
+    """A logged-in session ends after SESSION_IDLE_MINUTES without a request.
+
+    The session row and cookie expire SESSION_COOKIE_AGE (= the idle limit) after the session
+    was last saved, and Django stops reading an expired row. Saving it on every request
+    (SESSION_SAVE_EVERY_REQUEST) would write the row for each page and each HTMX swap; here
+    it is saved again only when the last save is more than REFRESH_SECONDS old, so a session
+    ends between the idle limit and a minute before it.
+    """
+
+    REFRESH_SECONDS = 60
+    SAVED_AT = "_idle_saved_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = request.session
+        # Only a logged-in session: an anonymous visitor gets no session row from this.
+        if session.get(SESSION_KEY) is not None:
+            now = int(time.time())
+            if now - session.get(self.SAVED_AT, 0) >= self.REFRESH_SECONDS:
+                session[self.SAVED_AT] = now  # marks it modified: saved with a new expiry
+        return response
+
+
+@receiver(user_logged_in)
+def note_the_save_at_login(sender, request, user, **kwargs):
+    """Logging in saves the session anyway: the first minute after it needs no second write."""
+    request.session[IdleSessionMiddleware.SAVED_AT] = int(time.time())

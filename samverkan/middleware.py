@@ -1,8 +1,6 @@
-import time
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import resolve_url
 from django.utils import translation
@@ -29,33 +27,6 @@ class ChosenLanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
-        return response
-
-
-class IdleSessionMiddleware:
-    """A logged-in session ends after SESSION_IDLE_MINUTES without a request.
-
-    The session row and cookie expire SESSION_COOKIE_AGE (= the idle limit) after the session
-    was last saved, and Django stops reading an expired row. Saving it on every request
-    (SESSION_SAVE_EVERY_REQUEST) would write the row for each page and each HTMX swap; here
-    it is saved again only when the last save is more than REFRESH_SECONDS old, so a session
-    ends between the idle limit and a minute before it.
-    """
-
-    REFRESH_SECONDS = 60
-    SAVED_AT = "_idle_saved_at"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        session = request.session
-        # Only a logged-in session: an anonymous visitor gets no session row from this.
-        if session.get(SESSION_KEY) is not None:
-            now = int(time.time())
-            if now - session.get(self.SAVED_AT, 0) >= self.REFRESH_SECONDS:
-                session[self.SAVED_AT] = now  # marks it modified: saved with a new expiry
         return response
 
 

@@ -82,7 +82,7 @@ MIDDLEWARE = [
     # Lets the audit trail record which user made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Accounts: the idle session limit, HTMX requests after it, and the 405 page.
-    "samverkan.middleware.IdleSessionMiddleware",
+    "organisations.accounts.IdleSessionMiddleware",
     "samverkan.middleware.HtmxLoginRedirectMiddleware",
     "samverkan.errors.MethodNotAllowedMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -208,7 +208,7 @@ LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
 # Accounts: a session ends at logout or after this many minutes without a request. The
-# expiry moves forward at most once a minute (samverkan.middleware.IdleSessionMiddleware),
+# expiry moves forward at most once a minute (organisations.accounts.IdleSessionMiddleware),
 # not on every request, so that browsing does not write the session row each time.
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
 if SESSION_IDLE_MINUTES < 1:

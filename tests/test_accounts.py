@@ -13,11 +13,13 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from samverkan.middleware import IdleSessionMiddleware
+from organisations.accounts import IdleSessionMiddleware
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "samverkan-demo"
@@ -341,3 +343,12 @@ def test_healthz_answers_plain_http_under_production_settings(tmp_path):
     health, body, page, location = json.loads(result.stdout)
     assert (health, body) == (200, {"status": "ok", "database": "ok"})
     assert (page, location) == (301, "https://samverkan.example.se/")  # the rest stays HTTPS
+
+
+def test_the_first_request_after_login_writes_no_session(client, user):
+    """Pages' query counts stay the same from the first request on (see tests/helpers.py)."""
+    client.force_login(user("samordnare.strangnas"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("overview"))
+    sql = [query["sql"] for query in queries]
+    assert [text for text in sql if text.startswith("UPDATE") and "django_session" in text] == []
