@@ -98,9 +98,14 @@ def test_a_changed_password_keeps_the_session_and_replaces_the_old_one(db):
     assert login(Client(), "samordnare.strangnas", NEW_PASSWORD).status_code == 302
 
 
-def test_the_password_change_page_needs_a_login(client, db):
-    response = client.get(reverse("password_change"))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+def test_the_password_change_pages_need_a_login_and_the_reset_pages_do_not(client, db):
+    for name in ("password_change", "password_change_done"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), name
+    for name in ("password_reset", "password_reset_done", "password_reset_complete"):
+        assert client.get(reverse(name)).status_code == 200, name
+    unknown = reverse("password_reset_confirm", args=["MQ", "set-password"])
+    assert "Länken fungerar inte" in client.get(unknown).text
 
 
 # Reset a forgotten password by e-mail
