@@ -30,7 +30,6 @@ def test_a_password_is_changed_on_a_phone(page, site):
     expect(page.locator("#id_new_password1_error")).to_contain_text("vanligt")
     assert_accessible(page)
     assert fits_the_phone(page)
-    page.screenshot(path="/tmp/accounts_work/password_change_390.png", full_page=True)  # noqa: S108
 
     page.get_by_label("Ditt nuvarande lösenord").fill(PASSWORD)
     page.get_by_label("Nytt lösenord", exact=True).fill(NEW_PASSWORD)
