@@ -98,6 +98,18 @@ def test_a_changed_password_keeps_the_session_and_replaces_the_old_one(db):
     assert login(Client(), "samordnare.strangnas", NEW_PASSWORD).status_code == 302
 
 
+def test_a_changed_password_ends_the_users_other_sessions(db):
+    phone, desk = Client(), Client()
+    for client in (phone, desk):
+        assert login(client, "kommunpolis.strangnas", PASSWORD).status_code == 302
+    phone.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert phone.get(reverse("overview")).status_code == 200
+    assert desk.get(reverse("overview")).status_code == 302  # to the login page
+
+
 def test_the_password_change_pages_need_a_login_and_the_reset_pages_do_not(client, db):
     for name in ("password_change", "password_change_done"):
         response = client.get(reverse(name))
