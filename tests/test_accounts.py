@@ -325,6 +325,16 @@ def test_the_403_page_is_swedish_with_ways_on(client, user, demo, production_err
     assert "Gå till översikten" in response.text and "Huvudmeny" in response.text
 
 
+def test_a_form_without_its_csrf_token_gets_a_swedish_403(user, production_errors):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user("samordnare.strangnas"))
+    response = client.post(reverse("password_change"), {"old_password": PASSWORD})
+    assert response.status_code == 403
+    assert "<h1>Formuläret hade gått ut</h1>" in response.text
+    assert "Ingenting sparades" in response.text and "Gå till översikten" in response.text
+    assert user("samordnare.strangnas").check_password(PASSWORD)
+
+
 def test_the_405_page_is_swedish_and_keeps_the_allow_header(client, user, production_errors):
     client.force_login(user("samordnare.strangnas"))
     response = client.get(reverse("logout"))  # logging out is a POST
