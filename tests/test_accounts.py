@@ -7,17 +7,20 @@ import os
 import re
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from organisations.accounts import IdleSessionMiddleware
 
@@ -184,6 +187,23 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, db):
         return re.sub(r'(X-CSRFToken": "|value=")[\w-]{64}', "", response.text)
 
     assert page(client.get(unknown.url)) == page(Client().get(known.url))
+
+
+def test_the_reset_mail_goes_out_from_the_worker_with_no_token_in_the_queue(
+    client, user, settings, monkeypatch
+):
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    asked = ask_for_a_reset(client, "samordnare.strangnas@example.org")
+    assert asked.status_code == 302 and mail.outbox == []  # not sent while the user waits
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.args_kwargs["args"] == [user("samordnare.strangnas").pk, "sv"]
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    (message,) = mail.outbox
+    assert message.to == ["samordnare.strangnas@example.org"]
+    assert "/konto/aterstall-losenord/" in message.body
 
 
 def test_a_reset_ends_a_lockout_and_asking_for_one_does_not(db):
