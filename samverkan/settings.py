@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Lets the audit trail record which user made each change.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Accounts: the idle session limit, HTMX requests after it, and the 405 page.
+    "organisations.accounts.IdleSessionMiddleware",
+    "samverkan.middleware.HtmxLoginRedirectMiddleware",
+    "samverkan.errors.MethodNotAllowedMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -176,6 +180,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
     "SECURE_COOKIES", "false" if DEBUG else "true"
 )
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+# A load balancer's health check asks over plain HTTP and reads a redirect as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", "true")
@@ -201,6 +207,16 @@ AXES_RESET_ON_SUCCESS = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
+
+# Accounts: a session ends at logout or after this many minutes without a request. The
+# expiry moves forward at most once a minute (organisations.accounts.IdleSessionMiddleware),
+# not on every request, so that browsing does not write the session row each time.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be a whole number of minutes, 1 or more")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# A password reset link is valid for a day (Django's default is three).
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
 # Tests set this so that a related row a page forgot to load fails the test (see fetching.py).
 RAISE_ON_LAZY_FETCH = env_bool("RAISE_ON_LAZY_FETCH", "false")

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from organisations import accounts
 from organisations.forms import LoginForm
 
 from .health import healthz
@@ -21,6 +22,33 @@ urlpatterns = [
         name="login",
     ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # Accounts: change your password; reset a forgotten one by e-mail.
+    path("konto/losenord/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "konto/losenord/bytt/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "konto/aterstall-losenord/",
+        accounts.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "konto/aterstall-losenord/skickat/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/aterstall-losenord/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/aterstall-losenord/klart/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path(
         "tillganglighet/",
         TemplateView.as_view(template_name="accessibility.html"),
