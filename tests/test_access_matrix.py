@@ -326,7 +326,12 @@ def test_a_sigtuna_coordinator_cannot_rename_upplands_vasbys_plan(client, user, 
     agreement, plans = sollentuna
     vasby, sigtuna = plans["Upplands Väsby"], plans["Sigtuna"]
     client.force_login(user("samordnare.sigtuna"))
-    data = {"title": "Omdöpt", "layout": vasby.layout, "municipality": vasby.municipality_id}
+    data = {
+        "title": "Omdöpt",
+        "layout": vasby.layout,
+        "municipality": vasby.municipality_id,
+        "version": vasby.version,
+    }
     assert client.post(reverse("plan_edit", args=[agreement.pk, vasby.pk]), data).status_code == 403
     vasby.refresh_from_db()
     assert vasby.title == "Åtgärdsplan för Upplands Väsby kommun"
@@ -343,7 +348,13 @@ def test_a_sigtuna_coordinator_cannot_rename_upplands_vasbys_plan(client, user, 
     choices = client.get(reverse("plan_create", args=[agreement.pk])).context["form"]
     assert [str(m) for m in choices.fields["municipality"].queryset] == ["Sigtuna"]
     response = client.post(
-        url, {**data, "title": "Sigtunas plan", "municipality": sigtuna.municipality_id}
+        url,
+        {
+            **data,
+            "title": "Sigtunas plan",
+            "municipality": sigtuna.municipality_id,
+            "version": sigtuna.version,
+        },
     )
     assert response.status_code == 302
     sigtuna.refresh_from_db()

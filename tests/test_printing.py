@@ -181,7 +181,7 @@ def test_a_signed_version_prints_as_its_frozen_pdf(client, user, draft):
     version = lifecycle.make_ready(draft, user(EDITOR))
     version.refresh_from_db()
     # Signed, then the plan changes (plans go on after signing).
-    draft.status = AgreementStatus.ACTIVE
+    draft.status = AgreementStatus.SIGNED
     draft.save(update_fields=["status"])
     draft.action_plans.first().items.update(activity="Ändrad efter underskriften")
     client.force_login(user("lasare.strangnas"))
