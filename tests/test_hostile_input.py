@@ -49,6 +49,8 @@ NOT_TYPED = {
     ("AgreementVersion", "signed_scan_sha256"),
     ("PrintJob", "filename"),
     ("PrintJob", "error"),
+    ("WorkerHeartbeat", "worker_id"),
+    ("WorkerHeartbeat", "hostname"),
 }
 
 
