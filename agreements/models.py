@@ -70,6 +70,11 @@ def status_on_expression(day: datetime.date) -> Case:
     return Case(
         When(signed_version__isnull=True, then=F("status")),
         When(terminated_on__lt=day, then=Value(status.TERMINATED)),
+        When(
+            status=AgreementStatus.TERMINATED,
+            terminated_on__isnull=True,
+            then=Value(status.TERMINATED),
+        ),
         When(valid_from__gt=day, then=Value(status.NOT_YET_IN_FORCE)),
         When(terminated_on__lte=expiring_from, then=Value(status.EXPIRING)),
         When(terminated_on__isnull=False, then=Value(status.ACTIVE)),
@@ -252,9 +257,9 @@ class Agreement(Versioned):
         while an expired one is evaluated and extended; only a terminated one is closed.
         While a version waits for signatures its plans are what is being signed, so they
         wait too. The signed paper itself is a frozen copy and never changes."""
-        return self.status != AgreementStatus.READY and (
-            self.status_on(timezone.localdate()) != CurrentStatus.TERMINATED
-        )
+        if self.status == AgreementStatus.READY:
+            return False
+        return self.status_on(timezone.localdate()) != CurrentStatus.TERMINATED
 
     @property
     def is_revision(self) -> bool:
@@ -283,6 +288,8 @@ class Agreement(Versioned):
             return CurrentStatus(self.status)
         if self.terminated_on and self.terminated_on < day:
             return CurrentStatus.TERMINATED
+        if self.status == AgreementStatus.TERMINATED and not self.terminated_on:
+            return CurrentStatus.TERMINATED  # imported as terminated, without a day
         if self.valid_from and self.valid_from > day:
             return CurrentStatus.NOT_YET_IN_FORCE
         last = self.last_day()

@@ -206,3 +206,38 @@ def test_refresh_statuses_stops_renewing_once_terminated(demo, user):
     lifecycle.terminate(sandviken, D(2017, 6, 30), user("samordnare.sandviken"), "Uppsagt")
     assert lifecycle.refresh_statuses(D(2019, 1, 1)) == 0
     assert sandviken.events.filter(kind=EventKind.RENEWED).count() == 2
+
+
+def test_the_migration_keeps_only_the_lifecycle_of_stored_statuses(demo):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("agreements.migrations.0004_status_is_the_lifecycle")
+    stored = {
+        "sollentuna-2023": "expiring",
+        "sandviken-2015": "active",
+        "strangnas-2020": "expired",
+        "timra-2017": "active",  # terminated on a day already passed: was 'active' until then
+        "harnosand-2012": "draft",
+    }
+    for reference, status in stored.items():
+        Agreement.objects.filter(reference=reference).update(status=status)
+    Agreement.objects.filter(reference="timra-2017").update(terminated_on=D(2018, 6, 30))
+    migration.keep_only_the_lifecycle(apps, None)
+    assert dict(Agreement.objects.values_list("reference", "status")) == {
+        "sollentuna-2023": "signed",
+        "sandviken-2015": "signed",
+        "strangnas-2020": "signed",
+        "timra-2017": "terminated",
+        "harnosand-2012": "draft",
+    }
+
+
+def test_an_older_file_with_a_calendar_status_is_imported_as_signed():
+    from exchange.importer import lifecycle_status
+
+    assert lifecycle_status({"status": "expiring"}) == "signed"
+    assert lifecycle_status({"status": "active", "terminated_on": "2020-01-01"}) == "terminated"
+    assert lifecycle_status({"status": "ready_for_signature"}) == "ready_for_signature"
+    assert lifecycle_status({}) == "draft"

@@ -51,6 +51,8 @@ NOT_TYPED = {
     ("PrintJob", "error"),
     ("PrintJob", "content_hash"),
     ("PrintJob", "html"),
+    ("WorkerHeartbeat", "worker_id"),
+    ("WorkerHeartbeat", "hostname"),
 }
 
 
