@@ -34,7 +34,7 @@ from .drafting import (
     save_new_part,
     why_the_party_stays,
 )
-from .models import Party, ProblemArea, ProblemPicture
+from .models import AgreementStatus, Party, ProblemArea, ProblemPicture
 
 PAGE = "agreements/draft_editor.html"
 
@@ -83,7 +83,8 @@ def draft_facts(request, pk):
     state = {}  # after a conflict: the differences to show beside the form
     if form.is_bound and form.is_valid():
         try:
-            form.save_checked()
+            # Only while a draft: made ready for signature meanwhile, it is not written.
+            form.save_checked(status=AgreementStatus.DRAFT)
             return _facts(request, agreement)
         except EditConflict:
             form, state["differences"] = form.conflict_with(

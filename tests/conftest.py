@@ -7,6 +7,19 @@ from agreements.models import Agreement
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, as in production, not memory: connections of
+    several threads (tests/test_report_finalise_race.py) then wait for each other's writes,
+    where the shared cache of an in-memory database fails them at once ("table is locked")."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        test_file = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(test_file)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo once per run, as `make run` does; each test runs in a transaction
     that is rolled back, so every test starts from the same demo data."""

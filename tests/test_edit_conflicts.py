@@ -14,8 +14,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from agreements.drafting import copy_agreement
-from agreements.models import ProblemPicture
+from agreements.drafting import AgreementFactsForm, copy_agreement
+from agreements.models import Agreement, AgreementStatus, ProblemPicture
 from followup.models import FollowUpReport, Indicator
 from organisations.models import Membership
 
@@ -222,8 +222,28 @@ def test_two_editors_who_both_add_the_problem_picture_do_not_overwrite_each_othe
     editor_b.force_login(user("samordnare.strangnas"))
     opened_by_a = opened_form(editor_a, url, fragment=True)
     opened_by_b = opened_form(editor_b, url, fragment=True)
-    assert opened_by_b["version"] == "0"  # opened before the picture existed
     editor_a.post(url, {**opened_by_a, "summary": "A:s text"})
     conflict = editor_b.post(url, {**opened_by_b, "summary": "B:s text"}, headers=HTMX).text
     assert "Spara min version" in conflict and "B:s text" in conflict
     assert ProblemPicture.objects.get(agreement=draft).summary == "A:s text"
+
+
+def test_facts_saved_after_the_draft_was_made_ready_for_signature_are_not_written(
+    user, demo, monkeypatch
+):
+    case = agreement_facts(demo, user)
+    editor = Client()
+    editor.force_login(user(case.username))
+    opened = opened_form(editor, case.url, fragment=True)
+    # Made ready between the form's checks and its write (what a second request can do).
+    validate = AgreementFactsForm.is_valid
+
+    def made_ready_meanwhile(form):
+        valid = validate(form)
+        Agreement.objects.filter(pk=case.instance.pk).update(status=AgreementStatus.READY)
+        return valid
+
+    monkeypatch.setattr(AgreementFactsForm, "is_valid", made_ready_meanwhile)
+    answer = editor.post(case.url, {**opened, "title": "Sent ändrad titel"})
+    assert answer.status_code == 403
+    assert stored(case) != "Sent ändrad titel"
