@@ -195,9 +195,13 @@ def test_a_signed_version_prints_as_its_frozen_pdf(client, user, draft):
 # Renders are started by POST and made once per content.
 
 
-def test_gets_never_render_and_the_same_content_is_rendered_once(client, user, draft, renders):
+def test_gets_never_render_and_the_same_content_is_rendered_once(
+    client, user, draft, renders, django_assert_max_num_queries
+):
     client.force_login(user(EDITOR))
     url = reverse("agreement_print", args=[draft.pk])
+    with django_assert_max_num_queries(20):  # the document's queries, not one per row
+        client.get(url)
     for _ in range(20):
         page = client.get(url)
         assert page.status_code == 200 and "Gör PDF:en" in page.text
