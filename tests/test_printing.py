@@ -324,3 +324,16 @@ def test_the_apps_below_printing_do_not_import_it():
                 continue
             source = module.read_text()
             assert "import printing" not in source and "from printing" not in source, module
+
+
+def test_a_quick_render_that_fails_shows_the_job_with_try_again(client, user, draft, monkeypatch):
+    def broken(html, **kwargs):
+        raise RuntimeError("WeasyPrint crashed")
+
+    monkeypatch.setattr("printing.models.render_pdf", broken)
+    client.force_login(user(EDITOR))
+    response = client.post(reverse("agreement_print", args=[draft.pk]))
+    job = PrintJob.objects.get(agreement=draft)
+    assert response.url == reverse("print_job", args=[draft.pk, job.pk])
+    assert job.status == PrintJobStatus.FAILED and "crashed" in job.error
+    assert "Försök igen" in client.get(response.url).text
