@@ -337,3 +337,25 @@ def test_a_quick_render_that_fails_shows_the_job_with_try_again(client, user, dr
     assert response.url == reverse("print_job", args=[draft.pk, job.pk])
     assert job.status == PrintJobStatus.FAILED and "crashed" in job.error
     assert "Försök igen" in client.get(response.url).text
+
+
+def test_the_print_buttons_post_so_one_click_gives_the_pdf(client, user, draft, demo):
+    """Skriv ut and PDF on the agreement and plan pages are forms that POST: one click makes
+    (or finds) the file, and no page offers a GET link that would only lead to a second
+    button."""
+    client.force_login(user(EDITOR))
+    plan = demo["strangnas-2020"].action_plans.first()
+    pages_and_actions = [
+        (reverse("agreement_detail", args=[draft.pk]), reverse("agreement_print", args=[draft.pk])),
+        (
+            reverse("plan_detail", args=[plan.agreement_id, plan.pk]),
+            reverse("plan_print", args=[plan.agreement_id, plan.pk]),
+        ),
+    ]
+    for page_url, action in pages_and_actions:
+        page = client.get(page_url).text
+        assert f'<form method="post" action="{action}" class="inline">' in page
+        assert f'href="{action}"' not in page
+        response = client.post(action, follow=True)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "application/pdf"
