@@ -6,6 +6,8 @@ progress, or a page with a button. The button POSTs: the job is created once per
 (printing.models.PrintJob, keyed by the HTML's hash), rendered at once when quick and by the
 background worker when not."""
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +20,8 @@ from organisations.models import Organisation
 from . import documents
 from .models import PrintJob, PrintJobStatus
 from .tasks import render_print_job
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -56,6 +60,7 @@ def _print(request, agreement, asked: documents.PrintRequest):
             try:
                 job.render()
             except Exception:  # recorded on the job; its page says so and offers Försök igen
+                logger.exception("The print job %s could not be made", job.pk)
                 return redirect("print_job", agreement.pk, job.pk)
         elif created:
             render_print_job.enqueue(job.pk)

@@ -195,9 +195,13 @@ def test_a_signed_version_prints_as_its_frozen_pdf(client, user, draft):
 # Renders are started by POST and made once per content.
 
 
-def test_gets_never_render_and_the_same_content_is_rendered_once(client, user, draft, renders):
+def test_gets_never_render_and_the_same_content_is_rendered_once(
+    client, user, draft, renders, django_assert_max_num_queries
+):
     client.force_login(user(EDITOR))
     url = reverse("agreement_print", args=[draft.pk])
+    with django_assert_max_num_queries(20):  # the document's queries, not one per row
+        client.get(url)
     for _ in range(20):
         page = client.get(url)
         assert page.status_code == 200 and "Gör PDF:en" in page.text
@@ -320,3 +324,38 @@ def test_the_apps_below_printing_do_not_import_it():
                 continue
             source = module.read_text()
             assert "import printing" not in source and "from printing" not in source, module
+
+
+def test_a_quick_render_that_fails_shows_the_job_with_try_again(client, user, draft, monkeypatch):
+    def broken(html, **kwargs):
+        raise RuntimeError("WeasyPrint crashed")
+
+    monkeypatch.setattr("printing.models.render_pdf", broken)
+    client.force_login(user(EDITOR))
+    response = client.post(reverse("agreement_print", args=[draft.pk]))
+    job = PrintJob.objects.get(agreement=draft)
+    assert response.url == reverse("print_job", args=[draft.pk, job.pk])
+    assert job.status == PrintJobStatus.FAILED and "crashed" in job.error
+    assert "Försök igen" in client.get(response.url).text
+
+
+def test_the_print_buttons_post_so_one_click_gives_the_pdf(client, user, draft, demo):
+    """Skriv ut and PDF on the agreement and plan pages are forms that POST: one click makes
+    (or finds) the file, and no page offers a GET link that would only lead to a second
+    button."""
+    client.force_login(user(EDITOR))
+    plan = demo["strangnas-2020"].action_plans.first()
+    pages_and_actions = [
+        (reverse("agreement_detail", args=[draft.pk]), reverse("agreement_print", args=[draft.pk])),
+        (
+            reverse("plan_detail", args=[plan.agreement_id, plan.pk]),
+            reverse("plan_print", args=[plan.agreement_id, plan.pk]),
+        ),
+    ]
+    for page_url, action in pages_and_actions:
+        page = client.get(page_url).text
+        assert f'<form method="post" action="{action}" class="inline">' in page
+        assert f'href="{action}"' not in page
+        response = client.post(action, follow=True)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "application/pdf"
