@@ -12,7 +12,7 @@ addresses, and each responsibility's unit and role unless its cell was changed.
 import datetime
 from dataclasses import dataclass, field
 from io import BytesIO
-from zipfile import BadZipFile, ZipFile
+from zipfile import ZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from samverkan.saving import saved_without_save
 from samverkan.versioning import EditConflict
@@ -197,10 +196,14 @@ def read_workbook(plan, parties, items, focus_areas, content: bytes) -> PlanChan
             )
         # With defusedxml installed, openpyxl refuses XML entity tricks (a ValueError).
         book = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        # Read-only, the sheet is parsed as its rows are read: a damaged sheet, missing
+        # sheet, or broken shared strings or styles fail here, with whatever error the XML
+        # parser or openpyxl meets (IndexError, TypeError, SyntaxError, ...).
+        lines = list(book.worksheets[0].iter_rows(values_only=True))
+    except SheetError:
+        raise
+    except Exception:
         raise SheetError([_("The file is not an Excel workbook (.xlsx).")]) from None
-    sheet = book.worksheets[0]
-    lines = list(sheet.iter_rows(values_only=True))
     cols = columns(plan, parties)
     headings = [str(value or "").strip() for value in (lines[0] if lines else [])]
     expected = [column.heading for column in cols]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agreements.access import get_agreement, get_agreement_for_editing, may_edit
 from samverkan.ordering import swap_with_neighbour
+from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
 from .forms import ActionItemForm, ActionPlanForm
@@ -88,7 +89,7 @@ def row_create(request, pk, plan_pk):
     """Lägg till rad: an empty row form at the end of a focus area's rows."""
     agreement = _editable_agreement(request, pk)
     plan = get_plan(agreement, plan_pk)
-    area = agreement.focus_areas.filter(pk=request.GET.get("fokusomrade") or None).first()
+    area = agreement.focus_areas.filter(pk=query_id(request, "fokusomrade")).first()
     adding = RowGroup(area, []).dom_id
     if "cancel" in request.POST:
         return HttpResponse("") if request.htmx else _back_to(plan, adding)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplans.table import agreement_queryset, get_plan, get_row
 from agreements.access import get_agreement, get_agreement_for_editing, may_edit
+from samverkan.params import query_id
 from samverkan.pdf import render_pdf
 
 from .calendar import agreement_calendar, feed_token, read_token
@@ -57,8 +58,9 @@ def entry_create(request, pk, plan_pk, item_pk):
     item = get_row(plan, item_pk)
     entries = FollowUpEntry.objects.filter(item=item)
     corrects = None
-    if request.GET.get("rattar"):
-        corrects = entries.filter(pk=request.GET["rattar"]).first()
+    corrects_pk = query_id(request, "rattar")
+    if corrects_pk is not None:
+        corrects = entries.filter(pk=corrects_pk).first()
         if corrects is None:
             raise Http404
     form = FollowUpEntryForm(
