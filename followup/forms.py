@@ -9,6 +9,7 @@ from agreements.models import FocusArea
 from organisations.models import Organisation
 from samverkan.dates import validate_domain_date
 from samverkan.ordering import next_position
+from samverkan.params import IdsChoiceField
 from samverkan.widgets import DateInput
 
 from .models import FollowUpCadence, FollowUpEntry, FollowUpReport, Indicator, Measurement
@@ -33,6 +34,7 @@ class FollowUpEntryForm(forms.ModelForm):
             "effect",
             "status",
         ]
+        field_classes = {"participants": IdsChoiceField}
         widgets = {
             "occurred_on": DateInput(),
             "what_was_done": forms.Textarea(attrs={"rows": 3}),
