@@ -422,8 +422,10 @@ def test_deeply_nested_json_is_refused_in_one_line(tmp_path, demo):
     path.write_text('{"agreements": ' + "[" * 100_000 + "]" * 100_000 + "}")
     before = Agreement.objects.count()
     message = run_import(path)
-    assert "\n" not in message.strip() or "Traceback" not in message
-    assert "nästlad" in message or "nested" in message
+    assert (
+        message
+        == f"Inget importerades. {path} är för djupt nästlad: inget överenskommelsedokument."
+    )
     assert Agreement.objects.count() == before
 
 
@@ -433,7 +435,9 @@ def test_an_oversized_json_file_is_refused(tmp_path, demo, settings, monkeypatch
     path.write_text(json.dumps(exported(demo)))
     before = Agreement.objects.count()
     message = run_import(path)
-    assert "MB" in message
+    assert (
+        message == f"Inget importerades. {path} är större än 0 MB: inget överenskommelsedokument."
+    )
     assert Agreement.objects.count() == before
 
 
@@ -450,8 +454,8 @@ def test_the_importer_refuses_values_outside_the_domain(tmp_path, demo, field, v
     path.write_text(json.dumps(document))
     before = Agreement.objects.count()
     message = run_import(path)
-    assert data["title"].replace("\x00", "")[:20] in message or "sollentuna-ny" in message
-    assert field in message or "titel" in message or "giltig" in message
+    problem = "Null-tecken är inte tillåtna." if field == "title" else "Ange ett datum mellan"
+    assert f"Överenskommelse 1 (sollentuna-ny): {field}: {problem}" in message
     assert Agreement.objects.count() == before
 
 
