@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, FocusArea, ProblemItem
 from organisations.models import Organisation
+from samverkan.dates import validate_domain_date
 from samverkan.ordering import next_position
 from samverkan.versioning import Versioned
 
@@ -96,8 +97,10 @@ class ActionPlan(Versioned):
     period_text = models.CharField(
         _("period, as written"), max_length=200, blank=True, help_text=_("e.g. '2020 – 2023'")
     )
-    starts_on = models.DateField(_("starts"), null=True, blank=True)
-    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    starts_on = models.DateField(
+        _("starts"), null=True, blank=True, validators=[validate_domain_date]
+    )
+    ends_on = models.DateField(_("ends"), null=True, blank=True, validators=[validate_domain_date])
 
     class Meta:
         verbose_name = _("action plan")
@@ -160,9 +163,11 @@ class ActionItem(Versioned):
         blank=True,
         help_text=_("e.g. 'Kontinuerligt varje fredag och lördag'"),
     )
-    starts_on = models.DateField(_("starts"), null=True, blank=True)
-    ends_on = models.DateField(_("ends"), null=True, blank=True)
-    due_on = models.DateField(_("due"), null=True, blank=True)
+    starts_on = models.DateField(
+        _("starts"), null=True, blank=True, validators=[validate_domain_date]
+    )
+    ends_on = models.DateField(_("ends"), null=True, blank=True, validators=[validate_domain_date])
+    due_on = models.DateField(_("due"), null=True, blank=True, validators=[validate_domain_date])
     recurrence = models.CharField(
         _("recurs"), max_length=16, choices=Recurrence.choices, blank=True, default=""
     )

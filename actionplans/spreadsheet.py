@@ -20,7 +20,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 from io import BytesIO
-from zipfile import BadZipFile, ZipFile
+from zipfile import ZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,7 +30,6 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from samverkan.saving import saved_without_save
 from samverkan.versioning import EditConflict
@@ -185,7 +184,11 @@ def _downloaded_rows(book, plan) -> dict[int, DownloadedRow] | None:
     (or one whose hidden sheet was removed)."""
     if DOWNLOADED_SHEET not in book.sheetnames:
         return None
-    lines = list(book[DOWNLOADED_SHEET].iter_rows(values_only=True))
+    try:
+        # Parsed as it is read: damaged XML fails here with whatever error openpyxl meets.
+        lines = list(book[DOWNLOADED_SHEET].iter_rows(values_only=True))
+    except Exception:
+        lines = []
     try:
         if lines[0][0] != "plan" or int(lines[0][1]) != plan.pk:
             raise SheetError(
@@ -395,10 +398,14 @@ def read_workbook(plan, parties, items, focus_areas, content: bytes) -> PlanChan
         # With defusedxml installed, openpyxl refuses XML entity tricks (a ValueError).
         # Not data_only: a formula is read as the text it is written with, never computed.
         book = load_workbook(BytesIO(content), read_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        # Read-only, the sheet is parsed as its rows are read: a damaged sheet, missing
+        # sheet, or broken shared strings or styles fail here, with whatever error the XML
+        # parser or openpyxl meets (IndexError, TypeError, SyntaxError, ...).
+        lines = list(book.worksheets[0].iter_rows(values_only=True))
+    except SheetError:
+        raise
+    except Exception:
         raise SheetError([_("The file is not an Excel workbook (.xlsx).")]) from None
-    sheet = book.worksheets[0]
-    lines = list(sheet.iter_rows(values_only=True))
     cols = columns(plan, parties)
     headings = [str(value or "").strip() for value in (lines[0] if lines else [])]
     expected = [column.heading for column in cols]

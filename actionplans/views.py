@@ -24,6 +24,7 @@ from agreements.access import (
     get_agreement_for_editing,
 )
 from samverkan.ordering import swap_with_neighbour
+from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
 from .forms import ActionItemForm, ActionPlanForm
@@ -91,7 +92,7 @@ def row_edit(request, pk, plan_pk, item_pk):
 def row_create(request, pk, plan_pk):
     """Lägg till rad: an empty row form at the end of a focus area's rows."""
     agreement, plan = _plan_for_changing(request, pk, plan_pk)
-    area = agreement.focus_areas.filter(pk=request.GET.get("fokusomrade") or None).first()
+    area = agreement.focus_areas.filter(pk=query_id(request, "fokusomrade")).first()
     adding = RowGroup(area, []).dom_id
     if "cancel" in request.POST:
         return HttpResponse("") if request.htmx else _back_to(plan, adding)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import swap_with_neighbour
+from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
 from .access import get_agreement, get_agreement_for_editing, visible_agreements
@@ -133,7 +134,7 @@ def part_create(request, pk, kind):
     """Lägg till: an empty form at the end of the list it will join."""
     agreement = _draft(request, pk)
     kind = get_kind(kind)
-    parent_pk = request.GET.get("i") or None
+    parent_pk = query_id(request, "i")
     part = new_part(kind, agreement, parent_pk)
     parent_pk = getattr(part, f"{kind.parent}_id")
     list_id = kind.list_id(parent_pk)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from samverkan.dates import validate_domain_date
 from samverkan.versioning import Versioned
 
 # An agreement's status turns 'expiring' this many days before its last day.
@@ -163,12 +164,15 @@ class Agreement(Versioned):
     cycle_step = models.PositiveSmallIntegerField(
         _("step of the cycle"), choices=CycleStep.choices, default=CycleStep.COLLECT_FACTS
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, validators=[validate_domain_date]
+    )
     valid_until = models.DateField(
         _("valid until"),
         null=True,
         blank=True,
         help_text=_("Empty for an agreement that runs until further notice."),
+        validators=[validate_domain_date],
     )
     renewal_rule = models.CharField(
         _("renewal rule"), max_length=32, choices=RenewalRule.choices, default=RenewalRule.FIXED_END
@@ -185,7 +189,9 @@ class Agreement(Versioned):
         blank=True,
         help_text=_("The period in the source's own words, e.g. 'tills nästa medborgarlöfte'."),
     )
-    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    terminated_on = models.DateField(
+        _("terminated on"), null=True, blank=True, validators=[validate_domain_date]
+    )
     signed_version = models.PositiveIntegerField(
         _("signed version"),
         null=True,
@@ -500,7 +506,9 @@ class Signatory(models.Model):
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=200, blank=True)
     place = models.CharField(_("place"), max_length=100, blank=True)
-    signed_on = models.DateField(_("date"), null=True, blank=True)
+    signed_on = models.DateField(
+        _("date"), null=True, blank=True, validators=[validate_domain_date]
+    )
 
     class Meta:
         verbose_name = _("signatory")
@@ -532,7 +540,9 @@ class ProblemPicture(Versioned):
         related_name="problem_picture",
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
-    drawn_up_on = models.DateField(_("drawn up on"), null=True, blank=True)
+    drawn_up_on = models.DateField(
+        _("drawn up on"), null=True, blank=True, validators=[validate_domain_date]
+    )
     period_note = models.CharField(
         _("when, as written"), max_length=200, blank=True, help_text=_("e.g. 'Under våren 2012'")
     )
@@ -568,7 +578,7 @@ class ProblemSource(Versioned):
     kind = models.CharField(_("kind"), max_length=32, choices=SourceKind.choices)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    held_on = models.DateField(_("date"), null=True, blank=True)
+    held_on = models.DateField(_("date"), null=True, blank=True, validators=[validate_domain_date])
     place = models.CharField(_("place"), max_length=200, blank=True)
     people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
 

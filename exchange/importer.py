@@ -55,8 +55,19 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+# Far above a backup of every agreement in the JSON format (a few hundred kB each).
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+
 def load_file(path) -> dict:
     try:
+        if Path(path).stat().st_size > MAX_DOCUMENT_BYTES:
+            raise DocumentError(
+                [
+                    _("%(path)s is larger than %(size)s MB: not an agreement document.")
+                    % {"path": path, "size": MAX_DOCUMENT_BYTES // (1024 * 1024)}
+                ]
+            )
         with open(path, encoding="utf-8") as file:
             return json.load(file)
     except OSError as error:
@@ -67,11 +78,20 @@ def load_file(path) -> dict:
         raise DocumentError(
             [_("%(path)s is not valid JSON: %(error)s") % {"path": path, "error": error}]
         ) from error
+    except RecursionError:
+        raise DocumentError(
+            [_("%(path)s is nested too deeply: not an agreement document.") % {"path": path}]
+        ) from None
 
 
 def import_document(document) -> list[Agreement]:
     """Validate the whole document, then create its agreements in one transaction."""
-    schema_errors = _schema_messages(document)
+    try:
+        schema_errors = _schema_messages(document) or _null_character_messages(document)
+    except RecursionError:
+        raise DocumentError(
+            [_("The document is nested too deeply: not an agreement document.")]
+        ) from None
     if schema_errors:
         raise DocumentError(schema_errors)
     with transaction.atomic():
@@ -118,6 +138,21 @@ def _schema_messages(document) -> list[str]:
         else:
             messages.append(_where(document, path) + _explain(error))
     return messages
+
+
+def _null_character_messages(document) -> list[str]:
+    """Text with a NUL character: valid JSON, but PostgreSQL cannot store it."""
+    messages = []
+    pending = [([], document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str) and "\x00" in value:
+            messages.append(_where(document, path) + _("Null characters are not allowed."))
+        elif isinstance(value, dict):
+            pending += [([*path, key], item) for key, item in value.items()]
+        elif isinstance(value, list):
+            pending += [([*path, number], item) for number, item in enumerate(value)]
+    return sorted(messages)
 
 
 def _deepest(error):

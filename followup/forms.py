@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.models import ActionItem, ItemStatus
 from agreements.models import FocusArea
 from organisations.models import Organisation
+from samverkan.dates import validate_domain_date
 from samverkan.ordering import next_position
+from samverkan.params import IdsChoiceField
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
@@ -33,6 +35,7 @@ class FollowUpEntryForm(forms.ModelForm):
             "effect",
             "status",
         ]
+        field_classes = {"participants": IdsChoiceField}
         widgets = {
             "occurred_on": DateInput(),
             "what_was_done": forms.Textarea(attrs={"rows": 3}),
@@ -100,8 +103,12 @@ class TimelineFilterForm(forms.Form):
     part = forms.ModelChoiceField(
         label=_("Party"), required=False, queryset=Organisation.objects.none()
     )
-    fran = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    till = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    fran = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(), validators=[validate_domain_date]
+    )
+    till = forms.DateField(
+        label=_("Until"), required=False, widget=DateInput(), validators=[validate_domain_date]
+    )
     rad = forms.ModelChoiceField(
         label=_("Row"), required=False, queryset=ActionItem.objects.none(), widget=forms.HiddenInput
     )

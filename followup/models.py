@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.models import ActionItem, ItemStatus
 from agreements.models import Agreement, FocusArea
 from organisations.models import Organisation
+from samverkan.dates import MAX_OCCURRENCES, clamp, validate_domain_date
 from samverkan.saving import saved_without_save
 from samverkan.versioning import Versioned
 
@@ -39,7 +40,7 @@ class FollowUpEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="follow_up_entries",
     )
-    occurred_on = models.DateField(_("date"))
+    occurred_on = models.DateField(_("date"), validators=[validate_domain_date])
     what_was_done = models.TextField(_("what was done"))
     participants = models.ManyToManyField(
         Organisation, verbose_name=_("participating organisations"), blank=True, related_name="+"
@@ -171,11 +172,15 @@ class Indicator(Versioned):
     baseline = models.DecimalField(
         _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
+    baseline_on = models.DateField(
+        _("baseline date"), null=True, blank=True, validators=[validate_domain_date]
+    )
     target = models.DecimalField(
         _("target"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    target_on = models.DateField(_("target date"), null=True, blank=True)
+    target_on = models.DateField(
+        _("target date"), null=True, blank=True, validators=[validate_domain_date]
+    )
 
     class Meta:
         verbose_name = _("indicator")
@@ -203,7 +208,7 @@ class Measurement(models.Model):
         on_delete=models.CASCADE,
         related_name="measurements",
     )
-    measured_on = models.DateField(_("date"))
+    measured_on = models.DateField(_("date"), validators=[validate_domain_date])
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -253,8 +258,8 @@ class FollowUpReport(Versioned):
         related_name="follow_up_reports",
     )
     title = models.CharField(_("title"), max_length=300)
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period until"))
+    period_start = models.DateField(_("period from"), validators=[validate_domain_date])
+    period_end = models.DateField(_("period until"), validators=[validate_domain_date])
     status = models.CharField(
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
@@ -364,6 +369,7 @@ class FollowUpCadence(models.Model):
     first_on = models.DateField(
         _("first date"),
         help_text=_("The end of the first period followed up, e.g. 31 December; the rest follow."),
+        validators=[validate_domain_date],
     )
     description = models.CharField(
         _("as written"),
@@ -407,9 +413,12 @@ class FollowUpCadence(models.Model):
         return self.date_number(self.period_number(day) + 1)
 
     def dates_between(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        """The dates from `start` to `end`, at most MAX_OCCURRENCES of them (a period typed
+        as year 2 to 9998 would otherwise be 120 000 monthly dates)."""
+        start, end = clamp(start), clamp(end)
         number = max(self.period_number(start - datetime.timedelta(days=1)) + 1, 0)
         dates = []
-        while (day := self.date_number(number)) <= end:
+        while len(dates) < MAX_OCCURRENCES and (day := self.date_number(number)) <= end:
             dates.append(day)
             number += 1
         return dates

@@ -23,6 +23,7 @@ from agreements.access import (
     may_edit,
 )
 from printing.documents import report_pdf as build_report_pdf
+from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
 from .calendar import agreement_calendar, feed_token, read_token
@@ -63,8 +64,9 @@ def entry_create(request, pk, plan_pk, item_pk):
     item = get_row(plan, item_pk)
     entries = FollowUpEntry.objects.filter(item=item)
     corrects = None
-    if request.GET.get("rattar"):
-        corrects = entries.filter(pk=request.GET["rattar"]).first()
+    corrects_pk = query_id(request, "rattar")
+    if corrects_pk is not None:
+        corrects = entries.filter(pk=corrects_pk).first()
         if corrects is None:
             raise Http404
     form = FollowUpEntryForm(

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from samverkan.dates import validate_domain_date
 from samverkan.widgets import DateInput
 
 # What a scanned paper never holds and a PDF reader may run or open: scripts, actions
@@ -120,7 +121,9 @@ class SignatureForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     place = forms.CharField(label=_("Place"), max_length=100)
-    signed_on = forms.DateField(label=_("Date"), widget=DateInput)
+    signed_on = forms.DateField(
+        label=_("Date"), widget=DateInput, validators=[validate_domain_date]
+    )
 
     def signature(self) -> dict:
         data = self.cleaned_data
@@ -192,7 +195,9 @@ class ScanForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    new_end = forms.DateField(label=_("New end date"), widget=DateInput)
+    new_end = forms.DateField(
+        label=_("New end date"), widget=DateInput, validators=[validate_domain_date]
+    )
     note = forms.CharField(
         label=_("Decision or note"),
         max_length=500,
@@ -205,6 +210,7 @@ class TerminateForm(forms.Form):
     last_day = forms.DateField(
         label=_("Last day in force"),
         widget=DateInput,
+        validators=[validate_domain_date],
         help_text=_("The day the termination takes effect, after any period of notice."),
     )
     note = forms.CharField(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, AgreementStatus, RenewalRule
 from exchange.export import agreement_to_dict, agreements_for_export
+from samverkan.dates import LATEST
 from samverkan.saving import saved_without_save
 
 from .models import AgreementEvent, AgreementVersion, EventKind
@@ -189,7 +190,11 @@ def revise(agreement: Agreement, user, today: datetime.date | None = None) -> Ag
 def latest_extension_end(agreement: Agreement) -> datetime.date | None:
     if agreement.renewal_rule != RenewalRule.EXTENDABLE or agreement.valid_until is None:
         return None
-    return agreement.valid_until + relativedelta(years=agreement.extension_max_years)
+    try:
+        latest = agreement.valid_until + relativedelta(years=agreement.extension_max_years)
+    except (OverflowError, ValueError):  # past year 9999, from data older than the bounds
+        return LATEST
+    return min(latest, LATEST)
 
 
 def _refuse_while_awaiting_signature(agreement: Agreement) -> None:

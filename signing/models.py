@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
+from samverkan.dates import validate_domain_date
 
 
 class VersionFrozenError(Exception):
@@ -53,7 +54,9 @@ class AgreementVersion(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=version_pdf_path, blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     pdf_error = models.TextField(_("why the PDF could not be made"), blank=True)
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_on = models.DateField(
+        _("signed on"), null=True, blank=True, validators=[validate_domain_date]
+    )
     signatures = models.JSONField(_("signatures"), default=list, blank=True)
     signed_scan = models.FileField(_("signed scan"), upload_to=signed_scan_path, blank=True)
     signed_scan_sha256 = models.CharField(_("SHA-256 of the scan"), max_length=64, blank=True)
@@ -143,10 +146,14 @@ class AgreementEvent(models.Model):
         Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField(_("what"), max_length=16, choices=EventKind.choices)
-    happened_on = models.DateField(_("date"))
+    happened_on = models.DateField(_("date"), validators=[validate_domain_date])
     version = models.PositiveIntegerField(_("version"))
-    previous_end = models.DateField(_("end before"), null=True, blank=True)
-    new_end = models.DateField(_("end after"), null=True, blank=True)
+    previous_end = models.DateField(
+        _("end before"), null=True, blank=True, validators=[validate_domain_date]
+    )
+    new_end = models.DateField(
+        _("end after"), null=True, blank=True, validators=[validate_domain_date]
+    )
     note = models.TextField(_("note"), blank=True)
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     recorded_by = models.ForeignKey(

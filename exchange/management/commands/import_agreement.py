@@ -28,12 +28,14 @@ class Command(BaseCommand):
     def handle(self, *args, file, trust_unsigned, **options):
         try:
             if is_archive(file):
-                agreements = restore_archive(file, trust_unsigned=trust_unsigned)
+                agreements = _restore(file, trust_unsigned)
             else:
                 agreements = import_document(load_file(file))
         except DocumentError as error:
+            # One reason stays on the line; several are listed one a line.
+            separator = " " if len(error.messages) == 1 else "\n"
             raise CommandError(
-                _("Nothing was imported.") + "\n" + "\n".join(error.messages)
+                _("Nothing was imported.") + separator + "\n".join(error.messages)
             ) from None
         for agreement in agreements:
             self.stdout.write(_("Imported: %(title)s") % {"title": agreement.title})
@@ -47,3 +49,17 @@ class Command(BaseCommand):
                 % {"count": len(agreements)}
             )
         )
+
+
+def _restore(file, trust_unsigned: bool):
+    """The archive restored; an entry it lacks (a hand-edited or truncated signing.json or
+    manifest) is told as a damaged archive, not a traceback. Nothing is written then: the
+    restore runs in one transaction."""
+    try:
+        return restore_archive(file, trust_unsigned=trust_unsigned)
+    except KeyError as error:
+        raise DocumentError(
+            [_("The archive is incomplete: the entry %(key)s is missing.") % {"key": error}]
+        ) from None
+    except (TypeError, AttributeError, ValueError, RecursionError):
+        raise DocumentError([_("The archive is damaged or incomplete.")]) from None
