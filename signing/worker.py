@@ -137,7 +137,9 @@ def give_up(task: DBTaskResult, why: str) -> None:
     if not failed:
         return
     logger.error("Task %s (%s) given up: %s", task.pk, task.task_path, why)
-    from .models import AgreementVersion, PrintJob, PrintJobStatus
+    from printing.models import PrintJob, PrintJobStatus
+
+    from .models import AgreementVersion
 
     args = task.args_kwargs.get("args") or [None]
     if task.task_path.endswith("render_version_pdf"):
