@@ -231,6 +231,8 @@ FORM_PAGES = [
         "member_create",
         "member_edit",
         "member_remove",
+        # Its address carries a one-time token: tests/test_accounts.py walks it.
+        "password_reset_confirm",
     }
 ]
 
