@@ -359,3 +359,11 @@ def test_the_print_buttons_post_so_one_click_gives_the_pdf(client, user, draft, 
         response = client.post(action, follow=True)
         assert response.status_code == 200
         assert response.headers["Content-Type"] == "application/pdf"
+
+
+def test_a_signed_agreements_signatures_heading_stays_with_the_signatories(demo):
+    """The as-of-today note under Underskrifter must not leave the heading alone at the foot
+    of a page, away from the signature blocks (seen in Strängnäs' print)."""
+    content = documents.agreement_pdf(demo["strangnas-2020"])
+    (page,) = [text for text in pages(content) if "Underskrifter" in text and "Ortochdatum" in text]
+    assert "LarsEkström" in page
