@@ -140,6 +140,12 @@ def swept_kwargs(name, route, agreement, editor) -> list[dict]:
     problems, which belong to a problem area named by `?i=`."""
     if name in ORGANISATION_URLS:
         return [organisation_kwargs(route, editor)]
+    if name == "password_reset_confirm":
+        # A reset link someone made up: no such user, a token that was never issued.
+        return [
+            {"uidb64": "%00Zm9v", "token": "set-password"},
+            {"uidb64": "MQ", "token": "x" * 200},
+        ]
     kwargs = url_kwargs(route, agreement)
     if "kind" not in kwargs:
         return [kwargs]
