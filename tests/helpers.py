@@ -8,6 +8,7 @@ import subprocess
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from agreements.drafting import copy_agreement
 
@@ -62,26 +63,19 @@ def remove_follow_up_entries():
 
 def row_data(item, **changes) -> dict:
     """What the Strängnäs row form posts when opened on `item` and `changes` are typed."""
-    parties = {party.pk: party for party in item.plan.agreement.parties.all()}
     data = {
         "version": item.version,
         "focus_area": item.focus_area_id or "",
         "activity": item.activity,
         "communication": item.communication,
         "when_text": item.when_text,
-        "starts_on": "",
-        "ends_on": "",
-        "due_on": "",
+        "starts_on": item.starts_on or "",
+        "ends_on": item.ends_on or "",
+        "due_on": item.due_on or "",
         "recurrence": item.recurrence,
-        "status": item.status,
     }
-    for pk, party in parties.items():
-        cells = [
-            r.description
-            for r in (item.responsibilities.all() if item.pk else [])
-            if r.organisation_id == party.organisation_id
-        ]
-        data[f"party_{pk}"] = "; ".join(cells)
+    for party in item.plan.agreement.parties.all():
+        data[f"party_{party.pk}"] = item.party_text(party.organisation_id) if item.pk else ""
     data.update(changes)
     return data
 
@@ -93,3 +87,15 @@ def strangnas_draft(demo):
     agreement.valid_until = datetime.date(2029, 12, 31)
     agreement.save()
     return agreement
+
+
+# The environment of a production server, for tests that start one (settings, gunicorn).
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-production-secret-" + "k" * 40,
+    "ALLOWED_HOSTS": "samverkan.example.se",
+}
+
+
+def login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})

@@ -21,21 +21,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from helpers import PRODUCTION, login
 
 from organisations.accounts import IdleSessionMiddleware
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "samverkan-demo"
 NEW_PASSWORD = "Vintergatan-Kaffe-71"
-PRODUCTION = {
-    "DEBUG": "false",
-    "SECRET_KEY": "a-long-production-secret-" + "k" * 40,
-    "ALLOWED_HOSTS": "samverkan.example.se",
-}
-
-
-def login(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
 
 
 def field_error(response, name):

@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from helpers import row_data
 from openpyxl import load_workbook
 
 from actionplans.models import Responsibility
@@ -45,20 +46,7 @@ def held(item, party):
 
 def saved_on_the_web(client, item, **changes):
     """Spara in the row's form, with every field as the form showed it, and `changes`."""
-    data = {
-        "version": item.version,
-        "focus_area": item.focus_area_id or "",
-        "activity": item.activity,
-        "communication": item.communication,
-        "when_text": item.when_text,
-        "starts_on": item.starts_on or "",
-        "ends_on": item.ends_on or "",
-        "due_on": item.due_on or "",
-        "recurrence": item.recurrence,
-    }
-    for party in item.plan.agreement.parties.all():
-        data[f"party_{party.pk}"] = item.party_text(party.organisation_id)
-    data.update(changes)
+    data = row_data(item, **changes)
     url = reverse("row_edit", args=[item.plan.agreement_id, item.plan_id, item.pk])
     assert client.post(url, data).status_code == 302
 

@@ -18,18 +18,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from helpers import PRODUCTION, login
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "samverkan-demo"
-PRODUCTION = {
-    "DEBUG": "false",
-    "SECRET_KEY": "a-long-production-secret-" + "k" * 40,
-    "ALLOWED_HOSTS": "samverkan.example.se",
-}
-
-
-def login(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
 
 
 def test_five_wrong_passwords_pause_that_user_from_that_address(db, user):

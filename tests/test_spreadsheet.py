@@ -8,7 +8,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from helpers import count_queries, remove_follow_up_entries
+from helpers import count_queries, remove_follow_up_entries, row_data
 from openpyxl import load_workbook
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
@@ -353,20 +353,7 @@ def all_of(*edits):
 def edited_on_the_web(client, item, **changes):
     """Spara in the row's form, as a browser posts it (Strängnäs layout)."""
     item.refresh_from_db()
-    data = {
-        "version": item.version,
-        "focus_area": item.focus_area_id or "",
-        "activity": item.activity,
-        "communication": item.communication,
-        "when_text": item.when_text,
-        "starts_on": item.starts_on or "",
-        "ends_on": item.ends_on or "",
-        "due_on": item.due_on or "",
-        "recurrence": item.recurrence,
-    }
-    for party in item.plan.agreement.parties.all():
-        data[f"party_{party.pk}"] = item.party_text(party.organisation_id)
-    data.update(changes)
+    data = row_data(item, **changes)
     url = reverse("row_edit", args=[item.plan.agreement_id, item.plan_id, item.pk])
     assert client.post(url, data).status_code == 302
     item.refresh_from_db()
