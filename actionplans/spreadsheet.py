@@ -32,6 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from samverkan.saving import saved_without_save
+from samverkan.values import shown
 from samverkan.versioning import EditConflict
 
 from .models import ActionItem, ItemNature, ItemTerm, Recurrence, Responsibility
@@ -631,15 +632,8 @@ def _check_row(line: int, cols, values, plan) -> list[str]:
 
 
 def _shown(column: Column, value) -> str:
-    if value is None:
-        return ""
-    if column.kind == "bool":
-        return str(YES if value else NO)
-    if column.kind == "choice":
-        return str(CHOICES[column.key](value).label) if value else ""
-    if column.kind == "focus_area":
-        return value.title
-    return str(value)
+    """A cell's value as the preview shows it: as everywhere else (a party's column is text)."""
+    return shown(None if column.kind == "party" else column.field, value)
 
 
 class PlanChangedMeanwhile(Exception):

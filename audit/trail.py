@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.paginator import Paginator
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actionplans.models import ActionItem, Responsibility
 from agreements.models import Agreement
+from samverkan.values import EMPTY, differs, shown
 
 from .models import AGREEMENT_PATHS, M2M_TRACKED
 
@@ -278,24 +278,24 @@ def _entry(model, record, before, names, links) -> Entry:
     fields = tracked_fields(model)
     label_field = LABEL_FIELDS.get(model._meta.model_name)
     label = ""
+    if label_field:
+        f = model._meta.get_field(label_field)
+        label = _short(_shown(f, getattr(record, f.attname), names))
     changes = []
-    for f in fields:
-        after_value = getattr(record, f.attname)
-        if f.name == label_field:
-            label = _short(_shown(f, after_value, names))
-        if kind == "~":
-            before_value = getattr(before, f.attname) if before is not None else None
-            if before is None or before_value == after_value:
-                continue
-            before_shown = _shown(f, before_value, names)
-            changes.append(
-                FieldChange(str(f.verbose_name), before_shown, _shown(f, after_value, names))
-            )
-        elif _is_set(after_value):
-            shown = _shown(f, after_value, names)
-            changes.append(
-                FieldChange(str(f.verbose_name), *(("", shown) if kind == "+" else (shown, "")))
-            )
+    if kind == "~":
+        if before is not None:
+            changes = _field_changes(fields, record, before, names)
+    else:
+        for f in fields:
+            value = getattr(record, f.attname)
+            if _is_set(value):
+                shown_value = _shown(f, value, names)
+                changes.append(
+                    FieldChange(
+                        str(f.verbose_name),
+                        *(("", shown_value) if kind == "+" else (shown_value, "")),
+                    )
+                )
     for name in M2M_TRACKED.get(model, []):
         changes.extend(_link_changes(model, name, kind, record, before, names, links))
     row_id = None
@@ -323,7 +323,7 @@ def _link_changes(model, name, kind, record, before, names, links) -> list[Field
         return []
 
     def shown(ids):
-        return "; ".join(sorted(names.name(m2m.related_model, pk) for pk in ids)) or "–"
+        return "; ".join(sorted(names.name(m2m.related_model, pk) for pk in ids)) or EMPTY
 
     label = str(m2m.verbose_name)
     if kind == "+":
@@ -337,17 +337,28 @@ def _is_set(value) -> bool:
     return value not in (None, "", False)
 
 
+def _field_changes(fields, record, before, names) -> list[FieldChange]:
+    """Each field that differs from the record before, in the model's order of fields
+    (django-simple-history's diff_against compares; many-to-many links are left to
+    _link_changes, which reads them for a whole page at once)."""
+    delta = record.diff_against(before, included_fields=[f.name for f in fields])
+    changed = {change.field: change for change in delta.changes}
+    changes = []
+    for f in fields:
+        change = changed.get(f.name)
+        if change is not None and differs(change.old, change.new):
+            changes.append(
+                FieldChange(
+                    str(f.verbose_name),
+                    _shown(f, change.old, names),
+                    _shown(f, change.new, names),
+                )
+            )
+    return changes
+
+
 def _shown(f, value, names) -> str:
-    if value is None or value == "":
-        return "–"
-    if f.is_relation:
-        return names.name(f.related_model, value)
-    if f.choices:
-        return str(dict(f.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
+    """A field's value in a record: a foreign key (an id) by the name it points at."""
+    if f.is_relation and value is not None:
+        value = names.name(f.related_model, value)
+    return shown(f, value)

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from .saving import saved_without_save
+from .values import differs, shown
 
 
 class EditConflict(Exception):
@@ -145,8 +146,8 @@ class VersionedForm(forms.ModelForm):
                 continue
             theirs = field.clean(saved[name].value())
             mine = self.cleaned_data.get(name)
-            if (theirs or "") != (mine or ""):
-                differences.append((field.label, _shown(field, theirs), _shown(field, mine)))
+            if differs(theirs, mine):
+                differences.append((field.label, shown(field, theirs), shown(field, mine)))
         return differences
 
 
@@ -156,19 +157,6 @@ def _as_data(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _shown(field, value) -> str:
-    """A cleaned value as the user would write it."""
-    if value in (None, ""):
-        return "–"
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        return str(dict(field.choices).get(value, value))
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from agreements.models import Agreement, RenewalRule
+from samverkan.values import shown
 
 
 @dataclass
@@ -37,11 +42,29 @@ def _facts(data: dict) -> list[str]:
     return [
         f"{_('Title')}: {data['title']}",
         f"{_('Subtitle')}: {data['subtitle']}",
-        f"{_('Valid')}: {data['valid_from'] or '–'} – {data['valid_until'] or '–'}",
-        f"{_('Renewal')}: {data['renewal_rule']} {data['extension_max_years'] or ''}".strip(),
+        f"{_('Valid')}: {_fact(data, 'valid_from')} – {_fact(data, 'valid_until')}",
+        f"{_('Renewal')}: {_renewal(data)}",
         f"{_('Parties')}: {parties}",
         f"{_('Signatories')}: {signatories}",
     ]
+
+
+def _fact(data: dict, name: str) -> str:
+    """An agreement's field in the snapshot as users read it (a choice by its label)."""
+    field = Agreement._meta.get_field(name)
+    return shown(field, field.to_python(data[name]))
+
+
+def _renewal(data: dict) -> str:
+    """As the agreement page says it: an extendable agreement with its number of years."""
+    years = data["extension_max_years"]
+    if data["renewal_rule"] == RenewalRule.EXTENDABLE and years:
+        return ngettext(
+            "May be extended by up to %(years)s year at a time",
+            "May be extended by up to %(years)s years at a time",
+            years,
+        ) % {"years": years}
+    return capfirst(_fact(data, "renewal_rule"))
 
 
 def _sections(data: dict) -> list[str]:

@@ -75,6 +75,20 @@ def test_export_by_id_and_an_unknown_id(demo):
         export_command("999999")
 
 
+def test_export_writes_ordinary_indented_json_that_imports_again(demo, tmp_path):
+    """One token per line was what json.dump through the command's stdout gave."""
+    agreement = demo["timra-2017"]
+    out = StringIO()
+    call_command("export_agreement", str(agreement.pk), stdout=out)
+    data = export_document(agreements_for_export([agreement.pk]))
+    assert out.getvalue() == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    path = tmp_path / "timra.json"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    empty_the_database()
+    call_command("import_agreement", str(path), stdout=StringIO())
+    assert export_command("--all") == data
+
+
 @pytest.mark.parametrize("reference", SEED_REFERENCES)
 def test_round_trip_through_an_empty_database_gives_the_same_document(demo, reference):
     first = export_command(str(demo[reference].pk))

@@ -4,6 +4,7 @@ PDFs rendered in the background. The status through the calendar and the renewal
 tests/test_agreement_status.py; Ångra klar för underskrift and races: test_lifecycle.py."""
 
 import contextlib
+import copy
 import datetime
 import hashlib
 import random
@@ -17,6 +18,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from helpers import pdf_text, pdf_words, squeeze, strangnas_draft
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -28,7 +30,8 @@ from pypdf.generic import (
 )
 
 from actionplans.models import ActionItem
-from agreements.models import Agreement, AgreementStatus, Section
+from agreements.models import Agreement, AgreementStatus, RenewalRule, Section
+from samverkan.values import shown
 from signing import lifecycle
 from signing.compare import compare
 from signing.forms import SignedScanField
@@ -489,6 +492,39 @@ def test_compare_versions_shows_what_changed_side_by_side(client, user, signed):
     kinds = sorted(change.kind for change in rows.changes)
     assert "added" in kinds and ("removed" in kinds or "changed" in kinds)
     assert parts["Avsnitt"].changes[0].kind == "changed"
+
+
+def test_compare_versions_shows_every_renewal_rule_by_its_label_never_its_code(ready):
+    """Renewal is the choice field Jämför versioner compares; each value, either side."""
+    rules = list(RenewalRule)
+    field = Agreement._meta.get_field("renewal_rule")
+    for before, after in zip(rules, rules[1:] + rules[:1], strict=True):
+        old, new = copy.deepcopy(ready.snapshot), copy.deepcopy(ready.snapshot)
+        for snapshot, rule in ((old, before), (new, after)):
+            snapshot["renewal_rule"] = rule.value
+            snapshot["extension_max_years"] = 2 if rule == RenewalRule.EXTENDABLE else None
+        facts = compare(old, new)[0]
+        texts = " ".join(f"{change.old} {change.new}" for change in facts.changes)
+        assert "Förlängning" in texts
+        for rule in (before, after):
+            assert rule.value not in texts
+            if rule == RenewalRule.EXTENDABLE:
+                assert "Kan förlängas med högst 2 år i taget" in texts
+            else:
+                assert capfirst(shown(field, rule.value)) in texts
+
+
+def test_the_compare_page_shows_a_changed_renewal_by_its_label(client, user, signed):
+    agreement = lifecycle.revise(signed.agreement, None)
+    Agreement.objects.filter(pk=agreement.pk).update(
+        renewal_rule=RenewalRule.UNTIL_FURTHER_NOTICE, valid_until=None, extension_max_years=None
+    )
+    client.force_login(user("lasare.strangnas"))
+    page = client.get(reverse("compare_versions", args=[agreement.pk])).text
+    field = Agreement._meta.get_field("renewal_rule")
+    assert f"Förlängning: {capfirst(shown(field, RenewalRule.UNTIL_FURTHER_NOTICE))}" in page
+    for rule in RenewalRule:
+        assert f"Förlängning: {rule.value}" not in page
 
 
 def test_comparing_a_version_with_itself_is_refused(client, user, signed):

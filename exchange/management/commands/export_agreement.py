@@ -46,5 +46,7 @@ class Command(BaseCommand):
                 }
             )
             return
-        json.dump(export_document(agreements), self.stdout, ensure_ascii=False, indent=2)
-        self.stdout.write("")
+        # Written once: json.dump would write chunk by chunk, and the command's stdout
+        # wrapper ends every chunk with a newline.
+        document = json.dumps(export_document(agreements), ensure_ascii=False, indent=2)
+        self.stdout.write(document)
