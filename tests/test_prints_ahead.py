@@ -215,3 +215,24 @@ def test_under_production_storage_the_hashed_stylesheet_gets_its_own_style(
 def test_the_task_backends_are_real(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert task_backends["default"].supports_defer
+
+
+def test_a_change_anywhere_in_the_printed_agreement_marks_it(
+    demo, prints_ahead, settings, django_capture_on_commit_callbacks
+):
+    """Texts, the problem picture, a row's responsibilities: each is on the paper."""
+    from actionplans.models import Responsibility
+    from agreements.models import ProblemItem, Section
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    changed = [
+        (Section.objects.first(), "agreement_id"),
+        (ProblemItem.objects.first(), "area__problem_picture__agreement_id"),
+        (Responsibility.objects.first(), "item__plan__agreement_id"),
+    ]
+    for instance, path in changed:
+        agreement_id = type(instance).objects.filter(pk=instance.pk).values_list(path).get()[0]
+        PrintAhead.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            instance.save()
+        assert PrintAhead.objects.filter(agreement_id=agreement_id).exists(), instance
