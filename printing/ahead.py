@@ -60,6 +60,8 @@ def agreement_id_of(instance) -> int | None:
         return instance.pk
     if isinstance(instance, _WITH_AGREEMENT):
         return instance.agreement_id
+    if isinstance(instance, ActionItem) and ActionItem.plan.is_cached(instance):
+        return instance.plan.agreement_id  # a row saved from its plan's page: no query
     parent = _FOUND.get(type(instance))
     if parent is None:
         return None

@@ -116,7 +116,9 @@ class PrintStyle:
 
     The stylesheet is given to WeasyPrint as a parsed user stylesheet instead of the
     template's <link>; it has no !important rule and the templates no other style, so the
-    cascade is the same."""
+    cascade is the same. A process keeps the stylesheet it parsed first: after editing
+    print.css or fonts.css in development, restart the worker (production's collected
+    files have new hashed names, and then a new style is made)."""
 
     _local = threading.local()
 
