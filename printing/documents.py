@@ -193,11 +193,13 @@ def row_count(agreement: Agreement, municipality=None) -> int:
 @dataclass
 class PrintRequest:
     """What a print button asks for: the file's name, the HTML to print and its hash (the
-    same content printed twice is rendered once), and whether it is quick to render."""
+    same content printed twice is rendered once), whether it is quick to render, and
+    which of the agreement's documents it is (PrintJob.document)."""
 
     filename: str
     html: str
     quick: bool
+    document: str = ""
 
     @property
     def content_hash(self) -> str:
@@ -212,6 +214,7 @@ def agreement_request(agreement: Agreement, municipality=None) -> PrintRequest:
         filename=f"{agreement.reference}-{name}{suffix}.pdf",
         html=living_agreement_html(agreement, municipality=municipality),
         quick=row_count(agreement, municipality) <= QUICK_ROWS,
+        document=f"agreement-{municipality.pk}" if municipality else "agreement",
     )
 
 
@@ -222,4 +225,5 @@ def plan_request(agreement: Agreement, plan) -> PrintRequest:
         filename=f"{agreement.reference}-handlingsplan-{plan.position}{suffix}.pdf",
         html=plan_html(agreement, plan.pk),
         quick=plan.items.count() <= QUICK_ROWS,
+        document=f"plan-{plan.pk}",
     )

@@ -1,10 +1,11 @@
 """Print jobs: a PDF of an agreement as it stands now (a draft, one municipality's part, one
-plan), made once per content and kept for a while."""
+plan), made once per content and kept for a while; and the agreements whose prints are to
+be made ahead (PrintAhead, see printing.ahead)."""
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +32,21 @@ class PrintJobQuerySet(models.QuerySet):
         return self.filter(Q(status=PrintJobStatus.FAILED) | _overdue())
 
     def old(self):
-        """Jobs asked for longer ago than PRINT_JOB_KEEP: pruned by `prune_print_jobs`."""
-        return self.filter(requested_at__lt=timezone.now() - settings.PRINT_JOB_KEEP)
+        """Jobs asked for longer ago than PRINT_JOB_KEEP: pruned by `prune_print_jobs`,
+        except the newest ready file of each document (it is what Skriv ut serves while
+        the document does not change, even days later)."""
+        newest_ready = (
+            PrintJob.objects.filter(
+                agreement=OuterRef("agreement"),
+                document=OuterRef("document"),
+                status=PrintJobStatus.READY,
+            )
+            .order_by("-requested_at", "-pk")
+            .values("pk")[:1]
+        )
+        old = self.filter(requested_at__lt=timezone.now() - settings.PRINT_JOB_KEEP)
+        old = old.annotate(newest_ready=Subquery(newest_ready))
+        return old.filter(Q(document="") | Q(newest_ready__isnull=True) | ~Q(pk=F("newest_ready")))
 
 
 class PrintJob(models.Model):
@@ -45,6 +59,10 @@ class PrintJob(models.Model):
         Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="+"
     )
     content_hash = models.CharField(_("SHA-256 of the content"), max_length=64)
+    # Which document of the agreement this is a print of ("agreement", "agreement-<the
+    # municipality's id>", "plan-<the plan's id>"), whatever its content: its newest ready
+    # file is kept by prune_print_jobs.
+    document = models.CharField(_("document"), max_length=40, blank=True)
     html = models.TextField(_("HTML to print"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,3 +137,36 @@ class PrintJob(models.Model):
         if self.pdf:
             self.pdf.delete(save=False)
         self.delete()
+
+
+class PrintAhead(models.Model):
+    """An agreement whose prints are to be made ahead: it changed at `last_changed_at`
+    (first at `first_changed_at` since its prints were last made), and one render task
+    is queued for it. Further changes only move `last_changed_at`, so a burst of changes
+    gives one render (printing.ahead)."""
+
+    agreement = models.OneToOneField(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    first_changed_at = models.DateTimeField(_("first changed"))
+    last_changed_at = models.DateTimeField(_("last changed"))
+
+    class Meta:
+        verbose_name = _("prints to make ahead")
+        verbose_name_plural = _("prints to make ahead")
+
+    def __str__(self):
+        return str(self.agreement_id)
+
+    @property
+    def due_at(self):
+        """PRINT_AHEAD_DELAY after the last change, but no later than PRINT_AHEAD_MAX_WAIT
+        after the first: someone editing for an hour still gets a print now and then."""
+        return min(
+            self.last_changed_at + settings.PRINT_AHEAD_DELAY,
+            self.first_changed_at + settings.PRINT_AHEAD_MAX_WAIT,
+        )

@@ -4,7 +4,8 @@ action plan, made as print jobs.
 A GET never starts a render: it serves the finished file of the same content, or the job in
 progress, or a page with a button. The button POSTs: the job is created once per content
 (printing.models.PrintJob, keyed by the HTML's hash), rendered at once when quick and by the
-background worker when not."""
+background worker when not. Most often the file is ready before anyone asks: the worker
+makes the agreement's print and its plans' PDFs after each burst of changes (printing.ahead)."""
 
 import logging
 
@@ -79,7 +80,12 @@ def _job_for(request, agreement, asked) -> tuple[PrintJob, bool]:
     return PrintJob.objects.get_or_create(
         agreement=agreement,
         content_hash=asked.content_hash,
-        defaults={"html": asked.html, "filename": asked.filename, "requested_by": request.user},
+        defaults={
+            "html": asked.html,
+            "filename": asked.filename,
+            "document": asked.document,
+            "requested_by": request.user,
+        },
     )
 
 

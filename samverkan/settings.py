@@ -272,6 +272,14 @@ PRINT_JOB_TIMEOUT = datetime.timedelta(
     minutes=int(os.environ.get("PRINT_JOB_TIMEOUT_MINUTES", "5"))
 )
 PRINT_JOB_KEEP = datetime.timedelta(hours=int(os.environ.get("PRINT_JOB_KEEP_HOURS", "24")))
+# Prints made ahead (printing.ahead): an agreement's print and its plans' PDFs are rendered
+# by the worker PRINT_AHEAD_SECONDS after the last of a burst of changes (at most
+# PRINT_AHEAD_MAX_WAIT_MINUTES after the first), so that Skriv ut serves a finished file.
+PRINT_AHEAD = os.environ.get("PRINT_AHEAD", "1") != "0"
+PRINT_AHEAD_DELAY = datetime.timedelta(seconds=int(os.environ.get("PRINT_AHEAD_SECONDS", "30")))
+PRINT_AHEAD_MAX_WAIT = datetime.timedelta(
+    minutes=int(os.environ.get("PRINT_AHEAD_MAX_WAIT_MINUTES", "5"))
+)
 
 # Logs go to standard output: as JSON lines (one object per record, for a log collector) in
 # production, as plain text on a developer's machine. LOG_FORMAT=json|text overrides.

@@ -76,3 +76,13 @@ def production_storage(settings, production_static):
     """This test runs with production's static storage (see production_static)."""
     for name, value in production_static.items():
         setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_prints_ahead():
+    """Changes render no prints ahead (printing.ahead), neither while the demo is loaded
+    nor in tests of other things; tests/test_prints_ahead.py turns it on."""
+    from django.test import override_settings
+
+    with override_settings(PRINT_AHEAD=False):
+        yield
