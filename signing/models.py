@@ -54,6 +54,7 @@ class AgreementVersion(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=version_pdf_path, blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     pdf_error = models.TextField(_("why the PDF could not be made"), blank=True)
+    pdf_asked_at = models.DateTimeField(_("PDF asked for again"), null=True, blank=True)
     signed_on = models.DateField(
         _("signed on"), null=True, blank=True, validators=[validate_domain_date]
     )
@@ -106,6 +107,38 @@ class AgreementVersion(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.signed_on is not None
+
+    def _pdf_overdue_q(self, now) -> models.Q:
+        """Still no PDF and no error long after it was asked for (the worker is down)."""
+        cutoff = now - settings.PRINT_JOB_TIMEOUT
+        return models.Q(pdf_asked_at__lt=cutoff) | models.Q(
+            pdf_asked_at__isnull=True, frozen_at__lt=cutoff
+        )
+
+    @property
+    def pdf_overdue(self) -> bool:
+        cutoff = timezone.now() - settings.PRINT_JOB_TIMEOUT
+        return (
+            not self.pdf and not self.pdf_error and (self.pdf_asked_at or self.frozen_at) < cutoff
+        )
+
+    @property
+    def pdf_waiting(self) -> bool:
+        """The page waits (and asks again every two seconds) while this is true."""
+        return not self.pdf and not self.pdf_error and not self.pdf_overdue
+
+    def ask_for_pdf_again(self) -> bool:
+        """Försök igen on a version whose PDF failed or is overdue: one conditional update,
+        so that two clicks queue one render. True if this call may queue it. The paper's
+        contents are not touched: only the error and when it was asked for."""
+        now = timezone.now()
+        asked = AgreementVersion._base_manager.filter(pk=self.pk, pdf="").filter(
+            models.Q(pdf_error__gt="") | self._pdf_overdue_q(now)
+        )
+        if not asked.update(pdf_error="", pdf_asked_at=now):
+            return False
+        self.pdf_error, self.pdf_asked_at = "", now
+        return True
 
     def _refuse_changes(self):
         stored = AgreementVersion.objects.get(pk=self.pk)

@@ -23,6 +23,7 @@ from .forms import (
     UndoReadyForm,
 )
 from .models import AgreementVersion, EventKind
+from .tasks import render_version_pdf
 
 
 def _file_response(field, filename: str, *, download: bool = False) -> FileResponse:
@@ -75,6 +76,18 @@ def _version_page(request, agreement, version, undo_form, status=200):
     if request.htmx:
         template += "#version-state"
     return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def version_pdf_retry(request, pk, number):
+    """Försök igen: the frozen version's PDF is asked for again when making it failed or
+    has taken too long (a worker that was down); by its editors, who wait for the paper."""
+    agreement = get_agreement_for_editing(request.user, pk)
+    version = get_object_or_404(AgreementVersion, agreement=agreement, number=number)
+    if agreement.version == version.number and version.ask_for_pdf_again():
+        render_version_pdf.enqueue(version.pk)
+    return redirect("version_detail", agreement.pk, version.number)
 
 
 @login_required

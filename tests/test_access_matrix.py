@@ -78,7 +78,15 @@ ACCOUNT_URLS = {
     "password_reset_complete",
 }
 # Views that only answer POST; the others are walked with GET.
-POST_ONLY = {"logout", "row_move", "agreement_copy", "part_move", "revise", "undo_ready"}
+POST_ONLY = {
+    "logout",
+    "row_move",
+    "agreement_copy",
+    "part_move",
+    "revise",
+    "undo_ready",
+    "version_pdf_retry",
+}
 # Of those, a form that, posted empty, is answered with its errors on the page (400).
 POST_FORMS = {"undo_ready"}
 EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")

@@ -199,3 +199,66 @@ def test_every_lifecycle_step_is_a_conditional_update(demo, user, monkeypatch, s
     with pytest.raises(lifecycle.LifecycleError, match="Någon annan ändrade just"):
         calls[step]()
     assert raced == [True, before + 1]  # only the winner's event
+
+
+# The version page waits for its PDF, but not for ever: Försök igen when it failed or is late.
+
+
+@pytest.fixture
+def queued(demo, user, settings):
+    """A version frozen while the worker is down: its render waits in the database queue."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return lifecycle.make_ready(strangnas_draft(demo), user(EDITOR))
+
+
+def queued_renders(version) -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path="signing.tasks.render_version_pdf", args_kwargs__args=[version.pk]
+    ).count()
+
+
+def test_a_version_whose_pdf_is_late_stops_waiting_and_offers_try_again(client, user, queued):
+    client.force_login(user(EDITOR))
+    url = reverse("version_detail", args=[queued.agreement_id, queued.number])
+    page = client.get(url).text
+    assert 'hx-trigger="every 2s"' in page and "Försök igen" not in page
+    # Ten minutes later the worker has still not made it.
+    AgreementVersion._base_manager.filter(pk=queued.pk).update(
+        frozen_at=queued.frozen_at - datetime.timedelta(minutes=10)
+    )
+    page = client.get(url).text
+    assert 'hx-trigger="every 2s"' not in page
+    assert "tar mycket längre tid än det borde" in page and "Försök igen" in page
+    retry = reverse("version_pdf_retry", args=[queued.agreement_id, queued.number])
+    assert client.post(retry).url == url
+    assert client.post(retry).url == url  # a second click queues nothing more
+    assert queued_renders(queued) == 2  # the first, still waiting, and the one asked again
+    # Asked again just now: the page waits again.
+    assert 'hx-trigger="every 2s"' in client.get(url).text
+    # A reader is told, but the button is the editors'.
+    client.force_login(user("lasare.strangnas"))
+    AgreementVersion._base_manager.filter(pk=queued.pk).update(pdf_error="Borta")
+    page = client.get(url).text
+    assert "kunde inte göras" in page and "version_pdf_retry" not in page and retry not in page
+    assert client.post(retry).status_code == 403
+
+
+def test_a_failed_version_pdf_is_made_when_asked_again(client, user, ready, settings):
+    AgreementVersion._base_manager.filter(pk=ready.pk).update(
+        pdf="", pdf_sha256="", pdf_error="Databasen borta"
+    )
+    client.force_login(user(EDITOR))
+    url = reverse("version_detail", args=[ready.agreement_id, ready.number])
+    assert "kunde inte göras" in client.get(url).text
+    client.post(reverse("version_pdf_retry", args=[ready.agreement_id, ready.number]))
+    ready.refresh_from_db()
+    assert ready.pdf and not ready.pdf_error  # rendered at once here (tasks run at once)
+    assert "Skriv ut för underskrift (PDF)" in client.get(url).text
+
+
+def test_try_again_is_refused_while_the_pdf_is_on_its_way(client, user, queued):
+    client.force_login(user(EDITOR))
+    client.post(reverse("version_pdf_retry", args=[queued.agreement_id, queued.number]))
+    assert queued_renders(queued) == 1
