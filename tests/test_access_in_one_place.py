@@ -80,7 +80,7 @@ def test_every_justified_exception_is_still_needed():
 
 
 def test_the_scan_finds_a_view_that_checks_for_itself():
-    restating = '''
+    restating = """
 from django.core.exceptions import PermissionDenied
 from agreements.access import get_agreement, may_edit
 
@@ -98,7 +98,7 @@ def draft(request, pk):
     agreement = get_agreement(request.user, pk)
     if not agreement.is_draft:
         raise Http404
-'''
+"""
     found = own_access_checks(restating)
     assert any("imports PermissionDenied" in each for each in found)
     assert any("line 7: decides by plans_are_editable" in each for each in found)
@@ -107,7 +107,7 @@ def draft(request, pk):
 
 
 def test_asking_the_helpers_is_not_a_finding():
-    asking = '''
+    asking = """
 from agreements.access import check_may_post, get_agreement, may_edit
 
 def report(request, pk):
@@ -115,7 +115,7 @@ def report(request, pk):
     editing = check_may_post(request, agreement)
     context = {"may_edit": may_edit(request.user, agreement)}
     choices = ["utkast"] if agreement.is_draft else []
-'''
+"""
     assert own_access_checks(asking) == []
 
 
