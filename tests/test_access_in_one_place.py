@@ -8,6 +8,12 @@ import ast
 import re
 from pathlib import Path
 
+from django.urls import reverse
+from helpers import strangnas_draft
+
+from agreements.access import agreement_permissions
+from agreements.models import AgreementStatus
+
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["actionplans", "agreements", "audit", "exchange", "followup", "organisations"]
 APPS += ["printing", "signing", "samverkan"]
@@ -126,3 +132,42 @@ def test_no_template_restates_a_rule():
             if TEMPLATE_RESTATING.search(line):
                 faults.append(f"{path.relative_to(ROOT)}:{number}")
     assert faults == []
+
+
+# What the agreement page asks (agreements/access.py's AgreementPermissions), by persona.
+COORDINATOR, READER, OUTSIDER = "samordnare.strangnas", "lasare.strangnas", "samordnare.timra"
+
+
+def test_the_agreement_page_offers_revising_only_to_an_editor_of_a_signed_agreement(
+    client, user, demo
+):
+    signed = demo["strangnas-2020"]
+    revise = reverse("revise", args=[signed.pk])
+    for username, offered in [(COORDINATOR, True), (READER, False)]:
+        rights = agreement_permissions(user(username), signed)
+        assert rights.may_revise is offered
+        assert rights.may_edit_draft is False
+        client.force_login(user(username))
+        assert (revise in client.get(signed.get_absolute_url()).text) is offered
+    assert not agreement_permissions(user(OUTSIDER), signed).may_edit
+
+
+def test_a_draft_is_edited_not_revised_and_a_reader_only_reads_it(client, user, demo):
+    draft = strangnas_draft(demo)
+    editor = agreement_permissions(user(COORDINATOR), draft)
+    assert (editor.may_edit_draft, editor.may_add_plan, editor.may_revise) == (True, True, False)
+    assert editor.may_copy
+    reader = agreement_permissions(user(READER), draft)
+    assert (reader.may_edit_draft, reader.may_add_plan, reader.may_copy) == (False, False, False)
+    client.force_login(user(READER))
+    page = client.get(draft.get_absolute_url()).text
+    assert reverse("draft_editor", args=[draft.pk]) not in page
+    client.force_login(user(COORDINATOR))
+    page = client.get(draft.get_absolute_url()).text
+    assert reverse("draft_editor", args=[draft.pk]) in page
+
+
+def test_no_new_plan_while_a_version_waits_for_signatures(user, demo):
+    draft = strangnas_draft(demo)
+    draft.status = AgreementStatus.READY
+    assert not agreement_permissions(user(COORDINATOR), draft).may_add_plan
