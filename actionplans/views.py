@@ -8,7 +8,6 @@ named "cancel": the server answers with the row as it is, without saving.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
@@ -21,7 +20,8 @@ from agreements.access import (
     check_may_change_plan,
     editing_rights,
     get_agreement,
-    get_agreement_for_editing,
+    get_agreement_for_new_plan,
+    may_change_plan_now,
 )
 from samverkan.ordering import swap_with_neighbour
 from samverkan.params import query_id
@@ -156,9 +156,7 @@ def row_move(request, pk, plan_pk, item_pk):
 @require_http_methods(["GET", "POST"])
 def plan_create(request, pk):
     """Ny handlingsplan: a plan of the agreement, with the columns it will use."""
-    agreement = get_agreement_for_editing(request.user, pk, agreement_queryset())
-    if not agreement.plans_are_editable:
-        raise PermissionDenied
+    agreement = get_agreement_for_new_plan(request.user, pk, agreement_queryset())
     rights = editing_rights(request.user, agreement)
     form = ActionPlanForm(request.POST or None, agreement=agreement, rights=rights)
     if form.is_bound and form.is_valid():
@@ -250,7 +248,7 @@ def _page(request, agreement, plan, shown=None, **context):
                 if row.item.pk == shown[0]:
                     row.state = shown[1]
     rights = editing_rights(request.user, agreement)
-    context["may_edit"] = agreement.plans_are_editable and rights.may_change_plan(plan)
+    context["may_edit"] = may_change_plan_now(agreement, plan, rights)
     return _render(request, PAGE, {"table": table, **context})
 
 

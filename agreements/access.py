@@ -17,6 +17,20 @@ officers) change:
 So in an agreement of several municipalities each one keeps its own plan, and a
 räddningstjänst or another party's coordinator changes the shared parts only.
 docs/editing.md ("Who may change what") gives the reasons.
+
+Views ask here and nowhere else (tests/test_access_in_one_place.py checks): per object a
+"see it" helper (404 for outsiders) and a "change it" helper (403 for those who only
+read), as healthchecks' `_get_check_for_user`:
+
+- an agreement: `get_agreement` / `get_agreement_for_editing`;
+- a draft's text: `get_agreement` / `get_draft_for_editing`;
+- a new plan of the agreement: `get_agreement_for_new_plan`;
+- a plan, its rows and their follow-up: `get_agreement` then `check_may_change_plan`;
+- the follow-up (reports, measurable goals), shown to readers and changed by editors on
+  the same page: `get_agreement` then `check_may_post`;
+- a new agreement: `check_may_create_agreements`.
+
+Pages ask `agreement_permissions` what the user may do, so templates never restate a rule.
 """
 
 from dataclasses import dataclass, field
@@ -27,7 +41,7 @@ from django.http import Http404
 
 from organisations.models import Membership, MembershipRole, OrganisationKind
 
-from .models import Agreement, Party
+from .models import Agreement, AgreementStatus, Party
 
 EDITING_ROLES = (MembershipRole.COORDINATOR, MembershipRole.POLICE_OFFICER)
 
@@ -163,12 +177,106 @@ def get_agreement_for_editing(user, pk, queryset=None):
     return agreement
 
 
+def get_draft_for_editing(user, pk, queryset=None):
+    """The agreement if the user may change it and it is still a draft (only a draft's
+    text, parties and period change; a signed text is revised); 404 if they may not see
+    it, else 403."""
+    agreement = get_agreement_for_editing(user, pk, queryset)
+    if not agreement.is_draft:
+        raise PermissionDenied
+    return agreement
+
+
+def get_agreement_for_new_plan(user, pk, queryset=None):
+    """The agreement if the user may add a plan to it now (its plans are open, see
+    `Agreement.plans_are_editable`); 404 if they may not see it, else 403."""
+    agreement = get_agreement_for_editing(user, pk, queryset)
+    if not agreement.plans_are_editable:
+        raise PermissionDenied
+    return agreement
+
+
+def may_change_plan_now(agreement, plan, rights: EditingRights) -> bool:
+    """Whether these rights change the plan (its facts, rows, upload and follow-up logging)
+    now: the agreement must be one whose plans are open."""
+    return agreement.plans_are_editable and rights.may_change_plan(plan)
+
+
 def check_may_change_plan(user, agreement, plan, rights=None) -> EditingRights:
-    """403 unless the user may change the plan (its facts, rows, upload and follow-up
-    logging) now: the agreement must be one whose plans are open, see
-    `Agreement.plans_are_editable`. The agreement comes from `get_agreement`, so an
-    outsider has had their 404 already. Returns the rights, for the page to ask again."""
+    """403 unless the user may change the plan now (`may_change_plan_now`). The agreement
+    comes from `get_agreement`, so an outsider has had their 404 already. Returns the
+    rights, for the page to ask again."""
     rights = rights or editing_rights(user, agreement)
-    if not (agreement.plans_are_editable and rights.may_change_plan(plan)):
+    if not may_change_plan_now(agreement, plan, rights):
         raise PermissionDenied
     return rights
+
+
+def check_may_post(request, agreement) -> bool:
+    """For a page everyone who sees the agreement reads and its editors change in place
+    (a report, a measurable goal): whether the user may change the agreement's shared
+    parts; 403 for a POST by one who may not. The agreement comes from `get_agreement`."""
+    editing = may_edit(request.user, agreement)
+    if request.method == "POST" and not editing:
+        raise PermissionDenied
+    return editing
+
+
+def may_create_agreements(user) -> bool:
+    """Coordinators and kommunpoliser (of any organisation) and administrators write new
+    agreements; readers and organisation administrators do not."""
+    return (
+        user.is_superuser or Membership.objects.filter(user=user, role__in=EDITING_ROLES).exists()
+    )
+
+
+def check_may_create_agreements(user) -> None:
+    """403 unless the user may write new agreements."""
+    if not may_create_agreements(user):
+        raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class AgreementPermissions:
+    """What the user may do with one agreement now, for its page to ask (`rights.may_revise`)
+    instead of restating the rules in the template. Made by `agreement_permissions`."""
+
+    agreement: Agreement
+    rights: EditingRights
+    may_create: bool  # write new agreements, so also copy this one into a new draft
+
+    @property
+    def may_edit(self) -> bool:
+        """Change the agreement's shared parts (whatever its state)."""
+        return self.rights.shared
+
+    @property
+    def may_edit_draft(self) -> bool:
+        """Edit the draft's text, and make it ready for signature."""
+        return self.may_edit and self.agreement.is_draft
+
+    @property
+    def may_add_plan(self) -> bool:
+        return self.may_edit and self.agreement.plans_are_editable
+
+    @property
+    def may_revise(self) -> bool:
+        """Begin a new version of the signed text (and extend or terminate it)."""
+        return (
+            self.may_edit
+            and bool(self.agreement.signed_version)
+            and self.agreement.status == AgreementStatus.SIGNED
+        )
+
+    @property
+    def may_copy(self) -> bool:
+        return self.may_create
+
+
+def agreement_permissions(user, agreement) -> AgreementPermissions:
+    """What the user may do with the agreement, in three queries (fewer for administrators)."""
+    return AgreementPermissions(
+        agreement=agreement,
+        rights=editing_rights(user, agreement),
+        may_create=may_create_agreements(user),
+    )

@@ -109,12 +109,6 @@ class NewAgreementForm(forms.Form):
         return agreement
 
 
-def may_create_agreements(user) -> bool:
-    return (
-        user.is_superuser or Membership.objects.filter(user=user, role__in=EDITING_ROLES).exists()
-    )
-
-
 def unique_reference(title: str) -> str:
     base = slugify(title)[:40].strip("-") or "utkast"
     reference, number = base, 1

@@ -8,7 +8,6 @@ copied into a new draft instead.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -22,7 +21,12 @@ from samverkan.ordering import swap_with_neighbour
 from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
-from .access import get_agreement, get_agreement_for_editing, visible_agreements
+from .access import (
+    check_may_create_agreements,
+    get_agreement,
+    get_draft_for_editing,
+    visible_agreements,
+)
 from .drafting import (
     PART_KINDS,
     AgreementFactsForm,
@@ -30,7 +34,6 @@ from .drafting import (
     ProblemPictureForm,
     copy_agreement,
     get_kind,
-    may_create_agreements,
     new_part,
     save_new_part,
     why_the_party_stays,
@@ -44,8 +47,7 @@ PAGE = "agreements/draft_editor.html"
 @require_http_methods(["GET", "POST"])
 def agreement_create(request):
     """Ny överenskommelse: a draft from scratch or as a copy."""
-    if not may_create_agreements(request.user):
-        raise PermissionDenied
+    check_may_create_agreements(request.user)
     visible = visible_agreements(request.user)
     form = NewAgreementForm(request.POST or None, user=request.user, visible=visible)
     if form.is_bound and form.is_valid():
@@ -59,8 +61,7 @@ def agreement_create(request):
 @require_POST
 def agreement_copy(request, pk):
     """Kopiera till nytt utkast: the way to change a signed agreement's text."""
-    if not may_create_agreements(request.user):
-        raise PermissionDenied
+    check_may_create_agreements(request.user)
     original = get_agreement(request.user, pk)
     copy = copy_agreement(original)
     messages.success(request, _("A new draft was made as a copy. Edit it here."))
@@ -70,14 +71,14 @@ def agreement_copy(request, pk):
 @login_required
 @require_http_methods(["GET"])
 def draft_editor(request, pk):
-    return _page(request, _draft(request, pk))
+    return _page(request, get_draft_for_editing(request.user, pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_facts(request, pk):
     """Title, period and renewal rule, in place."""
-    agreement = _draft(request, pk)
+    agreement = get_draft_for_editing(request.user, pk)
     if "cancel" in request.POST:
         return _facts(request, agreement)
     form = _focus_first_field(AgreementFactsForm(request.POST or None, instance=agreement))
@@ -89,7 +90,9 @@ def draft_facts(request, pk):
             return _facts(request, agreement)
         except EditConflict:
             form, state["differences"] = form.conflict_with(
-                lambda data: AgreementFactsForm(data, instance=_draft(request, pk))
+                lambda data: AgreementFactsForm(
+                    data, instance=get_draft_for_editing(request.user, pk)
+                )
             )
             state["conflict"] = True
     if request.htmx:
@@ -101,7 +104,7 @@ def draft_facts(request, pk):
 @require_http_methods(["GET", "POST"])
 def draft_picture(request, pk):
     """The problem picture's own texts, in place; created the first time it is saved."""
-    agreement = _draft(request, pk)
+    agreement = get_draft_for_editing(request.user, pk)
     picture = ProblemPicture.objects.filter(agreement=agreement).first()
     if "cancel" in request.POST:
         return _picture(request, agreement)
@@ -132,7 +135,7 @@ def draft_picture(request, pk):
 @require_http_methods(["GET", "POST"])
 def part_create(request, pk, kind):
     """Lägg till: an empty form at the end of the list it will join."""
-    agreement = _draft(request, pk)
+    agreement = get_draft_for_editing(request.user, pk)
     kind = get_kind(kind)
     parent_pk = query_id(request, "i")
     part = new_part(kind, agreement, parent_pk)
@@ -153,7 +156,7 @@ def part_create(request, pk, kind):
 @login_required
 @require_http_methods(["GET", "POST"])
 def part_edit(request, pk, kind, part_pk):
-    agreement = _draft(request, pk)
+    agreement = get_draft_for_editing(request.user, pk)
     kind = get_kind(kind)
     part = kind.get(agreement, part_pk)
     if "cancel" in request.POST:
@@ -175,7 +178,7 @@ def part_edit(request, pk, kind, part_pk):
 @require_http_methods(["GET", "POST"])
 def part_delete(request, pk, kind, part_pk):
     """Ta bort: GET asks in place; POST removes the part."""
-    agreement = _draft(request, pk)
+    agreement = get_draft_for_editing(request.user, pk)
     kind = get_kind(kind)
     part = kind.get(agreement, part_pk)
     if "cancel" in request.POST:
@@ -195,7 +198,7 @@ def part_delete(request, pk, kind, part_pk):
 @require_POST
 def part_move(request, pk, kind, part_pk):
     """Flytta upp / Flytta ned among the parts of the same list."""
-    agreement = _draft(request, pk)
+    agreement = get_draft_for_editing(request.user, pk)
     kind = get_kind(kind)
     part = kind.get(agreement, part_pk)
     direction = "up" if request.POST.get("direction") == "up" else "down"
@@ -217,14 +220,6 @@ def _focus_first_field(form):
     if visible:
         visible[0].field.widget.attrs["autofocus"] = True
     return form
-
-
-def _draft(request, pk):
-    """The agreement if the user may change it and it is still a draft; else 404 or 403."""
-    agreement = get_agreement_for_editing(request.user, pk)
-    if not agreement.is_draft:
-        raise PermissionDenied
-    return agreement
 
 
 def _editor_context(agreement) -> dict:

@@ -7,9 +7,14 @@ from followup.todo import agreements_in_force, follow_up_lists
 from organisations.access import managed_organisations
 from samverkan.fetching import page_fetch_mode
 
-from .access import editing_rights_in, get_agreement, may_edit, visible_agreements
+from .access import (
+    agreement_permissions,
+    editing_rights_in,
+    get_agreement,
+    may_create_agreements,
+    visible_agreements,
+)
 from .document import build_document, document_queryset
-from .drafting import may_create_agreements
 from .forms import AgreementFilterForm
 from .models import Party
 
@@ -64,7 +69,6 @@ def agreement_detail(request, pk):
     context = {
         "document": build_document(agreement),
         "versions": list(agreement.versions.order_by("number")),
-        "may_edit": may_edit(request.user, agreement),
-        "may_create": may_create_agreements(request.user),
+        "rights": agreement_permissions(request.user, agreement),
     }
     return render(request, "agreements/agreement_detail.html", context)

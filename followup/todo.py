@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Prefetch
 
 from actionplans.models import OPEN_STATUSES, ActionItem
+from agreements.access import may_change_plan_now
 from agreements.models import Agreement
 
 from .models import CadenceKind, FollowUpCadence, FollowUpReport, ReportStatus
@@ -70,7 +71,7 @@ class AgreementToDo:
         agreement (agreements/access.py): write reports, and log on which rows."""
         self.may_edit = rights.shared
         for row in (*self.overdue, *self.due_soon, *self.not_logged):
-            row.may_log = self.agreement.plans_are_editable and rights.may_change_plan(row.plan)
+            row.may_log = may_change_plan_now(self.agreement, row.plan, rights)
 
 
 def with_follow_up(agreements):

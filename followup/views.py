@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actionplans.table import agreement_queryset, get_plan, get_row
 from agreements.access import (
     check_may_change_plan,
+    check_may_post,
     editing_rights,
     get_agreement,
     get_agreement_for_editing,
@@ -249,9 +249,7 @@ def indicator_detail(request, pk, indicator_pk):
     indicator = get_object_or_404(
         indicators_of(agreement).select_related("focus_area"), pk=indicator_pk
     )
-    editing = may_edit(request.user, agreement)
-    if request.method == "POST" and not editing:
-        raise PermissionDenied
+    editing = check_may_post(request, agreement)
     form = MeasurementForm(request.POST or None, indicator=indicator) if editing else None
     message = ""
     if form is not None and form.is_bound and form.is_valid():
@@ -306,9 +304,7 @@ def report_detail(request, pk, report_pk):
     what the product knows for the period. Final reports are read-only."""
     agreement = get_agreement(request.user, pk)
     report = get_report(agreement, report_pk)
-    may_change = may_edit(request.user, agreement)
-    if request.method == "POST" and not may_change:
-        raise PermissionDenied
+    may_change = check_may_post(request, agreement)
     editing = may_change and not report.is_final
     kept = "cancel" in request.POST  # Behåll den sparade versionen
     if kept and not request.htmx:

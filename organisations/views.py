@@ -3,16 +3,19 @@ roles and removes them from the organisation; nothing outside their own organisa
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.versioning import EditConflict
 
-from .access import get_managed_organisation, managed_organisations
+from .access import (
+    check_manages_some,
+    get_managed_organisation,
+    get_others_membership,
+    managed_organisations,
+)
 from .forms import MembershipForm, NewMemberForm
-from .models import Membership
 
 
 @login_required
@@ -20,8 +23,7 @@ from .models import Membership
 def my_organisations(request):
     """The organisations the user manages; with one, straight to its users."""
     organisations = list(managed_organisations(request.user).order_by("name")[:2])
-    if not organisations:
-        raise PermissionDenied
+    check_manages_some(organisations)
     if len(organisations) == 1 and not request.user.is_superuser:
         return redirect("members", organisations[0].pk)
     return redirect("admin:organisations_organisation_changelist")
@@ -54,22 +56,11 @@ def member_create(request, pk):
     )
 
 
-def _others_membership(request, organisation, membership_pk):
-    """A membership of the organisation that is not the administrator's own: changing
-    one's own role or leaving is asked of another administrator, so none locks themself out."""
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation
-    )
-    if membership.user_id == request.user.pk:
-        raise PermissionDenied
-    return membership
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk, membership_pk):
     organisation = get_managed_organisation(request.user, pk)
-    membership = _others_membership(request, organisation, membership_pk)
+    membership = get_others_membership(request.user, organisation, membership_pk)
     if "cancel" in request.POST:  # Behåll den sparade versionen
         return redirect("members", organisation.pk)
     form = MembershipForm(request.POST or None, instance=membership)
@@ -85,7 +76,7 @@ def member_edit(request, pk, membership_pk):
         except EditConflict:
             form, context["differences"] = form.conflict_with(
                 lambda data: MembershipForm(
-                    data, instance=_others_membership(request, organisation, membership_pk)
+                    data, instance=get_others_membership(request.user, organisation, membership_pk)
                 )
             )
             context["conflict"] = True
@@ -97,7 +88,7 @@ def member_edit(request, pk, membership_pk):
 @require_http_methods(["GET", "POST"])
 def member_remove(request, pk, membership_pk):
     organisation = get_managed_organisation(request.user, pk)
-    membership = _others_membership(request, organisation, membership_pk)
+    membership = get_others_membership(request.user, organisation, membership_pk)
     if request.method == "POST":
         membership.delete()
         messages.success(
