@@ -51,6 +51,7 @@ NOT_TYPED = {
     ("PrintJob", "error"),
     ("PrintJob", "content_hash"),
     ("PrintJob", "html"),
+    ("PrintJob", "document"),
     ("WorkerHeartbeat", "worker_id"),
     ("WorkerHeartbeat", "hostname"),
 }
