@@ -111,7 +111,7 @@ def test_the_problems_a_row_addresses_are_shown_before_and_after(client, user, s
         ]
 
 
-def test_moves_follow_up_and_excel_are_recorded_too(client, user, strangnas, demo):
+def test_moves_follow_up_and_excel_are_recorded_too(client, user, personas, strangnas, demo):
     """Writes that are UPDATEs rather than save() reach the trail as well."""
     agreement, plan = strangnas
     first, second = plan.items.order_by("position")[:2]  # one group: no focus areas
@@ -120,7 +120,7 @@ def test_moves_follow_up_and_excel_are_recorded_too(client, user, strangnas, dem
     moved = second.history.first()
     assert moved.position == first.position and moved.history_user.username == COORDINATOR
 
-    client.force_login(user("kommunpolis.strangnas"))
+    client.force_login(personas.kommunpolis)
     item = plan.items.filter(follow_up_entries__isnull=True).order_by("position").first()
     client.post(
         row_url("entry_create", plan, item),
@@ -165,7 +165,7 @@ def test_the_history_outlives_the_agreement(user, demo):
         assert Section.history.filter(id=pk, history_type="-").exists()
 
 
-def test_sections_facts_and_memberships_are_recorded(client, user, demo):
+def test_sections_facts_and_memberships_are_recorded(client, user, personas, demo):
     draft = copy_agreement(demo["strangnas-2020"])
     client.force_login(user(COORDINATOR))
     section = draft.sections.order_by("position").first()
@@ -184,7 +184,7 @@ def test_sections_facts_and_memberships_are_recorded(client, user, demo):
     assert "Ändrad</strong>: Avsnitt" in page
 
     membership = Membership.objects.create(
-        user=user("lasare.strangnas"),
+        user=personas.reader,
         organisation=Organisation.objects.get(kommunkod="2262"),  # Timrå
         role=MembershipRole.READER,
     )
@@ -193,10 +193,12 @@ def test_sections_facts_and_memberships_are_recorded(client, user, demo):
     assert [r.history_type for r in Membership.history.filter(id=membership_id)] == ["-", "+"]
 
 
-def test_history_pages_are_for_those_who_may_see_the_agreement(client, user, strangnas, demo):
+def test_history_pages_are_for_those_who_may_see_the_agreement(
+    client, user, personas, strangnas, demo
+):
     agreement, plan = strangnas
     item = plan.items.first()
-    client.force_login(user("lasare.strangnas"))  # readers read the history too
+    client.force_login(personas.reader)  # readers read the history too
     assert client.get(history_url(agreement)).status_code == 200
     client.force_login(user("samordnare.timra"))
     assert client.get(history_url(agreement)).status_code == 404
@@ -246,13 +248,13 @@ def test_history_pages_run_as_many_queries_for_many_changes_as_for_few(client, u
     assert "<html" not in htmx.text and 'id="historik"' in htmx.text
 
 
-def test_membership_history_is_read_in_the_admin_and_cannot_be_changed(client, user):
+def test_membership_history_is_read_in_the_admin_and_cannot_be_changed(client, user, personas):
     membership = Membership.objects.create(
-        user=user("lasare.strangnas"),
+        user=personas.reader,
         organisation=Organisation.objects.get(kommunkod="2262"),
         role=MembershipRole.READER,
     )
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     listing = client.get(reverse("admin:audit_historicalmembership_changelist")).text
     assert "lasare.strangnas" in listing and "Timrå" in listing
     record = membership.history.get()

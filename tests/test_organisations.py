@@ -147,7 +147,7 @@ def test_every_organisation_page_asks_anonymous_visitors_to_log_in(client, stran
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_an_administrator_completes_a_local_police_area_with_its_municipalities(client, user):
+def test_an_administrator_completes_a_local_police_area_with_its_municipalities(client, personas):
     """Most municipalities' local police area is not known from the sources; administrators
     set it in the admin, and a big city may be covered by several areas."""
     area = Organisation.objects.filter(
@@ -155,7 +155,7 @@ def test_an_administrator_completes_a_local_police_area_with_its_municipalities(
     ).first()
     stockholm = Organisation.objects.get(kommunkod="0180")
     solna = Organisation.objects.get(kommunkod="0184")
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     url = reverse("admin:organisations_organisation_change", args=[area.pk])
     response = client.post(
         url,

@@ -148,10 +148,10 @@ def test_a_report_pdf_asked_for_in_english_is_swedish(client, user, demo, report
 # A signed agreement prints what was signed; the living plan as of today.
 
 
-def test_a_signed_agreement_without_a_frozen_paper_prints_as_of_today(client, user, demo):
+def test_a_signed_agreement_without_a_frozen_paper_prints_as_of_today(client, personas, demo):
     agreement = demo["strangnas-2020"]
     assert not agreement.is_draft and not agreement.versions.exists()
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     url = reverse("agreement_print", args=[agreement.pk])
     response = client.post(url)
     assert response.status_code == 302
@@ -177,14 +177,14 @@ def test_a_signed_agreements_plan_prints_as_of_today(client, user, demo):
     assert today in pdf_text(content)
 
 
-def test_a_signed_version_prints_as_its_frozen_pdf(client, user, draft):
+def test_a_signed_version_prints_as_its_frozen_pdf(client, user, personas, draft):
     version = lifecycle.make_ready(draft, user(EDITOR))
     version.refresh_from_db()
     # Signed, then the plan changes (plans go on after signing).
     draft.status = AgreementStatus.SIGNED
     draft.save(update_fields=["status"])
     draft.action_plans.first().items.update(activity="Ändrad efter underskriften")
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     response = client.get(reverse("agreement_print", args=[draft.pk]))
     assert response.url == reverse("version_pdf", args=[draft.pk, version.number])
     content = b"".join(client.get(response.url).streaming_content)
@@ -246,10 +246,10 @@ def waiting_job(draft, user):
 
 
 def test_a_job_still_waiting_after_the_timeout_offers_try_again(
-    client, user, waiting_job, settings, renders, django_assert_max_num_queries
+    client, personas, waiting_job, settings, renders, django_assert_max_num_queries
 ):
     settings.PRINT_JOB_TIMEOUT = datetime.timedelta(minutes=3)
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     url = reverse("print_job", args=[waiting_job.agreement_id, waiting_job.pk])
     assert 'hx-trigger="every 2s"' in client.get(url).text
     PrintJob.objects.filter(pk=waiting_job.pk).update(

@@ -431,8 +431,8 @@ def test_an_unsigned_versions_contents_never_change_either(ready):
         ready.save()
 
 
-def test_the_admin_shows_versions_read_only(client, user, signed):
-    client.force_login(user("admin"))
+def test_the_admin_shows_versions_read_only(client, personas, signed):
+    client.force_login(personas.admin)
     url = reverse("admin:signing_agreementversion_change", args=[signed.pk])
     page = client.get(url)
     assert page.status_code == 200
@@ -471,7 +471,7 @@ def test_revise_starts_version_2_as_a_draft_while_version_1_holds(client, user, 
     assert "Ny rubrik i version 2" not in pdf_text(signed.pdf.read())
 
 
-def test_compare_versions_shows_what_changed_side_by_side(client, user, signed):
+def test_compare_versions_shows_what_changed_side_by_side(client, personas, signed):
     agreement = lifecycle.revise(signed.agreement, None)
     section = agreement.sections.order_by("position").first()
     Section.objects.filter(pk=section.pk).update(body=section.body + " Tillagd mening.")
@@ -480,7 +480,7 @@ def test_compare_versions_shows_what_changed_side_by_side(client, user, signed):
     removed_text = removed.activity
     ActionItem.objects.filter(pk=removed.pk).delete()
     ActionItem.objects.create(plan=plan, position=999, activity="Helt ny aktivitet")
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     response = client.get(reverse("compare_versions", args=[agreement.pk]))
     page = response.text
     assert "version 1" in page and "utkastet (version 2)" in page
@@ -514,12 +514,12 @@ def test_compare_versions_shows_every_renewal_rule_by_its_label_never_its_code(r
                 assert capfirst(shown(field, rule.value)) in texts
 
 
-def test_the_compare_page_shows_a_changed_renewal_by_its_label(client, user, signed):
+def test_the_compare_page_shows_a_changed_renewal_by_its_label(client, personas, signed):
     agreement = lifecycle.revise(signed.agreement, None)
     Agreement.objects.filter(pk=agreement.pk).update(
         renewal_rule=RenewalRule.UNTIL_FURTHER_NOTICE, valid_until=None, extension_max_years=None
     )
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     page = client.get(reverse("compare_versions", args=[agreement.pk])).text
     field = Agreement._meta.get_field("renewal_rule")
     assert f"Förlängning: {capfirst(shown(field, RenewalRule.UNTIL_FURTHER_NOTICE))}" in page
@@ -611,15 +611,15 @@ def test_a_long_draft_is_printed_by_the_background_worker(
     assert "Aktivitet 199" in pdf_text(content) and "UTKAST" in pdf_text(content)
 
 
-def test_a_short_draft_is_printed_at_once(client, user, draft):
-    client.force_login(user("lasare.strangnas"))
+def test_a_short_draft_is_printed_at_once(client, personas, draft):
+    client.force_login(personas.reader)
     response = client.get(client.post(reverse("agreement_print", args=[draft.pk])).url)
     assert response["Content-Type"] == "application/pdf"
     assert "UTKAST" in pdf_text(b"".join(response.streaming_content))
 
 
-def test_the_print_button_of_a_frozen_version_gives_its_stored_pdf(client, user, ready, draft):
-    client.force_login(user("lasare.strangnas"))
+def test_the_print_button_of_a_frozen_version_gives_its_stored_pdf(client, personas, ready, draft):
+    client.force_login(personas.reader)
     response = client.get(reverse("agreement_print", args=[draft.pk]))
     assert response.status_code == 302 and response.url.endswith("/versioner/1/pdf/")
     stored = client.get(reverse("version_pdf", args=[draft.pk, 1]))
