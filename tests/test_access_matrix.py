@@ -206,7 +206,7 @@ def test_every_url_as_anonymous_outsider_reader_and_editor(
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(reverse("login"))
 
-    client.force_login(user("samordnare.timra"))
+    client.force_login(personas.outsider)
     outsider = visit(url)
     if "<int:pk>" in route:
         assert outsider.status_code == 404

@@ -319,7 +319,7 @@ def test_the_404_page_is_swedish_with_the_menu_and_ways_on(
     assert f'href="{reverse("overview")}">Gå till översikten' in response.text
     assert f'href="{reverse("agreement_list")}">Se alla överenskommelser' in response.text
     # An outsider asking for an agreement gets the same page.
-    client.force_login(user("samordnare.timra"))
+    client.force_login(personas.outsider)
     outsider = client.get(reverse("agreement_detail", args=[demo["strangnas-2020"].pk]))
     assert outsider.status_code == 404 and "Sidan finns inte här" in outsider.text
 

@@ -49,10 +49,12 @@ def test_every_model_an_agreement_is_made_of_is_tracked():
         assert model in tracked
 
 
-def test_a_row_edited_in_the_browser_is_recorded_with_who_and_each_field(client, user, strangnas):
+def test_a_row_edited_in_the_browser_is_recorded_with_who_and_each_field(
+    client, personas, strangnas
+):
     agreement, plan = strangnas
     item = plan.items.order_by("position").first()
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     old_activity = item.activity
     response = client.post(
         row_url("row_edit", plan, item), row_data(item, activity="Nattvandring varje fredag")
@@ -60,20 +62,20 @@ def test_a_row_edited_in_the_browser_is_recorded_with_who_and_each_field(client,
     assert response.status_code == 302
     record = item.history.first()
     assert record.history_type == "~" and record.history_user.username == COORDINATOR
-    assert record.history_user_name == user(COORDINATOR).get_full_name()
+    assert record.history_user_name == personas.coordinator.get_full_name()
 
     for url in (history_url(agreement), row_history_url(agreement, item.pk)):
         page = client.get(url).text
-        assert "Ändrad" in page and user(COORDINATOR).get_full_name() in page
+        assert "Ändrad" in page and personas.coordinator.get_full_name() in page
         assert f"<del>{old_activity[:40]}" in page
         assert "<ins>Nattvandring varje fredag</ins>" in page
 
 
-def test_a_deleted_row_keeps_its_history(client, user, strangnas):
+def test_a_deleted_row_keeps_its_history(client, personas, strangnas):
     agreement, plan = strangnas
     item = plan.items.filter(follow_up_entries__isnull=True).order_by("position").first()
     activity = item.activity
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     client.post(row_url("row_delete", plan, item))
     assert not ActionItem.objects.filter(pk=item.pk).exists()
     page = client.get(row_history_url(agreement, item.pk)).text
@@ -84,7 +86,7 @@ def test_a_deleted_row_keeps_its_history(client, user, strangnas):
     assert row_history_url(agreement, item.pk) in agreement_page
 
 
-def test_the_problems_a_row_addresses_are_shown_before_and_after(client, user, strangnas):
+def test_the_problems_a_row_addresses_are_shown_before_and_after(client, personas, strangnas):
     """The many-to-many link from a row to the problem picture is a field like the others."""
     agreement, plan = strangnas
     picture = ProblemPicture.objects.get_or_create(agreement=agreement)[0]
@@ -97,7 +99,7 @@ def test_the_problems_a_row_addresses_are_shown_before_and_after(client, user, s
     item.problem_items.set([lighting, drugs])
     item.problem_items.set([drugs, traffic])
 
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     for url in (history_url(agreement), row_history_url(agreement, item.pk)):
         page = client.get(url).text
         # set() removes what goes, then adds what comes: two changes.
@@ -115,7 +117,7 @@ def test_moves_follow_up_and_excel_are_recorded_too(client, user, personas, stra
     """Writes that are UPDATEs rather than save() reach the trail as well."""
     agreement, plan = strangnas
     first, second = plan.items.order_by("position")[:2]  # one group: no focus areas
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     client.post(row_url("row_move", plan, second), {"direction": "up"})
     moved = second.history.first()
     assert moved.position == first.position and moved.history_user.username == COORDINATOR
@@ -167,7 +169,7 @@ def test_the_history_outlives_the_agreement(user, demo):
 
 def test_sections_facts_and_memberships_are_recorded(client, user, personas, demo):
     draft = copy_agreement(demo["strangnas-2020"])
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     section = draft.sections.order_by("position").first()
     data = {
         "version": section.version,
@@ -200,11 +202,11 @@ def test_history_pages_are_for_those_who_may_see_the_agreement(
     item = plan.items.first()
     client.force_login(personas.reader)  # readers read the history too
     assert client.get(history_url(agreement)).status_code == 200
-    client.force_login(user("samordnare.timra"))
+    client.force_login(personas.outsider)
     assert client.get(history_url(agreement)).status_code == 404
     assert client.get(row_history_url(agreement, item.pk)).status_code == 404
     # A row of another agreement is not found through this one.
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     assert client.get(row_history_url(agreement, 10**9)).status_code == 404
     timra_row = ActionItem.objects.filter(plan__agreement=demo["timra-2017"]).first()
     if timra_row is None:
@@ -214,9 +216,9 @@ def test_history_pages_are_for_those_who_may_see_the_agreement(
     assert client.get(history_url(agreement)).status_code == 302
 
 
-def test_history_pages_run_as_many_queries_for_many_changes_as_for_few(client, user, strangnas):
+def test_history_pages_run_as_many_queries_for_many_changes_as_for_few(client, personas, strangnas):
     agreement, plan = strangnas
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
 
     def queries(url):
         with CaptureQueriesContext(connection) as captured:

@@ -103,7 +103,7 @@ def test_the_subscription_token_works_without_login_while_the_user_may_see(
     response = client.get(url)
     assert response.status_code == 200 and b"BEGIN:VCALENDAR" in response.content
     assert client.get(url.replace(".ics", "x.ics")).status_code == 404  # tampered
-    outsider_token = feed_token(user("samordnare.timra"), agreement)
+    outsider_token = feed_token(personas.outsider, agreement)
     assert client.get(reverse("calendar_feed", args=[outsider_token])).status_code == 404
     Membership.objects.filter(user=reader).delete()  # no longer a member
     assert client.get(url).status_code == 404
@@ -116,8 +116,8 @@ def test_the_subscription_address_stays_the_same_over_time(personas, demo, monke
     assert feed_token(reader, agreement) == today
 
 
-def test_outsiders_get_no_calendar(client, user, demo):
-    client.force_login(user("samordnare.timra"))
+def test_outsiders_get_no_calendar(client, personas, demo):
+    client.force_login(personas.outsider)
     response = client.get(reverse("calendar", args=[demo["strangnas-2020"].pk]))
     assert response.status_code == 404
 

@@ -212,7 +212,7 @@ def test_only_drafts_change_and_only_by_their_editors(client, user, personas, de
     section = draft.sections.first()
     url = part_url("part_edit", draft, "avsnitt", section)
     assert client.post(url, section_data(section, heading="X")).status_code == 403
-    client.force_login(user("samordnare.timra"))
+    client.force_login(personas.outsider)
     assert client.get(reverse("draft_editor", args=[draft.pk])).status_code == 404
     other = demo["harnosand-2012"].sections.first()
     client.force_login(personas.coordinator)

@@ -90,7 +90,7 @@ def test_a_correction_is_a_new_entry_and_both_stay(client, personas, row):
 def test_readers_and_outsiders_may_not_log(client, user, personas, row):
     client.force_login(personas.reader)
     assert client.get(url(row)).status_code == 403
-    client.force_login(user("samordnare.timra"))
+    client.force_login(personas.outsider)
     assert client.get(url(row)).status_code == 404
 
 
