@@ -41,6 +41,60 @@ def user(db):
     return lambda username: get_user_model().objects.get(username=username)
 
 
+class Personas:
+    """The demo's people around Strängnäs' agreement, as healthchecks' tests have alice, bob
+    and charlie: `client.force_login(personas.reader)`. Other demo users are looked up by
+    name with the `user` fixture."""
+
+    COORDINATOR = "samordnare.strangnas"
+    KOMMUNPOLIS = "kommunpolis.strangnas"
+    READER = "lasare.strangnas"
+    ORG_ADMIN = "orgadmin.strangnas"
+    OUTSIDER = "samordnare.timra"  # a coordinator of a municipality not party to it
+    ADMIN = "admin"
+
+    def __init__(self, user):
+        self.user = user
+
+    @property
+    def coordinator(self):
+        return self.user(self.COORDINATOR)
+
+    @property
+    def kommunpolis(self):
+        return self.user(self.KOMMUNPOLIS)
+
+    @property
+    def reader(self):
+        return self.user(self.READER)
+
+    @property
+    def org_admin(self):
+        return self.user(self.ORG_ADMIN)
+
+    @property
+    def outsider(self):
+        return self.user(self.OUTSIDER)
+
+    @property
+    def admin(self):
+        return self.user(self.ADMIN)
+
+
+@pytest.fixture
+def personas(user):
+    """Strängnäs' coordinator, kommunpolis, reader, organisation administrator, an outsider
+    and the administrator, each fetched when asked for: `personas.coordinator`."""
+    return Personas(user)
+
+
+@pytest.fixture
+def coordinator(client, personas):
+    """The test client, logged in as Strängnäs' coordinator."""
+    client.force_login(personas.coordinator)
+    return client
+
+
 @pytest.fixture
 def demo(db):
     """The five seed agreements by reference."""

@@ -195,7 +195,9 @@ WALKED = [
 
 
 @pytest.mark.parametrize(("name", "route"), WALKED, ids=[name for name, _ in WALKED])
-def test_every_url_as_anonymous_outsider_reader_and_editor(client, user, demo, name, route):
+def test_every_url_as_anonymous_outsider_reader_and_editor(
+    client, user, personas, demo, name, route
+):
     agreement = demo["strangnas-2020"]
     # A draft, so that every page that changes an agreement is open to its editors.
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.DRAFT)
@@ -212,7 +214,7 @@ def test_every_url_as_anonymous_outsider_reader_and_editor(client, user, demo, n
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(reverse("login"))
 
-    client.force_login(user("samordnare.timra"))
+    client.force_login(personas.outsider)
     outsider = visit(url)
     if "<int:pk>" in route:
         assert outsider.status_code == 404
@@ -220,7 +222,7 @@ def test_every_url_as_anonymous_outsider_reader_and_editor(client, user, demo, n
         assert outsider.status_code == 200
         assert agreement.title not in outsider.text
 
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     reader = visit(url)
     if name in READ_ONLY or name in PUBLIC:
         assert reader.status_code == 200
@@ -238,8 +240,8 @@ def test_every_url_as_anonymous_outsider_reader_and_editor(client, user, demo, n
             assert agreement.title in page_text(response), editor
 
 
-def test_administrators_see_and_change_every_agreement(client, user, demo):
-    admin = user("admin")
+def test_administrators_see_and_change_every_agreement(client, personas, demo):
+    admin = personas.admin
     assert admin.is_superuser
     client.force_login(admin)
     for agreement in demo.values():
@@ -251,13 +253,13 @@ def test_administrators_see_and_change_every_agreement(client, user, demo):
                 assert client.get(url).status_code == 200
 
 
-def test_readers_see_no_editing_controls(client, user, demo):
+def test_readers_see_no_editing_controls(client, personas, demo):
     agreement = demo["strangnas-2020"]
     plan = agreement.action_plans.get()
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     page = client.get(reverse("plan_detail", args=[agreement.pk, plan.pk])).text
     assert "Redigera" not in page and "Lägg till rad" not in page
-    client.force_login(user("samordnare.strangnas"))
+    client.force_login(personas.coordinator)
     page = client.get(reverse("plan_detail", args=[agreement.pk, plan.pk])).text
     assert "Redigera" in page and "Lägg till rad" in page
 
@@ -372,13 +374,13 @@ def test_a_sigtuna_coordinator_cannot_rename_upplands_vasbys_plan(client, user, 
 
 
 def test_a_kommunpolis_for_the_whole_unit_and_an_administrator_change_every_plan(
-    client, user, sollentuna
+    client, user, personas, sollentuna
 ):
     agreement, plans = sollentuna
     officer = get_user_model().objects.create(username="kommunpolis.hela-omradet")
     police = agreement.parties.get(organisation__kind="police_area").organisation
     Membership.objects.create(user=officer, organisation=police, role=MembershipRole.POLICE_OFFICER)
-    for who in (officer, user("admin")):
+    for who in (officer, personas.admin):
         client.force_login(who)
         for plan in plans.values():
             url = reverse("row_edit", args=[agreement.pk, plan.pk, plan.items.get().pk])

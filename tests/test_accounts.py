@@ -43,15 +43,15 @@ def stored_session(client):
 # Change your own password
 
 
-def test_the_menu_links_to_the_password_change_page(client, user):
-    client.force_login(user("kommunpolis.strangnas"))
+def test_the_menu_links_to_the_password_change_page(client, personas):
+    client.force_login(personas.kommunpolis)
     overview = client.get(reverse("overview"))
     assert f'href="{reverse("password_change")}"' in overview.text
     assert "Byt lösenord" in overview.text
 
 
-def test_a_weak_new_password_is_refused_in_swedish_next_to_the_field(client, user):
-    client.force_login(user("samordnare.strangnas"))
+def test_a_weak_new_password_is_refused_in_swedish_next_to_the_field(client, user, personas):
+    client.force_login(personas.coordinator)
     page = client.get(reverse("password_change"))
     assert page.status_code == 200 and "<h1>Byt lösenord</h1>" in page.text
     for typed, message in [
@@ -75,7 +75,7 @@ def test_a_weak_new_password_is_refused_in_swedish_next_to_the_field(client, use
         {"old_password": "fel", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert "felaktigt" in field_error(wrong_old, "old_password")
-    assert user("samordnare.strangnas").check_password(PASSWORD)  # unchanged
+    assert personas.coordinator.check_password(PASSWORD)  # unchanged
 
 
 def test_a_changed_password_keeps_the_session_and_replaces_the_old_one(db):
@@ -182,7 +182,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, db):
 
 
 def test_the_reset_mail_goes_out_from_the_worker_with_no_token_in_the_queue(
-    client, user, settings, monkeypatch
+    client, user, personas, settings, monkeypatch
 ):
     monkeypatch.setattr(
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
@@ -191,7 +191,7 @@ def test_the_reset_mail_goes_out_from_the_worker_with_no_token_in_the_queue(
     asked = ask_for_a_reset(client, "samordnare.strangnas@example.org")
     assert asked.status_code == 302 and mail.outbox == []  # not sent while the user waits
     (queued,) = DBTaskResult.objects.all()
-    assert queued.args_kwargs["args"] == [user("samordnare.strangnas").pk, "sv"]
+    assert queued.args_kwargs["args"] == [personas.coordinator.pk, "sv"]
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
     (message,) = mail.outbox
     assert message.to == ["samordnare.strangnas@example.org"]
@@ -308,8 +308,10 @@ def production_errors(settings):
     settings.DEBUG = False
 
 
-def test_the_404_page_is_swedish_with_the_menu_and_ways_on(client, user, demo, production_errors):
-    client.force_login(user("kommunpolis.strangnas"))
+def test_the_404_page_is_swedish_with_the_menu_and_ways_on(
+    client, user, personas, demo, production_errors
+):
+    client.force_login(personas.kommunpolis)
     response = client.get("/finns-inte/")
     assert response.status_code == 404
     assert "<h1>Sidan finns inte här</h1>" in response.text
@@ -317,7 +319,7 @@ def test_the_404_page_is_swedish_with_the_menu_and_ways_on(client, user, demo, p
     assert f'href="{reverse("overview")}">Gå till översikten' in response.text
     assert f'href="{reverse("agreement_list")}">Se alla överenskommelser' in response.text
     # An outsider asking for an agreement gets the same page.
-    client.force_login(user("samordnare.timra"))
+    client.force_login(personas.outsider)
     outsider = client.get(reverse("agreement_detail", args=[demo["strangnas-2020"].pk]))
     assert outsider.status_code == 404 and "Sidan finns inte här" in outsider.text
 
@@ -329,26 +331,26 @@ def test_the_404_page_offers_a_login_to_someone_not_logged_in(client, db, produc
     assert "Huvudmeny" not in response.text
 
 
-def test_the_403_page_is_swedish_with_ways_on(client, user, demo, production_errors):
-    client.force_login(user("lasare.strangnas"))
+def test_the_403_page_is_swedish_with_ways_on(client, personas, demo, production_errors):
+    client.force_login(personas.reader)
     response = client.get(reverse("plan_create", args=[demo["strangnas-2020"].pk]))
     assert response.status_code == 403
     assert "<h1>Du kan inte göra det här</h1>" in response.text
     assert "Gå till översikten" in response.text and "Huvudmeny" in response.text
 
 
-def test_a_form_without_its_csrf_token_gets_a_swedish_403(user, production_errors):
+def test_a_form_without_its_csrf_token_gets_a_swedish_403(personas, production_errors):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user("samordnare.strangnas"))
+    client.force_login(personas.coordinator)
     response = client.post(reverse("password_change"), {"old_password": PASSWORD})
     assert response.status_code == 403
     assert "<h1>Formuläret hade gått ut</h1>" in response.text
     assert "Ingenting sparades" in response.text and "Gå till översikten" in response.text
-    assert user("samordnare.strangnas").check_password(PASSWORD)
+    assert personas.coordinator.check_password(PASSWORD)
 
 
-def test_the_405_page_is_swedish_and_keeps_the_allow_header(client, user, production_errors):
-    client.force_login(user("samordnare.strangnas"))
+def test_the_405_page_is_swedish_and_keeps_the_allow_header(client, personas, production_errors):
+    client.force_login(personas.coordinator)
     response = client.get(reverse("logout"))  # logging out is a POST
     assert response.status_code == 405
     assert response["Allow"] == "POST, OPTIONS"
@@ -384,9 +386,9 @@ def test_healthz_answers_plain_http_under_production_settings(tmp_path):
     assert (page, location) == (301, "https://samverkan.example.se/")  # the rest stays HTTPS
 
 
-def test_the_first_request_after_login_writes_no_session(client, user):
+def test_the_first_request_after_login_writes_no_session(client, personas):
     """Pages' query counts stay the same from the first request on (see tests/helpers.py)."""
-    client.force_login(user("samordnare.strangnas"))
+    client.force_login(personas.coordinator)
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("overview"))
     sql = [query["sql"] for query in queries]

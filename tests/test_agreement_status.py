@@ -151,9 +151,9 @@ def test_python_and_sql_agree_for_every_agreement_on_every_day_of_interest(
 
 
 def test_the_list_and_overview_show_the_computed_status_and_this_years_period(
-    client, user, demo, starts_next_year, today
+    client, personas, demo, starts_next_year, today
 ):
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     page = client.get(reverse("agreement_list")).text
     sandviken_row = row_of(page, demo["sandviken-2015"])
     assert "Aktiv" in sandviken_row and "2026-01-01 – 2026-12-31" in sandviken_row
@@ -179,10 +179,10 @@ def test_the_list_and_overview_show_the_computed_status_and_this_years_period(
     ],
 )
 def test_the_list_filters_by_the_computed_status(
-    client, user, demo, starts_next_year, today, status, expected
+    client, personas, demo, starts_next_year, today, status, expected
 ):
     Agreement.objects.filter(pk=starts_next_year.pk).update(reference="next-year")
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     response = client.get(reverse("agreement_list"), {"status": status})
     shown = {a.reference for a in response.context["agreements"]}
     assert shown == expected

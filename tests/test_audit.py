@@ -49,10 +49,12 @@ def test_every_model_an_agreement_is_made_of_is_tracked():
         assert model in tracked
 
 
-def test_a_row_edited_in_the_browser_is_recorded_with_who_and_each_field(client, user, strangnas):
+def test_a_row_edited_in_the_browser_is_recorded_with_who_and_each_field(
+    client, personas, strangnas
+):
     agreement, plan = strangnas
     item = plan.items.order_by("position").first()
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     old_activity = item.activity
     response = client.post(
         row_url("row_edit", plan, item), row_data(item, activity="Nattvandring varje fredag")
@@ -60,20 +62,20 @@ def test_a_row_edited_in_the_browser_is_recorded_with_who_and_each_field(client,
     assert response.status_code == 302
     record = item.history.first()
     assert record.history_type == "~" and record.history_user.username == COORDINATOR
-    assert record.history_user_name == user(COORDINATOR).get_full_name()
+    assert record.history_user_name == personas.coordinator.get_full_name()
 
     for url in (history_url(agreement), row_history_url(agreement, item.pk)):
         page = client.get(url).text
-        assert "Ändrad" in page and user(COORDINATOR).get_full_name() in page
+        assert "Ändrad" in page and personas.coordinator.get_full_name() in page
         assert f"<del>{old_activity[:40]}" in page
         assert "<ins>Nattvandring varje fredag</ins>" in page
 
 
-def test_a_deleted_row_keeps_its_history(client, user, strangnas):
+def test_a_deleted_row_keeps_its_history(client, personas, strangnas):
     agreement, plan = strangnas
     item = plan.items.filter(follow_up_entries__isnull=True).order_by("position").first()
     activity = item.activity
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     client.post(row_url("row_delete", plan, item))
     assert not ActionItem.objects.filter(pk=item.pk).exists()
     page = client.get(row_history_url(agreement, item.pk)).text
@@ -84,7 +86,7 @@ def test_a_deleted_row_keeps_its_history(client, user, strangnas):
     assert row_history_url(agreement, item.pk) in agreement_page
 
 
-def test_the_problems_a_row_addresses_are_shown_before_and_after(client, user, strangnas):
+def test_the_problems_a_row_addresses_are_shown_before_and_after(client, personas, strangnas):
     """The many-to-many link from a row to the problem picture is a field like the others."""
     agreement, plan = strangnas
     picture = ProblemPicture.objects.get_or_create(agreement=agreement)[0]
@@ -97,7 +99,7 @@ def test_the_problems_a_row_addresses_are_shown_before_and_after(client, user, s
     item.problem_items.set([lighting, drugs])
     item.problem_items.set([drugs, traffic])
 
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     for url in (history_url(agreement), row_history_url(agreement, item.pk)):
         page = client.get(url).text
         # set() removes what goes, then adds what comes: two changes.
@@ -111,16 +113,16 @@ def test_the_problems_a_row_addresses_are_shown_before_and_after(client, user, s
         ]
 
 
-def test_moves_follow_up_and_excel_are_recorded_too(client, user, strangnas, demo):
+def test_moves_follow_up_and_excel_are_recorded_too(client, user, personas, strangnas, demo):
     """Writes that are UPDATEs rather than save() reach the trail as well."""
     agreement, plan = strangnas
     first, second = plan.items.order_by("position")[:2]  # one group: no focus areas
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     client.post(row_url("row_move", plan, second), {"direction": "up"})
     moved = second.history.first()
     assert moved.position == first.position and moved.history_user.username == COORDINATOR
 
-    client.force_login(user("kommunpolis.strangnas"))
+    client.force_login(personas.kommunpolis)
     item = plan.items.filter(follow_up_entries__isnull=True).order_by("position").first()
     client.post(
         row_url("entry_create", plan, item),
@@ -165,9 +167,9 @@ def test_the_history_outlives_the_agreement(user, demo):
         assert Section.history.filter(id=pk, history_type="-").exists()
 
 
-def test_sections_facts_and_memberships_are_recorded(client, user, demo):
+def test_sections_facts_and_memberships_are_recorded(client, user, personas, demo):
     draft = copy_agreement(demo["strangnas-2020"])
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     section = draft.sections.order_by("position").first()
     data = {
         "version": section.version,
@@ -184,7 +186,7 @@ def test_sections_facts_and_memberships_are_recorded(client, user, demo):
     assert "Ändrad</strong>: Avsnitt" in page
 
     membership = Membership.objects.create(
-        user=user("lasare.strangnas"),
+        user=personas.reader,
         organisation=Organisation.objects.get(kommunkod="2262"),  # Timrå
         role=MembershipRole.READER,
     )
@@ -193,16 +195,18 @@ def test_sections_facts_and_memberships_are_recorded(client, user, demo):
     assert [r.history_type for r in Membership.history.filter(id=membership_id)] == ["-", "+"]
 
 
-def test_history_pages_are_for_those_who_may_see_the_agreement(client, user, strangnas, demo):
+def test_history_pages_are_for_those_who_may_see_the_agreement(
+    client, user, personas, strangnas, demo
+):
     agreement, plan = strangnas
     item = plan.items.first()
-    client.force_login(user("lasare.strangnas"))  # readers read the history too
+    client.force_login(personas.reader)  # readers read the history too
     assert client.get(history_url(agreement)).status_code == 200
-    client.force_login(user("samordnare.timra"))
+    client.force_login(personas.outsider)
     assert client.get(history_url(agreement)).status_code == 404
     assert client.get(row_history_url(agreement, item.pk)).status_code == 404
     # A row of another agreement is not found through this one.
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
     assert client.get(row_history_url(agreement, 10**9)).status_code == 404
     timra_row = ActionItem.objects.filter(plan__agreement=demo["timra-2017"]).first()
     if timra_row is None:
@@ -212,9 +216,9 @@ def test_history_pages_are_for_those_who_may_see_the_agreement(client, user, str
     assert client.get(history_url(agreement)).status_code == 302
 
 
-def test_history_pages_run_as_many_queries_for_many_changes_as_for_few(client, user, strangnas):
+def test_history_pages_run_as_many_queries_for_many_changes_as_for_few(client, personas, strangnas):
     agreement, plan = strangnas
-    client.force_login(user(COORDINATOR))
+    client.force_login(personas.coordinator)
 
     def queries(url):
         with CaptureQueriesContext(connection) as captured:
@@ -246,13 +250,13 @@ def test_history_pages_run_as_many_queries_for_many_changes_as_for_few(client, u
     assert "<html" not in htmx.text and 'id="historik"' in htmx.text
 
 
-def test_membership_history_is_read_in_the_admin_and_cannot_be_changed(client, user):
+def test_membership_history_is_read_in_the_admin_and_cannot_be_changed(client, user, personas):
     membership = Membership.objects.create(
-        user=user("lasare.strangnas"),
+        user=personas.reader,
         organisation=Organisation.objects.get(kommunkod="2262"),
         role=MembershipRole.READER,
     )
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     listing = client.get(reverse("admin:audit_historicalmembership_changelist")).text
     assert "lasare.strangnas" in listing and "Timrå" in listing
     record = membership.history.get()

@@ -36,9 +36,9 @@ def scan() -> bytes:
 
 
 @pytest.fixture
-def signed(demo, user):
+def signed(demo, user, personas):
     """A new agreement frozen as version 1 and signed, with its PDF and scan stored."""
-    version = lifecycle.make_ready(strangnas_draft(demo), user("samordnare.strangnas"))
+    version = lifecycle.make_ready(strangnas_draft(demo), personas.coordinator)
     version.refresh_from_db()
     lifecycle.register_signature(
         version,
@@ -53,7 +53,7 @@ def signed(demo, user):
         ],
         scan=scan(),
         scan_name="underskriven.pdf",
-        user=user("samordnare.strangnas"),
+        user=personas.coordinator,
     )
     return AgreementVersion.objects.get(pk=version.pk)
 

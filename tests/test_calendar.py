@@ -27,9 +27,9 @@ def fetch(client, agreement) -> bytes:
 
 
 @pytest.mark.parametrize("reference", SEEDS)
-def test_every_dated_row_and_follow_up_date_is_in_the_calendar(client, user, demo, reference):
+def test_every_dated_row_and_follow_up_date_is_in_the_calendar(client, personas, demo, reference):
     agreement = demo[reference]
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     found = events(fetch(client, agreement))
     dated = ActionItem.objects.filter(plan__agreement=agreement).exclude(
         starts_on=None, due_on=None, ends_on=None
@@ -90,9 +90,11 @@ def test_uids_are_stable_and_hostile_text_is_escaped(client, user, demo):
     assert str(event["description"]).startswith("<script>alert(1)</script>; a, b\nBEGIN:VEVENT")
 
 
-def test_the_subscription_token_works_without_login_while_the_user_may_see(client, user, demo):
+def test_the_subscription_token_works_without_login_while_the_user_may_see(
+    client, user, personas, demo
+):
     agreement = demo["strangnas-2020"]
-    reader = user("lasare.strangnas")
+    reader = personas.reader
     client.force_login(reader)
     page = client.get(reverse("follow_up", args=[agreement.pk])).text
     url = reverse("calendar_feed", args=[feed_token(reader, agreement)])
@@ -101,21 +103,21 @@ def test_the_subscription_token_works_without_login_while_the_user_may_see(clien
     response = client.get(url)
     assert response.status_code == 200 and b"BEGIN:VCALENDAR" in response.content
     assert client.get(url.replace(".ics", "x.ics")).status_code == 404  # tampered
-    outsider_token = feed_token(user("samordnare.timra"), agreement)
+    outsider_token = feed_token(personas.outsider, agreement)
     assert client.get(reverse("calendar_feed", args=[outsider_token])).status_code == 404
     Membership.objects.filter(user=reader).delete()  # no longer a member
     assert client.get(url).status_code == 404
 
 
-def test_the_subscription_address_stays_the_same_over_time(user, demo, monkeypatch):
-    reader, agreement = user("lasare.strangnas"), demo["strangnas-2020"]
+def test_the_subscription_address_stays_the_same_over_time(personas, demo, monkeypatch):
+    reader, agreement = personas.reader, demo["strangnas-2020"]
     today = feed_token(reader, agreement)
     monkeypatch.setattr("django.core.signing.time.time", lambda: 4_000_000_000)
     assert feed_token(reader, agreement) == today
 
 
-def test_outsiders_get_no_calendar(client, user, demo):
-    client.force_login(user("samordnare.timra"))
+def test_outsiders_get_no_calendar(client, personas, demo):
+    client.force_login(personas.outsider)
     response = client.get(reverse("calendar", args=[demo["strangnas-2020"].pk]))
     assert response.status_code == 404
 

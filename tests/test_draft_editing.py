@@ -4,10 +4,9 @@ edited in place (HTMX) and by plain forms, sections versioned against lost updat
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from helpers import count_queries
 
 from agreements.drafting import copy_agreement
 from agreements.models import Agreement, AgreementStatus, ProblemItem, Section
@@ -19,12 +18,6 @@ HTMX = {"HX-Request": "true"}
 def draft(demo):
     """A draft copy of the Strängnäs agreement, which itself has expired."""
     return copy_agreement(demo["strangnas-2020"])
-
-
-@pytest.fixture
-def coordinator(client, user):
-    client.force_login(user("samordnare.strangnas"))
-    return client
 
 
 def part_url(name, agreement, kind, part):
@@ -44,10 +37,10 @@ def section_data(section, **changes) -> dict:
     return data
 
 
-def test_a_coordinator_creates_a_draft_from_scratch(coordinator, user, demo):
+def test_a_coordinator_creates_a_draft_from_scratch(coordinator, personas, demo):
     page = coordinator.get(reverse("agreement_create")).text
     assert "Ny överenskommelse" in page
-    organisation = user("samordnare.strangnas").memberships.get().organisation
+    organisation = personas.coordinator.memberships.get().organisation
     refused = coordinator.post(reverse("agreement_create"), {"organisation": organisation.pk})
     assert "Detta fält måste fyllas i." in refused.text
     response = coordinator.post(
@@ -144,11 +137,11 @@ def test_sections_are_added_edited_moved_and_deleted(coordinator, draft, headers
     assert not draft.sections.filter(heading="Skolans roll").exists()
 
 
-def test_two_editors_of_one_section_see_both_versions(user, draft):
+def test_two_editors_of_one_section_see_both_versions(personas, draft):
     section = draft.sections.order_by("position").first()
     first, second = Client(), Client()
-    first.force_login(user("samordnare.strangnas"))
-    second.force_login(user("kommunpolis.strangnas"))
+    first.force_login(personas.coordinator)
+    second.force_login(personas.kommunpolis)
     opened = section_data(section)
     url = part_url("part_edit", draft, "avsnitt", section)
     first.post(url, {**opened, "heading": "Bakgrund och syfte"})
@@ -210,28 +203,22 @@ def test_focus_areas_and_parties(coordinator, draft):
     assert party.label == "Polisen"
 
 
-def test_only_drafts_change_and_only_by_their_editors(client, user, demo, draft):
+def test_only_drafts_change_and_only_by_their_editors(client, user, personas, demo, draft):
     signed = demo["strangnas-2020"]
-    client.force_login(user("samordnare.strangnas"))
+    client.force_login(personas.coordinator)
     assert client.get(reverse("draft_editor", args=[signed.pk])).status_code == 403
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     assert client.get(reverse("draft_editor", args=[draft.pk])).status_code == 403
     section = draft.sections.first()
     url = part_url("part_edit", draft, "avsnitt", section)
     assert client.post(url, section_data(section, heading="X")).status_code == 403
-    client.force_login(user("samordnare.timra"))
+    client.force_login(personas.outsider)
     assert client.get(reverse("draft_editor", args=[draft.pk])).status_code == 404
     other = demo["harnosand-2012"].sections.first()
-    client.force_login(user("samordnare.strangnas"))
+    client.force_login(personas.coordinator)
     wrong = reverse("part_edit", args=[draft.pk, "avsnitt", other.pk])
     assert client.get(wrong).status_code == 404
     assert Section.objects.get(pk=section.pk).heading != "X"
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_the_editor_runs_as_many_queries_for_many_parts_as_for_few(coordinator, draft):

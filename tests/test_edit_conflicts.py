@@ -213,13 +213,13 @@ def test_answers_saved_after_the_report_was_made_final_are_shown_not_lost(user, 
     assert stored(case) == ""
 
 
-def test_two_editors_who_both_add_the_problem_picture_do_not_overwrite_each_other(user, demo):
+def test_two_editors_who_both_add_the_problem_picture_do_not_overwrite_each_other(personas, demo):
     draft = copy_agreement(demo["strangnas-2020"])
     ProblemPicture.objects.filter(agreement=draft).delete()
     url = reverse("draft_picture", args=[draft.pk])
     editor_a, editor_b = Client(), Client()
-    editor_a.force_login(user("samordnare.strangnas"))
-    editor_b.force_login(user("samordnare.strangnas"))
+    editor_a.force_login(personas.coordinator)
+    editor_b.force_login(personas.coordinator)
     opened_by_a = opened_form(editor_a, url, fragment=True)
     opened_by_b = opened_form(editor_b, url, fragment=True)
     editor_a.post(url, {**opened_by_a, "summary": "A:s text"})

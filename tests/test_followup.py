@@ -229,14 +229,16 @@ class TestToFollowUp:
         assert follow_up_lists(expired, D(2026, 11, 23)) == []
         assert follow_up_lists(expired, D(2022, 11, 23)) != []  # in 2022 it was in force
 
-    def test_the_start_page_shows_it_for_the_users_organisations(self, client, user, sollentuna):
+    def test_the_start_page_shows_it_for_the_users_organisations(
+        self, client, user, personas, sollentuna
+    ):
         _agreement, plan = sollentuna
         add_row(plan, "Föreläsning om droger", due_on=TODAY() - datetime.timedelta(days=3))
         client.force_login(user("samordnare.sollentuna"))
         page = client.get(reverse("overview")).text
         assert "Att följa upp" in page and "Föreläsning om droger" in page
         assert "försenad sedan" in page
-        client.force_login(user("samordnare.strangnas"))
+        client.force_login(personas.coordinator)
         assert "Föreläsning om droger" not in client.get(reverse("overview")).text
 
     def test_the_start_page_runs_as_many_queries_for_many_rows_and_entries(
@@ -259,8 +261,8 @@ class TestToFollowUp:
 
 class TestTimeline:
     @pytest.fixture
-    def timeline(self, client, user, demo):
-        client.force_login(user("lasare.strangnas"))
+    def timeline(self, client, personas, demo):
+        client.force_login(personas.reader)
         url = reverse("follow_up", args=[demo["strangnas-2020"].pk])
         return lambda **query: client.get(url, query, headers=HTMX if query else {})
 
@@ -285,16 +287,16 @@ class TestTimeline:
         text = timeline(rad=row.pk).text
         assert "2 uppföljningar" in text and "EST-lägesbild inför skolstarten" in text
 
-    def test_a_bad_period_is_told_next_to_the_field(self, client, user, demo):
-        client.force_login(user("lasare.strangnas"))
+    def test_a_bad_period_is_told_next_to_the_field(self, client, personas, demo):
+        client.force_login(personas.reader)
         url = reverse("follow_up", args=[demo["strangnas-2020"].pk])
         text = client.get(url, {"fran": "2022-12-01", "till": "2022-01-01"}).text
         assert "Slutdatumet kan inte vara före startdatumet." in text
         assert "Fyll i ett giltigt datum." in client.get(url, {"fran": "igår"}).text
 
-    def test_queries_do_not_grow_with_the_entries(self, client, user, demo):
+    def test_queries_do_not_grow_with_the_entries(self, client, personas, demo):
         agreement = demo["strangnas-2020"]
-        client.force_login(user("lasare.strangnas"))
+        client.force_login(personas.reader)
         url = reverse("follow_up", args=[agreement.pk])
         few = count_queries(client, url)
         rows = list(ActionItem.objects.filter(plan__agreement=agreement))
@@ -307,10 +309,10 @@ class TestTimeline:
 
 
 class TestIndicators:
-    def test_a_goal_on_a_focus_area_with_a_chart_and_a_table(self, client, user, demo):
+    def test_a_goal_on_a_focus_area_with_a_chart_and_a_table(self, client, personas, demo):
         agreement = demo["strangnas-2020"]
         area = agreement.focus_areas.order_by("position").last()
-        client.force_login(user("samordnare.strangnas"))
+        client.force_login(personas.coordinator)
         data = {
             "name": "Andel trygga i centrum",
             "focus_area": area.pk,
@@ -338,9 +340,9 @@ class TestIndicators:
         table = re.search(r'<table class="measurements">.*?</table>', text, re.S).group(0)
         assert re.search(r"2022-12-31</th><td[^>]*>70</td>", table)
 
-    def test_not_both_a_focus_area_and_a_row(self, client, user, demo):
+    def test_not_both_a_focus_area_and_a_row(self, client, personas, demo):
         agreement = demo["strangnas-2020"]
-        client.force_login(user("samordnare.strangnas"))
+        client.force_login(personas.coordinator)
         data = {
             "name": "X",
             "direction": "increase",
@@ -351,17 +353,17 @@ class TestIndicators:
         assert "Välj ett fokusområde eller en rad, inte båda." in text
         assert not Indicator.objects.filter(name="X").exists()
 
-    def test_a_second_value_on_a_date_replaces_the_first(self, client, user, demo):
+    def test_a_second_value_on_a_date_replaces_the_first(self, client, personas, demo):
         indicator = Indicator.objects.get(agreement=demo["strangnas-2020"])
-        client.force_login(user("kommunpolis.strangnas"))
+        client.force_login(personas.kommunpolis)
         url = reverse("indicator_detail", args=[indicator.agreement_id, indicator.pk])
         client.post(url, {"measured_on": "2022-12-31", "value": "12"})
         assert Measurement.objects.get(indicator=indicator, measured_on=D(2022, 12, 31)).value == 12
         assert indicator.measurements.count() == 4
 
-    def test_readers_see_but_do_not_measure(self, client, user, demo):
+    def test_readers_see_but_do_not_measure(self, client, personas, demo):
         indicator = Indicator.objects.get(agreement=demo["strangnas-2020"])
-        client.force_login(user("lasare.strangnas"))
+        client.force_login(personas.reader)
         url = reverse("indicator_detail", args=[indicator.agreement_id, indicator.pk])
         assert "Lägg till mätvärde" not in client.get(url).text
         assert client.post(url, {"measured_on": "2022-12-31", "value": "1"}).status_code == 403
@@ -371,10 +373,12 @@ class TestIndicators:
 
 
 class TestReports:
-    def test_the_yearly_report_for_strangnas_is_proposed_and_prefilled(self, client, user, demo):
+    def test_the_yearly_report_for_strangnas_is_proposed_and_prefilled(
+        self, client, personas, demo
+    ):
         """The done-when: nothing the product knows is typed."""
         agreement = demo["strangnas-2020"]
-        client.force_login(user("samordnare.strangnas"))
+        client.force_login(personas.coordinator)
         form = client.get(reverse("report_create", args=[agreement.pk])).text
         # The last full calendar year of an agreement that ended on 2023-06-01.
         assert 'value="2022-01-01"' in form and 'value="2022-12-31"' in form
@@ -398,7 +402,7 @@ class TestReports:
         assert "SIG: ungdomar med individuell plan" in page and "<svg" in page
         assert "försenad" in page and "genomförd" in page
 
-    def test_a_final_report_is_frozen_and_read_only(self, client, user, demo):
+    def test_a_final_report_is_frozen_and_read_only(self, client, personas, demo):
         agreement = demo["strangnas-2020"]
         report = FollowUpReport.objects.create(
             agreement=agreement,
@@ -406,7 +410,7 @@ class TestReports:
             period_start=D(2022, 1, 1),
             period_end=D(2022, 12, 31),
         )
-        client.force_login(user("samordnare.strangnas"))
+        client.force_login(personas.coordinator)
         url = reverse("report_detail", args=[agreement.pk, report.pk])
         saved = client.post(
             url,
@@ -446,7 +450,7 @@ class TestReports:
             report.delete()
         assert FollowUpReport.objects.get(pk=report.pk).title == "Uppföljning 2022"
 
-    def test_the_pdf_carries_the_answers_the_entries_and_the_goals(self, client, user, demo):
+    def test_the_pdf_carries_the_answers_the_entries_and_the_goals(self, client, personas, demo):
         agreement = demo["strangnas-2020"]
         report = FollowUpReport.objects.create(
             agreement=agreement,
@@ -455,7 +459,7 @@ class TestReports:
             period_end=D(2022, 12, 31),
             results="Färre ungdomar i brott.",
         )
-        client.force_login(user("lasare.strangnas"))
+        client.force_login(personas.reader)
         response = client.get(reverse("report_pdf", args=[agreement.pk, report.pk]))
         assert response["Content-Type"] == "application/pdf"
         text = pdf_text(response.content)
@@ -470,12 +474,12 @@ class TestReports:
         ):
             assert expected in text, expected
 
-    def test_the_report_page_runs_as_many_queries_for_more_entries(self, client, user, demo):
+    def test_the_report_page_runs_as_many_queries_for_more_entries(self, client, personas, demo):
         agreement = demo["strangnas-2020"]
         report = FollowUpReport.objects.create(
             agreement=agreement, title="R", period_start=D(2022, 1, 1), period_end=D(2022, 12, 31)
         )
-        client.force_login(user("lasare.strangnas"))
+        client.force_login(personas.reader)
         url = reverse("report_detail", args=[agreement.pk, report.pk])
         few = count_queries(client, url)
         rows = list(ActionItem.objects.filter(plan__agreement=agreement))
@@ -549,14 +553,14 @@ class TestReminders:
         assert not SentReminder.objects.exists()
 
 
-def test_entries_have_no_change_or_delete_path(client, user, demo):
+def test_entries_have_no_change_or_delete_path(client, personas, demo):
     """Append-only in the views: the only follow-up URL for entries adds one."""
     from followup import urls
 
     entry_views = [p.name for p in urls.urlpatterns if "entry" in p.name]
     assert entry_views == ["entry_create"]
     entry = FollowUpEntry.objects.filter(item__plan__agreement=demo["strangnas-2020"]).first()
-    client.force_login(user("kommunpolis.strangnas"))
+    client.force_login(personas.kommunpolis)
     url = reverse(
         "entry_create", args=[demo["strangnas-2020"].pk, entry.item.plan_id, entry.item_id]
     )

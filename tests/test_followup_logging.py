@@ -23,8 +23,8 @@ def url(item, **query):
     return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def test_the_row_links_to_logging_and_the_form_reminds_of_official_records(client, user, row):
-    client.force_login(user("kommunpolis.strangnas"))
+def test_the_row_links_to_logging_and_the_form_reminds_of_official_records(client, personas, row):
+    client.force_login(personas.kommunpolis)
     plan_page = client.get(reverse("plan_detail", args=[row.plan.agreement_id, row.plan_id]))
     assert f'href="{url(row)}"' in plan_page.text and ">Logga uppföljning</a>" in plan_page.text
     page = client.get(url(row)).text
@@ -32,8 +32,8 @@ def test_the_row_links_to_logging_and_the_form_reminds_of_official_records(clien
     assert f'value="{timezone.localdate().isoformat()}"' in page  # today by default
 
 
-def test_an_entry_is_saved_in_place_and_by_plain_post(client, user, row):
-    client.force_login(user("kommunpolis.strangnas"))
+def test_an_entry_is_saved_in_place_and_by_plain_post(client, personas, row):
+    client.force_login(personas.kommunpolis)
     police = row.plan.agreement.parties.get(label="Polis").organisation
     data = {
         "occurred_on": "2026-11-20",
@@ -54,8 +54,8 @@ def test_an_entry_is_saved_in_place_and_by_plain_post(client, user, row):
     assert FollowUpEntry.objects.filter(item=row).count() == 2
 
 
-def test_errors_are_swedish_and_nothing_is_written(client, user, row):
-    client.force_login(user("samordnare.strangnas"))
+def test_errors_are_swedish_and_nothing_is_written(client, personas, row):
+    client.force_login(personas.coordinator)
     indicator = Indicator.objects.create(
         agreement=row.plan.agreement, item=row, position=99, name="Antal möten"
     )
@@ -69,8 +69,8 @@ def test_errors_are_swedish_and_nothing_is_written(client, user, row):
     assert Measurement.objects.get(indicator=indicator).value == 3
 
 
-def test_a_correction_is_a_new_entry_and_both_stay(client, user, row):
-    client.force_login(user("kommunpolis.strangnas"))
+def test_a_correction_is_a_new_entry_and_both_stay(client, personas, row):
+    client.force_login(personas.kommunpolis)
     first = {"occurred_on": "2026-11-20", "what_was_done": "Fel datum.", "status": "done"}
     client.post(url(row), first)
     wrong = FollowUpEntry.objects.get(item=row)
@@ -87,15 +87,15 @@ def test_a_correction_is_a_new_entry_and_both_stay(client, user, row):
         FollowUpEntry.objects.filter(pk=wrong.pk).update(what_was_done="x")
 
 
-def test_readers_and_outsiders_may_not_log(client, user, row):
-    client.force_login(user("lasare.strangnas"))
+def test_readers_and_outsiders_may_not_log(client, user, personas, row):
+    client.force_login(personas.reader)
     assert client.get(url(row)).status_code == 403
-    client.force_login(user("samordnare.timra"))
+    client.force_login(personas.outsider)
     assert client.get(url(row)).status_code == 404
 
 
-def test_the_page_runs_as_many_queries_for_many_entries_as_for_one(client, user, row):
-    client.force_login(user("kommunpolis.strangnas"))
+def test_the_page_runs_as_many_queries_for_many_entries_as_for_one(client, personas, row):
+    client.force_login(personas.kommunpolis)
     data = {"occurred_on": "2026-11-20", "what_was_done": "Möte.", "status": "done"}
     client.post(url(row), data)
 

@@ -162,11 +162,11 @@ def test_every_typed_text_field_is_covered(hostile):
     assert fill(objects, MARKUP) == every_text_field()
 
 
-def test_pages_show_hostile_text_escaped(client, user, hostile):
+def test_pages_show_hostile_text_escaped(client, personas, hostile):
     agreement, objects = hostile
     fill(objects, LONG)
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.DRAFT)
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     plan = agreement.action_plans.first()
     item = plan.items.order_by("position").first()
     report = FollowUpReport.objects.get(agreement=agreement, period_start="2022-01-01")
@@ -239,10 +239,12 @@ FORM_PAGES = [
 
 
 @pytest.mark.parametrize(("name", "route"), FORM_PAGES, ids=[n for n, _ in FORM_PAGES])
-def test_every_form_refuses_100_000_characters_next_to_the_field(client, user, demo, name, route):
+def test_every_form_refuses_100_000_characters_next_to_the_field(
+    client, personas, demo, name, route
+):
     agreement = demo["strangnas-2020"]
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.DRAFT)
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     url = reverse(name, kwargs=url_kwargs(route, agreement)) if "<" in route else reverse(name)
     page = client.get(url)
     form = page.context and page.context.get("form") if page.status_code == 200 else None

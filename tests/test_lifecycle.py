@@ -55,8 +55,8 @@ def test_undo_ready_for_signature_takes_the_version_back_to_draft_with_the_reaso
     assert again.number == 2
 
 
-def test_undo_is_for_editors_only(client, user, ready):
-    client.force_login(user("lasare.strangnas"))
+def test_undo_is_for_editors_only(client, user, personas, ready):
+    client.force_login(personas.reader)
     url = reverse("undo_ready", args=[ready.agreement_id, 1])
     assert client.post(url, {"reason": "x"}).status_code == 403
     client.force_login(user("samordnare.sandviken"))
@@ -118,7 +118,7 @@ def test_forlang_is_refused_while_a_version_awaits_signature(client, user, revis
 
 
 def test_the_renewal_rule_cannot_change_under_a_version_awaiting_signature(
-    client, user, revision_ready
+    client, personas, revision_ready
 ):
     agreement = Agreement.objects.get(pk=revision_ready.agreement_id)
     agreement.renewal_rule = RenewalRule.CALENDAR_YEAR
@@ -126,7 +126,7 @@ def test_the_renewal_rule_cannot_change_under_a_version_awaiting_signature(
     with pytest.raises(Exception, match="väntar på underskrift") as refused:
         agreement.full_clean()
     assert set(refused.value.message_dict) == {"renewal_rule", "extension_max_years"}
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
     form = client.get(url).context["adminform"].form
     data = {

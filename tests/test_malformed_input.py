@@ -159,9 +159,9 @@ def swept_kwargs(name, route, agreement, editor) -> list[dict]:
 
 
 @pytest.mark.parametrize(("name", "route"), SWEPT, ids=[name for name, _ in SWEPT])
-def test_no_malformed_request_gives_a_server_error(client, user, demo, name, route):
+def test_no_malformed_request_gives_a_server_error(client, user, personas, demo, name, route):
     agreement = sweep_agreement(demo)
-    editor = user(EDITOR)
+    editor = personas.coordinator
     editor.memberships.update(role=MembershipRole.ORGANISATION_ADMIN)
     visit = client.post if name in POST_ONLY else client.get
     for kwargs in swept_kwargs(name, route, agreement, editor):
@@ -205,9 +205,9 @@ def sweep_url(client, visit, name, url, kwargs, username, with_query):
 # --- Dates the domain never needs -------------------------------------------------------
 
 
-def test_a_period_of_year_1_to_9999_is_refused_next_to_the_field(client, user, demo):
+def test_a_period_of_year_1_to_9999_is_refused_next_to_the_field(client, personas, demo):
     agreement = sweep_agreement(demo)
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     url = reverse("draft_facts", args=[agreement.pk])
     page = client.get(url)
     form = next(form for form in page_forms(page, url))
@@ -363,10 +363,10 @@ def broken_workbooks(good: bytes) -> dict[str, bytes]:
     }
 
 
-def test_broken_excel_files_get_a_message_next_to_the_file_field(client, user, demo):
+def test_broken_excel_files_get_a_message_next_to_the_file_field(client, personas, demo):
     agreement = sweep_agreement(demo)
     plan = agreement.action_plans.get()
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     good = workbook(client, plan)
     rows = list(plan.items.values_list("pk", "version", "activity"))
     url = reverse("plan_upload", args=[agreement.pk, plan.pk])
@@ -379,16 +379,16 @@ def test_broken_excel_files_get_a_message_next_to_the_file_field(client, user, d
     assert list(plan.items.values_list("pk", "version", "activity")) == rows
 
 
-def test_a_broken_scan_is_refused_not_a_server_error(client, user, demo):
+def test_a_broken_scan_is_refused_not_a_server_error(client, personas, demo):
     from helpers import strangnas_draft
     from test_signing import lifecycle_signers
 
     from signing import lifecycle
 
     draft = strangnas_draft(demo)
-    version = lifecycle.make_ready(draft, user(EDITOR))
+    version = lifecycle.make_ready(draft, personas.coordinator)
     version.refresh_from_db()
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     url = reverse("register_signature", args=[draft.pk, version.number])
     signers = lifecycle_signers(version)
     for scan in [b"", b"%PDF-1.7\n", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>", b"PK\x03\x04"]:
@@ -512,13 +512,13 @@ MISSING_KEYS = [
 
 
 @pytest.mark.parametrize(("name", "path", "key"), MISSING_KEYS)
-def test_an_archive_missing_a_key_is_refused_in_one_line(tmp_path, demo, user, name, path, key):
+def test_an_archive_missing_a_key_is_refused_in_one_line(tmp_path, demo, personas, name, path, key):
     from helpers import strangnas_draft
 
     from signing import lifecycle
 
     draft = strangnas_draft(demo)
-    lifecycle.make_ready(draft, user(EDITOR))
+    lifecycle.make_ready(draft, personas.coordinator)
     archive = tmp_path / "backup.zip"
     call_command("export_agreement", str(draft.pk), archive=str(archive))
     with zipfile.ZipFile(archive) as source:

@@ -43,8 +43,8 @@ def test_all_municipalities_and_police_regions_are_there(db):
     assert Organisation.objects.filter(kind=OrganisationKind.POLICE_REGION).count() == 7
 
 
-def test_an_organisation_administrator_adds_a_user_who_can_then_log_in(client, user, strangnas):
-    client.force_login(user(ADMIN))
+def test_an_organisation_administrator_adds_a_user_who_can_then_log_in(client, personas, strangnas):
+    client.force_login(personas.org_admin)
     overview = client.get(reverse("overview")).text
     assert reverse("members", args=[strangnas.pk]) in overview
     listing = client.get(reverse("members", args=[strangnas.pk])).text
@@ -76,9 +76,9 @@ def test_an_organisation_administrator_adds_a_user_who_can_then_log_in(client, u
     ],
 )
 def test_a_bad_new_user_is_refused_next_to_the_field_and_nothing_is_written(
-    client, user, strangnas, changes, field, message
+    client, personas, strangnas, changes, field, message
 ):
-    client.force_login(user(ADMIN))
+    client.force_login(personas.org_admin)
     if changes.get("works_with"):
         changes["works_with"] = str(strangnas.pk)
     users_before = get_user_model().objects.count()
@@ -88,8 +88,10 @@ def test_a_bad_new_user_is_refused_next_to_the_field_and_nothing_is_written(
     assert get_user_model().objects.count() == users_before
 
 
-def test_an_organisation_administrator_changes_roles_and_removes_members(client, user, strangnas):
-    client.force_login(user(ADMIN))
+def test_an_organisation_administrator_changes_roles_and_removes_members(
+    client, user, personas, strangnas
+):
+    client.force_login(personas.org_admin)
     reader = Membership.objects.get(user__username="lasare.strangnas", organisation=strangnas)
     edit = reverse("member_edit", args=[strangnas.pk, reader.pk])
     client.post(edit, {"role": "coordinator", "works_with": "", "version": reader.version})
@@ -106,9 +108,9 @@ def test_an_organisation_administrator_changes_roles_and_removes_members(client,
 
 
 def test_an_organisation_administrator_sees_and_changes_nothing_of_another_organisation(
-    client, user, strangnas, timra
+    client, personas, strangnas, timra
 ):
-    client.force_login(user(ADMIN))
+    client.force_login(personas.org_admin)
     timra_member = Membership.objects.filter(organisation=timra).first()
     role = timra_member.role
     assert client.get(reverse("members", args=[timra.pk])).status_code == 404
@@ -147,7 +149,7 @@ def test_every_organisation_page_asks_anonymous_visitors_to_log_in(client, stran
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_an_administrator_completes_a_local_police_area_with_its_municipalities(client, user):
+def test_an_administrator_completes_a_local_police_area_with_its_municipalities(client, personas):
     """Most municipalities' local police area is not known from the sources; administrators
     set it in the admin, and a big city may be covered by several areas."""
     area = Organisation.objects.filter(
@@ -155,7 +157,7 @@ def test_an_administrator_completes_a_local_police_area_with_its_municipalities(
     ).first()
     stockholm = Organisation.objects.get(kommunkod="0180")
     solna = Organisation.objects.get(kommunkod="0184")
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     url = reverse("admin:organisations_organisation_change", args=[area.pk])
     response = client.post(
         url,

@@ -15,8 +15,8 @@ from agreements.document import party_cells
 
 
 @pytest.fixture
-def strangnas(client, user, demo):
-    client.force_login(user("samordnare.strangnas"))
+def strangnas(client, personas, demo):
+    client.force_login(personas.coordinator)
     agreement = demo["strangnas-2020"]
     municipality = agreement.parties.get(label="Kommun")
     return agreement.action_plans.get(), municipality

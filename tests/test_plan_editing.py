@@ -23,12 +23,6 @@ def strangnas(demo):
     return agreement, plan
 
 
-@pytest.fixture
-def coordinator(client, user):
-    client.force_login(user("samordnare.strangnas"))
-    return client
-
-
 def url(name, plan, item=None):
     args = [plan.agreement_id, plan.pk] + ([item.pk] if item else [])
     return reverse(name, args=args)
@@ -161,14 +155,14 @@ def test_an_end_before_the_start_is_refused_in_swedish(coordinator, strangnas):
     assert item.starts_on is None
 
 
-def test_two_editors_of_the_same_row_never_overwrite_each_other(user, strangnas):
+def test_two_editors_of_the_same_row_never_overwrite_each_other(personas, strangnas):
     """Both open the row at version 1. The first save wins; the second is shown both
     versions and may then save over the first knowingly, or keep it."""
     _agreement, plan = strangnas
     item = first_row(plan)
     first, second = Client(), Client()
-    first.force_login(user("samordnare.strangnas"))
-    second.force_login(user("kommunpolis.strangnas"))
+    first.force_login(personas.coordinator)
+    second.force_login(personas.kommunpolis)
     opened = row_data(item)
     assert 'name="version" value="1"' in second.get(url("row_edit", plan, item)).text
 
@@ -193,15 +187,17 @@ def test_two_editors_of_the_same_row_never_overwrite_each_other(user, strangnas)
     assert item.activity == "Andra" and item.version == 3
 
 
-def test_after_a_conflict_my_version_keeps_what_the_other_editor_changed_elsewhere(user, strangnas):
+def test_after_a_conflict_my_version_keeps_what_the_other_editor_changed_elsewhere(
+    personas, strangnas
+):
     """The first editor renames the row; the second, who opened it before, changes only its
     communication. The conflict sets only the second's change against the stored row, so
     Spara min version keeps both."""
     _agreement, plan = strangnas
     item = first_row(plan)
     first, second = Client(), Client()
-    first.force_login(user("samordnare.strangnas"))
-    second.force_login(user("kommunpolis.strangnas"))
+    first.force_login(personas.coordinator)
+    second.force_login(personas.kommunpolis)
     opened = row_data(item)
     # What the browser posts: each field with the value the form was opened with.
     opened.update({f"initial-{name}": value for name, value in row_data(item).items()})
@@ -221,11 +217,11 @@ def test_after_a_conflict_my_version_keeps_what_the_other_editor_changed_elsewhe
     assert (item.activity, item.communication, item.version) == ("Nytt namn", "Kommunikatören", 3)
 
 
-def test_a_conflict_without_javascript_is_the_whole_page_with_both_versions(user, strangnas):
+def test_a_conflict_without_javascript_is_the_whole_page_with_both_versions(personas, strangnas):
     _agreement, plan = strangnas
     item = first_row(plan)
     client = Client()
-    client.force_login(user("samordnare.strangnas"))
+    client.force_login(personas.coordinator)
     stale = row_data(item)
     ActionItem.objects.filter(pk=item.pk).update(activity="Ändrad av någon", version=5)
     page = client.post(url("row_edit", plan, item), {**stale, "activity": "Min text"}).text
@@ -318,10 +314,10 @@ def test_flytta_upp_and_ned_trade_places_within_the_group(coordinator, strangnas
     assert len(positions) == len(set(positions))
 
 
-def test_readers_may_not_change_rows(client, user, strangnas):
+def test_readers_may_not_change_rows(client, personas, strangnas):
     _agreement, plan = strangnas
     item = first_row(plan)
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     assert client.post(url("row_edit", plan, item), row_data(item, activity="X")).status_code == 403
     assert client.post(url("row_delete", plan, item)).status_code == 403
     assert client.post(url("row_move", plan, item), {"direction": "down"}).status_code == 403
@@ -377,9 +373,9 @@ def queries(action) -> int:
 
 @pytest.mark.parametrize("reference", ["strangnas-2020", "harnosand-2012"])
 def test_the_plan_page_and_a_row_save_run_as_many_queries_for_500_rows_as_for_5(
-    coordinator, user, demo, reference
+    coordinator, user, personas, demo, reference
 ):
-    coordinator.force_login(user("admin"))
+    coordinator.force_login(personas.admin)
     plan = demo[reference].action_plans.get()
     remove_follow_up_entries()
     ActionItem.objects.filter(pk__in=plan.items.order_by("position").values("pk")[5:]).delete()
@@ -479,9 +475,9 @@ def test_deleting_a_plan_asks_first_and_takes_its_rows(coordinator, strangnas):
     "reference",
     ["harnosand-2012", "sandviken-2015", "sollentuna-2023", "strangnas-2020", "timra-2017"],
 )
-def test_every_seed_plan_page_opens_even_without_rows(client, user, demo, reference):
+def test_every_seed_plan_page_opens_even_without_rows(client, personas, demo, reference):
     """Sollentuna's three plans have no rows yet: each shows its focus areas, ready."""
-    client.force_login(user("admin"))
+    client.force_login(personas.admin)
     for plan in demo[reference].action_plans.all():
         response = client.get(reverse("plan_detail", args=[plan.agreement_id, plan.pk]))
         assert response.status_code == 200

@@ -24,7 +24,6 @@ from printing.models import PrintJob, PrintJobStatus
 from signing import lifecycle
 
 ROOT = Path(__file__).resolve().parent.parent
-EDITOR = "samordnare.strangnas"
 
 
 def fonts(content: bytes) -> list[str]:
@@ -116,8 +115,10 @@ def test_under_production_storage_a_report_prints_in_its_fonts(production_storag
     assert "Sida1av" in pages(content)[0]
 
 
-def test_under_production_storage_a_frozen_version_keeps_its_style(production_storage, draft, user):
-    version = lifecycle.make_ready(draft, user(EDITOR))
+def test_under_production_storage_a_frozen_version_keeps_its_style(
+    production_storage, draft, personas
+):
+    version = lifecycle.make_ready(draft, personas.coordinator)
     version.refresh_from_db()
     assert version.pdf and not version.pdf_error
     assert_print_style(version.pdf.read())
@@ -135,9 +136,9 @@ def test_the_paper_is_swedish_whatever_the_users_language(demo):
     assert "Samverkansöverenskommelse" in text
 
 
-def test_a_report_pdf_asked_for_in_english_is_swedish(client, user, demo, report):
+def test_a_report_pdf_asked_for_in_english_is_swedish(client, personas, demo, report):
     agreement = demo["strangnas-2020"]
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     client.post(reverse("set_language"), {"language": "en"})
     response = client.get(reverse("report_pdf", args=[agreement.pk, report.pk]))
     assert response.status_code == 200
@@ -148,10 +149,10 @@ def test_a_report_pdf_asked_for_in_english_is_swedish(client, user, demo, report
 # A signed agreement prints what was signed; the living plan as of today.
 
 
-def test_a_signed_agreement_without_a_frozen_paper_prints_as_of_today(client, user, demo):
+def test_a_signed_agreement_without_a_frozen_paper_prints_as_of_today(client, personas, demo):
     agreement = demo["strangnas-2020"]
     assert not agreement.is_draft and not agreement.versions.exists()
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     url = reverse("agreement_print", args=[agreement.pk])
     response = client.post(url)
     assert response.status_code == 302
@@ -165,10 +166,10 @@ def test_a_signed_agreement_without_a_frozen_paper_prints_as_of_today(client, us
     assert job.filename == f"{agreement.reference}-per-{today}.pdf"
 
 
-def test_a_signed_agreements_plan_prints_as_of_today(client, user, demo):
+def test_a_signed_agreements_plan_prints_as_of_today(client, personas, demo):
     agreement = demo["strangnas-2020"]
     plan = agreement.action_plans.get()
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     response = client.post(reverse("plan_print", args=[agreement.pk, plan.pk]))
     content = b"".join(client.get(response.url).streaming_content)
     today = timezone.localdate().isoformat()
@@ -177,14 +178,14 @@ def test_a_signed_agreements_plan_prints_as_of_today(client, user, demo):
     assert today in pdf_text(content)
 
 
-def test_a_signed_version_prints_as_its_frozen_pdf(client, user, draft):
-    version = lifecycle.make_ready(draft, user(EDITOR))
+def test_a_signed_version_prints_as_its_frozen_pdf(client, user, personas, draft):
+    version = lifecycle.make_ready(draft, personas.coordinator)
     version.refresh_from_db()
     # Signed, then the plan changes (plans go on after signing).
     draft.status = AgreementStatus.SIGNED
     draft.save(update_fields=["status"])
     draft.action_plans.first().items.update(activity="Ändrad efter underskriften")
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     response = client.get(reverse("agreement_print", args=[draft.pk]))
     assert response.url == reverse("version_pdf", args=[draft.pk, version.number])
     content = b"".join(client.get(response.url).streaming_content)
@@ -196,9 +197,9 @@ def test_a_signed_version_prints_as_its_frozen_pdf(client, user, draft):
 
 
 def test_gets_never_render_and_the_same_content_is_rendered_once(
-    client, user, draft, renders, django_assert_max_num_queries
+    client, personas, draft, renders, django_assert_max_num_queries
 ):
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     url = reverse("agreement_print", args=[draft.pk])
     with django_assert_max_num_queries(20):  # the document's queries, not one per row
         client.get(url)
@@ -220,8 +221,8 @@ def test_gets_never_render_and_the_same_content_is_rendered_once(
     assert len(renders) == 2 and PrintJob.objects.filter(agreement=draft).count() == 2
 
 
-def test_a_get_of_content_in_progress_shows_the_job(client, user, draft):
-    client.force_login(user(EDITOR))
+def test_a_get_of_content_in_progress_shows_the_job(client, personas, draft):
+    client.force_login(personas.coordinator)
     asked = documents.agreement_request(draft)
     job = PrintJob.objects.create(
         agreement=draft, content_hash=asked.content_hash, html=asked.html, filename="x.pdf"
@@ -234,22 +235,22 @@ def test_a_get_of_content_in_progress_shows_the_job(client, user, draft):
 
 
 @pytest.fixture
-def waiting_job(draft, user):
+def waiting_job(draft, personas):
     asked = documents.agreement_request(draft)
     return PrintJob.objects.create(
         agreement=draft,
         content_hash=asked.content_hash,
         html=asked.html,
         filename=asked.filename,
-        requested_by=user(EDITOR),
+        requested_by=personas.coordinator,
     )
 
 
 def test_a_job_still_waiting_after_the_timeout_offers_try_again(
-    client, user, waiting_job, settings, renders, django_assert_max_num_queries
+    client, personas, waiting_job, settings, renders, django_assert_max_num_queries
 ):
     settings.PRINT_JOB_TIMEOUT = datetime.timedelta(minutes=3)
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     url = reverse("print_job", args=[waiting_job.agreement_id, waiting_job.pk])
     assert 'hx-trigger="every 2s"' in client.get(url).text
     PrintJob.objects.filter(pk=waiting_job.pk).update(
@@ -267,12 +268,12 @@ def test_a_job_still_waiting_after_the_timeout_offers_try_again(
 
 
 def test_a_failed_job_offers_try_again_and_a_second_click_queues_nothing(
-    client, user, waiting_job, renders
+    client, personas, waiting_job, renders
 ):
     PrintJob.objects.filter(pk=waiting_job.pk).update(
         status=PrintJobStatus.FAILED, error="WeasyPrint crashed"
     )
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     url = reverse("print_job", args=[waiting_job.agreement_id, waiting_job.pk])
     page = client.get(url)
     assert "kunde inte göras" in page.text and "Försök igen" in page.text
@@ -283,8 +284,8 @@ def test_a_failed_job_offers_try_again_and_a_second_click_queues_nothing(
     assert PrintJob.objects.get(pk=waiting_job.pk).status == PrintJobStatus.READY
 
 
-def test_a_job_in_time_cannot_be_retried(client, user, waiting_job, renders):
-    client.force_login(user(EDITOR))
+def test_a_job_in_time_cannot_be_retried(client, personas, waiting_job, renders):
+    client.force_login(personas.coordinator)
     url = reverse("print_job", args=[waiting_job.agreement_id, waiting_job.pk])
     assert "Försök igen" not in client.get(url).text
     client.post(url)
@@ -294,8 +295,8 @@ def test_a_job_in_time_cannot_be_retried(client, user, waiting_job, renders):
 # Old jobs are pruned.
 
 
-def test_prune_print_jobs_removes_old_jobs_and_their_files(client, user, draft, settings):
-    client.force_login(user(EDITOR))
+def test_prune_print_jobs_removes_old_jobs_and_their_files(client, personas, draft, settings):
+    client.force_login(personas.coordinator)
     client.post(reverse("agreement_print", args=[draft.pk]))
     old = PrintJob.objects.get(agreement=draft)
     path = Path(old.pdf.path)
@@ -328,12 +329,14 @@ def test_the_apps_below_printing_do_not_import_it():
             assert "import printing" not in source and "from printing" not in source, module
 
 
-def test_a_quick_render_that_fails_shows_the_job_with_try_again(client, user, draft, monkeypatch):
+def test_a_quick_render_that_fails_shows_the_job_with_try_again(
+    client, personas, draft, monkeypatch
+):
     def broken(html, **kwargs):
         raise RuntimeError("WeasyPrint crashed")
 
     monkeypatch.setattr("printing.models.render_pdf", broken)
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     response = client.post(reverse("agreement_print", args=[draft.pk]))
     job = PrintJob.objects.get(agreement=draft)
     assert response.url == reverse("print_job", args=[draft.pk, job.pk])
@@ -341,11 +344,11 @@ def test_a_quick_render_that_fails_shows_the_job_with_try_again(client, user, dr
     assert "Försök igen" in client.get(response.url).text
 
 
-def test_the_print_buttons_post_so_one_click_gives_the_pdf(client, user, draft, demo):
+def test_the_print_buttons_post_so_one_click_gives_the_pdf(client, personas, draft, demo):
     """Skriv ut and PDF on the agreement and plan pages are forms that POST: one click makes
     (or finds) the file, and no page offers a GET link that would only lead to a second
     button."""
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     plan = demo["strangnas-2020"].action_plans.first()
     pages_and_actions = [
         (reverse("agreement_detail", args=[draft.pk]), reverse("agreement_print", args=[draft.pk])),

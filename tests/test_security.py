@@ -57,8 +57,8 @@ def test_weak_passwords_are_refused_by_djangos_validators():
     validate_password("Trygg-i-Strängnäs-2027!")
 
 
-def test_pages_carry_a_strict_content_security_policy_and_security_headers(client, user):
-    client.force_login(user("samordnare.strangnas"))
+def test_pages_carry_a_strict_content_security_policy_and_security_headers(client, personas):
+    client.force_login(personas.coordinator)
     response = client.get(reverse("overview"))
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
@@ -84,9 +84,9 @@ def test_no_page_has_inline_scripts_or_styles():
     assert offenders == []
 
 
-def test_htmx_requests_carry_the_csrf_token_and_are_refused_without_it(user, demo):
+def test_htmx_requests_carry_the_csrf_token_and_are_refused_without_it(personas, demo):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user("samordnare.strangnas"))
+    client.force_login(personas.coordinator)
     agreement = demo["strangnas-2020"]
     plan = agreement.action_plans.get()
     item = plan.items.order_by("position").first()
@@ -162,10 +162,10 @@ def test_healthz_answers_ok_while_the_database_answers(client, db, monkeypatch):
 
 
 def test_a_database_that_is_gone_gives_a_friendly_503_and_the_next_request_works(
-    client, user, settings, monkeypatch
+    client, personas, settings, monkeypatch
 ):
     settings.DEBUG = False
-    client.force_login(user("samordnare.strangnas"))
+    client.force_login(personas.coordinator)
     client.raise_request_exception = False
 
     from django.db import OperationalError

@@ -37,7 +37,6 @@ from signing.compare import compare
 from signing.forms import SignedScanField
 from signing.models import AgreementEvent, AgreementVersion, EventKind, VersionFrozenError
 
-EDITOR = "samordnare.strangnas"
 SIGNED_ON = timezone.localdate()
 
 
@@ -54,8 +53,8 @@ def draft(demo, user):
 
 
 @pytest.fixture
-def ready(draft, user):
-    version = lifecycle.make_ready(draft, user(EDITOR))
+def ready(draft, personas):
+    version = lifecycle.make_ready(draft, personas.coordinator)
     version.refresh_from_db()  # the PDF was stored by the task, run at once in tests
     return version
 
@@ -116,8 +115,10 @@ def test_the_frozen_pdf_carries_every_word_of_the_version(ready, draft):
         assert squeeze(item.activity) in words
 
 
-def test_while_waiting_for_signatures_nothing_in_the_agreement_changes(client, user, ready, draft):
-    client.force_login(user(EDITOR))
+def test_while_waiting_for_signatures_nothing_in_the_agreement_changes(
+    client, personas, ready, draft
+):
+    client.force_login(personas.coordinator)
     draft.refresh_from_db()
     assert not draft.is_draft and not draft.plans_are_editable
     section = draft.sections.first()
@@ -132,9 +133,9 @@ def test_while_waiting_for_signatures_nothing_in_the_agreement_changes(client, u
 
 
 def test_registering_the_signature_makes_the_agreement_signed_and_active(
-    client, user, ready, draft
+    client, personas, ready, draft
 ):
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     scan = scan_pdf()
     response = sign(client, draft, ready, scan=scan)
     assert response.status_code == 302, response.context["formset"].errors
@@ -160,9 +161,9 @@ def test_registering_the_signature_makes_the_agreement_signed_and_active(
     ],
 )
 def test_a_bad_scan_is_refused_next_to_the_field_and_nothing_is_signed(
-    client, user, ready, draft, name, content, message
+    client, personas, ready, draft, name, content, message
 ):
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     signers = lifecycle_signers(ready)
     data = {
         "underskrift-TOTAL_FORMS": str(len(signers)),
@@ -227,10 +228,10 @@ def swapped_organisations(data, signers):
     "forge", [another_organisation, one_form_more, one_form_fewer, swapped_organisations]
 )
 def test_only_the_versions_signing_parties_can_be_registered_as_signers(
-    client, user, ready, draft, forge
+    client, personas, ready, draft, forge
 ):
     assert len(lifecycle_signers(ready)) >= 2
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     url = reverse("register_signature", args=[draft.pk, ready.number])
     response = client.post(url, forged_signature_post(ready, forge))
     assert response.status_code == 200
@@ -316,9 +317,9 @@ def scan_with_hidden_script() -> bytes:
     ids=["open-action", "document-script", "launch", "page-action", "embedded-file", "escaped"],
 )
 def test_a_scan_with_scripts_actions_or_files_is_refused_next_to_the_field(
-    client, user, ready, draft, change, named
+    client, personas, ready, draft, change, named
 ):
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     content = scan_with(change) if change else scan_with_hidden_script()
     assert PdfReader(BytesIO(content)).pages  # a PDF any reader opens
     response = sign(client, draft, ready, scan=content)
@@ -350,8 +351,8 @@ def test_a_damaged_pdf_is_refused_with_a_message_never_an_error():
             field.clean(SimpleUploadedFile("skanning.pdf", bytes(damaged)))
 
 
-def test_stored_pdfs_are_downloaded_not_shown_in_the_browser(client, user, ready, draft):
-    client.force_login(user(EDITOR))
+def test_stored_pdfs_are_downloaded_not_shown_in_the_browser(client, personas, ready, draft):
+    client.force_login(personas.coordinator)
     assert sign(client, draft, ready).status_code == 302
     for name in ("version_pdf", "version_scan"):
         response = client.get(reverse(name, args=[draft.pk, ready.number]))
@@ -361,9 +362,9 @@ def test_stored_pdfs_are_downloaded_not_shown_in_the_browser(client, user, ready
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
-def test_a_too_large_scan_is_refused(client, user, ready, draft, settings):
+def test_a_too_large_scan_is_refused(client, personas, ready, draft, settings):
     settings.SIGNED_SCAN_MAX_BYTES = 1000
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     response = sign(client, draft, ready, scan=scan_pdf("x" * 5000))
     assert response.status_code == 200 and "för stor" in response.text
     ready.refresh_from_db()
@@ -371,9 +372,9 @@ def test_a_too_large_scan_is_refused(client, user, ready, draft, settings):
 
 
 def test_a_signature_dated_before_the_freeze_or_in_the_future_is_refused(
-    client, user, ready, draft
+    client, personas, ready, draft
 ):
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     response = sign(client, draft, ready, signed_on="2020-01-01")
     assert response.status_code == 200 and "kan inte ha undertecknats" in response.text
     tomorrow = SIGNED_ON + datetime.timedelta(days=1)
@@ -384,8 +385,8 @@ def test_a_signature_dated_before_the_freeze_or_in_the_future_is_refused(
 
 
 @pytest.fixture
-def signed(client, user, ready, draft):
-    client.force_login(user(EDITOR))
+def signed(client, personas, ready, draft):
+    client.force_login(personas.coordinator)
     sign(client, draft, ready)
     ready.refresh_from_db()
     return ready
@@ -431,8 +432,8 @@ def test_an_unsigned_versions_contents_never_change_either(ready):
         ready.save()
 
 
-def test_the_admin_shows_versions_read_only(client, user, signed):
-    client.force_login(user("admin"))
+def test_the_admin_shows_versions_read_only(client, personas, signed):
+    client.force_login(personas.admin)
     url = reverse("admin:signing_agreementversion_change", args=[signed.pk])
     page = client.get(url)
     assert page.status_code == 200
@@ -445,17 +446,17 @@ def test_the_admin_shows_versions_read_only(client, user, signed):
     assert signed.signed_on == SIGNED_ON
 
 
-def test_a_signed_version_cannot_be_signed_again_through_the_views(client, user, signed):
-    client.force_login(user(EDITOR))
+def test_a_signed_version_cannot_be_signed_again_through_the_views(client, personas, signed):
+    client.force_login(personas.coordinator)
     response = sign(client, signed.agreement, signed, place="Någon annanstans")
     assert response.status_code == 200
     signed.refresh_from_db()
     assert {s["place"] for s in signed.signatures} == {"Strängnäs"}
 
 
-def test_revise_starts_version_2_as_a_draft_while_version_1_holds(client, user, signed):
+def test_revise_starts_version_2_as_a_draft_while_version_1_holds(client, personas, signed):
     agreement = signed.agreement
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     response = client.post(reverse("revise", args=[agreement.pk]))
     assert response.status_code == 302
     agreement.refresh_from_db()
@@ -471,7 +472,7 @@ def test_revise_starts_version_2_as_a_draft_while_version_1_holds(client, user, 
     assert "Ny rubrik i version 2" not in pdf_text(signed.pdf.read())
 
 
-def test_compare_versions_shows_what_changed_side_by_side(client, user, signed):
+def test_compare_versions_shows_what_changed_side_by_side(client, personas, signed):
     agreement = lifecycle.revise(signed.agreement, None)
     section = agreement.sections.order_by("position").first()
     Section.objects.filter(pk=section.pk).update(body=section.body + " Tillagd mening.")
@@ -480,7 +481,7 @@ def test_compare_versions_shows_what_changed_side_by_side(client, user, signed):
     removed_text = removed.activity
     ActionItem.objects.filter(pk=removed.pk).delete()
     ActionItem.objects.create(plan=plan, position=999, activity="Helt ny aktivitet")
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     response = client.get(reverse("compare_versions", args=[agreement.pk]))
     page = response.text
     assert "version 1" in page and "utkastet (version 2)" in page
@@ -514,12 +515,12 @@ def test_compare_versions_shows_every_renewal_rule_by_its_label_never_its_code(r
                 assert capfirst(shown(field, rule.value)) in texts
 
 
-def test_the_compare_page_shows_a_changed_renewal_by_its_label(client, user, signed):
+def test_the_compare_page_shows_a_changed_renewal_by_its_label(client, personas, signed):
     agreement = lifecycle.revise(signed.agreement, None)
     Agreement.objects.filter(pk=agreement.pk).update(
         renewal_rule=RenewalRule.UNTIL_FURTHER_NOTICE, valid_until=None, extension_max_years=None
     )
-    client.force_login(user("lasare.strangnas"))
+    client.force_login(personas.reader)
     page = client.get(reverse("compare_versions", args=[agreement.pk])).text
     field = Agreement._meta.get_field("renewal_rule")
     assert f"Förlängning: {capfirst(shown(field, RenewalRule.UNTIL_FURTHER_NOTICE))}" in page
@@ -527,8 +528,8 @@ def test_the_compare_page_shows_a_changed_renewal_by_its_label(client, user, sig
         assert f"Förlängning: {rule.value}" not in page
 
 
-def test_comparing_a_version_with_itself_is_refused(client, user, signed):
-    client.force_login(user(EDITOR))
+def test_comparing_a_version_with_itself_is_refused(client, personas, signed):
+    client.force_login(personas.coordinator)
     response = client.get(
         reverse("compare_versions", args=[signed.agreement_id]), {"fran": "1", "till": "1"}
     )
@@ -561,10 +562,10 @@ def test_extension_is_limited_by_the_agreements_rule(client, user, demo):
     )
 
 
-def test_a_fixed_end_agreement_cannot_be_extended(user, demo):
+def test_a_fixed_end_agreement_cannot_be_extended(personas, demo):
     agreement = demo["strangnas-2020"]
     with pytest.raises(lifecycle.LifecycleError):
-        lifecycle.extend(agreement, datetime.date(2030, 1, 1), user(EDITOR))
+        lifecycle.extend(agreement, datetime.date(2030, 1, 1), personas.coordinator)
 
 
 def test_termination_is_recorded_with_its_date(client, user, demo):
@@ -583,7 +584,7 @@ def test_termination_is_recorded_with_its_date(client, user, demo):
 
 
 def test_a_long_draft_is_printed_by_the_background_worker(
-    client, user, draft, settings, monkeypatch
+    client, personas, draft, settings, monkeypatch
 ):
     """The real queue: the page answers at once with progress, `db_worker` renders."""
     # The worker drops connections that are not in autocommit, as it should between tasks;
@@ -596,7 +597,7 @@ def test_a_long_draft_is_printed_by_the_background_worker(
     ActionItem.objects.bulk_create(
         ActionItem(plan=plan, position=1000 + n, activity=f"Aktivitet {n}") for n in range(200)
     )
-    client.force_login(user(EDITOR))
+    client.force_login(personas.coordinator)
     response = client.post(reverse("agreement_print", args=[draft.pk]))
     assert response.status_code == 302
     progress = client.get(response.url)
@@ -611,15 +612,15 @@ def test_a_long_draft_is_printed_by_the_background_worker(
     assert "Aktivitet 199" in pdf_text(content) and "UTKAST" in pdf_text(content)
 
 
-def test_a_short_draft_is_printed_at_once(client, user, draft):
-    client.force_login(user("lasare.strangnas"))
+def test_a_short_draft_is_printed_at_once(client, personas, draft):
+    client.force_login(personas.reader)
     response = client.get(client.post(reverse("agreement_print", args=[draft.pk])).url)
     assert response["Content-Type"] == "application/pdf"
     assert "UTKAST" in pdf_text(b"".join(response.streaming_content))
 
 
-def test_the_print_button_of_a_frozen_version_gives_its_stored_pdf(client, user, ready, draft):
-    client.force_login(user("lasare.strangnas"))
+def test_the_print_button_of_a_frozen_version_gives_its_stored_pdf(client, personas, ready, draft):
+    client.force_login(personas.reader)
     response = client.get(reverse("agreement_print", args=[draft.pk]))
     assert response.status_code == 302 and response.url.endswith("/versioner/1/pdf/")
     stored = client.get(reverse("version_pdf", args=[draft.pk, 1]))

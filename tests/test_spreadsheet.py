@@ -136,10 +136,10 @@ def test_changed_added_and_removed_rows_are_previewed_then_saved(client, user, p
     assert again.context["changes"].is_empty
 
 
-def test_a_party_cell_changes_only_that_partys_words(client, user, demo):
+def test_a_party_cell_changes_only_that_partys_words(client, personas, demo):
     agreement = demo["strangnas-2020"]
     plan = agreement.action_plans.get()
-    client.force_login(user("samordnare.strangnas"))
+    client.force_login(personas.coordinator)
     party = agreement.parties.order_by("position").first()
     column = 12  # the first party's column comes after Ansvarig
 
@@ -209,10 +209,10 @@ def test_a_file_that_is_not_a_workbook_is_refused(client, user, plan, name, cont
     assert snapshot(plan) == before
 
 
-def test_a_row_with_follow_up_cannot_be_removed_through_excel(client, user, demo):
+def test_a_row_with_follow_up_cannot_be_removed_through_excel(client, personas, demo):
     agreement = demo["strangnas-2020"]
     plan = agreement.action_plans.get()
-    client.force_login(user("samordnare.strangnas"))
+    client.force_login(personas.coordinator)
     logged = plan.items.filter(follow_up_entries__isnull=False).distinct().first()
     line = list(plan.items.order_by("position")).index(logged) + 2
     before = snapshot(plan)
