@@ -151,15 +151,7 @@ def make_prints(agreement_id: int) -> list[PrintJob]:
         asked.append(documents.plan_request(agreement, plan))
     made = []
     for request in asked:
-        job, created = PrintJob.objects.get_or_create(
-            agreement=agreement,
-            content_hash=request.content_hash,
-            defaults={
-                "html": request.html,
-                "filename": request.filename,
-                "document": request.document,
-            },
-        )
+        job, created = PrintJob.objects.for_content(agreement, request)
         if not created:  # ready, or being made for someone who asked
             continue
         try:

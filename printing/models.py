@@ -28,6 +28,20 @@ def _overdue() -> Q:
 
 
 class PrintJobQuerySet(models.QuerySet):
+    def for_content(self, agreement, asked, requested_by=None) -> tuple["PrintJob", bool]:
+        """The job of this content (a documents.PrintRequest): the one already made or in
+        progress, else a new one (True)."""
+        return self.get_or_create(
+            agreement=agreement,
+            content_hash=asked.content_hash,
+            defaults={
+                "html": asked.html,
+                "filename": asked.filename,
+                "document": asked.document,
+                "requested_by": requested_by,
+            },
+        )
+
     def may_retry(self):
         return self.filter(Q(status=PrintJobStatus.FAILED) | _overdue())
 

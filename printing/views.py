@@ -56,7 +56,7 @@ def plan_print(request, pk, plan_pk):
 def _print(request, agreement, asked: documents.PrintRequest):
     key = asked.content_hash
     if request.method == "POST":
-        job, created = _job_for(request, agreement, asked)
+        job, created = PrintJob.objects.for_content(agreement, asked, request.user)
         if created and asked.quick:
             try:
                 job.render()
@@ -73,20 +73,6 @@ def _print(request, agreement, asked: documents.PrintRequest):
     if job.is_ready:
         return redirect("print_job_pdf", agreement.pk, job.pk)
     return redirect("print_job", agreement.pk, job.pk)
-
-
-def _job_for(request, agreement, asked) -> tuple[PrintJob, bool]:
-    """The job of this content: the one already made or in progress, else a new one."""
-    return PrintJob.objects.get_or_create(
-        agreement=agreement,
-        content_hash=asked.content_hash,
-        defaults={
-            "html": asked.html,
-            "filename": asked.filename,
-            "document": asked.document,
-            "requested_by": request.user,
-        },
-    )
 
 
 @login_required

@@ -140,3 +140,19 @@ def no_prints_ahead():
 
     with override_settings(PRINT_AHEAD=False):
         yield
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The HTML of each PDF print jobs render, in order: counts renders."""
+    from printing import engine
+
+    made = []
+    real = engine.render_pdf
+
+    def counting(html, **kwargs):
+        made.append(html)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr("printing.models.render_pdf", counting)
+    return made

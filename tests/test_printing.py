@@ -19,7 +19,7 @@ from helpers import pdf_text, squeeze, strangnas_draft
 
 from agreements.models import AgreementStatus, Section
 from followup.models import FollowUpReport
-from printing import documents, engine
+from printing import documents
 from printing.models import PrintJob, PrintJobStatus
 from signing import lifecycle
 
@@ -69,20 +69,6 @@ def report(demo):
         period_end=datetime.date(2022, 12, 31),
         results="Färre ungdomar i brott.",
     )
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """Counts the PDFs print jobs render."""
-    made = []
-    real = engine.render_pdf
-
-    def counting(html, **kwargs):
-        made.append(html)
-        return real(html, **kwargs)
-
-    monkeypatch.setattr("printing.models.render_pdf", counting)
-    return made
 
 
 # Production's static storage (DEBUG off, collectstatic's hashed names).

@@ -32,20 +32,6 @@ def prints_ahead(settings):
     settings.PRINT_AHEAD = True
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """The HTML of each PDF print jobs render."""
-    made = []
-    real = engine.render_pdf
-
-    def counting(html, **kwargs):
-        made.append(html)
-        return real(html, **kwargs)
-
-    monkeypatch.setattr("printing.models.render_pdf", counting)
-    return made
-
-
 def change_a_row(plan, activity, on_commit):
     """Save a row as the plan page does (a conditional UPDATE), and commit."""
     item = plan.items.order_by("position").first()
