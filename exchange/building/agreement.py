@@ -1,0 +1,173 @@
+"""The parts of a document that belong to the agreement itself: its facts, parties,
+sections, signatories, problem picture and focus areas."""
+
+from django.utils.translation import gettext as _
+
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    FocusArea,
+    Party,
+    ProblemArea,
+    ProblemItem,
+    ProblemPicture,
+    ProblemSource,
+    Section,
+    Signatory,
+)
+
+from .base import AgreementBuild, given
+
+# Files written before the status was only the lifecycle carry the calendar's word for it.
+CALENDAR_STATUSES = ("active", "expiring", "expired")
+
+
+def lifecycle_status(data: dict) -> str:
+    """The stored lifecycle of an agreement in a file: a signed one of an older file said
+    where it stood in its period (active, expiring, expired), which is computed now."""
+    status = data.get("status", AgreementStatus.DRAFT)
+    if status in CALENDAR_STATUSES:
+        status = AgreementStatus.SIGNED
+    if status == AgreementStatus.SIGNED and data.get("terminated_on"):
+        status = AgreementStatus.TERMINATED
+    return status
+
+
+def agreement_facts(build: AgreementBuild) -> Agreement | None:
+    facts = given(
+        Agreement,
+        build.data,
+        "reference",
+        "title",
+        "subtitle",
+        "version",
+        "cycle_step",
+        "valid_from",
+        "valid_until",
+        "renewal_rule",
+        "extension_max_years",
+        "validity_note",
+        "terminated_on",
+    )
+    return build.save(
+        Agreement(status=lifecycle_status(build.data), **facts), "", validate_unique=True
+    )
+
+
+def parties(build: AgreementBuild):
+    for position, party in enumerate(build.data["parties"], start=1):
+        path = f"parties[{position - 1}]"
+        organisation = build.organisation(party["organisation"], f"{path}.organisation")
+        if organisation is None:
+            continue
+        if organisation.pk in build.parties:
+            build.error(path, _("%(name)s is a party more than once") % {"name": organisation})
+            continue
+        build.parties[organisation.pk] = build.save(
+            Party(
+                agreement=build.agreement,
+                organisation=organisation,
+                position=position,
+                **given(Party, party, "role", "label"),
+            ),
+            path,
+        )
+
+
+def sections(build: AgreementBuild):
+    for position, section in enumerate(build.data.get("sections", []), start=1):
+        build.save(
+            Section(
+                agreement=build.agreement,
+                position=position,
+                **given(Section, section, "heading", "body", "embed"),
+            ),
+            f"sections[{position - 1}]",
+        )
+
+
+def signatories(build: AgreementBuild):
+    for position, signatory in enumerate(build.data.get("signatories", []), start=1):
+        path = f"signatories[{position - 1}]"
+        party = build.party_for(signatory["organisation"], f"{path}.organisation")
+        if party is None:
+            continue
+        build.save(
+            Signatory(
+                agreement=build.agreement,
+                party=party,
+                position=position,
+                **given(Signatory, signatory, "name", "title", "place", "signed_on"),
+            ),
+            path,
+        )
+
+
+# --- The problem picture and the focus areas ----------------------------------------------
+
+
+def problem_picture(build: AgreementBuild):
+    data = build.data.get("problem_picture")
+    if data is None:
+        return
+    picture = build.save(
+        ProblemPicture(
+            agreement=build.agreement,
+            **given(ProblemPicture, data, "title", "drawn_up_on", "period_note", "summary"),
+        ),
+        "problem_picture",
+    )
+    if picture is None:
+        return
+    for position, source in enumerate(data.get("sources", []), start=1):
+        build.save(
+            ProblemSource(
+                problem_picture=picture,
+                position=position,
+                **given(
+                    ProblemSource,
+                    source,
+                    "kind",
+                    "title",
+                    "description",
+                    "held_on",
+                    "place",
+                    "people_reached",
+                ),
+            ),
+            f"problem_picture.sources[{position - 1}]",
+        )
+    for area_position, area_data in enumerate(data.get("areas", []), start=1):
+        _problem_area(build, picture, area_position, area_data)
+
+
+def _problem_area(build: AgreementBuild, picture, area_position: int, data: dict):
+    path = f"problem_picture.areas[{area_position - 1}]"
+    area = build.save(
+        ProblemArea(problem_picture=picture, position=area_position, title=data["title"]), path
+    )
+    if area is None:
+        return
+    for item_position, item in enumerate(data.get("items", []), start=1):
+        build.problem_items[f"{area_position}.{item_position}"] = build.save(
+            ProblemItem(
+                area=area,
+                position=item_position,
+                **given(ProblemItem, item, "text", "probable_causes"),
+            ),
+            f"{path}.items[{item_position - 1}]",
+        )
+
+
+def focus_areas(build: AgreementBuild):
+    build.focus_areas = [
+        build.save(
+            FocusArea(
+                agreement=build.agreement,
+                position=position,
+                **given(FocusArea, area, "title", "category", "background", "goals", "footnotes"),
+            ),
+            f"focus_areas[{position - 1}]",
+        )
+        for position, area in enumerate(build.data.get("focus_areas", []), start=1)
+    ]

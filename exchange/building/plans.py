@@ -1,0 +1,149 @@
+"""The action plans of a document, their rows and what hangs on a row: the problem items
+it answers, its responsibilities and its follow-up entries."""
+
+from django.utils.translation import gettext as _
+
+from actionplans.models import ActionItem, ActionPlan, Responsibility
+from followup.models import FollowUpEntry
+
+from .base import AgreementBuild, given
+
+PLAN_FIELDS = (
+    "title",
+    "layout",
+    "introduction",
+    "table_heading",
+    "period_text",
+    "starts_on",
+    "ends_on",
+)
+ROW_FIELDS = (
+    "goal",
+    "continues_goal_above",
+    "activity",
+    "when_text",
+    "starts_on",
+    "ends_on",
+    "due_on",
+    "recurrence",
+    "responsible_text",
+    "communication",
+    "status",
+    "is_citizen_promise",
+    "nature",
+    "term",
+)
+
+
+def action_plans(build: AgreementBuild):
+    for position, plan in enumerate(build.data.get("action_plans", []), start=1):
+        _plan(build, position, plan)
+
+
+def _plan(build: AgreementBuild, plan_position: int, data: dict):
+    path = f"action_plans[{plan_position - 1}]"
+    municipality = None
+    if data.get("municipality"):
+        party = build.party_for(data["municipality"], f"{path}.municipality")
+        if party is None:
+            return
+        municipality = party.organisation
+    plan = build.save(
+        ActionPlan(
+            agreement=build.agreement,
+            municipality=municipality,
+            position=plan_position,
+            **given(ActionPlan, data, *PLAN_FIELDS),
+        ),
+        path,
+    )
+    if plan is None:
+        return
+    for row_position, row_data in enumerate(data.get("items", []), start=1):
+        row_path = f"{path}.items[{row_position - 1}]"
+        row = build.save(
+            ActionItem(
+                plan=plan,
+                position=row_position,
+                focus_area=build.focus_area_at(
+                    row_data.get("focus_area"), f"{row_path}.focus_area"
+                ),
+                **given(ActionItem, row_data, *ROW_FIELDS),
+            ),
+            row_path,
+        )
+        if row is None:
+            continue
+        build.items[f"{plan_position}.{row_position}"] = row
+        _row_problem_items(build, row, row_data, row_path)
+        _responsibilities(build, row, row_data, row_path)
+        _follow_up_entries(build, row, row_data, row_path)
+
+
+def _row_problem_items(build: AgreementBuild, row: ActionItem, data: dict, path: str):
+    problems = []
+    for index, key in enumerate(data.get("problem_items", [])):
+        if key not in build.problem_items:
+            build.error(
+                f"{path}.problem_items[{index}]",
+                _("there is no problem item %(key)s in the problem picture") % {"key": key},
+            )
+        elif build.problem_items[key] is not None:
+            problems.append(build.problem_items[key])
+    row.problem_items.set(problems)
+
+
+def _responsibilities(build: AgreementBuild, row: ActionItem, data: dict, path: str):
+    for position, responsibility in enumerate(data.get("responsibilities", []), start=1):
+        responsibility_path = f"{path}.responsibilities[{position - 1}]"
+        organisation = None
+        if responsibility.get("organisation"):
+            organisation = build.organisation(
+                responsibility["organisation"], f"{responsibility_path}.organisation"
+            )
+        build.save(
+            Responsibility(
+                item=row,
+                position=position,
+                organisation=organisation,
+                **given(Responsibility, responsibility, "unit", "role", "description"),
+            ),
+            responsibility_path,
+        )
+
+
+def _follow_up_entries(build: AgreementBuild, row: ActionItem, data: dict, path: str):
+    entries = []
+    for position, entry_data in enumerate(data.get("follow_up_entries", []), start=1):
+        entry_path = f"{path}.follow_up_entries[{position - 1}]"
+        corrects = entry_data.get("corrects")
+        if corrects is not None and corrects >= position:
+            build.error(
+                f"{entry_path}.corrects",
+                _("an entry can only correct an earlier entry of the same item"),
+            )
+            corrects = None
+        entry = build.save(
+            FollowUpEntry(
+                item=row,
+                corrects=entries[corrects - 1] if corrects else None,
+                **given(
+                    FollowUpEntry,
+                    entry_data,
+                    "occurred_on",
+                    "what_was_done",
+                    "participant_units",
+                    "effect",
+                    "status",
+                    "author_name",
+                ),
+            ),
+            entry_path,
+        )
+        entries.append(entry)
+        if entry is not None:
+            participants = [
+                build.organisation(key, f"{entry_path}.participants[{index}]")
+                for index, key in enumerate(entry_data.get("participants", []))
+            ]
+            entry.participants.set([org for org in participants if org is not None])
