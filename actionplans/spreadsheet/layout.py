@@ -1,0 +1,151 @@
+"""The spreadsheet's layout, shared by writing and reading it: its columns, a cell's value
+as written and as compared, the hidden sheet of rows as downloaded, and the checks a row's
+values must pass."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import ActionItem, ItemNature, ItemTerm, Recurrence, Responsibility
+
+ID = "id"
+YES, NO = gettext_lazy("yes"), gettext_lazy("no")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # an ActionItem field, "id", "status" or "party:<organisation id>"
+    heading: str
+    width: int = 18
+    kind: str = "text"  # text, date, bool, choice, focus_area, party, id, info
+
+    @property
+    def field(self):
+        return ActionItem._meta.get_field(self.key)
+
+
+def columns(plan, parties) -> list[Column]:
+    """The sheet's columns, in order; one per party for the party's part of each row."""
+    text = [
+        Column(ID, _("Row id"), 9, "id"),
+        Column("focus_area", _("Focus area"), 26, "focus_area"),
+        Column("goal", _("Goal"), 30),
+        Column("continues_goal_above", _("Continues the goal above"), 12, "bool"),
+        Column("activity", _("Activity"), 45),
+        Column("when_text", _("When"), 22),
+        Column("starts_on", _("Starts"), 12, "date"),
+        Column("ends_on", _("Ends"), 12, "date"),
+        Column("due_on", _("Due"), 12, "date"),
+        Column("recurrence", _("Recurs"), 14, "choice"),
+        Column("responsible_text", _("Responsible"), 22),
+    ]
+    text += [
+        Column(f"party:{party.organisation_id}", party.display_label, 22, "party")
+        for party in parties
+    ]
+    text += [
+        Column("communication", _("Communication"), 26),
+        Column("is_citizen_promise", _("Citizen promise"), 12, "bool"),
+        Column("nature", _("Kind of measure"), 14, "choice"),
+        Column("term", _("Time horizon"), 14, "choice"),
+        Column("status", _("Status (from follow-up, not read back)"), 18, "info"),
+    ]
+    return text
+
+
+CHOICES = {"recurrence": Recurrence, "nature": ItemNature, "term": ItemTerm}
+
+
+def party_id(column: Column) -> int:
+    return int(column.key.split(":")[1])
+
+
+def cell_value(column: Column, item):
+    if column.kind == "id":
+        return item.pk
+    if column.kind == "focus_area":
+        return item.focus_area.title if item.focus_area else ""
+    if column.kind == "party":
+        return item.party_text(party_id(column))
+    if column.kind == "info":
+        return item.get_status_display()
+    value = getattr(item, column.key)
+    if column.kind == "bool":
+        return str(YES if value else NO)
+    if column.kind == "choice":
+        return str(CHOICES[column.key](value).label) if value else ""
+    return value
+
+
+def current(column: Column, item):
+    """The row's value in the column as stored (a party's column: its text)."""
+    if column.kind == "party":
+        return item.party_text(party_id(column))
+    return getattr(item, column.key)
+
+
+def canonical(column: Column, value) -> str:
+    """A cell's value as compared and fingerprinted: the same in every language and however
+    the text's line ends and edges were written."""
+    if value is None:
+        return ""
+    if column.kind == "bool":
+        return "1" if value else "0"
+    if column.kind == "focus_area":
+        return str(value.pk)
+    if column.kind == "date":
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# The hidden sheet: "plan" and the plan's id; then "id", "version" and the editable
+# columns' keys; then per row its id, version and each cell's fingerprint as downloaded.
+DOWNLOADED_SHEET = "samverkan-rows"
+
+
+def editable_columns(cols) -> list[Column]:
+    return [column for column in cols if column.kind not in ("id", "info")]
+
+
+class SheetError(Exception):
+    """The sheet cannot be read; `messages` says where and why, in the user's language."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def where(line: int, column: Column) -> str:
+    return _("Line %(line)s, column %(column)s: ") % {"line": line, "column": column.heading}
+
+
+def check_row(line: int, cols, values, plan) -> list[str]:
+    """The model's own checks (lengths, required text, dates in order) on the new values."""
+    item = ActionItem(plan=plan, position=1)
+    for column in cols:
+        if column.kind not in ("id", "party", "info"):
+            setattr(item, column.key, values[column.key])
+    by_field = {column.key: column for column in cols}
+    problems = []
+    try:
+        item.full_clean(exclude=["plan", "position", "status", "problem_items", "version"])
+    except ValidationError as error:
+        for name, errors in error.message_dict.items():
+            column = by_field.get(name, by_field["activity"])
+            problems += [where(line, column) + message for message in errors]
+    limit = Responsibility._meta.get_field("description").max_length
+    for column in cols:
+        if column.kind == "party" and len(values[column.key]) > limit:
+            problems.append(
+                where(line, column)
+                + _("at most %(limit)s characters (it has %(count)s).")
+                % {"limit": limit, "count": len(values[column.key])}
+            )
+    return problems
