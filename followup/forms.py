@@ -9,7 +9,7 @@ from agreements.models import FocusArea
 from organisations.models import Organisation
 from samverkan.dates import validate_domain_date
 from samverkan.ordering import next_position
-from samverkan.params import IdsChoiceField
+from samverkan.params import IdsChoiceField, QueryKeyForm
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
@@ -94,37 +94,45 @@ class FollowUpEntryForm(forms.ModelForm):
         return entry
 
 
-class TimelineFilterForm(forms.Form):
+class TimelineFilterForm(QueryKeyForm):
     """Narrows an agreement's timeline of entries. Every field may be left empty."""
 
-    fokusomrade = forms.ModelChoiceField(
+    QUERY_KEYS = {
+        "focus_area": "fokusomrade",
+        "party": "part",
+        "since": "fran",
+        "until": "till",
+        "row": "rad",
+    }
+
+    focus_area = forms.ModelChoiceField(
         label=_("Focus area"), required=False, queryset=FocusArea.objects.none()
     )
-    part = forms.ModelChoiceField(
+    party = forms.ModelChoiceField(
         label=_("Party"), required=False, queryset=Organisation.objects.none()
     )
-    fran = forms.DateField(
+    since = forms.DateField(
         label=_("From"), required=False, widget=DateInput(), validators=[validate_domain_date]
     )
-    till = forms.DateField(
+    until = forms.DateField(
         label=_("Until"), required=False, widget=DateInput(), validators=[validate_domain_date]
     )
-    rad = forms.ModelChoiceField(
+    row = forms.ModelChoiceField(
         label=_("Row"), required=False, queryset=ActionItem.objects.none(), widget=forms.HiddenInput
     )
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fokusomrade"].queryset = agreement.focus_areas.all()
-        self.fields["part"].queryset = Organisation.objects.filter(
+        self.fields["focus_area"].queryset = agreement.focus_areas.all()
+        self.fields["party"].queryset = Organisation.objects.filter(
             parties__agreement=agreement
         ).order_by("parties__position")
-        self.fields["rad"].queryset = ActionItem.objects.filter(plan__agreement=agreement)
+        self.fields["row"].queryset = ActionItem.objects.filter(plan__agreement=agreement)
 
     def clean(self):
         data = super().clean()
-        if data.get("fran") and data.get("till") and data["till"] < data["fran"]:
-            self.add_error("till", _("The end date cannot be before the start date."))
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", _("The end date cannot be before the start date."))
         return data
 
     def filter(self, entries):
@@ -133,18 +141,18 @@ class TimelineFilterForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return entries
         data = self.cleaned_data
-        if data["fokusomrade"]:
-            entries = entries.filter(item__focus_area=data["fokusomrade"])
-        if data["part"]:
+        if data["focus_area"]:
+            entries = entries.filter(item__focus_area=data["focus_area"])
+        if party := data["party"]:
             entries = entries.filter(
-                Q(participants=data["part"]) | Q(item__responsibilities__organisation=data["part"])
+                Q(participants=party) | Q(item__responsibilities__organisation=party)
             ).distinct()
-        if data["fran"]:
-            entries = entries.filter(occurred_on__gte=data["fran"])
-        if data["till"]:
-            entries = entries.filter(occurred_on__lte=data["till"])
-        if data["rad"]:
-            entries = entries.filter(item=data["rad"])
+        if data["since"]:
+            entries = entries.filter(occurred_on__gte=data["since"])
+        if data["until"]:
+            entries = entries.filter(occurred_on__lte=data["until"])
+        if data["row"]:
+            entries = entries.filter(item=data["row"])
         return entries
 
 

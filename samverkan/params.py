@@ -36,3 +36,23 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class QueryKeyForm(forms.Form):
+    """A form of a page's query string whose fields are named in English in the code while
+    the address keeps the Swedish keys users see and bookmark (`?fran=2&till=3`):
+    `QUERY_KEYS` maps a field's name to its key."""
+
+    QUERY_KEYS: dict[str, str] = {}
+
+    def add_prefix(self, field_name):
+        return super().add_prefix(self.QUERY_KEYS.get(field_name, field_name))
+
+    @classmethod
+    def query_key(cls, field_name: str) -> str:
+        return cls.QUERY_KEYS.get(field_name, field_name)
+
+    @classmethod
+    def query_keys(cls) -> list[str]:
+        """Every key the form reads from the query string."""
+        return [cls.query_key(name) for name in cls.base_fields]

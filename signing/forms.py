@@ -11,6 +11,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from samverkan.dates import validate_domain_date
+from samverkan.params import QueryKeyForm
 from samverkan.widgets import DateInput
 
 # What a scanned paper never holds and a PDF reader may run or open: scripts, actions
@@ -229,19 +230,21 @@ class UndoReadyForm(forms.Form):
     )
 
 
-class CompareForm(forms.Form):
+class CompareForm(QueryKeyForm):
     """Two versions: frozen ones by number, or the draft as it stands ("utkast")."""
 
-    fran = forms.ChoiceField(label=_("Compare"))
-    till = forms.ChoiceField(label=_("with"))
+    QUERY_KEYS = {"first": "fran", "second": "till"}
+
+    first = forms.ChoiceField(label=_("Compare"))
+    second = forms.ChoiceField(label=_("with"))
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fran"].choices = choices
-        self.fields["till"].choices = choices
+        self.fields["first"].choices = choices
+        self.fields["second"].choices = choices
 
     def clean(self):
         data = super().clean()
-        if data.get("fran") and data.get("fran") == data.get("till"):
+        if data.get("first") and data.get("first") == data.get("second"):
             raise ValidationError(_("Choose two different versions."))
         return data

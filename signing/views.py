@@ -212,13 +212,16 @@ def compare_versions(request, pk):
         choices.append(
             ("utkast", _("the draft (version %(number)s)") % {"number": agreement.version})
         )
-    data = request.GET if "fran" in request.GET else None
-    if data is None and len(choices) >= 2:
-        data = {"fran": choices[-2][0], "till": choices[-1][0]}
+    data = request.GET if CompareForm.query_key("first") in request.GET else None
+    if data is None and len(choices) >= 2:  # the last two versions
+        data = {
+            CompareForm.query_key("first"): choices[-2][0],
+            CompareForm.query_key("second"): choices[-1][0],
+        }
     form = CompareForm(data, choices=choices)
     parts = labels = None
     if data is not None and form.is_valid():
-        first, second = form.cleaned_data["fran"], form.cleaned_data["till"]
+        first, second = form.cleaned_data["first"], form.cleaned_data["second"]
         parts = compare(
             _snapshot(agreement, versions, first), _snapshot(agreement, versions, second)
         )

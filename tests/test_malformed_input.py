@@ -38,7 +38,7 @@ NUL_TEXT = "före\x00efter"
 QUERY_PARAMETERS = sorted(
     {"fokusomrade", "i", "rattar", "rad", "kommun", "sida", "fran", "till", "action"}
     | set(AgreementFilterForm.base_fields)
-    | set(TimelineFilterForm.base_fields)
+    | set(TimelineFilterForm.query_keys())
 )
 SWEPT = [
     (name, route)
