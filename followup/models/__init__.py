@@ -1,0 +1,37 @@
+"""Follow-up: what was done on each action item (`entries.py`), measurable goals
+(`indicators.py`), follow-up reports (`reports.py`) and when follow-up is due
+(`cadences.py`)."""
+
+from .cadences import CadenceFrequency, CadenceKind, FollowUpCadence, SentReminder
+from .entries import (
+    LATEST_FIRST,
+    AppendOnlyError,
+    FollowUpEntry,
+    FollowUpEntryQuerySet,
+    refresh_item_status,
+    standing_entries,
+    status_on,
+)
+from .indicators import Direction, Indicator, Measurement
+from .reports import FollowUpReport, FollowUpReportQuerySet, ReportFinalError, ReportStatus
+
+__all__ = [
+    "LATEST_FIRST",
+    "AppendOnlyError",
+    "CadenceFrequency",
+    "CadenceKind",
+    "Direction",
+    "FollowUpCadence",
+    "FollowUpEntry",
+    "FollowUpEntryQuerySet",
+    "FollowUpReport",
+    "FollowUpReportQuerySet",
+    "Indicator",
+    "Measurement",
+    "ReportFinalError",
+    "ReportStatus",
+    "SentReminder",
+    "refresh_item_status",
+    "standing_entries",
+    "status_on",
+]
