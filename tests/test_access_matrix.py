@@ -1,7 +1,8 @@
 """Every URL of the project, walked as anonymous, as an outsider, as a reader and as an
 editor (coordinator and kommunpolis) of a party; and every URL that changes a plan, walked
 in the Sollentuna agreement of three municipalities as each kind of user
-(docs/editing.md, "Who may change what")."""
+(docs/editing.md, "Who may change what"). Over 400 lines in one module because the walk
+over every URL and the table of who may do what are one matrix, read in one place."""
 
 import re
 from datetime import date, timedelta

@@ -5,6 +5,8 @@ with broken files. What is refused is refused with a 404 or a message, nothing h
 The sweep is bounded: each page gets one GET per malformed query value (all the parameters
 the views read at once), one per malformed path id, and each of its own forms a handful of
 POSTs (NUL bytes in text, out-of-range and impossible dates, non-numbers in number fields).
+Over 400 lines in one module because the sweep's machinery (the URL patterns, the forms
+read from each page, the malformed values) is shared by all its tests.
 """
 
 import datetime

@@ -1,7 +1,9 @@
 """Klar för underskrift, Registrera underskrift, frozen versions that never change (views,
 admin, ORM and the database), Revidera, Jämför versioner, extension and termination, and
 PDFs rendered in the background. The status through the calendar and the renewals:
-tests/test_agreement_status.py; Ångra klar för underskrift and races: test_lifecycle.py."""
+tests/test_agreement_status.py; Ångra klar för underskrift and races: test_lifecycle.py.
+Over 400 lines in one module because the lifecycle's tests build on one another's fixtures
+(draft, ready, signed)."""
 
 import contextlib
 import copy

@@ -1,5 +1,6 @@
 """An action plan to Excel and back: the round trip loses nothing, the preview lists what
-changes, bad sheets are refused with a message and nothing half written."""
+changes, bad sheets are refused with a message and nothing half written. Over 400 lines in one
+module because every test goes through the same download, edit and upload helpers."""
 
 import datetime
 from io import BytesIO
