@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from helpers import count_queries
 
-from agreements.drafting import copy_agreement
 from agreements.models import Agreement, AgreementStatus, ProblemItem, Section
+from exchange.copying import copy_agreement
 
 HTMX = {"HX-Request": "true"}
 

@@ -16,29 +16,28 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from samverkan.fetching import page_fetch_mode
-from samverkan.ordering import swap_with_neighbour
-from samverkan.params import query_id
-from samverkan.versioning import EditConflict
-
-from .access import (
+from agreements.access import (
     check_may_create_agreements,
     get_agreement,
     get_draft_for_editing,
     visible_agreements,
 )
+from agreements.drafting import AgreementFactsForm, ProblemPictureForm
+from agreements.models import AgreementStatus, Party, ProblemArea, ProblemPicture
+from exchange.copying import copy_agreement
+from samverkan.fetching import page_fetch_mode
+from samverkan.ordering import swap_with_neighbour
+from samverkan.params import query_id
+from samverkan.versioning import EditConflict
+
 from .drafting import (
     PART_KINDS,
-    AgreementFactsForm,
     NewAgreementForm,
-    ProblemPictureForm,
-    copy_agreement,
     get_kind,
     new_part,
     save_new_part,
     why_the_party_stays,
 )
-from .models import AgreementStatus, Party, ProblemArea, ProblemPicture
 
 PAGE = "agreements/draft_editor.html"
 
