@@ -1,12 +1,14 @@
 """The draft editor's parts: each kind of part (a party, a section, a source or an area of
-the problem picture, a problem, a focus area) is described once here: its model, its form,
-where it sits and what it is called. The views in `drafting_views.py` serve them all the
-same way.
+the problem picture, a problem, a focus area) is described once here, with everything in
+which one kind differs from another: its model, its form, where it sits, what it is called,
+what its list loads with it and what may keep a part from being removed. The views in
+`drafting_views.py` serve them all the same way, never asking which kind they serve.
 
 The editor spans apps (a party stays while its municipality has an action plan; a new draft
 may be a copy through the exchange format), so it lives in `pages`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -38,6 +40,7 @@ from agreements.models import (
 )
 from exchange.copying import copy_agreement
 from organisations.models import Membership, MembershipRole, Organisation
+from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import next_position
 from samverkan.versioning import VersionedForm
 
@@ -127,9 +130,14 @@ def why_the_party_stays(party) -> str:
     ) % {"plan": plan.title}
 
 
+def always_removable(part) -> str:
+    return ""
+
+
 @dataclass(frozen=True)
 class PartKind:
-    """One kind of part of a draft: where it sits and how it is edited."""
+    """One kind of part of a draft: where it sits, how it is edited and shown, and what may
+    keep it from being removed."""
 
     slug: str  # in URLs and element ids
     model: type[Model]
@@ -137,6 +145,11 @@ class PartKind:
     name: str  # "avsnitt", for button and heading texts
     parent: str  # the field naming what it belongs to
     of_agreement: str  # the lookup from the part to its agreement
+    # What a list of parts is shown with, loaded with it rather than one query per part.
+    list_select_related: tuple[str, ...] = ()
+    list_prefetch_related: tuple[str, ...] = ()
+    # Why this part cannot be removed, or "".
+    why_it_stays: Callable[[Model], str] = always_removable
 
     def parts_of(self, agreement):
         return self.model.objects.filter(**{self.of_agreement: agreement})
@@ -155,11 +168,30 @@ class PartKind:
     def list_id(self, parent_pk) -> str:
         return f"lista-{self.slug}-{parent_pk}"
 
+    def listed(self, parent_pk) -> list:
+        """The parts of one list, in order, with what the list shows of each."""
+        parts = self.model.objects.fetch_mode(page_fetch_mode())
+        parts = parts.filter(**{f"{self.parent}_id": parent_pk})
+        if self.list_select_related:  # select_related() with no field would follow them all
+            parts = parts.select_related(*self.list_select_related)
+        if self.list_prefetch_related:
+            parts = parts.prefetch_related(*self.list_prefetch_related)
+        return list(parts)
+
 
 PART_KINDS = {
     kind.slug: kind
     for kind in [
-        PartKind("part", Party, PartyForm, _("party"), "agreement", "agreement"),
+        PartKind(
+            "part",
+            Party,
+            PartyForm,
+            _("party"),
+            "agreement",
+            "agreement",
+            list_select_related=("organisation",),
+            why_it_stays=why_the_party_stays,
+        ),
         PartKind("avsnitt", Section, SectionForm, _("section"), "agreement", "agreement"),
         PartKind(
             "kalla",
@@ -176,6 +208,7 @@ PART_KINDS = {
             _("problem area"),
             "problem_picture",
             "problem_picture__agreement",
+            list_prefetch_related=("items",),
         ),
         PartKind(
             "problem",
