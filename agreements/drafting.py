@@ -1,33 +1,20 @@
-"""Writing a draft agreement: its facts and the parts it is made of, edited in place.
+"""The forms of a draft agreement's facts and of the parts it is made of that need nothing
+but the agreement itself; a fresh reference for a new draft.
 
-Each kind of part (a party, a section, a source or an area of the problem picture, a
-problem, a focus area) is described once here: its model, its form, where it sits and
-what it is called. The views in `drafting_views.py` serve them all the same way.
+The draft editor (pages/drafting.py, pages/drafting_views.py) describes each kind of part
+once and serves them all the same way; the party's form, which asks the action plans
+whether a party may go, lives there too.
 """
 
-from dataclasses import dataclass
-
 from django import forms
-from django.db import transaction
-from django.db.models import Model
-from django.http import Http404
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
 
-from actionplans.models import ActionPlan
-from exchange.export import agreements_for_export, export_document
-from exchange.importer import import_document
-from organisations.models import Membership, MembershipRole, Organisation
-from samverkan.ordering import next_position
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
-from .access import EDITING_ROLES
 from .models import (
     Agreement,
-    AgreementStatus,
     FocusArea,
-    Party,
     ProblemArea,
     ProblemItem,
     ProblemPicture,
@@ -53,62 +40,6 @@ class AgreementFactsForm(VersionedForm):
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
 
-class NewAgreementForm(forms.Form):
-    """Ny överenskommelse: from scratch, or as a copy of an agreement the user can see."""
-
-    title = forms.CharField(label=_("Title"), max_length=300)
-    organisation = forms.ModelChoiceField(
-        label=_("Your organisation, the first party"), queryset=Organisation.objects.none()
-    )
-    copy_of = forms.ModelChoiceField(
-        label=_("Copy of"),
-        required=False,
-        queryset=Agreement.objects.none(),
-        empty_label=_("(none: start from scratch)"),
-        help_text=_("Copies the text, parties, problem picture, focus areas and action plans."),
-    )
-
-    def __init__(self, *args, user, visible, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["title"].widget.attrs["autofocus"] = True
-        self.user = user
-        organisations = Organisation.objects.filter(
-            memberships__user=user, memberships__role__in=EDITING_ROLES
-        )
-        if user.is_superuser:
-            organisations = Organisation.objects.all()
-        self.fields["organisation"].queryset = organisations.order_by("name")
-        if not user.is_superuser and len(mine := list(organisations[:2])) == 1:
-            self.fields["organisation"].initial = mine[0]
-        self.fields["copy_of"].queryset = visible.order_by("-valid_from", "title")
-
-    def create(self) -> Agreement:
-        data = self.cleaned_data
-        if data["copy_of"]:
-            return copy_agreement(data["copy_of"], title=data["title"])
-        with transaction.atomic():
-            agreement = Agreement.objects.create(
-                reference=unique_reference(data["title"]),
-                title=data["title"],
-                status=AgreementStatus.DRAFT,
-            )
-            Party.objects.create(agreement=agreement, organisation=data["organisation"], position=1)
-            # A kommunpolis edits the agreements of the municipality they work with
-            # (agreements/access.py): it is the second party of their new draft.
-            works_with = (
-                Membership.objects.filter(
-                    user=self.user,
-                    organisation=data["organisation"],
-                    role=MembershipRole.POLICE_OFFICER,
-                )
-                .values_list("works_with", flat=True)
-                .first()
-            )
-            if works_with:
-                Party.objects.create(agreement=agreement, organisation_id=works_with, position=2)
-        return agreement
-
-
 def unique_reference(title: str) -> str:
     base = slugify(title)[:40].strip("-") or "utkast"
     reference, number = base, 1
@@ -116,33 +47,6 @@ def unique_reference(title: str) -> str:
         number += 1
         reference = f"{base}-{number}"
     return reference
-
-
-def copy_agreement(original: Agreement, *, title: str | None = None) -> Agreement:
-    """A new draft with everything of the original: its text, parties, problem picture,
-    focus areas and action plans with their rows, through the JSON exchange format, so a
-    copy holds exactly what an export would. Signatures and dates of signing are left
-    out, and so are its follow-up: the copy has not been signed nor followed up."""
-    document = export_document(agreements_for_export([original.pk]))
-    (exported,) = document["agreements"]
-    title = title or str(_("Copy of %(title)s") % {"title": original.title})
-    exported.update(
-        reference=unique_reference(title),
-        title=title,
-        status=AgreementStatus.DRAFT,
-        version=1,
-        signatories=[],
-        terminated_on=None,
-        follow_up_reports=[],
-    )
-    for indicator in exported.get("indicators", []):
-        indicator["measurements"] = []  # what was measured belongs to the original's period
-    for plan in exported.get("action_plans", []):
-        for item in plan.get("items", []):
-            item["follow_up_entries"] = []  # so is what was done
-            item["status"] = "not_started"
-    (copy,) = import_document(document)
-    return copy
 
 
 class SectionForm(VersionedForm):
@@ -154,35 +58,6 @@ class SectionForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.remember_opened_values()
-
-
-class PartyForm(VersionedForm):
-    class Meta:
-        model = Party
-        fields = ["organisation", "role", "label"]
-
-    def clean_organisation(self):
-        organisation = self.cleaned_data["organisation"]
-        replaced = self.instance.pk and organisation.pk != self.instance.organisation_id
-        if replaced and (refusal := why_the_party_stays(self.instance)):
-            raise forms.ValidationError(refusal)
-        return organisation
-
-
-def why_the_party_stays(party) -> str:
-    """Why a party cannot be removed (or replaced by another organisation), or "". A
-    municipality with its own action plan in the agreement stays a party: without it the
-    plan would be nobody's, and its coordinators and kommunpoliser would lose it
-    (agreements/access.py), taken away by an editor of another party."""
-    plan = ActionPlan.objects.filter(
-        agreement_id=party.agreement_id, municipality_id=party.organisation_id
-    ).first()
-    if plan is None:
-        return ""
-    return _(
-        "The action plan “%(plan)s” is this municipality's: delete the plan or make it "
-        "shared first."
-    ) % {"plan": plan.title}
 
 
 class FocusAreaForm(VersionedForm):
@@ -224,99 +99,3 @@ class ProblemItemForm(VersionedForm):
             "text": forms.Textarea(attrs={"rows": 2}),
             "probable_causes": forms.Textarea(attrs={"rows": 2}),
         }
-
-
-@dataclass(frozen=True)
-class PartKind:
-    """One kind of part of a draft: where it sits and how it is edited."""
-
-    slug: str  # in URLs and element ids
-    model: type[Model]
-    form: type[VersionedForm]
-    name: str  # "avsnitt", for button and heading texts
-    parent: str  # the field naming what it belongs to
-    of_agreement: str  # the lookup from the part to its agreement
-
-    def parts_of(self, agreement):
-        return self.model.objects.filter(**{self.of_agreement: agreement})
-
-    def get(self, agreement, pk):
-        try:
-            return self.parts_of(agreement).get(pk=pk)
-        except self.model.DoesNotExist:
-            raise Http404 from None
-
-    def siblings(self, part):
-        return self.model.objects.filter(
-            **{f"{self.parent}_id": getattr(part, f"{self.parent}_id")}
-        )
-
-    def list_id(self, parent_pk) -> str:
-        return f"lista-{self.slug}-{parent_pk}"
-
-
-PART_KINDS = {
-    kind.slug: kind
-    for kind in [
-        PartKind("part", Party, PartyForm, _("party"), "agreement", "agreement"),
-        PartKind("avsnitt", Section, SectionForm, _("section"), "agreement", "agreement"),
-        PartKind(
-            "kalla",
-            ProblemSource,
-            ProblemSourceForm,
-            _("source"),
-            "problem_picture",
-            "problem_picture__agreement",
-        ),
-        PartKind(
-            "omrade",
-            ProblemArea,
-            ProblemAreaForm,
-            _("problem area"),
-            "problem_picture",
-            "problem_picture__agreement",
-        ),
-        PartKind(
-            "problem",
-            ProblemItem,
-            ProblemItemForm,
-            _("problem"),
-            "area",
-            "area__problem_picture__agreement",
-        ),
-        PartKind(
-            "fokusomrade", FocusArea, FocusAreaForm, _("focus area"), "agreement", "agreement"
-        ),
-    ]
-}
-
-
-def get_kind(slug) -> PartKind:
-    try:
-        return PART_KINDS[slug]
-    except KeyError:
-        raise Http404 from None
-
-
-def new_part(kind: PartKind, agreement, parent_pk):
-    """An unsaved part of `kind` under its parent in this agreement (404 if not there)."""
-    if kind.parent == "agreement":
-        parent = agreement
-    elif kind.parent == "problem_picture":
-        parent = ProblemPicture.objects.filter(agreement=agreement).first()
-    else:
-        parent = ProblemArea.objects.filter(
-            problem_picture__agreement=agreement, pk=parent_pk
-        ).first()
-    if parent is None:
-        raise Http404
-    return kind.model(**{kind.parent: parent})
-
-
-@transaction.atomic
-def save_new_part(kind: PartKind, form) -> Model:
-    part = form.save(commit=False)
-    part.position = next_position(kind.siblings(part))
-    part.save()
-    form.save_m2m()
-    return part

@@ -51,8 +51,8 @@ def freeze_versions(count: int, rows: int) -> list[int]:
     from django.contrib.auth import get_user_model
 
     from actionplans.models import ActionItem
-    from agreements.drafting import copy_agreement
     from agreements.models import Agreement
+    from exchange.copying import copy_agreement
     from signing import lifecycle
 
     editor = get_user_model().objects.get(username="samordnare.strangnas")

@@ -20,7 +20,6 @@ urlpatterns = [
         views.report_finalise,
         name="report_finalise",
     ),
-    path(hub + "rapporter/<int:report_pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("overenskommelser/<int:pk>/kalender.ics", views.calendar_download, name="calendar"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

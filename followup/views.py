@@ -22,7 +22,6 @@ from agreements.access import (
     get_agreement_for_editing,
     may_edit,
 )
-from printing.documents import report_pdf as build_report_pdf
 from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
@@ -373,17 +372,6 @@ def report_finalise(request, pk, report_pk):
     return render(
         request, "followup/report_finalise.html", {"agreement": agreement, "report": report}
     )
-
-
-@login_required
-@require_GET
-def report_pdf(request, pk, report_pk):
-    agreement = get_agreement(request.user, pk)
-    report = get_report(agreement, report_pk)
-    response = HttpResponse(build_report_pdf(agreement, report), content_type="application/pdf")
-    filename = f"uppfoljning-{agreement.reference}-{report.period_end:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 def _calendar_response(agreement) -> HttpResponse:

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from agreements.document import AgreementDocument, build_document, document_queryset
 from agreements.models import Agreement, PartyRole
 
+from .agreement_document import AgreementDocument, build_document, document_queryset
 from .engine import ARCHIVAL_VARIANT, render_pdf
 
 # Above this many action plan rows a PDF takes WeasyPrint more than about two seconds

@@ -10,7 +10,7 @@ makes the agreement's print and its plans' PDFs after each burst of changes (pri
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -104,6 +104,18 @@ def print_job_pdf(request, pk, job_pk):
         status=PrintJobStatus.READY,
     )
     return FileResponse(job.pdf.open("rb"), content_type="application/pdf", filename=job.filename)
+
+
+@login_required
+@require_GET
+def report_pdf(request, pk, report_pk):
+    """A follow-up report as PDF (followup/report.py gathers what it says)."""
+    agreement = get_agreement(request.user, pk)
+    report = get_object_or_404(agreement.follow_up_reports.all(), pk=report_pk)
+    response = HttpResponse(documents.report_pdf(agreement, report), content_type="application/pdf")
+    filename = f"uppfoljning-{agreement.reference}-{report.period_end:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def _party_municipality(agreement, value):

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "signing",
     "printing",
     "audit",
+    "pages",
     "django_tasks_db",
     "simple_history",
     "axes",

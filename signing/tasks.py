@@ -6,7 +6,7 @@ import logging
 
 from django.tasks import task
 
-from agreements.document import document_queryset
+from printing.agreement_document import document_queryset
 from printing.documents import version_pdf
 
 from .models import AgreementVersion

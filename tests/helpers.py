@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.drafting import copy_agreement
+from exchange.copying import copy_agreement
 
 
 def count_queries(client, url) -> int:

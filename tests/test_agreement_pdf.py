@@ -13,9 +13,9 @@ from helpers import pdf_text, pdf_words, squeeze
 from pypdf import PdfReader
 
 from actionplans.models import ActionItem
-from agreements.document import document_queryset
-from agreements.drafting import copy_agreement
+from exchange.copying import copy_agreement
 from organisations.models import Organisation
+from printing.agreement_document import document_queryset
 from printing.documents import agreement_pdf, plan_pdf
 
 SEEDS = ["harnosand-2012", "sandviken-2015", "sollentuna-2023", "strangnas-2020", "timra-2017"]

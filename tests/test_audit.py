@@ -13,9 +13,9 @@ from helpers import row_data
 from openpyxl import load_workbook
 
 from actionplans.models import ActionItem, Responsibility
-from agreements.drafting import copy_agreement
 from agreements.models import Agreement, FocusArea, Party, ProblemItem, ProblemPicture, Section
 from audit.models import AGREEMENT_PATHS, WITHOUT_AGREEMENT
+from exchange.copying import copy_agreement
 from followup.models import FollowUpReport
 from organisations.models import Membership, MembershipRole, Organisation
 

@@ -20,8 +20,8 @@ from helpers import strangnas_draft
 from pypdf import PdfWriter
 
 from agreements.models import Agreement
-from exchange.archive import MANIFEST, MANIFEST_SIGNATURE
 from signing import lifecycle
+from signing.archive import MANIFEST, MANIFEST_SIGNATURE
 from signing.models import AgreementVersion
 
 ROOT = Path(__file__).resolve().parent.parent

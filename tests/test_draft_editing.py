@@ -4,12 +4,16 @@ edited in place (HTMX) and by plain forms, sections versioned against lost updat
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from helpers import count_queries
 
-from agreements.drafting import copy_agreement
-from agreements.models import Agreement, AgreementStatus, ProblemItem, Section
+from actionplans.models import ActionPlan
+from agreements.models import Agreement, AgreementStatus, ProblemArea, ProblemItem, Section
+from exchange.copying import copy_agreement
+from pages.drafting import PART_KINDS
 
 HTMX = {"HX-Request": "true"}
 
@@ -228,3 +232,57 @@ def test_the_editor_runs_as_many_queries_for_many_parts_as_for_few(coordinator, 
         Section(agreement=draft, position=100 + n, heading=f"Avsnitt {n}") for n in range(50)
     )
     assert count_queries(coordinator, url) == few
+
+
+@pytest.fixture
+def timra_draft(client, user, demo):
+    """A draft of Timrå's agreement with a part of every kind, its coordinator logged in."""
+    draft = copy_agreement(demo["timra-2017"])
+    client.force_login(user("samordnare.timra"))
+    create = {kind: reverse("part_create", args=[draft.pk, kind]) for kind in PART_KINDS}
+    client.post(create["omrade"], {"title": "Otrygghet i centrum"})
+    area = draft.problem_picture.areas.get(title="Otrygghet i centrum")
+    client.post(create["problem"] + f"?i={area.pk}", {"text": "Stökigt", "probable_causes": ""})
+    client.post(create["kalla"], {"kind": "statistics", "title": "NTU"})
+    client.post(create["fokusomrade"], {"title": "Trygg trafik", "category": "", "goals": ""})
+    return draft
+
+
+@pytest.mark.parametrize("slug", list(PART_KINDS))
+def test_every_kind_of_part_is_moved_in_place_with_its_list(client, timra_draft, slug):
+    """The list a move answers with is each kind's own, loaded by what the registry says it
+    shows (a lazily fetched organisation would fail the test: RAISE_ON_LAZY_FETCH)."""
+    kind = PART_KINDS[slug]
+    part = kind.parts_of(timra_draft).order_by("-position").first()
+    url = part_url("part_move", timra_draft, slug, part)
+    response = client.post(url, {"direction": "up"}, headers=HTMX)
+    assert response.status_code == 200
+    assert f'id="{kind.list_id(getattr(part, f"{kind.parent}_id"))}"' in response.text
+    assert f'id="{slug}-{part.pk}"' in response.text
+
+
+def test_the_problem_areas_take_as_many_queries_for_many_areas_as_for_one(client, timra_draft):
+    picture = timra_draft.problem_picture
+    area = picture.areas.get(title="Otrygghet i centrum")
+    url = part_url("part_move", timra_draft, "omrade", area)
+
+    def moved() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, {"direction": "up"}, headers=HTMX).status_code == 200
+        return len(queries)
+
+    few = moved()
+    ProblemArea.objects.bulk_create(
+        ProblemArea(problem_picture=picture, position=100 + n, title=f"Område {n}")
+        for n in range(20)
+    )
+    assert moved() == few
+
+
+def test_only_the_party_is_kept_from_removal_by_the_registry(draft):
+    assert PART_KINDS["avsnitt"].why_it_stays(draft.sections.first()) == ""
+    party = draft.parties.order_by("position").first()
+    assert PART_KINDS["part"].why_it_stays(party) == ""
+    plan = draft.action_plans.get()
+    ActionPlan.objects.filter(pk=plan.pk).update(municipality=party.organisation)
+    assert plan.title in PART_KINDS["part"].why_it_stays(party)

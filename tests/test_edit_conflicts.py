@@ -14,8 +14,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from agreements.drafting import AgreementFactsForm, copy_agreement
+from agreements.drafting import AgreementFactsForm
 from agreements.models import Agreement, AgreementStatus, ProblemPicture
+from exchange.copying import copy_agreement
 from followup.models import FollowUpReport, Indicator
 from organisations.models import Membership
 

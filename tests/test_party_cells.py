@@ -11,7 +11,7 @@ from helpers import row_data
 from openpyxl import load_workbook
 
 from actionplans.models import Responsibility
-from agreements.document import party_cells
+from printing.agreement_document import party_cells
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from exchange.archive import is_archive, restore_archive
 from exchange.importer import DocumentError, import_document, load_file
+from signing.archive import is_archive, restore_archive
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from exchange.archive import write_archive
 from exchange.export import agreements_for_export, export_document
+from signing.archive import write_archive
 
 
 class Command(BaseCommand):

@@ -28,16 +28,18 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
-from signing.models import AgreementEvent, AgreementVersion
+from exchange.export import agreements_for_export, export_document
+from exchange.importer import DocumentError, import_document
 
-from .export import agreements_for_export, export_document
-from .importer import DocumentError, import_document
+from .models import AgreementEvent, AgreementVersion
 
 FORMAT = "samverkan-archive"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MANIFEST_SIGNATURE = "manifest.sig"
 # Our own salt: a value signed elsewhere with the same SECRET_KEY is no archive signature.
+# It names the module's first home (exchange/archive.py): archives already written keep
+# verifying.
 SIGNATURE_SALT = "samverkan.exchange.archive.manifest"
 
 

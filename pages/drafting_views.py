@@ -16,29 +16,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from samverkan.fetching import page_fetch_mode
-from samverkan.ordering import swap_with_neighbour
-from samverkan.params import query_id
-from samverkan.versioning import EditConflict
-
-from .access import (
+from agreements.access import (
     check_may_create_agreements,
     get_agreement,
     get_draft_for_editing,
     visible_agreements,
 )
-from .drafting import (
-    PART_KINDS,
-    AgreementFactsForm,
-    NewAgreementForm,
-    ProblemPictureForm,
-    copy_agreement,
-    get_kind,
-    new_part,
-    save_new_part,
-    why_the_party_stays,
-)
-from .models import AgreementStatus, Party, ProblemArea, ProblemPicture
+from agreements.drafting import AgreementFactsForm, ProblemPictureForm
+from agreements.models import AgreementStatus, Party, ProblemArea, ProblemPicture
+from exchange.copying import copy_agreement
+from samverkan.fetching import page_fetch_mode
+from samverkan.ordering import swap_with_neighbour
+from samverkan.params import query_id
+from samverkan.versioning import EditConflict
+
+from .drafting import PART_KINDS, NewAgreementForm, get_kind, new_part, save_new_part
 
 PAGE = "agreements/draft_editor.html"
 
@@ -188,7 +180,7 @@ def part_delete(request, pk, kind, part_pk):
             return _render(request, f"{PAGE}#part_delete", agreement, kind=kind, part=part)
         return _page(request, agreement, shown=(kind.slug, part.pk, "delete"))
     parent_pk = getattr(part, f"{kind.parent}_id")
-    if kind.model is Party and (refusal := why_the_party_stays(part)):
+    if refusal := kind.why_it_stays(part):
         return _list_response(request, agreement, kind, parent_pk, message=refusal, focus=None)
     part.delete()
     return _list_response(request, agreement, kind, parent_pk, message=_("Deleted."), focus=None)
@@ -299,16 +291,9 @@ def _list_response(request, agreement, kind, parent_pk, *, message, focus):
     if not request.htmx:
         messages.success(request, message)
         return _back_to(agreement, list_id)
-    parts = list(kind.model.objects.filter(**{f"{kind.parent}_id": parent_pk}))
-    if kind.slug == "part":
-        parts = list(Party.objects.select_related("organisation").filter(agreement=agreement))
-    if kind.slug == "omrade":
-        parts = list(
-            ProblemArea.objects.prefetch_related("items").filter(problem_picture_id=parent_pk)
-        )
     context = {
         "kind": kind,
-        "parts": parts,
+        "parts": kind.listed(parent_pk),
         "parent_pk": parent_pk,
         "message": message,
         "focus": focus,

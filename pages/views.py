@@ -1,22 +1,25 @@
+"""The pages that show several apps at once: Översikt (follow-up lists beside the
+agreements), the agreement list, and the agreement page (the printed document with its
+versions and what the user may do)."""
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
-from followup.todo import agreements_in_force, follow_up_lists
-from organisations.access import managed_organisations
-from samverkan.fetching import page_fetch_mode
-
-from .access import (
+from agreements.access import (
     agreement_permissions,
     editing_rights_in,
     get_agreement,
     may_create_agreements,
     visible_agreements,
 )
-from .document import build_document, document_queryset
-from .forms import AgreementFilterForm
-from .models import Party
+from agreements.forms import AgreementFilterForm
+from agreements.models import Party
+from followup.todo import agreements_in_force, follow_up_lists
+from organisations.access import managed_organisations
+from printing.agreement_document import build_document, document_queryset
+from samverkan.fetching import page_fetch_mode
 
 
 def _with_parties(agreements):

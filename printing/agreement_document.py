@@ -1,6 +1,6 @@
 """The agreement as it reads on paper: its blocks in printed order, loaded in a fixed
 number of queries however long its plans are. The agreement page and, later, the PDF both
-render from this."""
+render from this (printing/documents.py), and so do the signed versions' PDFs (signing)."""
 
 from dataclasses import dataclass, field
 
@@ -8,9 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
-from samverkan.fetching import page_fetch_mode
-
-from .models import (
+from agreements.models import (
     Agreement,
     FocusArea,
     Party,
@@ -20,6 +18,7 @@ from .models import (
     SectionEmbed,
     Signatory,
 )
+from samverkan.fetching import page_fetch_mode
 
 BLOCK_TITLES = {
     SectionEmbed.PROBLEM_PICTURE: _("Problem picture"),
