@@ -150,6 +150,13 @@ class PartKind:
     list_prefetch_related: tuple[str, ...] = ()
     # Why this part cannot be removed, or "".
     why_it_stays: Callable[[Model], str] = always_removable
+    # What shows one part in the editor's list, and what follows its buttons (the parts
+    # listed under it), so the editor's template names no kind.
+    nested_with: str = ""
+
+    @property
+    def shown_with(self) -> str:
+        return f"agreements/parts/{self.slug}.html"
 
     def parts_of(self, agreement):
         return self.model.objects.filter(**{self.of_agreement: agreement})
@@ -209,6 +216,7 @@ PART_KINDS = {
             "problem_picture",
             "problem_picture__agreement",
             list_prefetch_related=("items",),
+            nested_with="agreements/parts/omrade_nested.html",
         ),
         PartKind(
             "problem",

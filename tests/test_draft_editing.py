@@ -286,3 +286,10 @@ def test_only_the_party_is_kept_from_removal_by_the_registry(draft):
     plan = draft.action_plans.get()
     ActionPlan.objects.filter(pk=plan.pk).update(municipality=party.organisation)
     assert plan.title in PART_KINDS["part"].why_it_stays(party)
+
+
+@pytest.mark.parametrize("slug", sorted(PART_KINDS))
+def test_every_kind_of_part_is_shown_by_a_template_of_its_own(slug):
+    from django.template.loader import get_template
+
+    assert get_template(PART_KINDS[slug].shown_with)

@@ -26,4 +26,3 @@ def test_every_module_over_400_lines_says_why_at_its_top():
         if "400 lines" not in docstring:
             unexplained.append(name)
     assert unexplained == []
-
