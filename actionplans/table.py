@@ -26,6 +26,7 @@ from agreements.models import Agreement, FocusArea
 from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, is_overdue
 
 AUTOFOCUS = " autofocus"
+FOCUSABLE = ("edit", "up", "down")
 
 
 class RowUrls:
@@ -44,22 +45,30 @@ class RowUrls:
         }
 
     def __call__(self, name, item_pk) -> SafeString:
-        before, after = self._parts[name]
         # A reversed URL is already quoted; marked safe, the template need not escape it.
-        return mark_safe(f"{before}{item_pk}{after}")  # noqa: S308
+        return mark_safe(self.pattern(name).format(item_pk))  # noqa: S308
+
+    def pattern(self, name) -> str:
+        """The URL for str.format, the row's id as {0}."""
+        before, after = (_braced(part) for part in self._parts[name])
+        return f"{before}{{0}}{after}"
+
+
+def _braced(text: str) -> str:
+    """`text` as itself in a str.format pattern."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 class RowActions:
     """A row's Redigera / Flytta upp / Flytta ned / Ta bort / Logga uppföljning, as HTML.
-    The labels are translated and escaped once per page; the CSRF field is the request's
-    (never kept beyond it)."""
+    Built once per page as a str.format pattern with the row's id as {0}: the labels
+    translated and escaped, the URLs reversed, and the CSRF field the request's (never
+    kept beyond it)."""
 
     def __init__(self, request, urls: RowUrls):
-        self.urls = urls
-        self.csrf_input = str(csrf_input(request))
-        self.labels = {
-            key: escape(label)
-            for key, label in (
+        label = {
+            key: _braced(escape(text))
+            for key, text in (
                 ("edit", _("Edit")),
                 ("up", _("Move up")),
                 ("down", _("Move down")),
@@ -67,27 +76,29 @@ class RowActions:
                 ("log", _("Log follow-up")),
             )
         }
+        csrf = _braced(str(csrf_input(request)))
+        url = urls.pattern
+        self.pattern = (
+            '<td class="actions-cell"><div class="row-actions" hx-boost="true">\n'
+            f'    <form action="{url("row_edit")}"><button type="submit" class="button small"'
+            f"{{edit}}>{label['edit']}</button></form>\n"
+            f'    <form method="post" action="{url("row_move")}" hx-target="closest section">'
+            f'{csrf}<button type="submit" name="direction" value="up" class="button small"'
+            f'{{up}}>{label["up"]}</button><button type="submit" name="direction" value="down" '
+            f'class="button small"{{down}}>{label["down"]}</button></form>\n'
+            f'    <form action="{url("row_delete")}"><button type="submit" class="button small '
+            f'danger">{label["delete"]}</button></form>\n'
+            f'    <a href="{url("entry_create")}" class="button small log-link" '
+            f'hx-boost="false">{label["log"]}</a>\n'
+            "  </div></td>"
+        )
 
     def cell(self, pk, focus="") -> str:
         """The actions' cell; `focus` ("edit", "up" or "down") gets the focus after a swap."""
-        url, labels = self.urls, self.labels
-        edit = AUTOFOCUS if focus == "edit" else ""
-        up = AUTOFOCUS if focus == "up" else ""
-        down = AUTOFOCUS if focus == "down" else ""
-        return (
-            '<td class="actions-cell"><div class="row-actions" hx-boost="true">\n'
-            f'    <form action="{url("row_edit", pk)}"><button type="submit" class="button small"'
-            f"{edit}>{labels['edit']}</button></form>\n"
-            f'    <form method="post" action="{url("row_move", pk)}" hx-target="closest section">'
-            f'{self.csrf_input}<button type="submit" name="direction" value="up" class="button '
-            f'small"{up}>{labels["up"]}</button><button type="submit" name="direction" '
-            f'value="down" class="button small"{down}>{labels["down"]}</button></form>\n'
-            f'    <form action="{url("row_delete", pk)}"><button type="submit" class="button '
-            f'small danger">{labels["delete"]}</button></form>\n'
-            f'    <a href="{url("entry_create", pk)}" class="button small log-link" '
-            f'hx-boost="false">{labels["log"]}</a>\n'
-            "  </div></td>"
-        )
+        if not focus:
+            return self.pattern.format(pk, edit="", up="", down="")
+        focused = {button: AUTOFOCUS if focus == button else "" for button in FOCUSABLE}
+        return self.pattern.format(pk, **focused)
 
 
 class Columns:
