@@ -343,7 +343,8 @@ class ActionItem(Versioned):
         )
 
     def _loaded_responsibilities(self):
-        """The row's responsibilities, from the page's prefetch when it made one."""
+        """The row's responsibilities, from the prefetch when the row was fetched with one
+        (`ActionItem.objects.with_responsibilities`)."""
         if hasattr(self, "responsibility_list"):
             return self.responsibility_list
         return self.responsibilities.all()
@@ -359,11 +360,14 @@ class ActionItem(Versioned):
         the text no longer says whose they were); an empty text removes them.
         """
         text = text.replace("\r\n", "\n").strip()
-        mine = list(
-            self.responsibilities.select_related("organisation").filter(
-                organisation_id=organisation_id
+        if hasattr(self, "responsibility_list"):  # loaded with the row: no query
+            mine = [r for r in self.responsibility_list if r.organisation_id == organisation_id]
+        else:
+            mine = list(
+                self.responsibilities.select_related("organisation").filter(
+                    organisation_id=organisation_id
+                )
             )
-        )
         said = [responsibility.description or str(responsibility) for responsibility in mine]
         if PARTY_TEXT_SEPARATOR.join(said) == text:
             return
