@@ -112,10 +112,13 @@ class Columns:
         else:
             labels = [_("Goal"), _("Activity"), _("When"), _("Responsible")]
         self.titles = [str(label) for label in labels]
-        # Each cell's opening and closing tags, with the column's name for phones.
-        self.tags = [(f'<td data-label="{escape(title)}">', "</td>") for title in self.titles]
+        # The row's cells as one str.format pattern, each with the column's name for phones.
+        tags = [(f'<td data-label="{escape(title)}">', "</td>") for title in self.titles]
         if self.by_party:  # the first cell names the row
-            self.tags[0] = (f'<th scope="row" data-label="{escape(self.titles[0])}">', "</th>")
+            tags[0] = (f'<th scope="row" data-label="{escape(self.titles[0])}">', "</th>")
+        self.pattern = "".join(
+            f"{_braced(start)}{{{index}}}{end}" for index, (start, end) in enumerate(tags)
+        )
         self.continued = format_html('<span class="note">{}</span>', _("(continued)"))
         self.today = timezone.localdate()
         self.status_labels = {
@@ -140,14 +143,12 @@ class Columns:
         party_texts = [texts_of.get(organisation, "") for organisation, _l in self.parties]
         activity = escape(row["activity"]) + self.status(row)
         if self.by_party:
-            texts = [activity, *(escape(text) for text in (*party_texts, row["communication"]))]
+            texts = [activity, *map(escape, party_texts), escape(row["communication"])]
         else:
             responsible = row["responsible_text"] or ", ".join(t for t in party_texts if t)
             goal = self.continued if row["continues_goal_above"] else escape(row["goal"])
             texts = [goal, activity, escape(row["when_text"]), escape(responsible)]
-        return "".join(
-            f"{start}{text}{end}" for (start, end), text in zip(self.tags, texts, strict=True)
-        )
+        return self.pattern.format(*texts)
 
 
 @dataclass
