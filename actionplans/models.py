@@ -9,12 +9,14 @@ beside them (dates, organisations, roles) are what the product computes with.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, FocusArea, ProblemItem
+from agreements.models import Agreement, FocusArea, Party, ProblemItem
 from organisations.models import Organisation
 from samverkan.dates import validate_domain_date
+from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import next_position
 from samverkan.versioning import Versioned
 
@@ -56,6 +58,11 @@ class ItemStatus(models.TextChoices):
 OPEN_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
 
 
+def is_overdue(status, deadline, today) -> bool:
+    """Whether a row in `status` with `deadline` (see ActionItem.deadline) is overdue."""
+    return status in OPEN_STATUSES and deadline is not None and deadline < today
+
+
 class ItemNature(models.TextChoices):
     NONE = "", _("not stated")
     SITUATIONAL = "situational", _("situational")
@@ -66,6 +73,98 @@ class ItemTerm(models.TextChoices):
     NONE = "", _("not stated")
     SHORT = "short", _("short-term")
     LONG = "long", _("long-term")
+
+
+def plan_page_agreements():
+    """Agreements with what every plan page and row fragment shows of one (its parties with
+    their organisations, its focus areas): the queryset views give agreements/access.py's
+    `get_agreement` before fetching a plan through the agreement."""
+    mode = page_fetch_mode()
+    return Agreement.objects.fetch_mode(mode).prefetch_related(
+        Prefetch("parties", queryset=Party.objects.fetch_mode(mode).select_related("organisation")),
+        Prefetch("focus_areas", queryset=FocusArea.objects.fetch_mode(mode)),
+    )
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def get_for(self, agreement, pk) -> "ActionPlan":
+        """The agreement's plan `pk`, fetched through the agreement (as pretix fetches
+        through the event): the agreement comes from agreements/access.py, which decided
+        who sees it. 404 when the agreement has no such plan."""
+        plans = self.fetch_mode(page_fetch_mode()).select_related("municipality")
+        plan = get_object_or_404(plans, agreement=agreement, pk=pk)
+        plan.agreement = agreement  # the one loaded, with what it prefetched
+        return plan
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def with_responsibilities(self):
+        """Rows with their focus area and their responsibilities (with organisations), as
+        every page that shows or edits a row reads them."""
+        mode = page_fetch_mode()
+        return (
+            self.fetch_mode(mode)
+            .select_related("focus_area")
+            .prefetch_related(
+                # A plain list: a prefetched manager's .all() builds a queryset per row,
+                # which for 500 rows costs more than the query itself.
+                Prefetch(
+                    "responsibilities",
+                    queryset=Responsibility.objects.fetch_mode(mode).select_related("organisation"),
+                    to_attr="responsibility_list",
+                )
+            )
+        )
+
+    def of_plan(self, plan):
+        """The plan's rows in plan order, each with what `with_responsibilities` loads."""
+        return self.with_responsibilities().filter(plan=plan).order_by("position")
+
+    def get_for(self, plan, pk) -> "ActionItem":
+        """The plan's row `pk` (the plan from `ActionPlan.objects.get_for`); 404 when the
+        plan has no such row."""
+        item = get_object_or_404(self.with_responsibilities(), plan=plan, pk=pk)
+        item.plan = plan
+        return item
+
+    def shown_in_table(self) -> list[dict]:
+        """The rows as the plan table shows them: dicts of their fields, with "party_texts"
+        ({organisation id: the party's cell}), in two queries and without model instances
+        (for 500 rows, building 1500 instances cost more than the queries:
+        docs/performance.md). The same texts as `ActionItem.party_text`."""
+        rows = list(
+            self.order_by("position").values(
+                "id",
+                "focus_area_id",
+                "goal",
+                "continues_goal_above",
+                "activity",
+                "when_text",
+                "responsible_text",
+                "communication",
+                "status",
+                "due_on",
+                "ends_on",
+            )
+        )
+        by_id = {row["id"]: row for row in rows}
+        for row in rows:
+            row["party_texts"] = {}
+        roles = dict(ResponsibilityRole.choices)
+        responsibilities = (
+            Responsibility.objects.filter(item__in=self.order_by().values("pk"))
+            .order_by("item_id", "position")
+            .values_list(
+                "item_id", "organisation_id", "description", "organisation__name", "unit", "role"
+            )
+        )
+        for item_id, organisation_id, description, name, unit, role in responsibilities:
+            role_label = roles.get(role, role) if role else ""
+            text = description or Responsibility.words(name, unit, role_label)
+            texts = by_id[item_id]["party_texts"]
+            said = texts.get(organisation_id)
+            texts[organisation_id] = text if said is None else f"{said}{PARTY_TEXT_SEPARATOR}{text}"
+        return rows
 
 
 class ActionPlan(Versioned):
@@ -101,6 +200,8 @@ class ActionPlan(Versioned):
         _("starts"), null=True, blank=True, validators=[validate_domain_date]
     )
     ends_on = models.DateField(_("ends"), null=True, blank=True, validators=[validate_domain_date])
+
+    objects = ActionPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action plan")
@@ -195,6 +296,8 @@ class ActionItem(Versioned):
         related_name="action_items",
     )
 
+    objects = ActionItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
@@ -223,7 +326,7 @@ class ActionItem(Versioned):
         return self.status in OPEN_STATUSES
 
     def is_overdue(self, today) -> bool:
-        return self.is_open and self.deadline is not None and self.deadline < today
+        return is_overdue(self.status, self.deadline, today)
 
     def is_due_within(self, today, days: int) -> bool:
         deadline = self.deadline
@@ -240,7 +343,8 @@ class ActionItem(Versioned):
         )
 
     def _loaded_responsibilities(self):
-        """The row's responsibilities, from the page's prefetch when it made one."""
+        """The row's responsibilities, from the prefetch when the row was fetched with one
+        (`ActionItem.objects.with_responsibilities`)."""
         if hasattr(self, "responsibility_list"):
             return self.responsibility_list
         return self.responsibilities.all()
@@ -256,11 +360,14 @@ class ActionItem(Versioned):
         the text no longer says whose they were); an empty text removes them.
         """
         text = text.replace("\r\n", "\n").strip()
-        mine = list(
-            self.responsibilities.select_related("organisation").filter(
-                organisation_id=organisation_id
+        if hasattr(self, "responsibility_list"):  # loaded with the row: no query
+            mine = [r for r in self.responsibility_list if r.organisation_id == organisation_id]
+        else:
+            mine = list(
+                self.responsibilities.select_related("organisation").filter(
+                    organisation_id=organisation_id
+                )
             )
-        )
         said = [responsibility.description or str(responsibility) for responsibility in mine]
         if PARTY_TEXT_SEPARATOR.join(said) == text:
             return
@@ -354,5 +461,11 @@ class Responsibility(models.Model):
         ]
 
     def __str__(self):
-        who = " – ".join(str(part) for part in (self.organisation, self.unit) if part)
-        return f"{who} ({self.get_role_display()})" if self.role else who
+        role = self.get_role_display() if self.role else ""
+        return self.words(self.organisation.name if self.organisation else "", self.unit, role)
+
+    @staticmethod
+    def words(organisation_name, unit, role_label) -> str:
+        """Who and how, as a responsibility without words of its own is shown."""
+        who = " – ".join(part for part in (organisation_name, unit) if part)
+        return f"{who} ({role_label})" if role_label else who

@@ -6,7 +6,6 @@ import base64
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.access import check_may_change_plan, get_agreement
 
-from .models import ActionItem, Responsibility
+from .models import ActionItem, ActionPlan, plan_page_agreements
 from .spreadsheet import PlanChangedMeanwhile, SheetError, apply, plan_to_workbook, read_workbook
-from .table import agreement_queryset, get_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 2 * 1024 * 1024
@@ -49,20 +47,14 @@ class TakeFromSheetForm(forms.Form):
 
 
 def _rows(plan):
-    responsibilities = Responsibility.objects.select_related("organisation")
-    return list(
-        ActionItem.objects.filter(plan=plan)
-        .select_related("focus_area")
-        .prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
-        .order_by("position")
-    )
+    return list(ActionItem.objects.of_plan(plan))
 
 
 @login_required
 @require_GET
 def plan_xlsx(request, pk, plan_pk):
-    agreement = get_agreement(request.user, pk, agreement_queryset())
-    plan = get_plan(agreement, plan_pk)
+    agreement = get_agreement(request.user, pk, plan_page_agreements())
+    plan = ActionPlan.objects.get_for(agreement, plan_pk)
     content = plan_to_workbook(agreement, plan, list(agreement.parties.all()), _rows(plan))
     response = HttpResponse(content, content_type=XLSX)
     filename = f"handlingsplan-{agreement.reference}-{plan.position}.xlsx"
@@ -76,8 +68,8 @@ def plan_upload(request, pk, plan_pk):
     """GET: the upload form. POST with a file: the preview, nothing written; the file is
     kept in the session (it is small and the user's own) for the confirmation. POST with
     `apply`: the previewed changes, all or none."""
-    agreement = get_agreement(request.user, pk, agreement_queryset())
-    plan = get_plan(agreement, plan_pk)
+    agreement = get_agreement(request.user, pk, plan_page_agreements())
+    plan = ActionPlan.objects.get_for(agreement, plan_pk)
     check_may_change_plan(request.user, agreement, plan)
     parties = list(agreement.parties.all())
     key = f"plan-upload-{plan.pk}"

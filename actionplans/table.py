@@ -1,110 +1,104 @@
-"""The action plan page's table: rows grouped by focus area, columns by the plan's layout,
-loaded in a fixed number of queries however many rows the plan has."""
+"""How the action plan page presents a plan's rows: grouped by focus area, columns by the
+plan's layout, and each row's whole `<tr>` (cells and action buttons) built here.
 
-from dataclasses import dataclass
+Fetching is elsewhere: views fetch the agreement through agreements/access.py, the plan
+and its rows through the agreement (`ActionPlan.objects.get_for`, `ActionItem.objects`).
+
+The rows are built in Python from dicts (`ActionItem.objects.shown_in_table`) rather than
+in the template, for the reason Django admin builds its change list rows in Python: a
+template costs microseconds per variable, and a 500-row plan has thousands of them
+(docs/performance.md). What every row repeats (URLs, labels, the CSRF field) is worked out
+once per page. Every text is escaped.
+"""
+
+from dataclasses import dataclass, field
 from html import escape  # the standard library's: Django's wraps it for lazy strings, slower
 
-from django.db.models import Prefetch
-from django.http import Http404
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
-from agreements.models import Agreement, FocusArea, Party
-from samverkan.fetching import page_fetch_mode
+from agreements.models import Agreement, FocusArea
 
-from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, Responsibility
+from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, is_overdue
 
-
-def agreement_queryset():
-    """An agreement with what every plan page and row fragment shows of it."""
-    mode = page_fetch_mode()
-    return Agreement.objects.fetch_mode(mode).prefetch_related(
-        Prefetch("parties", queryset=Party.objects.fetch_mode(mode).select_related("organisation")),
-        Prefetch("focus_areas", queryset=FocusArea.objects.fetch_mode(mode)),
-    )
-
-
-def row_queryset():
-    mode = page_fetch_mode()
-    return ActionItem.objects.fetch_mode(mode).prefetch_related(
-        # A plain list: a prefetched manager's .all() builds a queryset per row, which
-        # for 500 rows costs more than the query itself.
-        Prefetch(
-            "responsibilities",
-            queryset=Responsibility.objects.fetch_mode(mode).select_related("organisation"),
-            to_attr="responsibility_list",
-        )
-    )
-
-
-def get_plan(agreement, plan_pk, *, with_rows=False):
-    plans = ActionPlan.objects.fetch_mode(page_fetch_mode()).select_related("municipality")
-    if with_rows:
-        plans = plans.prefetch_related(Prefetch("items", queryset=row_queryset()))
-    try:
-        return plans.get(pk=plan_pk, agreement=agreement)
-    except ActionPlan.DoesNotExist:
-        raise Http404 from None
-
-
-def get_row(plan, item_pk):
-    try:
-        return row_queryset().get(pk=item_pk, plan=plan)
-    except ActionItem.DoesNotExist:
-        raise Http404 from None
+AUTOFOCUS = " autofocus"
+FOCUSABLE = ("edit", "up", "down")
 
 
 class RowUrls:
-    """The URLs of a row's actions. Reversing three URLs for each of 500 rows costs more
+    """The URLs of a row's actions. Reversing four URLs for each of 500 rows costs more
     than printing the rows; each is reversed once, around a stand-in id, per page."""
 
     STAND_IN = "2147483647"
+    NAMES = ("row_edit", "row_move", "row_delete", "entry_create")
 
     def __init__(self, plan):
         self._parts = {
             name: reverse(name, args=[plan.agreement_id, plan.pk, self.STAND_IN]).split(
                 self.STAND_IN
             )
-            for name in ("row_edit", "row_move", "row_delete", "entry_create")
+            for name in self.NAMES
         }
 
     def __call__(self, name, item_pk) -> SafeString:
-        before, after = self._parts[name]
         # A reversed URL is already quoted; marked safe, the template need not escape it.
-        return mark_safe(f"{before}{item_pk}{after}")  # noqa: S308
+        return mark_safe(self.pattern(name).format(item_pk))  # noqa: S308
+
+    def pattern(self, name) -> str:
+        """The URL for str.format, the row's id as {0}."""
+        before, after = (_braced(part) for part in self._parts[name])
+        return f"{before}{{0}}{after}"
 
 
-@dataclass
-class TableRow:
-    item: ActionItem
-    cells: SafeString  # the row's cells as HTML, see Columns.cells
-    urls: RowUrls
-    state: str = ""  # "form", "delete" or "conflict": shown so on the page instead of as text
-    focus: str = ""  # "edit", "up" or "down": the button that gets the focus after a swap
+def _braced(text: str) -> str:
+    """`text` as itself in a str.format pattern."""
+    return text.replace("{", "{{").replace("}", "}}")
 
-    @property
-    def dom_id(self) -> SafeString:
-        """The row's element id, as text: printing a number would localise it."""
-        return mark_safe(f"rad-{self.item.pk}")  # noqa: S308 - digits only
 
-    @property
-    def edit_url(self) -> str:
-        return self.urls("row_edit", self.item.pk)
+class RowActions:
+    """A row's Redigera / Flytta upp / Flytta ned / Ta bort / Logga uppföljning, as HTML.
+    Built once per page as a str.format pattern with the row's id as {0}: the labels
+    translated and escaped, the URLs reversed, and the CSRF field the request's (never
+    kept beyond it)."""
 
-    @property
-    def move_url(self) -> str:
-        return self.urls("row_move", self.item.pk)
+    def __init__(self, request, urls: RowUrls):
+        label = {
+            key: _braced(escape(text))
+            for key, text in (
+                ("edit", _("Edit")),
+                ("up", _("Move up")),
+                ("down", _("Move down")),
+                ("delete", _("Delete")),
+                ("log", _("Log follow-up")),
+            )
+        }
+        csrf = _braced(str(csrf_input(request)))
+        url = urls.pattern
+        self.pattern = (
+            '<td class="actions-cell"><div class="row-actions" hx-boost="true">\n'
+            f'    <form action="{url("row_edit")}"><button type="submit" class="button small"'
+            f"{{edit}}>{label['edit']}</button></form>\n"
+            f'    <form method="post" action="{url("row_move")}" hx-target="closest section">'
+            f'{csrf}<button type="submit" name="direction" value="up" class="button small"'
+            f'{{up}}>{label["up"]}</button><button type="submit" name="direction" value="down" '
+            f'class="button small"{{down}}>{label["down"]}</button></form>\n'
+            f'    <form action="{url("row_delete")}"><button type="submit" class="button small '
+            f'danger">{label["delete"]}</button></form>\n'
+            f'    <a href="{url("entry_create")}" class="button small log-link" '
+            f'hx-boost="false">{label["log"]}</a>\n'
+            "  </div></td>"
+        )
 
-    @property
-    def delete_url(self) -> str:
-        return self.urls("row_delete", self.item.pk)
-
-    @property
-    def followup_url(self) -> str:
-        return self.urls("entry_create", self.item.pk)
+    def cell(self, pk, focus="") -> str:
+        """The actions' cell; `focus` ("edit", "up" or "down") gets the focus after a swap."""
+        if not focus:
+            return self.pattern.format(pk, edit="", up="", down="")
+        focused = {button: AUTOFOCUS if focus == button else "" for button in FOCUSABLE}
+        return self.pattern.format(pk, **focused)
 
 
 class Columns:
@@ -118,51 +112,86 @@ class Columns:
         else:
             labels = [_("Goal"), _("Activity"), _("When"), _("Responsible")]
         self.titles = [str(label) for label in labels]
-        # Each cell's opening and closing tags, with the column's name for phones.
-        self.tags = [(f'<td data-label="{escape(title)}">', "</td>") for title in self.titles]
+        # The row's cells as one str.format pattern, each with the column's name for phones.
+        tags = [(f'<td data-label="{escape(title)}">', "</td>") for title in self.titles]
         if self.by_party:  # the first cell names the row
-            self.tags[0] = (f'<th scope="row" data-label="{escape(self.titles[0])}">', "</th>")
+            tags[0] = (f'<th scope="row" data-label="{escape(self.titles[0])}">', "</th>")
+        self.pattern = "".join(
+            f"{_braced(start)}{{{index}}}{end}" for index, (start, end) in enumerate(tags)
+        )
         self.continued = format_html('<span class="note">{}</span>', _("(continued)"))
         self.today = timezone.localdate()
         self.status_labels = {
             status: f'<span class="status status-{status}">{escape(str(label))}</span>'
             for status, label in ItemStatus.choices
         }
-        self.overdue = escape(str(_("overdue since")))
+        self.overdue = escape(_("overdue since"))
 
-    def status(self, item) -> str:
+    def status(self, row) -> str:
         """The row's status (from its latest follow-up entry), and 'overdue' when its date
         has passed with the row still open."""
-        text = self.status_labels[item.status]
-        if item.is_overdue(self.today):
-            text += f' <span class="status overdue">{self.overdue} {item.deadline:%Y-%m-%d}</span>'
+        text = self.status_labels[row["status"]]
+        deadline = row["due_on"] or row["ends_on"]  # as ActionItem.deadline
+        if is_overdue(row["status"], deadline, self.today):
+            text += f' <span class="status overdue">{self.overdue} {deadline:%Y-%m-%d}</span>'
         return f'<p class="row-status">{text}</p>'
 
-    def cells(self, item) -> SafeString:
-        """The row's cells as HTML, each with its column's name for the phone layout.
-
-        Built here rather than in the template for the reason Django admin builds its
-        change list rows in Python: a template costs microseconds per variable, and a
-        500-row plan has thousands of them (docs/performance.md). Every text is escaped.
-        """
-        party_texts = [item.party_text(organisation) for organisation, _l in self.parties]
-        activity = escape(item.activity) + self.status(item)
+    def cells(self, row) -> str:
+        """The row's cells (`row` from `ActionItem.objects.shown_in_table`), each with its
+        column's name for the phone layout."""
+        texts_of = row["party_texts"]
+        party_texts = [texts_of.get(organisation, "") for organisation, _l in self.parties]
+        activity = escape(row["activity"]) + self.status(row)
         if self.by_party:
-            texts = [activity, *(escape(text) for text in (*party_texts, item.communication))]
+            texts = [activity, *map(escape, party_texts), escape(row["communication"])]
         else:
-            responsible = item.responsible_text or ", ".join(t for t in party_texts if t)
-            goal = self.continued if item.continues_goal_above else escape(item.goal)
-            texts = [goal, activity, escape(item.when_text), escape(responsible)]
-        cells = [f"{start}{text}{end}" for (start, end), text in zip(self.tags, texts, strict=True)]
-        return mark_safe("".join(cells))  # noqa: S308 - the texts are escaped above
+            responsible = row["responsible_text"] or ", ".join(t for t in party_texts if t)
+            goal = self.continued if row["continues_goal_above"] else escape(row["goal"])
+            texts = [goal, activity, escape(row["when_text"]), escape(responsible)]
+        return self.pattern.format(*texts)
+
+
+@dataclass
+class TableRow:
+    """A row of the table: shown as text (`html`, finished), or in a state the template
+    draws ("form", "delete" or "conflict") from the row's model instance `item`."""
+
+    pk: int
+    urls: RowUrls
+    html: str = ""  # a SafeString
+    state: str = ""
+    item: ActionItem | None = None
+
+    @property
+    def dom_id(self) -> SafeString:
+        """The row's element id, as text: printing a number would localise it."""
+        return mark_safe(f"rad-{self.pk}")  # noqa: S308 - digits only
+
+    @property
+    def edit_url(self) -> str:
+        return self.urls("row_edit", self.pk)
+
+    @property
+    def delete_url(self) -> str:
+        return self.urls("row_delete", self.pk)
+
+
+@dataclass
+class ShownRows:
+    """Rows shown as text one after another, as one piece of HTML for the template."""
+
+    html: SafeString
+    state: str = ""
 
 
 @dataclass
 class RowGroup:
-    """The rows under one focus area, or under none."""
+    """The rows under one focus area, or under none: `parts` are ShownRows and TableRows
+    in a state, in plan order."""
 
     focus_area: FocusArea | None
-    rows: list[TableRow]
+    parts: list = field(default_factory=list)
+    row_ids: list[int] = field(default_factory=list)
 
     @property
     def dom_id(self) -> str:
@@ -174,7 +203,9 @@ class PlanTable:
     agreement: Agreement
     plan: ActionPlan
     columns: Columns
-    groups: list[RowGroup]
+    urls: RowUrls
+    actions: RowActions | None  # None when the user may not change the plan
+    groups: list[RowGroup] = field(default_factory=list)
 
     @property
     def column_titles(self) -> list[str]:
@@ -185,32 +216,72 @@ class PlanTable:
         """Columns of the table with the row actions: a row's form spans them all."""
         return len(self.columns.titles) + 1
 
+    def row_html(self, row: dict, focus="") -> str:
+        """A row's whole `<tr>` shown as text."""
+        actions = f"\n  {self.actions.cell(row['id'], focus)}" if self.actions else ""
+        return (
+            f'<tr id="rad-{row["id"]}" class="plan-row">\n  {self.columns.cells(row)}'
+            f"{actions}\n</tr>\n"
+        )
 
-def plan_table(agreement, plan) -> PlanTable:
-    """The plan's rows in plan order, grouped under the focus areas that have rows, then
-    those without one. A plan with no rows yet shows every focus area, ready for its first
-    rows; later a row goes under another area by choosing it in the row's form."""
-    columns = Columns(plan, agreement.parties.all())
+    def shown_row(self, row: dict, focus="") -> TableRow:
+        return TableRow(row["id"], self.urls, mark_safe(self.row_html(row, focus)))  # noqa: S308
+
+
+def plan_table(request, agreement, plan, *, may_edit) -> PlanTable:
+    """The table of the plan (fetched through `agreement`), without rows yet: what a
+    single row's fragment needs. `may_edit`: whether rows get their action buttons."""
     urls = RowUrls(plan)
-    by_area = {}
-    for item in plan.items.all():
-        row = TableRow(item, columns.cells(item), urls)
-        by_area.setdefault(item.focus_area_id, []).append(row)
-    areas = agreement.focus_areas.all()
-    groups = [
-        RowGroup(area, by_area.get(area.pk, []))
-        for area in areas
-        if area.pk in by_area or not by_area
-    ]
+    actions = RowActions(request, urls) if may_edit else None
+    return PlanTable(agreement, plan, Columns(plan, agreement.parties.all()), urls, actions)
+
+
+def with_groups(table: PlanTable, shown=None, focus=None) -> PlanTable:
+    """The table with the plan's rows in plan order, grouped under the focus areas that
+    have rows, then those without one. A plan with no rows yet shows every focus area,
+    ready for its first rows; later a row goes under another area by choosing it in the
+    row's form. `shown` = (row, state) draws that row (a model instance) in the state;
+    `focus` = (row id, button) puts the focus on one of a row's buttons."""
+    shown_pk, shown_state = (shown[0].pk, shown[1]) if shown else (None, "")
+    by_area: dict[int | None, RowGroup] = {}
+    pieces: dict[int | None, list[str]] = {}
+    for row in ActionItem.objects.filter(plan=table.plan).shown_in_table():
+        area = row["focus_area_id"]
+        group = by_area.get(area)
+        if group is None:
+            group = by_area[area] = RowGroup(None)
+            pieces[area] = []
+        group.row_ids.append(row["id"])
+        if row["id"] == shown_pk:
+            _flush(group, pieces[area])
+            group.parts.append(TableRow(row["id"], table.urls, state=shown_state, item=shown[0]))
+        else:
+            button = focus[1] if focus and focus[0] == row["id"] else ""
+            pieces[area].append(table.row_html(row, button))
+    for area, group in by_area.items():
+        _flush(group, pieces[area])
+    areas = table.agreement.focus_areas.all()
+    groups = []
+    for area in areas:
+        if area.pk in by_area or not by_area:
+            group = by_area.get(area.pk) or RowGroup(None)
+            group.focus_area = area
+            groups.append(group)
     if None in by_area or not groups:
-        groups.append(RowGroup(None, by_area.get(None, [])))
-    return PlanTable(agreement, plan, columns, groups)
+        groups.append(by_area.get(None) or RowGroup(None))
+    table.groups = groups
+    return table
 
 
-def row_table(agreement, plan) -> PlanTable:
-    """The table without rows: what a single row's fragment needs of it."""
-    return PlanTable(agreement, plan, Columns(plan, agreement.parties.all()), [])
+def _flush(group: RowGroup, pieces: list[str]) -> None:
+    if pieces:
+        group.parts.append(ShownRows(mark_safe("".join(pieces))))  # noqa: S308 - escaped
+        pieces.clear()
 
 
-def single_row(table: PlanTable, item) -> TableRow:
-    return TableRow(item, table.columns.cells(item), RowUrls(table.plan))
+def single_row(table: PlanTable, item, state="", focus="") -> TableRow:
+    """One row for its fragment: in a `state`, or shown as text (fetched anew)."""
+    if state:
+        return TableRow(item.pk, table.urls, state=state, item=item)
+    (row,) = ActionItem.objects.filter(plan=table.plan, pk=item.pk).shown_in_table()
+    return table.shown_row(row, focus)

@@ -10,9 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,43 +26,17 @@ from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
 from .forms import ActionItemForm, ActionPlanForm
-from .models import ActionItem
-from .table import (
-    RowGroup,
-    agreement_queryset,
-    get_plan,
-    get_row,
-    plan_table,
-    row_table,
-    single_row,
-)
+from .models import ActionItem, ActionPlan, plan_page_agreements
+from .table import RowGroup, plan_table, single_row, with_groups
 
 PAGE = "actionplans/plan_detail.html"
-
-
-def _render(request, template, context):
-    """Render the plan template with what every row repeats computed once, not per row."""
-    labels = {
-        key: conditional_escape(label)  # escaped once here, not on each of 500 rows
-        for key, label in (
-            ("edit", _("Edit")),
-            ("up", _("Move up")),
-            ("down", _("Move down")),
-            ("delete", _("Delete")),
-            ("log", _("Log follow-up")),
-        )
-    }
-    # The token's hidden input, rendered once for all the rows' move forms.
-    return render(
-        request, template, {**context, "labels": labels, "csrf_input": csrf_input(request)}
-    )
 
 
 @login_required
 @require_GET
 def plan_detail(request, pk, plan_pk):
-    agreement = get_agreement(request.user, pk, agreement_queryset())
-    return _page(request, agreement, get_plan(agreement, plan_pk))
+    agreement = get_agreement(request.user, pk, plan_page_agreements())
+    return _page(request, agreement, ActionPlan.objects.get_for(agreement, plan_pk))
 
 
 @login_required
@@ -72,7 +44,7 @@ def plan_detail(request, pk, plan_pk):
 def row_edit(request, pk, plan_pk, item_pk):
     """Redigera: the row as a form in place; Spara writes it unless someone else did."""
     agreement, plan = _plan_for_changing(request, pk, plan_pk)
-    item = get_row(plan, item_pk)
+    item = ActionItem.objects.get_for(plan, item_pk)
     if "cancel" in request.POST:
         return _row_response(request, agreement, plan, item)
     form = _row_form(agreement, plan, item, request.POST or None)
@@ -83,8 +55,8 @@ def row_edit(request, pk, plan_pk, item_pk):
             return _conflict(request, agreement, plan, form, conflict.current)
         return _row_response(request, agreement, plan, item)
     if request.htmx:
-        return _fragment(request, "row_form", agreement, plan, item=item, form=form)
-    return _page(request, agreement, plan, shown=(item.pk, "form"), form=form)
+        return _fragment(request, "row_form", agreement, plan, item=item, state="form", form=form)
+    return _page(request, agreement, plan, shown=(item, "form"), form=form)
 
 
 @login_required
@@ -93,7 +65,7 @@ def row_create(request, pk, plan_pk):
     """Lägg till rad: an empty row form at the end of a focus area's rows."""
     agreement, plan = _plan_for_changing(request, pk, plan_pk)
     area = agreement.focus_areas.filter(pk=query_id(request, "fokusomrade")).first()
-    adding = RowGroup(area, []).dom_id
+    adding = RowGroup(area).dom_id
     if "cancel" in request.POST:
         return HttpResponse("") if request.htmx else _back_to(plan, adding)
     form = _row_form(
@@ -112,13 +84,13 @@ def row_create(request, pk, plan_pk):
 def row_delete(request, pk, plan_pk, item_pk):
     """Ta bort: GET asks for confirmation in place; POST removes the row."""
     agreement, plan = _plan_for_changing(request, pk, plan_pk)
-    item = get_row(plan, item_pk)
+    item = ActionItem.objects.get_for(plan, item_pk)
     if "cancel" in request.POST:
         return _row_response(request, agreement, plan, item)
     if request.method == "GET":
         if request.htmx:
-            return _fragment(request, "row_delete", agreement, plan, item=item)
-        return _page(request, agreement, plan, shown=(item.pk, "delete"))
+            return _fragment(request, "row_delete", agreement, plan, item=item, state="delete")
+        return _page(request, agreement, plan, shown=(item, "delete"))
     if item.follow_up_entries.exists():
         # Entries are official records and keep their row (on_delete=PROTECT).
         message = _("The row has follow-up entries and cannot be deleted.")
@@ -133,7 +105,7 @@ def row_delete(request, pk, plan_pk, item_pk):
 def row_move(request, pk, plan_pk, item_pk):
     """Flytta upp / Flytta ned: trade places with the row above or below in its group."""
     agreement, plan = _plan_for_changing(request, pk, plan_pk)
-    item = get_row(plan, item_pk)
+    item = ActionItem.objects.get_for(plan, item_pk)
     direction = "up" if request.POST.get("direction") == "up" else "down"
     moved = swap_with_neighbour(
         item,
@@ -156,7 +128,7 @@ def row_move(request, pk, plan_pk, item_pk):
 @require_http_methods(["GET", "POST"])
 def plan_create(request, pk):
     """Ny handlingsplan: a plan of the agreement, with the columns it will use."""
-    agreement = get_agreement_for_new_plan(request.user, pk, agreement_queryset())
+    agreement = get_agreement_for_new_plan(request.user, pk, plan_page_agreements())
     rights = editing_rights(request.user, agreement)
     form = ActionPlanForm(request.POST or None, agreement=agreement, rights=rights)
     if form.is_bound and form.is_valid():
@@ -169,8 +141,8 @@ def plan_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk, plan_pk):
     """Redigera uppgifter: the plan's title, columns, period and introduction in place."""
-    agreement = get_agreement(request.user, pk, agreement_queryset())
-    plan = get_plan(agreement, plan_pk)
+    agreement = get_agreement(request.user, pk, plan_page_agreements())
+    plan = ActionPlan.objects.get_for(agreement, plan_pk)
     rights = check_may_change_plan(request.user, agreement, plan)
     if "cancel" in request.POST:
         if request.htmx:
@@ -185,7 +157,10 @@ def plan_edit(request, pk, plan_pk):
         except EditConflict:
             form, state["differences"] = form.conflict_with(
                 lambda data: ActionPlanForm(
-                    data, instance=get_plan(agreement, plan_pk), agreement=agreement, rights=rights
+                    data,
+                    instance=ActionPlan.objects.get_for(agreement, plan_pk),
+                    agreement=agreement,
+                    rights=rights,
                 )
             )
             state["conflict"] = True
@@ -221,8 +196,8 @@ def _saved_facts(request, plan):
 def _plan_for_changing(request, pk, plan_pk):
     """The agreement and the plan, if the user may change the plan:
     404 for an outsider, 403 for a party's member who may not (agreements/access.py)."""
-    agreement = get_agreement(request.user, pk, agreement_queryset())
-    plan = get_plan(agreement, plan_pk)
+    agreement = get_agreement(request.user, pk, plan_page_agreements())
+    plan = ActionPlan.objects.get_for(agreement, plan_pk)
     check_may_change_plan(request.user, agreement, plan)
     return agreement, plan
 
@@ -239,33 +214,27 @@ def _row_form(agreement, plan, item, data=None, initial=None):
 
 
 def _page(request, agreement, plan, shown=None, **context):
-    """The whole plan page. `shown` = (row id, "form" | "delete" | "conflict") shows that
+    """The whole plan page. `shown` = (row, "form" | "delete" | "conflict") shows that
     row as a form, a confirmation or a conflict instead of as text."""
-    table = plan_table(agreement, get_plan(agreement, plan.pk, with_rows=True))
-    if shown:
-        for group in table.groups:
-            for row in group.rows:
-                if row.item.pk == shown[0]:
-                    row.state = shown[1]
     rights = editing_rights(request.user, agreement)
     context["may_edit"] = may_change_plan_now(agreement, plan, rights)
-    return _render(request, PAGE, {"table": table, **context})
+    table = plan_table(request, agreement, plan, may_edit=context["may_edit"])
+    return render(request, PAGE, {"table": with_groups(table, shown=shown), **context})
 
 
-def _fragment(request, partial, agreement, plan, item=None, focus="", **context):
+def _fragment(request, partial, agreement, plan, item=None, state="", focus="", **context):
     """One row (or a new row's form) for HTMX to swap in."""
-    table = row_table(agreement, plan)
+    table = plan_table(request, agreement, plan, may_edit=True)
     if item is not None:
-        context["row"] = single_row(table, item)
-        context["row"].focus = focus
-    return _render(request, f"{PAGE}#{partial}", {"table": table, "may_edit": True, **context})
+        context["row"] = single_row(table, item, state=state, focus=focus)
+    return render(request, f"{PAGE}#{partial}", {"table": table, "may_edit": True, **context})
 
 
 def _row_response(request, agreement, plan, item):
     """After Spara or Avbryt: the row as stored, with focus back on its Redigera."""
     if not request.htmx:
         return _back_to(plan, f"rad-{item.pk}")
-    return _fragment(request, "row", agreement, plan, item=get_row(plan, item.pk), focus="edit")
+    return _fragment(request, "row", agreement, plan, item=item, focus="edit")
 
 
 def _conflict(request, agreement, plan, form, current):
@@ -275,36 +244,35 @@ def _conflict(request, agreement, plan, form, current):
     if current is None:
         raise Http404  # the row was deleted meanwhile
     mine, differences = form.conflict_with(
-        lambda data: _row_form(agreement, plan, get_row(plan, current.pk), data)
+        lambda data: _row_form(agreement, plan, ActionItem.objects.get_for(plan, current.pk), data)
     )
+    stored = ActionItem.objects.get_for(plan, current.pk)
     if request.htmx:
         return _fragment(
             request,
             "row_conflict",
             agreement,
             plan,
-            item=get_row(plan, current.pk),
+            item=stored,
+            state="conflict",
             form=mine,
             differences=differences,
         )
     return _page(
-        request, agreement, plan, shown=(current.pk, "conflict"), form=mine, differences=differences
+        request, agreement, plan, shown=(stored, "conflict"), form=mine, differences=differences
     )
 
 
 def _group_response(request, agreement, plan, focus_area, *, message, focus=None):
     """After a move or a delete: the row's group again (HTMX), or the page at the group."""
-    empty = RowGroup(focus_area, [])
+    empty = RowGroup(focus_area)
     if not request.htmx:
         messages.success(request, message)
         return _back_to(plan, empty.dom_id)
-    table = plan_table(agreement, get_plan(agreement, plan.pk, with_rows=True))
+    table = with_groups(plan_table(request, agreement, plan, may_edit=True), focus=focus)
     group = next((group for group in table.groups if group.dom_id == empty.dom_id), empty)
-    for row in group.rows:
-        if focus and row.item.pk == focus[0]:
-            row.focus = focus[1]
     context = {"table": table, "group": group, "may_edit": True, "message": message}
-    return _render(request, f"{PAGE}#group", {**context, "focused": bool(focus)})
+    return render(request, f"{PAGE}#group", {**context, "focused": bool(focus)})
 
 
 def _back_to(plan, anchor):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actionplans.table import agreement_queryset, get_plan, get_row
+from actionplans.models import ActionItem, ActionPlan, plan_page_agreements
 from agreements.access import (
     check_may_change_plan,
     check_may_post,
@@ -56,11 +56,11 @@ PAGE = "followup/entry_form.html"
 def entry_create(request, pk, plan_pk, item_pk):
     """The form, and the row's entries so far, newest first. `?rattar=<id>` corrects one:
     a new entry pointing back at it; both stay (entries are never changed or deleted)."""
-    agreement = get_agreement(request.user, pk, agreement_queryset())
-    plan = get_plan(agreement, plan_pk)
+    agreement = get_agreement(request.user, pk, plan_page_agreements())
+    plan = ActionPlan.objects.get_for(agreement, plan_pk)
     # Logging follows the plan's rule: docs/editing.md says why.
     check_may_change_plan(request.user, agreement, plan)
-    item = get_row(plan, item_pk)
+    item = ActionItem.objects.get_for(plan, item_pk)
     entries = FollowUpEntry.objects.filter(item=item)
     corrects = None
     corrects_pk = query_id(request, "rattar")
@@ -102,7 +102,7 @@ def entry_create(request, pk, plan_pk, item_pk):
 
 
 def follow_up_queryset():
-    return with_follow_up(agreement_queryset())
+    return with_follow_up(plan_page_agreements())
 
 
 def timeline_entries(agreement):

@@ -118,7 +118,9 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'samverkan.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A worker keeps its connection: a new PostgreSQL connection costs about 6 ms,
+        # more than most pages' queries (docs/performance.md).
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         # A kept connection the database dropped (a restart) is replaced, not reused.
         conn_health_checks=True,
     )

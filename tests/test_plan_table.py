@@ -1,0 +1,66 @@
+"""A plan and its rows are fetched through the agreement (404 when not the agreement's),
+and the plan page's rows, built from values() rather than model instances, say what the
+rows' model methods say."""
+
+import re
+
+import pytest
+from django.http import Http404
+from django.urls import reverse
+
+from actionplans.models import ActionItem, ActionPlan, Responsibility, ResponsibilityRole
+
+
+def test_a_plan_and_a_row_are_found_only_through_their_agreement(demo):
+    strangnas, harnosand = demo["strangnas-2020"], demo["harnosand-2012"]
+    plan = strangnas.action_plans.get()
+    row = plan.items.first()
+    assert ActionPlan.objects.get_for(strangnas, plan.pk) == plan
+    assert ActionItem.objects.get_for(plan, row.pk) == row
+    with pytest.raises(Http404):
+        ActionPlan.objects.get_for(harnosand, plan.pk)
+    with pytest.raises(Http404):
+        ActionItem.objects.get_for(harnosand.action_plans.get(), row.pk)
+
+
+@pytest.mark.parametrize("name", ["plan_xlsx", "plan_upload", "entry_create"])
+def test_the_excel_and_follow_up_views_find_no_plan_of_another_agreement(
+    client, personas, demo, name
+):
+    """Härnösand's plan under Strängnäs' address is not found, even by an administrator,
+    who sees both agreements."""
+    client.force_login(personas.admin)
+    strangnas, harnosand = demo["strangnas-2020"], demo["harnosand-2012"]
+    stranger = harnosand.action_plans.get()
+    args = [strangnas.pk, stranger.pk]
+    if name == "entry_create":
+        args.append(stranger.items.first().pk)
+    assert client.get(reverse(name, args=args)).status_code == 404
+
+
+def test_the_page_shows_each_party_cell_as_the_row_reads_it(client, personas, demo):
+    """Party cells come from values() on the page: the same words as
+    ActionItem.party_text, also for a responsibility with no words of its own."""
+    agreement = demo["strangnas-2020"]
+    plan = agreement.action_plans.get()
+    row = plan.items.order_by("position").first()
+    party = agreement.parties.order_by("position").first()
+    Responsibility.objects.create(
+        item=row,
+        organisation_id=party.organisation_id,
+        position=99,
+        unit="Socialtjänsten",
+        role=ResponsibilityRole.COORDINATES,
+    )
+    shown = {r["id"]: r for r in ActionItem.objects.filter(plan=plan).shown_in_table()}
+    for item in ActionItem.objects.of_plan(plan):
+        for each in agreement.parties.all():
+            expected = item.party_text(each.organisation_id)
+            assert shown[item.pk]["party_texts"].get(each.organisation_id, "") == expected
+    words = ActionItem.objects.get_for(plan, row.pk).party_text(party.organisation_id)
+    assert words.endswith("Socialtjänsten (samordnar)")
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("plan_detail", args=[agreement.pk, plan.pk])).text
+    cells = re.search(rf'<tr id="rad-{row.pk}" class="plan-row">(.*?)</tr>', page, re.S).group(1)
+    assert "Socialtjänsten (samordnar)" in cells
+    assert cells.count('<button type="submit"') == 4  # Redigera, upp, ned, Ta bort
