@@ -5,6 +5,9 @@ One row model serves every way the seeds write a plan: Mål / Aktivitet / När /
 ("Polisen lovar", "Kommunen lovar", "Tillsammans lovar"). What is printed keeps the source's
 words (`when_text`, `responsible_text`, `Responsibility.description`); the structured fields
 beside them (dates, organisations, roles) are what the product computes with.
+
+Over 400 lines as one module on purpose: the plan, its rows and their responsibilities are
+one aggregate, and the querysets that fetch them through their agreement read all three.
 """
 
 from django.core.exceptions import ValidationError

@@ -49,7 +49,7 @@ def agreement_print(request, pk):
 @require_http_methods(["GET", "POST"])
 def plan_print(request, pk, plan_pk):
     agreement = get_agreement(request.user, pk)
-    plan = get_object_or_404(ActionPlan, agreement=agreement, pk=plan_pk)
+    plan = ActionPlan.objects.get_for(agreement, plan_pk)
     return _print(request, agreement, documents.plan_request(agreement, plan))
 
 
