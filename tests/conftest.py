@@ -133,6 +133,20 @@ def production_storage(settings, production_static):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Passwords are hashed with a fast hasher in tests, as Django's documentation advises:
+    production's PBKDF2 is slow on purpose (1.5 million rounds, 1–2.5 s a hash on this
+    project's two cores), and the tests log in through the form, fail logins and change
+    passwords dozens of times. Set before the demo is loaded, so that its users' hash is a
+    fast one too; the tests that start processes under production settings hash as
+    production does."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def no_prints_ahead():
     """Changes render no prints ahead (printing.ahead), neither while the demo is loaded
     nor in tests of other things; tests/test_prints_ahead.py turns it on."""

@@ -11,10 +11,17 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls
 # from it as if they came from async code. The test's own queries are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Every wait in these tests is for a condition (expect(...), wait_for_url, expect_response),
+# never for a time. How long a condition may take to come true is generous, for two cores
+# shared with other work: Playwright's default of 5 s for expect() is raised to 15 s
+# (clicks, fills and navigations keep theirs, 30 s).
+expect.set_options(timeout=15_000)
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
