@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -113,16 +116,33 @@ def tasks_run_at_once(settings, tmp_path):
 def production_static(tmp_path_factory):
     """The static files as production serves them (DEBUG off): collectstatic's hashed,
     compressed copies in a temporary STATIC_ROOT, named through the manifest. Returns the
-    settings to use with override_settings()."""
-    from django.conf import settings
-    from django.test import override_settings
+    settings to use with override_settings().
 
+    Collected once per run, as the Dockerfile collects them: manage.py under production
+    settings (tests/test_security.py serves them so). One of the slowest steps of the run,
+    so it is not done twice."""
+    from django.conf import settings
+    from helpers import PRODUCTION
+
+    static_root = tmp_path_factory.mktemp("staticfiles")
+    env = {
+        "PATH": os.environ["PATH"],
+        "DATA_DIR": str(tmp_path_factory.mktemp("collectstatic-data")),
+        "STATIC_ROOT": str(static_root),
+        "DJANGO_SETTINGS_MODULE": "samverkan.settings",
+        **PRODUCTION,
+    }
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert collected.returncode == 0, collected.stderr
     storages = dict(settings.STORAGES)
     storages["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
-    overrides = {"STATIC_ROOT": tmp_path_factory.mktemp("staticfiles"), "STORAGES": storages}
-    with override_settings(**overrides):
-        call_command("collectstatic", "--noinput", verbosity=0)
-    return overrides
+    return {"STATIC_ROOT": static_root, "STORAGES": storages}
 
 
 @pytest.fixture
@@ -130,6 +150,20 @@ def production_storage(settings, production_static):
     """This test runs with production's static storage (see production_static)."""
     for name, value in production_static.items():
         setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Passwords are hashed with a fast hasher in tests, as Django's documentation advises:
+    production's PBKDF2 is slow on purpose (1.5 million rounds, 1–2.5 s a hash on this
+    project's two cores), and the tests log in through the form, fail logins and change
+    passwords dozens of times. Set before the demo is loaded, so that its users' hash is a
+    fast one too; the tests that start processes under production settings hash as
+    production does."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,7 +4,9 @@ dates, stable UIDs, escaped text, and the subscription token."""
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from actionplans.models import ActionItem, Recurrence
@@ -38,7 +40,9 @@ def test_every_dated_row_and_follow_up_date_is_in_the_calendar(client, personas,
         event = found.pop(f"actionitem-{item.pk}@samverkan")
         assert event.decoded("dtstart") == (item.starts_on or item.due_on or item.ends_on)
     start = agreement.valid_from
-    end = agreement.last_day() or datetime.date.today() + datetime.timedelta(days=731)
+    # Without a last day, two years ahead: 731 days were a day more in years without a
+    # 29 February, and would fail when a cadence fell on that extra day.
+    end = agreement.last_day() or timezone.localdate() + relativedelta(years=2)
     for cadence in agreement.cadences.all():
         for day in cadence.dates_between(start, end):
             event = found.pop(f"cadence-{cadence.pk}-{day:%Y%m%d}@samverkan")

@@ -4,10 +4,12 @@ static files served by whitenoise."""
 
 import json
 import os
+import queue
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +24,7 @@ from helpers import PRODUCTION, login
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "samverkan-demo"
+STARTUP_DEADLINE = 120  # seconds a started server may take to answer its first request
 
 
 def test_five_wrong_passwords_pause_that_user_from_that_address(db, user):
@@ -194,24 +197,19 @@ def test_other_errors_give_the_plain_500_page(rf):
     assert "Retry-After" not in response
 
 
-def test_production_serves_hashed_compressed_static_files_with_whitenoise(tmp_path):
-    """collectstatic as the Dockerfile runs it, then the app itself serves the files: a
-    hashed name cached for a year, gzip for a browser that accepts it."""
+def test_production_serves_hashed_compressed_static_files_with_whitenoise(
+    tmp_path, production_static
+):
+    """collectstatic as the Dockerfile runs it (the production_static fixture), then the
+    app itself serves the files: a hashed name cached for a year, gzip for a browser that
+    accepts it."""
     env = {
         "PATH": os.environ["PATH"],
         "DATA_DIR": str(tmp_path),
-        "STATIC_ROOT": str(tmp_path / "static"),
+        "STATIC_ROOT": str(production_static["STATIC_ROOT"]),
         "DJANGO_SETTINGS_MODULE": "samverkan.settings",
         **PRODUCTION,
     }
-    collected = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert collected.returncode == 0, collected.stderr
     code = (
         "import json, django; django.setup()\n"
         "from django.templatetags.static import static\n"
@@ -255,25 +253,37 @@ def test_gunicorn_logs_its_start_and_each_request_as_json_lines(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # gunicorn's log lines as they come, read in a thread: the test waits for the line that
+    # says it listens (with a deadline), not for a time.
+    said = queue.Queue()
+    reader = threading.Thread(target=lambda: [*map(said.put, server.stdout), said.put("")])
+    reader.start()
+    output = []
+    status = None
+    deadline = time.monotonic() + STARTUP_DEADLINE
     try:
-        status = None
-        for _attempt in range(100):
+        while not (output and "Listening at" in output[-1]):
             try:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/healthz",
-                    headers={"Host": "samverkan.example.se", "X-Forwarded-Proto": "https"},
-                )
-                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-                    status = response.status
-                break
-            except urllib.error.HTTPError as error:
-                status = error.code
-                break
-            except OSError:
-                time.sleep(0.2)
+                output.append(said.get(timeout=max(0, deadline - time.monotonic())))
+            except queue.Empty:
+                pytest.fail(f"gunicorn did not listen within {STARTUP_DEADLINE} s: {output}")
+            assert output[-1], f"gunicorn stopped: {output}"
+        # It listens: the request waits in the queue until its worker has started.
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/healthz",
+            headers={"Host": "samverkan.example.se", "X-Forwarded-Proto": "https"},
+        )
+        remaining = max(1, deadline - time.monotonic())
+        try:
+            with urllib.request.urlopen(request, timeout=remaining) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
     finally:
         server.terminate()
-        output, _ = server.communicate(timeout=30)
+        server.wait(timeout=30)
+        reader.join(timeout=30)
+    output = "".join(output + list(said.queue))
     assert status is not None, output
     lines = [json.loads(line) for line in output.strip().splitlines()]  # every line is JSON
     assert {"gunicorn.error", "gunicorn.access"} <= {line["logger"] for line in lines}

@@ -1,4 +1,6 @@
-"""What every browser test does: log in, check a page with axe-core."""
+"""What every browser test does: log in, open a page, check it with axe-core."""
+
+import re
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -19,6 +21,15 @@ def assert_accessible(page):
         if violation["impact"] in ("serious", "critical")
     ]
     assert serious == [], f"{page.url}: " + "\n".join(serious)
+
+
+def opens(page, locator, path):
+    """Click a link or button that loads another page, and wait until the page at `path`
+    (a regular expression matched against the URL's path) has loaded. A click returns once
+    it is done, not when the next page is there: axe-core or a read of the page right after
+    it would see the old page, or fail as it goes away."""
+    locator.click()
+    page.wait_for_url(re.compile(r"^[^?#]*?://[^/]+" + path + r"(\?.*)?(#.*)?$"))
 
 
 def log_in(page, site, username, *, check=True):

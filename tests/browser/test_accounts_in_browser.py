@@ -3,7 +3,7 @@ password, and Glömt lösenord, in a real browser at 390 pixels with axe-core on
 
 import re
 
-from browsing import PASSWORD, assert_accessible, log_in
+from browsing import PASSWORD, assert_accessible, log_in, opens
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -44,7 +44,7 @@ def test_a_password_is_changed_on_a_phone(page, site):
 def test_a_forgotten_password_is_reset_on_a_phone(page, site):
     page.set_viewport_size(PHONE)
     page.goto(f"{site}/konto/logga-in/")
-    page.get_by_role("link", name="Glömt lösenordet?").click()
+    opens(page, page.get_by_role("link", name="Glömt lösenordet?"), "/konto/aterstall-losenord/")
     assert_accessible(page)
     assert fits_the_phone(page)
     page.get_by_label("Din e-postadress").fill("kommunpolis.strangnas@example.org")

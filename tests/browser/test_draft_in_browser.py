@@ -1,7 +1,7 @@
 """A new draft from a signed agreement, edited in place in the browser, with axe-core."""
 
 import pytest
-from browsing import WIDTHS, assert_accessible, log_in
+from browsing import WIDTHS, assert_accessible, log_in, opens
 from playwright.sync_api import expect
 
 from agreements.models import Agreement, AgreementStatus
@@ -12,9 +12,18 @@ def test_a_signed_agreement_is_copied_into_a_draft_and_a_section_edited(page, si
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, site, "samordnare.strangnas")
     page.goto(f"{site}/overenskommelser/")
-    page.get_by_role("link", name="Samverkansöverenskommelse mellan Polismyndigheten och").click()
+    opens(
+        page,
+        page.get_by_role("link", name="Samverkansöverenskommelse mellan Polismyndigheten och"),
+        r"/overenskommelser/\d+/",
+    )
     assert_accessible(page)
-    page.get_by_role("button", name="Kopiera till nytt utkast").click()
+    # Loaded, not only shown: htmx (a deferred script) has then set the editor up.
+    opens(
+        page,
+        page.get_by_role("button", name="Kopiera till nytt utkast"),
+        r"/overenskommelser/\d+/utkast/",
+    )
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kopia av")
     assert_accessible(page)
     page.evaluate("window.noReload = true")

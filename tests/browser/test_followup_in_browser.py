@@ -1,7 +1,7 @@
 """A kommunpolis logs the week's work from a phone, and a coordinator follows up: in a real
 browser at 390 pixels, with axe-core on every page and after every swap."""
 
-from browsing import assert_accessible, log_in
+from browsing import assert_accessible, log_in, opens
 from playwright.sync_api import expect
 
 from followup.models import FollowUpEntry
@@ -15,17 +15,30 @@ def open_strangnas(page, site, username):
     page.set_viewport_size(PHONE)
     log_in(page, site, username)
     page.goto(f"{site}/overenskommelser/")
-    page.get_by_role(
-        "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
-    ).click()
+    opens(
+        page,
+        page.get_by_role(
+            "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
+        ),
+        r"/overenskommelser/\d+/",
+    )
 
 
 def open_logging(page, site):
     """As the kommunpolis: the plan, then Logga uppföljning on the row."""
     open_strangnas(page, site, "kommunpolis.strangnas")
-    page.get_by_role("link", name="Öppna handlingsplanen").click()
+    opens(
+        page,
+        page.get_by_role("link", name="Öppna handlingsplanen"),
+        r"/overenskommelser/\d+/handlingsplaner/\d+/",
+    )
     assert_accessible(page)
-    page.locator("tr.plan-row", has_text=ROW).get_by_role("link", name="Logga uppföljning").click()
+    # Loaded, not only shown: htmx (a deferred script) has then set the form up.
+    opens(
+        page,
+        page.locator("tr.plan-row", has_text=ROW).get_by_role("link", name="Logga uppföljning"),
+        r"/overenskommelser/\d+/handlingsplaner/\d+/rader/\d+/uppfoljning/",
+    )
 
 
 def test_a_kommunpolis_logs_an_entry_on_a_phone(page, site):

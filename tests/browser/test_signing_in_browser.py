@@ -4,7 +4,7 @@ axe-core on every page."""
 
 import datetime
 
-from browsing import assert_accessible, log_in
+from browsing import assert_accessible, log_in, opens
 from playwright.sync_api import expect
 
 from printing.engine import render_pdf
@@ -18,10 +18,14 @@ def test_a_coordinator_freezes_signs_revises_and_compares(page, site, tmp_path):
     page.goto(f"{site}/overenskommelser/")
     page.get_by_role("link", name=TITLE, exact=True).click()
     page.get_by_role("button", name="Kopiera till nytt utkast").click()
-    page.get_by_role("link", name=f"Kopia av {TITLE}").first.click()
+    opens(page, page.get_by_role("link", name=f"Kopia av {TITLE}").first, r"/overenskommelser/\d+/")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Klar för underskrift").click()
+    opens(
+        page,
+        page.get_by_role("link", name="Klar för underskrift"),
+        r"/overenskommelser/\d+/klar-for-underskrift/",
+    )
     assert_accessible(page)
     page.get_by_role("button", name="Klar för underskrift").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("version 1")
@@ -29,7 +33,11 @@ def test_a_coordinator_freezes_signs_revises_and_compares(page, site, tmp_path):
     expect(page.get_by_text("Kontrollsumma SHA-256")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Registrera underskrift").click()
+    opens(
+        page,
+        page.get_by_role("link", name="Registrera underskrift"),
+        r"/overenskommelser/\d+/versioner/\d+/underskrift/",
+    )
     assert_accessible(page)
     for number, field in enumerate(page.get_by_label("Namn").all()):
         field.fill(f"Undertecknare {number + 1}")

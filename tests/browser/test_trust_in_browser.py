@@ -2,7 +2,7 @@
 a row is edited, Användare for an organisation administrator, and the lockout page."""
 
 import pytest
-from browsing import WIDTHS, assert_accessible, log_in
+from browsing import WIDTHS, assert_accessible, log_in, opens
 from playwright.sync_api import expect
 
 TITLE = "Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023"
@@ -14,7 +14,11 @@ def test_history_users_and_lockout_pages(page, site, width):
     log_in(page, site, "samordnare.strangnas")
     page.goto(f"{site}/overenskommelser/")
     page.get_by_role("link", name=TITLE, exact=True).click()
-    page.get_by_role("link", name="Öppna handlingsplanen").click()
+    opens(
+        page,
+        page.get_by_role("link", name="Öppna handlingsplanen"),
+        r"/overenskommelser/\d+/handlingsplaner/\d+/",
+    )
     first_row = page.locator("tr.plan-row").first
     first_row.get_by_role("button", name="Redigera", exact=True).click()
     form = page.locator("tr.row-editing")
@@ -32,7 +36,7 @@ def test_history_users_and_lockout_pages(page, site, width):
     expect(page.get_by_role("heading", level=1)).to_have_text("En rads historik")
     assert_accessible(page)
 
-    page.get_by_role("button", name="Logga ut").click()
+    opens(page, page.get_by_role("button", name="Logga ut"), "/konto/logga-in/")
     log_in(page, site, "orgadmin.strangnas")
     page.get_by_role("link", name="Användare i Strängnäs").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Användare")
@@ -42,11 +46,13 @@ def test_history_users_and_lockout_pages(page, site, width):
     expect(page.get_by_text("Detta fält måste fyllas i.").first).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("button", name="Logga ut").click()
+    opens(page, page.get_by_role("button", name="Logga ut"), "/konto/logga-in/")
     for _attempt in range(5):
         page.goto(f"{site}/konto/logga-in/")
         page.get_by_label("Användarnamn").fill("lasare.strangnas")
         page.get_by_label("Lösenord").fill("fel-lösenord")
-        page.get_by_role("button", name="Logga in").click()
+        # The next goto would cancel an attempt the server has not answered yet.
+        with page.expect_response(lambda response: response.request.method == "POST"):
+            page.get_by_role("button", name="Logga in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("För många försök")
     assert_accessible(page)
