@@ -26,6 +26,13 @@ def organisation_key(organisation: Organisation | None) -> dict | None:
     return key
 
 
+def _party(party: Party) -> dict:
+    exported = {"organisation": organisation_key(party.organisation)}
+    if party.name:  # only when the document names the party otherwise than the registry
+        exported["name"] = party.name
+    return exported | {"role": party.role, "label": party.label}
+
+
 def _date(value):
     return value.isoformat() if value else None
 
@@ -124,14 +131,7 @@ def agreement_to_dict(agreement: Agreement) -> dict:
         "extension_max_years": agreement.extension_max_years,
         "validity_note": agreement.validity_note,
         "terminated_on": _date(agreement.terminated_on),
-        "parties": [
-            {
-                "organisation": organisation_key(party.organisation),
-                "role": party.role,
-                "label": party.label,
-            }
-            for party in agreement.parties.all()
-        ],
+        "parties": [_party(party) for party in agreement.parties.all()],
         "sections": [
             {"heading": section.heading, "body": section.body, "embed": section.embed}
             for section in agreement.sections.all()

@@ -104,7 +104,7 @@ class NewAgreementForm(forms.Form):
 class PartyForm(VersionedForm):
     class Meta:
         model = Party
-        fields = ["organisation", "role", "label"]
+        fields = ["organisation", "name", "role", "label"]
 
     def clean_organisation(self):
         organisation = self.cleaned_data["organisation"]

@@ -41,6 +41,15 @@ class Party(Versioned):
     role = models.CharField(
         _("role"), max_length=32, choices=PartyRole.choices, default=PartyRole.PARTY
     )
+    name = models.CharField(
+        _("name in the document"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The party as the document names it, e.g. 'Strängnäs kommun' or 'Polisen'. "
+            "Leave blank to use the organisation's name."
+        ),
+    )
     label = models.CharField(
         _("column label"),
         max_length=60,
@@ -65,8 +74,14 @@ class Party(Versioned):
         return str(self.organisation)
 
     @property
+    def shown_name(self) -> str:
+        """The party as the document names it; the organisation keeps its registry name
+        (e.g. "Strängnäs"), by which it is found, while the text says "Strängnäs kommun"."""
+        return self.name or self.organisation.name
+
+    @property
     def display_label(self) -> str:
-        return self.label or self.organisation.name
+        return self.label or self.shown_name
 
 
 class SectionEmbed(models.TextChoices):

@@ -68,7 +68,7 @@ def parties(build: AgreementBuild):
                 agreement=build.agreement,
                 organisation=organisation,
                 position=position,
-                **given(Party, party, "role", "label"),
+                **given(Party, party, "name", "role", "label"),
             ),
             path,
         )
