@@ -60,7 +60,7 @@ def printed_texts(agreement) -> list[str]:
     for signatory in agreement.signatories.all():
         texts += [signatory.name, signatory.title]
     for party in agreement.parties.all():
-        texts.append(party.organisation.name)
+        texts.append(party.shown_name)  # as the document names it
     return [text for text in texts if text and text.strip()]
 
 
@@ -116,7 +116,7 @@ def test_metadata_title_language_parties_and_fonts_are_embedded(demo, seed_pdfs,
     agreement = demo[reference]
     assert reader.metadata.title == agreement.title
     for party in agreement.parties.all():
-        assert party.organisation.name in reader.metadata.author
+        assert party.shown_name in reader.metadata.author
     assert reader.trailer["/Root"]["/Lang"] == "sv"
     fonts = subprocess.run(
         [shutil.which("pdffonts"), "-"], input=content, capture_output=True, check=True

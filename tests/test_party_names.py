@@ -10,6 +10,7 @@ from django.urls import reverse
 from helpers import pdf_words
 
 from agreements.models import Party
+from exchange.copying import copy_agreement
 from exchange.export import agreements_for_export, export_document
 from exchange.importer import DocumentError, import_document
 from organisations.models import Organisation
@@ -54,7 +55,7 @@ def test_the_print_names_the_parties_on_the_title_page_and_above_their_signature
 
 
 def test_a_party_without_a_label_heads_its_column_with_the_documents_name(demo):
-    agreement, municipality, police = strangnas_parties(demo)
+    agreement, _municipality, police = strangnas_parties(demo)
     Party.objects.filter(pk=police.pk).update(name="Polisen", label="")
     html = agreement_html(document_queryset().get(pk=agreement.pk), draft=False)
     headings = re.findall(r'<th scope="col">([^<]*)</th>', html)
@@ -105,8 +106,6 @@ def test_an_over_long_name_is_refused_on_import_naming_the_field(demo):
 
 @pytest.fixture
 def draft_party(demo):
-    from exchange.copying import copy_agreement
-
     draft = copy_agreement(demo["strangnas-2020"])
     return draft, draft.parties.order_by("position").last()
 
