@@ -101,7 +101,10 @@ def test_an_over_long_name_is_refused_on_import_naming_the_field(demo):
     document["agreements"][0]["parties"][0]["name"] = "x" * 201
     with pytest.raises(DocumentError) as error:
         import_document(document)
-    assert any("parties[0].name" in message for message in error.value.messages)
+    assert any(
+        "parties[0].name: är för långt (högst 200 tecken)" in message
+        for message in error.value.messages
+    ), error.value.messages
 
 
 @pytest.fixture
