@@ -47,6 +47,14 @@ IN_FORCE = (CurrentStatus.ACTIVE, CurrentStatus.EXPIRING)
 SIGNED_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)
 
 
+class AgreementKind(models.TextChoices):
+    """What kind of document the agreement is: the longer cooperation agreement, or the
+    medborgarlöfte, the public promises to citizens, often for a year under one."""
+
+    COOPERATION_AGREEMENT = "cooperation_agreement", _("Cooperation agreement")
+    CITIZEN_PROMISE = "citizen_promise", _("Citizen promise")
+
+
 class RenewalRule(models.TextChoices):
     FIXED_END = "fixed_end", _("ends on a fixed date")
     CALENDAR_YEAR = "calendar_year", _("renewed per calendar year until terminated")
@@ -142,6 +150,23 @@ class Agreement(Versioned):
     )
     title = models.CharField(_("title"), max_length=300)
     subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("kind of document"),
+        max_length=32,
+        choices=AgreementKind.choices,
+        default=AgreementKind.COOPERATION_AGREEMENT,
+    )
+    # A yearly medborgarlöfte under a longer cooperation agreement; it is still an agreement
+    # of its own (title, period, parties, signatures, print).
+    part_of = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="citizen_promises",
+        help_text=_("The cooperation agreement this citizen promise belongs to, if any."),
+    )
     status = models.CharField(
         _("status"), max_length=32, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
     )
@@ -357,6 +382,7 @@ class Agreement(Versioned):
 
     def clean(self):
         self._refuse_validity_changes_while_ready()
+        self._check_part_of()
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError(
                 {"valid_until": _("The end date cannot be before the start date.")}
@@ -369,6 +395,28 @@ class Agreement(Versioned):
             raise ValidationError(
                 {"extension_max_years": _("Only an extendable agreement has an extension length.")}
             )
+
+    def _check_part_of(self):
+        """Only a citizen promise belongs to another agreement, and only to a cooperation
+        agreement that shares a party with it."""
+        parent = self.part_of
+        if parent is None:
+            return
+        if self.kind != AgreementKind.CITIZEN_PROMISE:
+            message = _("Only a citizen promise can be part of another agreement.")
+        elif parent.pk is not None and parent.pk == self.pk:
+            message = _("An agreement cannot be part of itself.")
+        elif parent.kind != AgreementKind.COOPERATION_AGREEMENT:
+            message = _("A citizen promise can only be part of a cooperation agreement.")
+        elif self.pk is not None and not self.shares_a_party_with(parent):
+            message = _("The agreement it is part of must have a party in common with it.")
+        else:
+            return
+        raise ValidationError({"part_of": message})
+
+    def shares_a_party_with(self, other) -> bool:
+        mine = self.parties.values("organisation_id")
+        return other.parties.filter(organisation_id__in=mine).exists()
 
     def _refuse_validity_changes_while_ready(self):
         """The period and renewal rule are part of the paper being signed."""
