@@ -12,8 +12,10 @@ from django.utils.text import slugify
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
+from .access import visible_agreements
 from .models import (
     Agreement,
+    AgreementKind,
     FocusArea,
     ProblemArea,
     ProblemItem,
@@ -31,6 +33,8 @@ class AgreementFactsForm(VersionedForm):
         fields = [
             "title",
             "subtitle",
+            "kind",
+            "part_of",
             "valid_from",
             "valid_until",
             "renewal_rule",
@@ -38,6 +42,18 @@ class AgreementFactsForm(VersionedForm):
             "validity_note",
         ]
         widgets = {"valid_from": DATE, "valid_until": DATE}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A citizen promise may belong to a cooperation agreement that shares a party with
+        # it (and that the user may see); Agreement.clean says why another is refused.
+        parents = Agreement.objects.filter(
+            kind=AgreementKind.COOPERATION_AGREEMENT,
+            parties__organisation__in=self.instance.parties.values("organisation"),
+        ).exclude(pk=self.instance.pk)
+        if user is not None:
+            parents = parents.filter(pk__in=visible_agreements(user).values("pk"))
+        self.fields["part_of"].queryset = parents.distinct().order_by("-valid_from", "title")
 
 
 def unique_reference(title: str) -> str:

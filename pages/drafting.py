@@ -29,6 +29,7 @@ from agreements.drafting import (
 )
 from agreements.models import (
     Agreement,
+    AgreementKind,
     AgreementStatus,
     FocusArea,
     Party,
@@ -49,6 +50,11 @@ class NewAgreementForm(forms.Form):
     """Ny överenskommelse: from scratch, or as a copy of an agreement the user can see."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(
+        label=_("Kind of document"),
+        choices=AgreementKind.choices,
+        initial=AgreementKind.COOPERATION_AGREEMENT,
+    )
     organisation = forms.ModelChoiceField(
         label=_("Your organisation, the first party"), queryset=Organisation.objects.none()
     )
@@ -77,11 +83,17 @@ class NewAgreementForm(forms.Form):
     def create(self) -> Agreement:
         data = self.cleaned_data
         if data["copy_of"]:
-            return copy_agreement(data["copy_of"], title=data["title"])
+            copy = copy_agreement(data["copy_of"], title=data["title"])
+            if copy.kind != data["kind"]:
+                copy.kind = data["kind"]
+                copy.part_of = None  # only a citizen promise belongs to another agreement
+                copy.save(update_fields=["kind", "part_of"])
+            return copy
         with transaction.atomic():
             agreement = Agreement.objects.create(
                 reference=unique_reference(data["title"]),
                 title=data["title"],
+                kind=data["kind"],
                 status=AgreementStatus.DRAFT,
             )
             Party.objects.create(agreement=agreement, organisation=data["organisation"], position=1)

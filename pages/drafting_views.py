@@ -73,7 +73,9 @@ def draft_facts(request, pk):
     agreement = get_draft_for_editing(request.user, pk)
     if "cancel" in request.POST:
         return _facts(request, agreement)
-    form = _focus_first_field(AgreementFactsForm(request.POST or None, instance=agreement))
+    form = _focus_first_field(
+        AgreementFactsForm(request.POST or None, instance=agreement, user=request.user)
+    )
     state = {}  # after a conflict: the differences to show beside the form
     if form.is_bound and form.is_valid():
         try:
@@ -83,7 +85,7 @@ def draft_facts(request, pk):
         except EditConflict:
             form, state["differences"] = form.conflict_with(
                 lambda data: AgreementFactsForm(
-                    data, instance=get_draft_for_editing(request.user, pk)
+                    data, instance=get_draft_for_editing(request.user, pk), user=request.user
                 )
             )
             state["conflict"] = True

@@ -15,7 +15,7 @@ from agreements.access import (
     visible_agreements,
 )
 from agreements.forms import AgreementFilterForm
-from agreements.models import Party
+from agreements.models import AgreementKind, Party
 from followup.todo import agreements_in_force, follow_up_lists
 from organisations.access import managed_organisations
 from printing.agreement_document import build_document, document_queryset
@@ -73,5 +73,21 @@ def agreement_detail(request, pk):
         "document": build_document(agreement),
         "versions": list(agreement.versions.order_by("number")),
         "rights": agreement_permissions(request.user, agreement),
+        **_related_agreements(request.user, agreement),
     }
     return render(request, "agreements/agreement_detail.html", context)
+
+
+def _related_agreements(user, agreement) -> dict:
+    """The agreement a citizen promise is part of, and a cooperation agreement's citizen
+    promises: each only when the user may see it (each is an agreement of its own)."""
+    visible = visible_agreements(user)
+    part_of = visible.filter(pk=agreement.part_of_id).first() if agreement.part_of_id else None
+    promises = []
+    if agreement.kind == AgreementKind.COOPERATION_AGREEMENT:
+        promises = list(
+            visible.filter(part_of=agreement)
+            .with_status_on(timezone.localdate())
+            .order_by("valid_from", "title")
+        )
+    return {"part_of": part_of, "citizen_promises": promises}

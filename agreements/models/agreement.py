@@ -382,7 +382,7 @@ class Agreement(Versioned):
 
     def clean(self):
         self._refuse_validity_changes_while_ready()
-        self._check_part_of()
+        self._check_kind_and_part_of()
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError(
                 {"valid_until": _("The end date cannot be before the start date.")}
@@ -396,9 +396,23 @@ class Agreement(Versioned):
                 {"extension_max_years": _("Only an extendable agreement has an extension length.")}
             )
 
-    def _check_part_of(self):
+    def _check_kind_and_part_of(self):
         """Only a citizen promise belongs to another agreement, and only to a cooperation
-        agreement that shares a party with it."""
+        agreement that shares a party with it; one with citizen promises under it stays a
+        cooperation agreement."""
+        if (
+            self.pk is not None
+            and self.kind != AgreementKind.COOPERATION_AGREEMENT
+            and self.citizen_promises.exists()
+        ):
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Citizen promises belong to this agreement: it stays a cooperation "
+                        "agreement."
+                    )
+                }
+            )
         parent = self.part_of
         if parent is None:
             return
