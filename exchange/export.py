@@ -44,45 +44,51 @@ def _decimal(value):
 def agreements_for_export(ids=None):
     """All the agreements, with every related row fetched in a fixed number of queries."""
     org = "organisation__parent__parent__parent"
-    queryset = Agreement.objects.order_by("reference").prefetch_related(
-        Prefetch("parties", queryset=Party.objects.select_related(org)),
-        "sections",
-        Prefetch("signatories", queryset=Signatory.objects.select_related(f"party__{org}")),
-        "problem_picture__sources",
-        Prefetch(
-            "problem_picture__areas",
-            queryset=ProblemArea.objects.prefetch_related("items"),
-        ),
-        "focus_areas",
-        Prefetch(
-            "action_plans",
-            queryset=ActionPlan.objects.select_related("municipality").prefetch_related(
-                Prefetch(
-                    "items",
-                    queryset=ActionItem.objects.prefetch_related(
-                        "problem_items",
-                        Prefetch(
-                            "responsibilities",
-                            queryset=Responsibility.objects.select_related(org),
-                        ),
-                        Prefetch(
-                            "follow_up_entries",
-                            queryset=FollowUpEntry.objects.order_by(
-                                "occurred_on", "created_at", "pk"
-                            ).prefetch_related("participants__parent__parent__parent"),
-                        ),
-                    ),
-                )
+    queryset = (
+        Agreement.objects.order_by("reference")
+        .select_related("part_of")
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.select_related(org)),
+            "sections",
+            Prefetch("signatories", queryset=Signatory.objects.select_related(f"party__{org}")),
+            "problem_picture__sources",
+            Prefetch(
+                "problem_picture__areas",
+                queryset=ProblemArea.objects.prefetch_related("items"),
             ),
-        ),
-        Prefetch(
-            "indicators",
-            queryset=Indicator.objects.prefetch_related("measurements"),
-        ),
-        Prefetch(
-            "follow_up_reports", queryset=FollowUpReport.objects.order_by("period_start", "pk")
-        ),
-        Prefetch("cadences", queryset=FollowUpCadence.objects.order_by("kind", "first_on", "pk")),
+            "focus_areas",
+            Prefetch(
+                "action_plans",
+                queryset=ActionPlan.objects.select_related("municipality").prefetch_related(
+                    Prefetch(
+                        "items",
+                        queryset=ActionItem.objects.prefetch_related(
+                            "problem_items",
+                            Prefetch(
+                                "responsibilities",
+                                queryset=Responsibility.objects.select_related(org),
+                            ),
+                            Prefetch(
+                                "follow_up_entries",
+                                queryset=FollowUpEntry.objects.order_by(
+                                    "occurred_on", "created_at", "pk"
+                                ).prefetch_related("participants__parent__parent__parent"),
+                            ),
+                        ),
+                    )
+                ),
+            ),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related("measurements"),
+            ),
+            Prefetch(
+                "follow_up_reports", queryset=FollowUpReport.objects.order_by("period_start", "pk")
+            ),
+            Prefetch(
+                "cadences", queryset=FollowUpCadence.objects.order_by("kind", "first_on", "pk")
+            ),
+        )
     )
     if ids:
         queryset = queryset.filter(pk__in=ids)
@@ -122,6 +128,8 @@ def agreement_to_dict(agreement: Agreement) -> dict:
         "reference": agreement.reference,
         "title": agreement.title,
         "subtitle": agreement.subtitle,
+        "kind": agreement.kind,
+        **({"part_of": agreement.part_of.reference} if agreement.part_of_id else {}),
         "status": agreement.status,
         "version": agreement.version,
         "cycle_step": agreement.cycle_step,

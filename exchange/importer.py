@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
 
-from .building import build_agreement, lifecycle_status
+from .building import build_agreement, lifecycle_status, link_to_other_agreements
 from .schema_errors import null_character_messages, schema, schema_messages
 
 # What other modules and the tests use of the importer.
@@ -82,6 +82,12 @@ def import_document(document) -> list[Agreement]:
             agreement, agreement_messages = build_agreement(number, data)
             agreements.append(agreement)
             messages += agreement_messages
+        # Once all are there: an agreement may come before the one it is part of.
+        for number, (data, agreement) in enumerate(
+            zip(document["agreements"], agreements, strict=True), start=1
+        ):
+            if agreement is not None and data.get("part_of"):
+                messages += link_to_other_agreements(number, data, agreement)
         if messages:
             transaction.set_rollback(True)
             raise DocumentError(messages)

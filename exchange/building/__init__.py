@@ -17,6 +17,7 @@ from .agreement import (
     agreement_facts,
     focus_areas,
     lifecycle_status,
+    link_part_of,
     parties,
     problem_picture,
     sections,
@@ -26,7 +27,7 @@ from .base import AgreementBuild
 from .followup import follow_up_cadences, follow_up_reports, indicators
 from .plans import action_plans
 
-__all__ = ["build_agreement", "lifecycle_status"]
+__all__ = ["build_agreement", "lifecycle_status", "link_to_other_agreements"]
 
 # The parts after the agreement's own facts, in the order they are built: each may refer
 # to what an earlier one made.
@@ -51,3 +52,11 @@ def build_agreement(number: int, data: dict) -> tuple[Agreement | None, list[str
         for part in PARTS:
             part(build)
     return build.agreement, build.messages
+
+
+def link_to_other_agreements(number: int, data: dict, agreement: Agreement) -> list[str]:
+    """Once every agreement of the document is built: the links between agreements (a
+    citizen promise's `part_of`), which may point forward in the document."""
+    build = AgreementBuild(number, data)
+    link_part_of(build, agreement)
+    return build.messages

@@ -1,6 +1,7 @@
 """The parts of a document that belong to the agreement itself: its facts, parties,
 sections, signatories, problem picture and focus areas."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from agreements.models import (
@@ -40,6 +41,7 @@ def agreement_facts(build: AgreementBuild) -> Agreement | None:
         "reference",
         "title",
         "subtitle",
+        "kind",
         "version",
         "cycle_step",
         "valid_from",
@@ -52,6 +54,29 @@ def agreement_facts(build: AgreementBuild) -> Agreement | None:
     return build.save(
         Agreement(status=lifecycle_status(build.data), **facts), "", validate_unique=True
     )
+
+
+def link_part_of(build: AgreementBuild, agreement: Agreement):
+    """A citizen promise's `part_of` names its cooperation agreement by reference: linked
+    when that agreement exists (in the database or earlier or later in the same file),
+    checked as the model checks it; a file without its agreement imports the promise
+    alone."""
+    reference = build.data.get("part_of")
+    if not reference:
+        return
+    parent = Agreement.objects.filter(reference=reference).first()
+    if parent is None:
+        return
+    agreement.part_of = parent
+    try:
+        agreement.full_clean(validate_unique=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                build.error(field, message)
+        return
+    # Only the link: the parts built after the facts may have changed the agreement's row.
+    agreement.save(update_fields=["part_of"])
 
 
 def parties(build: AgreementBuild):
