@@ -54,6 +54,11 @@ class AgreementFactsForm(VersionedForm):
         if user is not None:
             parents = parents.filter(pk__in=visible_agreements(user).values("pk"))
         self.fields["part_of"].queryset = parents.distinct().order_by("-valid_from", "title")
+        # A form posted without the kind (an older page, a script) keeps the kind it had.
+        self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or self.instance.kind
 
 
 def unique_reference(title: str) -> str:

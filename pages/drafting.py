@@ -54,6 +54,7 @@ class NewAgreementForm(forms.Form):
         label=_("Kind of document"),
         choices=AgreementKind.choices,
         initial=AgreementKind.COOPERATION_AGREEMENT,
+        required=False,  # left out: a cooperation agreement
     )
     organisation = forms.ModelChoiceField(
         label=_("Your organisation, the first party"), queryset=Organisation.objects.none()
@@ -82,6 +83,7 @@ class NewAgreementForm(forms.Form):
 
     def create(self) -> Agreement:
         data = self.cleaned_data
+        data["kind"] = data["kind"] or AgreementKind.COOPERATION_AGREEMENT
         if data["copy_of"]:
             copy = copy_agreement(data["copy_of"], title=data["title"])
             if copy.kind != data["kind"]:
