@@ -95,7 +95,8 @@ def _counted_end_before(day: datetime.date) -> Q:
     s + n years - 1 day < day, that is s <= day - n years."""
     lengths = Q()
     for years in range(1, LONGEST_LENGTH_YEARS + 1):
-        lengths |= Q(_signed_on(signed_on__lte=day - relativedelta(years=years)), length_years=years)
+        signed_by = day - relativedelta(years=years)
+        lengths |= Q(_signed_on(signed_on__lte=signed_by), length_years=years)
     return (
         Q(valid_until__lt=day)
         | (
