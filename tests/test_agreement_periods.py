@@ -1,0 +1,188 @@
+"""Periods as real documents write them: a year ("2021"), years ("2019–2020") or a length
+from signing ("tvåårigt"), held and printed as written, counted as whole calendar years
+or from the day of signing where the product needs dates (status, due dates)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+from helpers import strangnas_draft
+
+from agreements.drafting import AgreementFactsForm
+from agreements.models import Agreement, CurrentStatus
+from exchange.export import export_document
+from exchange.importer import import_document
+from printing.documents import living_agreement_html
+from signing import lifecycle
+
+D = datetime.date
+EDITOR = "samordnare.strangnas"
+
+
+@pytest.fixture
+def today(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: D(2026, 12, 1))
+    return D(2026, 12, 1)
+
+
+def sign(agreement, user, signed_on: str):
+    version = lifecycle.make_ready(agreement, user(EDITOR))
+    version.refresh_from_db()
+    signature = {"organisation": "Strängnäs kommun", "name": "Kommunchef", "place": "Strängnäs"}
+    lifecycle.register_signature(
+        version,
+        signatures=[{**signature, "signed_on": signed_on}],
+        scan=b"%PDF-1.7 scan",
+        scan_name="scan.pdf",
+        user=user(EDITOR),
+        today=D(2026, 12, 1),
+    )
+    agreement.refresh_from_db()
+    return agreement
+
+
+def written(demo, **period):
+    agreement = strangnas_draft(demo)
+    agreement.valid_from = agreement.valid_until = None
+    for name, value in period.items():
+        setattr(agreement, name, value)
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+def status_in_sql(agreement, day):
+    return Agreement.objects.with_status_on(day).get(pk=agreement.pk).status_on_day
+
+
+def title_page(agreement) -> str:
+    with translation.override("sv"):
+        html = living_agreement_html(agreement)
+    return html.split('<section class="title-page">')[1].split("</section>")[0]
+
+
+def test_a_year_is_printed_as_written_and_counted_as_that_calendar_year(demo, user, today):
+    agreement = written(demo, first_year=2021, validity_note="Medborgarlöfte 2021")
+    with translation.override("sv"):
+        assert agreement.period_as_written() == "2021"
+    assert agreement.counted_period() == (D(2021, 1, 1), D(2021, 12, 31))
+    sign(agreement, user, "2020-12-15")
+
+    for day, status in [
+        (D(2020, 12, 20), CurrentStatus.NOT_YET_IN_FORCE),
+        (D(2021, 3, 1), CurrentStatus.ACTIVE),
+        (D(2021, 11, 1), CurrentStatus.EXPIRING),
+        (D(2022, 1, 1), CurrentStatus.EXPIRED),
+    ]:
+        assert agreement.status_on(day) == status, day
+        assert status_in_sql(agreement, day) == status, day
+    assert set(Agreement.objects.valid_during(2021)) >= {agreement}
+    assert agreement not in Agreement.objects.valid_during(2022)
+    assert agreement not in Agreement.objects.valid_during(2020)
+
+    page = title_page(agreement)
+    assert "2021" in page
+    assert "januari" not in page and "december" not in page  # no invented exact date
+    assert "tills vidare" not in page
+
+
+def test_years_print_with_a_dash_and_count_to_the_end_of_the_last(demo, user, today):
+    agreement = written(demo, first_year=2019, last_year=2020)
+    assert agreement.period_as_written() == "2019–2020"
+    assert agreement.counted_period() == (D(2019, 1, 1), D(2020, 12, 31))
+    assert agreement.last_day() == D(2020, 12, 31)
+
+
+def test_a_length_from_signing_has_no_dates_before_signing_and_counts_from_it_after(
+    demo, user, client, today
+):
+    agreement = written(demo, length_years=2, validity_note="tvåårigt")
+    assert agreement.counted_period() == (None, None)
+    with translation.override("sv"):
+        assert agreement.period_as_written() == "2 år från undertecknandet"
+
+    sign(agreement, user, "2026-11-30")
+    assert agreement.counted_period() == (D(2026, 11, 30), D(2028, 11, 29))
+    for day, status in [
+        (D(2026, 11, 29), CurrentStatus.NOT_YET_IN_FORCE),
+        (D(2027, 6, 1), CurrentStatus.ACTIVE),
+        (D(2028, 11, 29), CurrentStatus.EXPIRING),
+        (D(2028, 11, 30), CurrentStatus.EXPIRED),
+    ]:
+        assert agreement.status_on(day) == status, day
+        assert status_in_sql(agreement, day) == status, day
+    assert agreement in Agreement.objects.valid_during(2028)
+    assert agreement not in Agreement.objects.valid_during(2029)
+
+    # Printed as written, also once the dates are known.
+    client.force_login(user(EDITOR))
+    page = client.get(agreement.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "2 år från undertecknandet" in page
+    assert "2028-11-29" not in page
+
+
+def test_the_title_page_of_a_length_without_dates_does_not_contradict_itself(demo):
+    agreement = written(demo, length_years=2, validity_note="tvåårigt")
+    page = title_page(agreement)
+    assert "2 år från undertecknandet" in page
+    assert "tvåårigt" in page
+    assert "tills vidare" not in page
+    assert "– –" not in page
+
+
+@pytest.mark.parametrize(
+    ("period", "field", "message"),
+    [
+        ({"first_year": 2021, "last_year": 2020}, "last_year", "Sista året kan inte vara före"),
+        ({"last_year": 2021}, "first_year", "Ange första året också."),
+        ({"first_year": 2021, "valid_from": "2021-01-01"}, "first_year", "antingen som exakta"),
+        ({"length_years": 2, "first_year": 2021}, "length_years", "En längd från"),
+        ({"length_years": 11}, "length_years", "10"),
+    ],
+)
+def test_a_period_written_two_ways_is_refused_in_swedish_next_to_the_field(
+    demo, period, field, message
+):
+    agreement = strangnas_draft(demo)
+    fields = AgreementFactsForm._meta.fields
+    data = {name: AgreementFactsForm(instance=agreement)[name].value() for name in fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    data.update(
+        valid_from="",
+        valid_until="",
+        version=AgreementFactsForm(instance=agreement)["version"].value(),
+    )
+    data.update({name: str(value) for name, value in period.items()})
+    with translation.override("sv"):
+        form = AgreementFactsForm(data, instance=agreement)
+        assert not form.is_valid()
+        assert message in " ".join(form.errors[field]), form.errors
+
+
+def test_the_model_refuses_both_dates_and_years(demo):
+    agreement = strangnas_draft(demo)
+    agreement.first_year = 2021
+    with pytest.raises(ValidationError) as refused:
+        agreement.full_clean()
+    assert "first_year" in refused.value.message_dict
+
+
+def test_a_period_written_in_years_or_as_a_length_travels_in_the_json_format(demo):
+    years = written(demo, first_year=2019, last_year=2020, validity_note="2019–2020")
+    document = export_document([years])
+    facts = document["agreements"][0]
+    assert (facts["valid_from"], facts["valid_until"]) == (None, None)
+    assert (facts["first_year"], facts["last_year"]) == (2019, 2020)
+    assert "length_years" not in facts
+    facts["reference"] = "ar-2019-2020-kopia"
+    facts["length_years"] = None
+    copy = import_document(document)[0]
+    assert (copy.first_year, copy.last_year, copy.length_years) == (2019, 2020, None)
+    assert copy.period_as_written() == "2019–2020"
+
+    facts.update(reference="tvaarigt", first_year=None, last_year=None, length_years=2)
+    copy = import_document(document)[0]
+    assert copy.length_years == 2 and copy.counted_period() == (None, None)
+    again = export_document([copy])["agreements"][0]
+    assert again["length_years"] == 2 and "first_year" not in again
