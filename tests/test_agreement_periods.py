@@ -186,3 +186,20 @@ def test_a_period_written_in_years_or_as_a_length_travels_in_the_json_format(dem
     assert copy.length_years == 2 and copy.counted_period() == (None, None)
     again = export_document([copy])["agreements"][0]
     assert again["length_years"] == 2 and "first_year" not in again
+
+
+def test_an_extendable_period_in_years_is_refused_an_extension_in_swedish(demo, user, today):
+    agreement = written(demo, first_year=2026, renewal_rule="extendable", extension_max_years=1)
+    sign(agreement, user, "2026-01-10")
+    with translation.override("sv"), pytest.raises(lifecycle.LifecycleError) as refused:
+        lifecycle.extend(agreement, D(2027, 12, 31), user(EDITOR))
+    assert "exakt slutdatum" in str(refused.value)
+
+
+def test_a_year_renewed_per_calendar_year_runs_into_the_next_year(demo, user, today):
+    agreement = written(demo, first_year=2025, renewal_rule="calendar_year")
+    sign(agreement, user, "2024-12-10")
+    assert lifecycle.refresh_statuses(today) >= 1
+    assert agreement.events.filter(kind="renewed").get().new_end == D(2026, 12, 31)
+    assert agreement.period_on(today) == (D(2026, 1, 1), D(2026, 12, 31))
+    assert status_in_sql(agreement, today) == CurrentStatus.ACTIVE
