@@ -3,9 +3,11 @@ from signing ("tvåårigt"), held and printed as written, counted as whole calen
 or from the day of signing where the product needs dates (status, due dates)."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 from helpers import strangnas_draft
 
@@ -15,6 +17,7 @@ from exchange.export import export_document
 from exchange.importer import import_document
 from printing.documents import living_agreement_html
 from signing import lifecycle
+from signing.compare import compare
 
 D = datetime.date
 EDITOR = "samordnare.strangnas"
@@ -203,3 +206,44 @@ def test_a_year_renewed_per_calendar_year_runs_into_the_next_year(demo, user, to
     assert agreement.events.filter(kind="renewed").get().new_end == D(2026, 12, 31)
     assert agreement.period_on(today) == (D(2026, 1, 1), D(2026, 12, 31))
     assert status_in_sql(agreement, today) == CurrentStatus.ACTIVE
+
+
+def test_the_draft_editor_saves_a_period_in_years_and_refuses_one_written_two_ways(
+    demo, user, client
+):
+    draft = strangnas_draft(demo)
+    client.force_login(user(EDITOR))
+    url = reverse("draft_facts", args=[draft.pk])
+    data = {
+        "title": draft.title,
+        "valid_from": "2021-01-01",
+        "first_year": "2021",
+        "renewal_rule": "fixed_end",
+        "validity_note": "Medborgarlöfte 2021",
+        "version": draft.edit_version,
+    }
+    refused = client.post(url, data, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert re.search(r'class="field-error"[^>]*>[^<]*antingen som exakta datum', refused)
+    draft.refresh_from_db()
+    assert draft.first_year is None
+
+    saved = client.post(url, {**data, "valid_from": ""}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.valid_from, draft.valid_until, draft.first_year) == (None, None, 2021)
+    editor = client.get(reverse("draft_editor", args=[draft.pk])).content.decode()
+    assert re.search(r"<dd>2021<br><span class=\"note\">Medborgarlöfte 2021</span>", editor)
+    assert "2021-01-01" not in editor
+
+
+def test_compare_versions_shows_a_period_without_dates_as_written(demo):
+    agreement = written(demo, first_year=2019, last_year=2020)
+    old = export_document([agreement])["agreements"][0]
+    agreement.first_year = agreement.last_year = None
+    agreement.length_years = 2
+    new = export_document([agreement])["agreements"][0]
+    with translation.override("sv"):
+        facts = compare(old, new)[0]
+    texts = " ".join(f"{change.old} {change.new}" for change in facts.changes)
+    assert "2019–2020" in texts and "2 år från undertecknandet" in texts
+    assert "– –" not in texts
