@@ -106,6 +106,13 @@ def _numbered(objects):
     return enumerate(objects, start=1)
 
 
+def _period_without_dates(agreement: Agreement) -> dict:
+    """A period written in years or as a length from signing: only when set, so files of
+    agreements with exact dates read as before."""
+    fields = ("first_year", "last_year", "length_years")
+    return {name: getattr(agreement, name) for name in fields if getattr(agreement, name)}
+
+
 def agreement_to_dict(agreement: Agreement) -> dict:
     # References inside the document are 1-based places in its lists, never database ids.
     problem_picture = getattr(agreement, "problem_picture", None)
@@ -137,6 +144,7 @@ def agreement_to_dict(agreement: Agreement) -> dict:
         "valid_until": _date(agreement.valid_until),
         "renewal_rule": agreement.renewal_rule,
         "extension_max_years": agreement.extension_max_years,
+        **_period_without_dates(agreement),
         "validity_note": agreement.validity_note,
         "terminated_on": _date(agreement.terminated_on),
         "parties": [_party(party) for party in agreement.parties.all()],

@@ -66,7 +66,7 @@ def agreement_calendar(agreement, today: datetime.date | None = None) -> bytes:
         event = _item_event(agreement, item, stamp)
         if event is not None:
             calendar.add_component(event)
-    start = agreement.valid_from or today
+    start = agreement.counted_period()[0] or today
     end = agreement.last_day() or today + relativedelta(years=OPEN_ENDED_YEARS)
     for cadence in agreement.cadences.all():
         for day in cadence.dates_between(start, end):

@@ -179,13 +179,14 @@ def report_proposal(agreement, today: datetime.date) -> dict:
         end_day = end_of(agreement)
         if end_day and end_day.year <= year:
             year = end_day.year if end_day.month == 12 and end_day.day == 31 else end_day.year - 1
-        if agreement.valid_from and agreement.valid_from.year > year:
-            year = agreement.valid_from.year
+        counted_from, counted_until = agreement.counted_period()
+        if counted_from and counted_from.year > year:
+            year = counted_from.year
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        if agreement.valid_from and agreement.valid_from.year == year:
-            start = max(start, agreement.valid_from)
-        if agreement.valid_until and agreement.valid_until.year == year:
-            end = min(end, agreement.valid_until)
+        if counted_from and counted_from.year == year:
+            start = max(start, counted_from)
+        if counted_until and counted_until.year == year:
+            end = min(end, counted_until)
     organisations = [party.organisation for party in agreement.parties.all()]
     recipients = [
         _("The municipal executive board of %(name)s") % {"name": organisation.name}

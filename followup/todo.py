@@ -146,8 +146,9 @@ def report_due(agreement, cadence, today) -> ReportDue | None:
         return None
     previous = cadence.date_number(cadence.period_number(period_end) - 1)
     period_start = previous + datetime.timedelta(days=1)
-    if agreement.valid_from and period_start < agreement.valid_from:
-        period_start = agreement.valid_from
+    counted_from = agreement.counted_period()[0]
+    if counted_from and period_start < counted_from:
+        period_start = counted_from
     covering = [
         report
         for report in agreement.report_list

@@ -42,11 +42,19 @@ def _facts(data: dict) -> list[str]:
     return [
         f"{_('Title')}: {data['title']}",
         f"{_('Subtitle')}: {data['subtitle']}",
-        f"{_('Valid')}: {_fact(data, 'valid_from')} – {_fact(data, 'valid_until')}",
+        f"{_('Valid')}: {_period(data)}",
         f"{_('Renewal')}: {_renewal(data)}",
         f"{_('Parties')}: {parties}",
         f"{_('Signatories')}: {signatories}",
     ]
+
+
+def _period(data: dict) -> str:
+    """Exact dates as the snapshot holds them; a period without dates as it is written."""
+    if data["valid_from"] or data["valid_until"]:
+        return f"{_fact(data, 'valid_from')} – {_fact(data, 'valid_until')}"
+    names = ("first_year", "last_year", "length_years", "renewal_rule")
+    return Agreement(**{name: data[name] for name in names if name in data}).period_as_written()
 
 
 def _fact(data: dict, name: str) -> str:

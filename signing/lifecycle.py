@@ -223,6 +223,12 @@ def extend(agreement: Agreement, new_end: datetime.date, user, note: str = "", t
         raise LifecycleError(_("Only a signed agreement can be extended."))
     if agreement.terminated_on:
         raise LifecycleError(_("A terminated agreement cannot be extended."))
+    if agreement.valid_until is None:
+        # A period written in years or as a length: an extension would need an exact end
+        # the document does not give. Revise the agreement to write the new period.
+        raise LifecycleError(
+            _("Only an agreement with an exact end date can be extended: revise it instead.")
+        )
     if new_end <= agreement.valid_until:
         raise LifecycleError(_("The new end must be after the current end."))
     if new_end > latest_extension_end(agreement):
@@ -252,7 +258,8 @@ def terminate(agreement: Agreement, last_day: datetime.date, user, note: str = "
         raise LifecycleError(_("Only a signed agreement can be terminated."))
     if agreement.terminated_on:
         raise LifecycleError(_("The agreement is already terminated."))
-    if agreement.valid_from and last_day < agreement.valid_from:
+    first_day = agreement.counted_period()[0]
+    if first_day and last_day < first_day:
         raise LifecycleError(_("The last day cannot be before the agreement starts."))
     if agreement.last_day() and last_day > agreement.last_day():
         raise LifecycleError(_("The last day cannot be after the agreement ends anyway."))
@@ -274,12 +281,12 @@ def renew_calendar_years(agreement: Agreement, today: datetime.date) -> int:
     if (
         agreement.renewal_rule != RenewalRule.CALENDAR_YEAR
         or agreement.terminated_on
-        or agreement.valid_until is None
+        or agreement.counted_period()[1] is None
         or agreement.signed_version is None
     ):
         return 0
     renewed = agreement.events.filter(kind=EventKind.RENEWED).order_by("-new_end").first()
-    end = renewed.new_end if renewed else agreement.valid_until
+    end = renewed.new_end if renewed else agreement.counted_period()[1]
     count = 0
     while end < today:
         new_end = datetime.date(end.year + 1, 12, 31)
@@ -297,8 +304,7 @@ def refresh_statuses(today: datetime.date | None = None) -> int:
         renewal_rule=RenewalRule.CALENDAR_YEAR,
         signed_version__isnull=False,
         terminated_on__isnull=True,
-        valid_until__lt=today,
-    ):
+    ).filter(Q(valid_until__lt=today) | Q(valid_until__isnull=True, first_year__lt=today.year)):
         with transaction.atomic():
             # One at a time: two runs at once must not record a year twice.
             Agreement.objects.select_for_update().filter(pk=agreement.pk).first()

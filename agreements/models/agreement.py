@@ -1,16 +1,25 @@
 """The agreement (samverkansöverenskommelse) itself: its lifecycle, its period and renewal,
-and where it stands on a given day. What it is made of is in `parts.py`."""
+and where it stands on a given day. What it is made of is in `parts.py`.
+
+Over 400 lines for now: the period is counted twice, in Python (`counted_period`,
+`status_on`) and in SQL (`status_on_expression`, `valid_during`), and the two are kept side
+by side so that they stay the same; moving the period's rules into a module of their own
+is the next split."""
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.dates import validate_domain_date
+from samverkan.dates import EARLIEST, LATEST, validate_domain_date
 from samverkan.versioning import Versioned
 
 # An agreement's status turns 'expiring' this many days before its last day.
@@ -66,6 +75,55 @@ class RenewalRule(models.TextChoices):
 RUNS_ON = (RenewalRule.CALENDAR_YEAR, RenewalRule.UNTIL_FURTHER_NOTICE)
 
 
+# A period written as a length from signing ("tvåårigt") is at most this many years.
+LONGEST_LENGTH_YEARS = 10
+
+
+def _signed_on(**lookups) -> Exists:
+    """Whether the agreement has a signed version whose signing day matches the lookups
+    (the first signing is the earliest, so "some" is "the first" for upper bounds)."""
+    versions = Agreement._meta.get_field("versions").related_model
+    return Exists(
+        versions.objects.filter(agreement=OuterRef("pk"), signed_on__isnull=False, **lookups)
+    )
+
+
+# The counted period (Agreement.counted_period) in SQL: written as exact dates, as years
+# (1 January – 31 December) or as a length from the first signing.
+_NO_DATES = Q(valid_from__isnull=True, valid_until__isnull=True)
+_IN_YEARS = _NO_DATES & Q(first_year__isnull=False)
+_AS_LENGTH = _NO_DATES & Q(first_year__isnull=True, length_years__isnull=False)
+
+
+def _counted_start_after(day: datetime.date) -> Q:
+    return (
+        Q(valid_from__gt=day)
+        | (_IN_YEARS & Q(first_year__gt=day.year))
+        | (_AS_LENGTH & Q(_signed_on()) & ~Q(_signed_on(signed_on__lte=day)))
+    )
+
+
+def _counted_end_before(day: datetime.date) -> Q:
+    """The counted last day is before the day: for a length of n years from signing s,
+    s + n years - 1 day < day, that is s <= day - n years."""
+    lengths = Q()
+    for years in range(1, LONGEST_LENGTH_YEARS + 1):
+        signed_by = day - relativedelta(years=years)
+        lengths |= Q(_signed_on(signed_on__lte=signed_by), length_years=years)
+    return (
+        Q(valid_until__lt=day)
+        | (
+            _IN_YEARS
+            & (Q(last_year__lt=day.year) | Q(last_year__isnull=True, first_year__lt=day.year))
+        )
+        | (_AS_LENGTH & lengths)
+    )
+
+
+def _has_counted_end() -> Q:
+    return Q(valid_until__isnull=False) | _IN_YEARS | (_AS_LENGTH & Q(_signed_on()))
+
+
 def status_on_expression(day: datetime.date) -> Case:
     """Agreement.status_on as SQL, case for case in the same order, to filter and sort."""
     expiring_from = day + datetime.timedelta(days=EXPIRING_DAYS)
@@ -78,12 +136,15 @@ def status_on_expression(day: datetime.date) -> Case:
             terminated_on__isnull=True,
             then=Value(status.TERMINATED),
         ),
-        When(valid_from__gt=day, then=Value(status.NOT_YET_IN_FORCE)),
+        When(_counted_start_after(day), then=Value(status.NOT_YET_IN_FORCE)),
         When(terminated_on__lte=expiring_from, then=Value(status.EXPIRING)),
         When(terminated_on__isnull=False, then=Value(status.ACTIVE)),
-        When(Q(renewal_rule__in=RUNS_ON) | Q(valid_until__isnull=True), then=Value(status.ACTIVE)),
-        When(valid_until__lt=day, then=Value(status.EXPIRED)),
-        When(valid_until__lte=expiring_from, then=Value(status.EXPIRING)),
+        When(Q(renewal_rule__in=RUNS_ON) | ~_has_counted_end(), then=Value(status.ACTIVE)),
+        When(_counted_end_before(day), then=Value(status.EXPIRED)),
+        When(
+            _counted_end_before(expiring_from + datetime.timedelta(days=1)),
+            then=Value(status.EXPIRING),
+        ),
         default=Value(status.ACTIVE),
         output_field=models.CharField(),
     )
@@ -131,9 +192,11 @@ class AgreementQuerySet(models.QuerySet):
     def valid_during(self, year: int):
         """Agreements in force at some time in the year; one renewed per calendar year runs
         until it is terminated, whatever its first end date."""
-        started = Q(valid_from__isnull=True) | Q(valid_from__year__lte=year)
+        started = (Q(valid_from__isnull=True) | Q(valid_from__year__lte=year)) & ~(
+            _IN_YEARS & Q(first_year__gt=year)
+        )
         not_ended = (
-            Q(valid_until__isnull=True)
+            (Q(valid_until__isnull=True) & ~_counted_end_before(datetime.date(year, 1, 1)))
             | Q(valid_until__year__gte=year)
             | Q(renewal_rule=RenewalRule.CALENDAR_YEAR)
         )
@@ -201,6 +264,29 @@ class Agreement(Versioned):
         null=True,
         blank=True,
         help_text=_("Only for agreements that may be extended by up to N years at a time."),
+    )
+    # A period written without exact dates, held as written: in years ("2021",
+    # "2019–2020") or as a length from signing ("tvåårigt"). See counted_period.
+    first_year = models.PositiveSmallIntegerField(
+        _("first year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST.year), MaxValueValidator(LATEST.year)],
+        help_text=_("For a period written in years without exact dates, e.g. 2019."),
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("last year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST.year), MaxValueValidator(LATEST.year)],
+        help_text=_("Empty when the period is a single year."),
+    )
+    length_years = models.PositiveSmallIntegerField(
+        _("length from signing (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(LONGEST_LENGTH_YEARS)],
+        help_text=_("For a period written as a length, e.g. 2 for 'tvåårigt'."),
     )
     validity_note = models.CharField(
         _("validity as written"),
@@ -300,7 +386,62 @@ class Agreement(Versioned):
             return self.terminated_on
         if self.renewal_rule in RUNS_ON:
             return None
-        return self.valid_until
+        return self.counted_period()[1]
+
+    def first_signed_on(self) -> datetime.date | None:
+        """The day the agreement was first signed, where a signature was registered."""
+        return (
+            self.versions.filter(signed_on__isnull=False)
+            .order_by("signed_on")
+            .values_list("signed_on", flat=True)
+            .first()
+        )
+
+    def counted_period(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """The dates the product counts with (status, due dates): the exact dates where
+        written; else a period written in years as whole calendar years; else a length as
+        that many years from the first signing (none before it is signed). Never printed:
+        the period is printed as written (period_as_written)."""
+        if self.valid_from or self.valid_until:
+            return self.valid_from, self.valid_until
+        if self.first_year:
+            last = self.last_year or self.first_year
+            return datetime.date(self.first_year, 1, 1), datetime.date(last, 12, 31)
+        if self.length_years and self.signed_version:
+            start = self.first_signed_on()
+            if start:
+                end = start + relativedelta(years=self.length_years) - datetime.timedelta(days=1)
+                return start, end
+        return None, None
+
+    def period_as_written(self, date_format: str = "Y-m-d") -> str:
+        """The period as the document writes it: the exact dates, else the years
+        ("2019–2020"), else the length from signing; no date the document does not give."""
+        if self.valid_from or self.valid_until:
+            start = format_date(self.valid_from, date_format) if self.valid_from else "–"
+            if self.valid_until:
+                end = format_date(self.valid_until, date_format)
+            elif self.renewal_rule in (RenewalRule.FIXED_END, RenewalRule.EXTENDABLE):
+                end = "–"
+            else:
+                end = gettext("until further notice")
+            return f"{start} – {end}"
+        if self.first_year:
+            if self.last_year and self.last_year != self.first_year:
+                return f"{self.first_year}–{self.last_year}"
+            return str(self.first_year)
+        if self.length_years:
+            return ngettext(
+                "%(years)d year from signing", "%(years)d years from signing", self.length_years
+            ) % {"years": self.length_years}
+        if self.renewal_rule == RenewalRule.UNTIL_FURTHER_NOTICE:
+            return gettext("until further notice")
+        return gettext("not stated")
+
+    @property
+    def period_printed(self) -> str:
+        """The period on the printed title page, dates written out in words."""
+        return self.period_as_written("j F Y")
 
     def status_on(self, day: datetime.date) -> str:
         """The CurrentStatus on a day. Never signed: its lifecycle (draft, ready for
@@ -315,7 +456,8 @@ class Agreement(Versioned):
             return CurrentStatus.TERMINATED
         if self.status == AgreementStatus.TERMINATED and not self.terminated_on:
             return CurrentStatus.TERMINATED  # imported as terminated, without a day
-        if self.valid_from and self.valid_from > day:
+        first, _last = self.counted_period()
+        if first and first > day:
             return CurrentStatus.NOT_YET_IN_FORCE
         last = self.last_day()
         if last is None:
@@ -341,18 +483,19 @@ class Agreement(Versioned):
         """The period shown on a day: as signed, with the last day a termination set;
         for one renewed per calendar year, once its first period is over, the calendar year
         of the day (or of its termination, once that has passed)."""
-        end = self.terminated_on or self.valid_until
+        counted_from, counted_until = self.counted_period()
+        end = self.terminated_on or counted_until
         if (
             self.renewal_rule == RenewalRule.CALENDAR_YEAR
             and self.signed_version
-            and self.valid_until
-            and day > self.valid_until
+            and counted_until
+            and day > counted_until
         ):
             year = min(day.year, self.terminated_on.year) if self.terminated_on else day.year
-            if year > self.valid_until.year:
+            if year > counted_until.year:
                 start = datetime.date(year, 1, 1)
                 return start, self.terminated_on or datetime.date(year, 12, 31)
-        return self.valid_from, end
+        return counted_from, end
 
     @property
     def current_period(self):
@@ -361,7 +504,7 @@ class Agreement(Versioned):
     @property
     def renewed_since_first_period(self) -> bool:
         """Shown with the current period: the period as signed was an earlier one."""
-        return self.current_period[0] != self.valid_from
+        return self.current_period[0] != self.counted_period()[0]
 
     def days_left(self, today=None) -> int | None:
         """Days until the agreement ends while it is in force; negative once it has ended;
@@ -378,7 +521,15 @@ class Agreement(Versioned):
         return (last - today).days
 
     # What a version waiting for signatures was frozen with and Förläng changes.
-    VALIDITY_FIELDS = ("valid_from", "valid_until", "renewal_rule", "extension_max_years")
+    VALIDITY_FIELDS = (
+        "valid_from",
+        "valid_until",
+        "first_year",
+        "last_year",
+        "length_years",
+        "renewal_rule",
+        "extension_max_years",
+    )
 
     def clean(self):
         self._refuse_validity_changes_while_ready()
@@ -387,6 +538,7 @@ class Agreement(Versioned):
             raise ValidationError(
                 {"valid_until": _("The end date cannot be before the start date.")}
             )
+        self._clean_period_as_written()
         if self.renewal_rule == RenewalRule.EXTENDABLE and not self.extension_max_years:
             raise ValidationError(
                 {"extension_max_years": _("State by how many years the agreement may be extended.")}
@@ -431,6 +583,32 @@ class Agreement(Versioned):
     def shares_a_party_with(self, other) -> bool:
         mine = self.parties.values("organisation_id")
         return other.parties.filter(organisation_id__in=mine).exists()
+
+    def _clean_period_as_written(self):
+        """A period is written one way: exact dates, years, or a length from signing."""
+        has_dates = bool(self.valid_from or self.valid_until)
+        if self.last_year and not self.first_year:
+            raise ValidationError({"first_year": _("Give the first year too.")})
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            raise ValidationError({"last_year": _("The last year cannot be before the first.")})
+        if has_dates and self.first_year:
+            raise ValidationError(
+                {
+                    "first_year": _(
+                        "Give the period either as exact dates or as years, not both: "
+                        "empty the dates or the years."
+                    )
+                }
+            )
+        if self.length_years and (has_dates or self.first_year):
+            raise ValidationError(
+                {
+                    "length_years": _(
+                        "A length from signing is for a period written without dates or "
+                        "years: empty the length or the dates and years."
+                    )
+                }
+            )
 
     def _refuse_validity_changes_while_ready(self):
         """The period and renewal rule are part of the paper being signed."""

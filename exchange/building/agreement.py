@@ -48,6 +48,9 @@ def agreement_facts(build: AgreementBuild) -> Agreement | None:
         "valid_until",
         "renewal_rule",
         "extension_max_years",
+        "first_year",
+        "last_year",
+        "length_years",
         "validity_note",
         "terminated_on",
     )
