@@ -247,3 +247,12 @@ def test_compare_versions_shows_a_period_without_dates_as_written(demo):
     texts = " ".join(f"{change.old} {change.new}" for change in facts.changes)
     assert "2019–2020" in texts and "2 år från undertecknandet" in texts
     assert "– –" not in texts
+
+
+def test_the_source_s_words_are_not_printed_again_when_they_repeat_the_period(demo):
+    repeated = title_page(written(demo, first_year=2026, validity_note="2026"))
+    assert repeated.count(">2026<") == 1 and 'class="note">2026<' not in repeated
+    agreement = written(demo, first_year=2019, last_year=2020, validity_note="2019-2020")
+    assert agreement.validity_note_shown == ""
+    agreement = written(demo, first_year=2026, validity_note="tills nästa medborgarlöfte")
+    assert "tills nästa medborgarlöfte" in title_page(agreement)

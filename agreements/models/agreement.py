@@ -443,6 +443,14 @@ class Agreement(Versioned):
         """The period on the printed title page, dates written out in words."""
         return self.period_as_written("j F Y")
 
+    @property
+    def validity_note_shown(self) -> str:
+        """The source's words for the period, unless they only repeat the period as shown
+        ("2026" under "2026")."""
+        note = self.validity_note.strip()
+        same = {self.period_as_written(), self.period_printed}
+        return "" if note.replace("-", "–") in same or note in same else note
+
     def status_on(self, day: datetime.date) -> str:
         """The CurrentStatus on a day. Never signed: its lifecycle (draft, ready for
         signature). Signed (also while a revision is written): not yet in force before its
