@@ -7,10 +7,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils.text import slugify
 
 from agreements.models import Agreement, Party
 from organisations.models import Membership, MembershipRole
+from organisations.names import name_slug
 from organisations.reference import load_reference_data
 
 from .importer import import_document, load_file
@@ -32,7 +32,7 @@ def demo_files() -> list[Path]:
 
 def user_slug(municipality_name: str) -> str:
     """'Upplands Väsby' → 'upplands-vasby': lower-case ASCII with hyphens."""
-    return slugify(municipality_name)
+    return name_slug(municipality_name)
 
 
 @transaction.atomic

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "printing",
     "audit",
     "pages",
+    "citizens",
     "django_tasks_db",
     "simple_history",
     "axes",

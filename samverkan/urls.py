@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("printing.urls")),
     path("", include("audit.urls")),
     path("", include("organisations.urls")),
+    path("", include("citizens.urls")),
     path(
         "tillganglighet/",
         TemplateView.as_view(template_name="accessibility.html"),

@@ -169,6 +169,9 @@ class EventKind(models.TextChoices):
     RENEWED = "renewed", _("renewed for a calendar year")
     TERMINATED = "terminated", _("terminated")
     WITHDRAWN = "withdrawn", _("taken back to draft")
+    # A citizen promise shown on the public page, or taken off it (citizens/publishing.py).
+    PUBLISHED = "published", _("published for citizens")
+    UNPUBLISHED = "unpublished", _("unpublished")
 
 
 class AgreementEvent(models.Model):

@@ -69,6 +69,23 @@ READ_ONLY = {
 TOKEN_URLS = {"calendar_feed"}
 # Pages about an organisation rather than an agreement, walked in tests/test_organisations.py.
 ORGANISATION_URLS = {"my_organisations", "members", "member_create", "member_edit", "member_remove"}
+# A citizen promise's publishing (its editors) and the public pages without login (anyone),
+# walked in tests/test_citizen_pages.py and tests/test_citizen_mail.py.
+CITIZEN_URLS = {
+    "citizen_publication",
+    "citizen_publish",
+    "citizen_unpublish",
+    "citizen_feedback_publish",
+    "citizen_feedback_unpublish",
+    "citizen_feedback_delete",
+    "citizen_municipalities",
+    "citizen_municipality",
+    "citizen_feed",
+    "citizen_subscribe",
+    "citizen_signed_pdf",
+    "citizen_confirm",
+    "citizen_unsubscribe",
+}
 # One's own account (password change and reset), walked in tests/test_accounts.py.
 ACCOUNT_URLS = {
     "password_change",
@@ -191,7 +208,7 @@ def test_the_walk_finds_the_pages():
 WALKED = [
     (name, route)
     for name, route in PATTERNS
-    if name not in TOKEN_URLS and name not in ORGANISATION_URLS and name not in ACCOUNT_URLS
+    if name not in TOKEN_URLS | ORGANISATION_URLS | ACCOUNT_URLS | CITIZEN_URLS
 ]
 
 

@@ -22,6 +22,7 @@ LAYERS = [
     "printing",
     "signing",
     "pages",
+    "citizens",
 ]
 
 

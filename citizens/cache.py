@@ -1,0 +1,32 @@
+"""The public page of a municipality's promises is read by many and changes seldom: it is
+kept in Django's cache for PUBLIC_PAGE_SECONDS and forgotten at once when something is
+published or taken off (publishing.py). What changes elsewhere without passing through
+here (a row's status after a follow-up entry, an edited dialogue) shows within that time."""
+
+from django.conf import settings
+from django.core.cache import cache
+
+from organisations.models import OrganisationKind
+from organisations.names import name_slug
+
+# How long a rendered public page is served from the cache, in seconds.
+PUBLIC_PAGE_SECONDS = 60
+
+
+def page_key(slug: str, language: str, what: str = "page") -> str:
+    return f"citizens:{what}:{language}:{slug}"
+
+
+def forget_public_pages(agreement) -> None:
+    """Forget the cached pages and feeds of every municipality party to the agreement."""
+    names = agreement.parties.filter(organisation__kind=OrganisationKind.MUNICIPALITY).values_list(
+        "organisation__name", flat=True
+    )
+    cache.delete_many(
+        [
+            page_key(name_slug(name), language, what)
+            for name in names
+            for language, _label in settings.LANGUAGES
+            for what in ("page", "feed")
+        ]
+    )
