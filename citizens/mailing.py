@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
@@ -200,7 +200,7 @@ def mail_published_feedback(now: datetime.datetime | None = None) -> int:
                 _feedback_message(subscription, by_municipality[subscription.municipality_id])
             )
     if messages:
-        get_connection().send_messages(messages)
+        mailers.default.send_messages(messages)
     return len(messages)
 
 
