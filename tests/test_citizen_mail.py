@@ -142,9 +142,7 @@ def test_an_unconfirmed_address_is_deleted_after_seven_days(client, published):
     assert list(Subscription.objects.values_list("email", flat=True)) == ["ny@example.se"]
 
 
-def test_published_feedback_is_mailed_once_however_often_the_job_runs(
-    client, published, personas
-):
+def test_published_feedback_is_mailed_once_however_often_the_job_runs(client, published, personas):
     subscription = confirmed(client)
     subscribe(client, "obekraftad@example.se")
     mail.outbox.clear()
