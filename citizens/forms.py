@@ -33,6 +33,7 @@ class FeedbackForm(forms.ModelForm):
             plan__agreement=agreement
         ).order_by("plan__position", "position")
         self.fields["item"].label_from_instance = lambda item: item.activity[:120]
+        self.fields["item"].empty_label = None  # a promise has rows; the first is chosen
         self.fields["written_on"].initial = timezone.localdate
         self.fields["text"].max_length = FEEDBACK_MAX_LENGTH
         self.fields["text"].validators.append(
