@@ -24,6 +24,7 @@ lock:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py publish_demo_promises
 	$(PY) manage.py refresh_statuses
 	@echo ""
 	@echo "Samverkan körs på http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"

@@ -274,3 +274,35 @@ def test_the_atom_feed_holds_the_published_promise_and_feedback(client, publishe
     texts = ET.tostring(feed, encoding="unicode")
     assert "Fler vandringar i höst." in texts and "Medborgarlöfte Strängnäs i år" in texts
     assert "Ej publicerad" not in texts
+
+
+@pytest.mark.parametrize(
+    "name", ["citizen_feedback_publish", "citizen_feedback_unpublish", "citizen_feedback_delete"]
+)
+def test_only_the_promise_editors_change_its_feedback(client, personas, promise, name):
+    feedback = feedback_on(promise, "Utkast till återkoppling")
+    url = reverse(name, args=[promise.pk, feedback.pk])
+    client.force_login(personas.outsider)
+    assert client.post(url).status_code == 404
+    client.force_login(personas.reader)
+    assert client.post(url).status_code == 403
+    client.force_login(personas.kommunpolis)
+    assert client.post(url).status_code == 302
+
+
+def test_published_feedback_is_taken_off_not_deleted(client, personas, published):
+    feedback = feedback_on(published, "Publicerad text", published_by=personas.coordinator)
+    client.force_login(personas.coordinator)
+    client.post(reverse("citizen_feedback_delete", args=[published.pk, feedback.pk]))
+    assert PublicFeedback.objects.filter(pk=feedback.pk).exists()
+
+
+def test_the_demo_hook_publishes_signed_promises_with_feedback_once(client, promise, demo):
+    from citizens.demo import publish_demo_promises
+
+    draft = make_promise(demo["strangnas-2020"], "Ett utkast", signed=False)
+    assert publish_demo_promises() == [promise.reference]
+    assert publish_demo_promises() == []
+    assert not Publication.objects.filter(agreement=draft).exists()
+    assert PublicFeedback.objects.published().filter(item__plan__agreement=promise).count() == 2
+    assert "trygghetsvandringar tillsammans med boende" in client.get(PAGE).text

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from citizens.demo import publish_demo_promises
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish the demo's signed citizen promises on the public pages (/medborgarloften/), "
+        "each with invented feedback on its first rows. Run after load_demo; safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        published = publish_demo_promises()
+        self.stdout.write(f"{len(published)} citizen promise(s) published: {', '.join(published)}")
