@@ -13,7 +13,11 @@ off, over plain HTTP). Then, one after the other:
    all at once; a conflict is answered by opening the row again and saving again, until
    every editor's save is in. Counted: saves applied, conflicts, and whether the row holds
    every editor's words and its version went up by exactly the number of saves;
-3. faults: 10 clients ask for the agreement page without pause while PostgreSQL is
+3. public against agreement: --clients anonymous readers ask for a municipality's public
+   page of citizen promises (/medborgarloften/<kommun>/, cached) and as many logged-in
+   coordinators ask for the agreement page, all at once and without pause for
+   --public-seconds; requests per second of each, side by side in the same run;
+4. faults: 10 clients ask for the agreement page without pause while PostgreSQL is
    stopped for 10 seconds and started again; counted by status, with the friendly 503
    page checked, and how long after the start the first page came back.
 
@@ -203,6 +207,65 @@ def editors_on_one_row(base, plan, editors) -> dict:
     }
 
 
+# A signed citizen promise of Strängnäs, published with feedback (citizens/demo.py), for
+# the public page; the demo data has none of its own yet.
+PUBLISHED_PROMISE = (
+    "from agreements.models import Agreement, AgreementKind, AgreementStatus, RenewalRule; "
+    "from exchange.copying import copy_agreement; "
+    "from citizens.demo import publish_demo_promises; "
+    "from django.utils import timezone; "
+    "p = copy_agreement(Agreement.objects.get(reference='strangnas-2020'), "
+    "title='Medborgarlöfte Strängnäs'); "
+    "p.kind = AgreementKind.CITIZEN_PROMISE; p.valid_from = p.valid_until = None; "
+    "p.first_year = timezone.localdate().year; p.renewal_rule = RenewalRule.FIXED_END; "
+    "p.extension_max_years = None; p.status = AgreementStatus.SIGNED; p.save(); "
+    "publish_demo_promises()"
+)
+
+
+def public_against_agreement(base, agreement, public, clients, seconds) -> list[dict]:
+    """Anonymous readers of the public page and coordinators on the agreement page, at
+    once, each client asking again as soon as it has its answer."""
+    readers = [requests.Session() for _ in range(clients)]
+    coordinators = [login(base) for _ in range(clients)]
+    counts = Counter()
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def ask(name, session, url):
+        while not stop.is_set():
+            answer = session.get(base + url, timeout=30)
+            ok = (
+                answer.status_code == 200 and not answer.cookies
+                if name == "public"
+                else (answer.status_code == 200)
+            )
+            with lock:
+                counts[(name, ok)] += 1
+
+    threads = [threading.Thread(target=ask, args=("public", s, public)) for s in readers]
+    threads += [
+        threading.Thread(target=ask, args=("agreement", s, agreement)) for s in coordinators
+    ]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return [
+        {
+            "page": name,
+            "requests": counts[(name, True)] + counts[(name, False)],
+            "failures": counts[(name, False)],
+            "per_second": round((counts[(name, True)] + counts[(name, False)]) / elapsed, 1),
+        }
+        for name in ("public", "agreement")
+    ]
+
+
 def faults(base, agreement, postgres) -> dict:
     sessions = [login(base) for _ in range(10)]
     log, stop = [], threading.Event()
@@ -250,6 +313,11 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--editors", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--public-seconds", type=int, default=30)
+    parser.add_argument(
+        "--public-only", action="store_true", help="only the public page against the agreement's"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="samverkan-load-") as folder:
         postgres = Postgres(Path(folder))
@@ -262,6 +330,7 @@ def main():
         }
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo")
+        manage(env, "shell", "-c", PUBLISHED_PROMISE)
         ids = manage(
             env,
             "shell",
@@ -298,15 +367,27 @@ def main():
                         break
                 except requests.RequestException:
                     time.sleep(0.2)
-            stats = load(base, env, args.users, args.seconds, folder)
-            editors = editors_on_one_row(base, plan, args.editors)
-            fault = faults(base, agreement, postgres)
+            public = public_against_agreement(
+                base, agreement, "/medborgarloften/strangnas/", args.clients, args.public_seconds
+            )
+            if not args.public_only:
+                stats = load(base, env, args.users, args.seconds, folder)
+                editors = editors_on_one_row(base, plan, args.editors)
+                fault = faults(base, agreement, postgres)
         finally:
             server.terminate()
             server.wait(timeout=20)
             with contextlib.suppress(subprocess.CalledProcessError):
                 postgres.stop()
-    print(f"## Load: {args.users} users, {args.seconds} s, gunicorn 4 workers, PostgreSQL\n")
+    print(f"## Public page against agreement page: {args.clients} + {args.clients} clients, ")
+    print(f"{args.public_seconds} s, gunicorn 4 workers, PostgreSQL\n")
+    print("| page | requests | failures | requests/s |")
+    print("|---|---:|---:|---:|")
+    for row in public:
+        print(f"| {row['page']} | {row['requests']} | {row['failures']} | {row['per_second']} |")
+    if args.public_only:
+        return
+    print(f"\n## Load: {args.users} users, {args.seconds} s, gunicorn 4 workers, PostgreSQL\n")
     print("| page | requests | failures | p50 (ms) | p95 (ms) | requests/s |")
     print("|---|---:|---:|---:|---:|---:|")
     for row in stats:
