@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from helpers import count_queries
 
 from citizens import publishing
 from citizens.models import Publication, PublicFeedback
@@ -306,3 +307,17 @@ def test_the_demo_hook_publishes_signed_promises_with_feedback_once(client, prom
     assert not Publication.objects.filter(agreement=draft).exists()
     assert PublicFeedback.objects.published().filter(item__plan__agreement=promise).count() == 2
     assert "trygghetsvandringar tillsammans med boende" in client.get(PAGE).text
+
+
+def test_the_page_runs_as_many_queries_with_more_promises_and_feedback(
+    client, demo, personas, published
+):
+    feedback_on(published, "Första återkopplingen.", published_by=personas.coordinator)
+    before = count_queries(client, PAGE)
+    forget_cache()
+    for number in range(2):
+        more = make_promise(demo["strangnas-2020"], f"Medborgarlöfte {number}")
+        publishing.publish(more, personas.coordinator)
+        feedback_on(more, f"Återkoppling {number}.", published_by=personas.coordinator)
+    forget_cache()
+    assert count_queries(client, PAGE) == before
