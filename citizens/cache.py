@@ -5,6 +5,7 @@ here (a row's status after a follow-up entry, an edited dialogue) shows within t
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 from organisations.models import OrganisationKind
 from organisations.names import name_slug
@@ -18,15 +19,17 @@ def page_key(slug: str, language: str, what: str = "page") -> str:
 
 
 def forget_public_pages(agreement) -> None:
-    """Forget the cached pages and feeds of every municipality party to the agreement."""
+    """Forget the cached pages and feeds of every municipality party to the agreement: now,
+    and again once the change is committed, in case a reader cached the page as it was
+    in between."""
     names = agreement.parties.filter(organisation__kind=OrganisationKind.MUNICIPALITY).values_list(
         "organisation__name", flat=True
     )
-    cache.delete_many(
-        [
-            page_key(name_slug(name), language, what)
-            for name in names
-            for language, _label in settings.LANGUAGES
-            for what in ("page", "feed")
-        ]
-    )
+    keys = [
+        page_key(name_slug(name), language, what)
+        for name in names
+        for language, _label in settings.LANGUAGES
+        for what in ("page", "feed")
+    ]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

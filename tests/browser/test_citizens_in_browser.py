@@ -11,6 +11,7 @@ import pytest
 from browsing import WIDTHS, assert_accessible, log_in, opens
 from citizen_promises import make_promise
 from django.core import mail
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
@@ -29,6 +30,7 @@ def shot(page, name):
 
 @pytest.fixture
 def published_promise(site):
+    cache.clear()  # the live server's pages of an earlier test, whose data is gone
     cooperation = Agreement.objects.get(reference="strangnas-2020")
     promise = make_promise(cooperation, "Medborgarlöfte för Strängnäs")
     editor = Membership.objects.get(user__username="samordnare.strangnas").user
