@@ -127,7 +127,7 @@ def _promise(reference, municipality: Party, police: Party, agreement, today) ->
     ]
     return {
         "reference": reference,
-        "title": f"Medborgarlöfte {year}",
+        "title": f"Medborgarlöfte {name} {year}",
         "subtitle": f"Polisen och {municipality.shown_name}",
         "kind": AgreementKind.CITIZEN_PROMISE,
         # Under the municipality's agreement while that is in force (Sandviken's runs on,

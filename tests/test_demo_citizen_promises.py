@@ -49,7 +49,8 @@ def test_one_promise_in_force_this_year_per_municipality_with_police(db):
     for promise in promises:
         assert promise.kind == AgreementKind.CITIZEN_PROMISE
         assert promise.status_on(today) in (CurrentStatus.ACTIVE, CurrentStatus.EXPIRING)
-        assert promise.title == f"Medborgarlöfte {today.year}"
+    titles = sorted(promise.title for promise in promises)
+    assert titles == [f"Medborgarlöfte {name} {today.year}" for name in WITH_POLICE]
 
 
 def test_a_demo_promise_is_signed_promised_and_chosen_in_dialogues(db):

@@ -91,8 +91,8 @@ def test_the_citizen_dialogues_are_listed_as_dialogues_to_hold(coordinator, prom
     assert (dialogue.held_on, dialogue.people_reached) == (None, None)
     editor = coordinator.get(reverse("draft_editor", args=[draft.pk])).text
     assert (
-        'Trygghetsvandring i Mariefred</strong> <span class="note">(medborgardialog, Mariefred, att hålla)'
-        in editor
+        'Trygghetsvandring i Mariefred</strong> <span class="note">'
+        "(medborgardialog, Mariefred, att hålla)" in editor
     )
     # The promise it came from lists the dialogue as held.
     before = coordinator.get(reverse("draft_editor", args=[promise.pk])).text
