@@ -5,7 +5,7 @@ medborgarlöfte för <år>): the same kind of period and length, beginning where
 - written as exact dates: the same dates as many whole years later (at least one);
 - written as a length from signing ("tvåårigt"): the same length, counted from its own
   signing; it is named after the year after this one ends (or after this year, unsigned);
-- with no end (no period, or until further notice): the year after this one.
+- with no end (no period, or until further notice): next calendar year (the year after today).
 """
 
 import datetime
