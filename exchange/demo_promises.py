@@ -171,12 +171,12 @@ def _sections(municipality_name, year):
         "Polisen och kommunen följer upp löftena varje kvartal och berättar på webben vad "
         "som har gjorts."
     )
+    chosen = "Löftena valdes efter de här medborgardialogerna."
+    # Each block printed after the section that embeds it, as in the seeds.
     return [
-        {"body": intro},
-        {"heading": "Våra löften", "body": "", "embed": "action_plans"},
-        {"heading": "Så valdes löftena", "body": "", "embed": "problem_picture"},
-        {"heading": "Uppföljning", "body": follow_up},
-        {"heading": "Underskrifter", "body": "", "embed": "signatures"},
+        {"body": intro, "embed": "action_plans"},
+        {"heading": "Så valdes löftena", "body": chosen, "embed": "problem_picture"},
+        {"heading": "Uppföljning", "body": follow_up, "embed": "signatures"},
     ]
 
 
