@@ -148,6 +148,7 @@ class ActionItemQuerySet(models.QuerySet):
                 "status",
                 "due_on",
                 "ends_on",
+                "carried_from_period",
             )
         )
         by_id = {row["id"]: row for row in rows}
@@ -291,6 +292,23 @@ class ActionItem(Versioned):
     )
     term = models.CharField(
         _("time horizon"), max_length=8, choices=ItemTerm.choices, blank=True, default=""
+    )
+    # A promise carried over into next period's citizen promise (Nytt medborgarlöfte för
+    # <år>): the row it came from, and the years of that promise as shown ("2025"), which
+    # stay when the row it came from is gone or the promise travels as JSON.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+    )
+    carried_from_period = models.CharField(
+        _("carried over from (years)"),
+        max_length=20,
+        blank=True,
+        help_text=_("The years of the citizen promise the row was carried over from, e.g. 2025."),
     )
     problem_items = models.ManyToManyField(
         ProblemItem,

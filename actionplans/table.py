@@ -126,6 +126,7 @@ class Columns:
             for status, label in ItemStatus.choices
         }
         self.overdue = escape(_("overdue since"))
+        self.carried = escape(_("Carried over from %(years)s"))
 
     def status(self, row) -> str:
         """The row's status (from its latest follow-up entry), and 'overdue' when its date
@@ -134,6 +135,9 @@ class Columns:
         deadline = row["due_on"] or row["ends_on"]  # as ActionItem.deadline
         if is_overdue(row["status"], deadline, self.today):
             text += f' <span class="status overdue">{self.overdue} {deadline:%Y-%m-%d}</span>'
+        if row["carried_from_period"]:  # a promise carried over from the period before
+            carried = self.carried.replace("%(years)s", escape(row["carried_from_period"]))
+            text += f' <span class="carried">{carried}</span>'
         return f'<p class="row-status">{text}</p>'
 
     def cells(self, row) -> str:

@@ -41,7 +41,7 @@ from django.http import Http404
 
 from organisations.models import Membership, MembershipRole, OrganisationKind
 
-from .models import Agreement, AgreementStatus, Party
+from .models import Agreement, AgreementKind, AgreementStatus, Party
 
 EDITING_ROLES = (MembershipRole.COORDINATOR, MembershipRole.POLICE_OFFICER)
 
@@ -271,6 +271,11 @@ class AgreementPermissions:
     @property
     def may_copy(self) -> bool:
         return self.may_create
+
+    @property
+    def may_start_next_promise(self) -> bool:
+        """Start next period's citizen promise from this one (Nytt medborgarlöfte)."""
+        return self.may_edit and self.agreement.kind == AgreementKind.CITIZEN_PROMISE
 
 
 def agreement_permissions(user, agreement) -> AgreementPermissions:

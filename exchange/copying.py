@@ -16,6 +16,12 @@ def copy_agreement(original: Agreement, *, title: str | None = None) -> Agreemen
     focus areas and action plans with their rows, through the JSON exchange format, so a
     copy holds exactly what an export would. Signatures and dates of signing are left
     out, and so are its follow-up: the copy has not been signed nor followed up."""
+    (copy,) = import_document(copy_document(original, title=title))
+    return copy
+
+
+def copy_document(original: Agreement, *, title: str | None = None) -> dict:
+    """The exchange document `copy_agreement` imports, for a copy made with changes."""
     document = export_document(agreements_for_export([original.pk]))
     (exported,) = document["agreements"]
     title = title or str(_("Copy of %(title)s") % {"title": original.title})
@@ -34,5 +40,5 @@ def copy_agreement(original: Agreement, *, title: str | None = None) -> Agreemen
         for item in plan.get("items", []):
             item["follow_up_entries"] = []  # so is what was done
             item["status"] = "not_started"
-    (copy,) = import_document(document)
-    return copy
+    exported.pop("follows", None)  # the original's place in a row of yearly promises
+    return document

@@ -1,5 +1,7 @@
-"""The demo: the five seed agreements, written by hand as JSON in demo/, and their users."""
+"""The demo: the five seed agreements, written by hand as JSON in demo/, this year's invented
+citizen promises (demo_promises.py) and their users."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -7,12 +9,14 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from agreements.models import Agreement, Party
 from organisations.models import Membership, MembershipRole
 from organisations.names import name_slug
 from organisations.reference import load_reference_data
 
+from .demo_promises import load_demo_promises
 from .importer import import_document, load_file
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -24,6 +28,7 @@ class DemoResult:
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
     users: list[str] = field(default_factory=list)
+    citizen_promises: list[str] = field(default_factory=list)  # this year's, invented
 
 
 def demo_files() -> list[Path]:
@@ -36,8 +41,10 @@ def user_slug(municipality_name: str) -> str:
 
 
 @transaction.atomic
-def load_demo(password: str = DEMO_PASSWORD) -> DemoResult:
-    """Load what is missing and leave what is there: running it twice gives the same data."""
+def load_demo(password: str = DEMO_PASSWORD, today: datetime.date | None = None) -> DemoResult:
+    """Load what is missing and leave what is there: running it twice gives the same data.
+    Each time, the year of `today` gets its citizen promises (demo_promises.py) if it has
+    none yet, so the demo has promises in force whatever the day it is loaded."""
     load_reference_data()
     result = DemoResult()
     references = []
@@ -55,6 +62,10 @@ def load_demo(password: str = DEMO_PASSWORD) -> DemoResult:
             created = import_document({**document, "agreements": missing})
             result.created += [agreement.reference for agreement in created]
     result.users = _demo_users(references, password)
+    created, existing = load_demo_promises(references, today or timezone.localdate())
+    result.created += created
+    result.existing += existing
+    result.citizen_promises = created + existing
     return result
 
 

@@ -46,7 +46,7 @@ def agreements_for_export(ids=None):
     org = "organisation__parent__parent__parent"
     queryset = (
         Agreement.objects.order_by("reference")
-        .select_related("part_of")
+        .select_related("part_of", "follows")
         .prefetch_related(
             Prefetch("parties", queryset=Party.objects.select_related(org)),
             "sections",
@@ -137,6 +137,7 @@ def agreement_to_dict(agreement: Agreement) -> dict:
         "subtitle": agreement.subtitle,
         "kind": agreement.kind,
         **({"part_of": agreement.part_of.reference} if agreement.part_of_id else {}),
+        **({"follows": agreement.follows.reference} if agreement.follows_id else {}),
         "status": agreement.status,
         "version": agreement.version,
         "cycle_step": agreement.cycle_step,
@@ -269,6 +270,7 @@ def _item(item: ActionItem, focus_area_numbers: dict, problem_item_keys: dict) -
         "communication": item.communication,
         "status": item.status,
         "is_citizen_promise": item.is_citizen_promise,
+        **({"carried_from_period": item.carried_from_period} if item.carried_from_period else {}),
         "nature": item.nature,
         "term": item.term,
         "problem_items": sorted(

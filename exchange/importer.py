@@ -86,7 +86,7 @@ def import_document(document) -> list[Agreement]:
         for number, (data, agreement) in enumerate(
             zip(document["agreements"], agreements, strict=True), start=1
         ):
-            if agreement is not None and data.get("part_of"):
+            if agreement is not None and (data.get("part_of") or data.get("follows")):
                 messages += link_to_other_agreements(number, data, agreement)
         if messages:
             transaction.set_rollback(True)

@@ -13,18 +13,23 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from actionplans.models import ActionItem
 from agreements.access import (
     check_may_create_agreements,
     get_agreement,
+    get_agreement_for_editing,
     get_draft_for_editing,
     visible_agreements,
 )
 from agreements.drafting import AgreementFactsForm, ProblemPictureForm
 from agreements.models import AgreementStatus, Party, ProblemArea, ProblemPicture
 from exchange.copying import copy_agreement
+from exchange.next_promise import NextPromiseRefused, start_next_promise
 from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import swap_with_neighbour
 from samverkan.params import query_id
@@ -58,6 +63,34 @@ def agreement_copy(request, pk):
     copy = copy_agreement(original)
     messages.success(request, _("A new draft was made as a copy. Edit it here."))
     return redirect("draft_editor", copy.pk)
+
+
+@login_required
+@require_POST
+def next_citizen_promise(request, pk):
+    """Nytt medborgarlöfte för <år>: next period's draft, started from this promise; once
+    started, the same button leads to it."""
+    original = get_agreement_for_editing(request.user, pk)
+    try:
+        draft = start_next_promise(original, timezone.localdate())
+        messages.success(
+            request,
+            _(
+                "The draft of the next citizen promise was started. Promises not yet kept are "
+                "carried over, and this year's citizen dialogues are listed as dialogues to hold."
+            ),
+        )
+    except NextPromiseRefused as refusal:
+        messages.info(request, refusal.message)
+        draft = refusal.existing or original
+    target = (
+        reverse("draft_editor", args=[draft.pk])
+        if draft.is_draft and draft != original
+        else draft.get_absolute_url()
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
 
 
 @login_required
@@ -238,6 +271,14 @@ def _editor_context(agreement) -> dict:
         "sections": list(agreement.sections.all()),
         "focus_areas": list(agreement.focus_areas.all()),
         "picture": picture,
+        # Promises carried over from the period before (Nytt medborgarlöfte för <år>).
+        "carried": list(
+            ActionItem.objects.fetch_mode(mode)
+            .select_related("plan")
+            .filter(plan__agreement=agreement)
+            .exclude(carried_from_period="")
+            .order_by("plan__position", "position")
+        ),
         "kinds": PART_KINDS,
     }
 

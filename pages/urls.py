@@ -13,6 +13,11 @@ urlpatterns = [
     path(
         "overenskommelser/<int:pk>/kopiera/", drafting_views.agreement_copy, name="agreement_copy"
     ),
+    path(
+        "overenskommelser/<int:pk>/nytt-medborgarlofte/",
+        drafting_views.next_citizen_promise,
+        name="next_citizen_promise",
+    ),
     path(draft, drafting_views.draft_editor, name="draft_editor"),
     path(draft + "uppgifter/", drafting_views.draft_facts, name="draft_facts"),
     path(draft + "problembild/", drafting_views.draft_picture, name="draft_picture"),

@@ -3,7 +3,7 @@ agreements), the agreement list, and the agreement page (the printed document wi
 versions and what the user may do)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from agreements.access import (
 )
 from agreements.forms import AgreementFilterForm
 from agreements.models import AgreementKind, Party
+from exchange.next_promise import next_promise_label
 from followup.todo import agreements_in_force, follow_up_lists
 from organisations.access import managed_organisations
 from printing.agreement_document import build_document, document_queryset
@@ -90,4 +91,23 @@ def _related_agreements(user, agreement) -> dict:
             .with_status_on(timezone.localdate())
             .order_by("valid_from", "title")
         )
-    return {"part_of": part_of, "citizen_promises": promises}
+    return {
+        "part_of": part_of,
+        "citizen_promises": promises,
+        **_promises_around(visible, agreement),
+    }
+
+
+def _promises_around(visible, agreement) -> dict:
+    """A citizen promise's neighbours in its row of yearly promises: the one it continues
+    and the one started from it, each when the user may see it; and, while none was
+    started, the years the button Nytt medborgarlöfte names."""
+    if agreement.kind != AgreementKind.CITIZEN_PROMISE:
+        return {}
+    around = list(visible.filter(Q(follows=agreement) | Q(pk=agreement.follows_id or 0)))
+    after = next((each for each in around if each.follows_id == agreement.pk), None)
+    return {
+        "follows": next((each for each in around if each.pk == agreement.follows_id), None),
+        "next_promise": after,
+        "next_promise_years": "" if after else next_promise_label(agreement, timezone.localdate()),
+    }

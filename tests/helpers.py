@@ -1,5 +1,6 @@
 """What several test modules do: count a page's queries, read a PDF's text, remove the
-demo's follow-up entries, post a row form, copy Strängnäs' agreement as a new draft."""
+demo's follow-up entries, post a row form, copy Strängnäs' agreement as a new draft, tell
+the demo's citizen promises from the seed agreements."""
 
 import datetime
 import re
@@ -9,8 +10,25 @@ import subprocess
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from exchange.copying import copy_agreement
+from exchange.demo_promises import demo_citizen_promises
+
+
+def demo_promise_titles(*municipalities) -> list[str]:
+    """The titles of this year's demo citizen promises (exchange/demo_promises.py) of
+    these municipalities, or of all."""
+    promises = demo_citizen_promises().filter(first_year=timezone.localdate().year)
+    if municipalities:
+        promises = promises.filter(parties__organisation__name__in=municipalities)
+    return sorted(promises.values_list("title", flat=True))
+
+
+def without_demo_promises(titles) -> list[str]:
+    """The titles but the demo's citizen promises', for tests about the seed agreements."""
+    promises = set(demo_citizen_promises().values_list("title", flat=True))
+    return [title for title in titles if title not in promises]
 
 
 def count_queries(client, url) -> int:

@@ -100,6 +100,7 @@ POST_ONLY = {
     "logout",
     "row_move",
     "agreement_copy",
+    "next_citizen_promise",
     "part_move",
     "revise",
     "undo_ready",

@@ -5,7 +5,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from helpers import count_queries, remove_follow_up_entries
+from helpers import (
+    count_queries,
+    demo_promise_titles,
+    remove_follow_up_entries,
+    without_demo_promises,
+)
 
 from actionplans.models import ActionItem
 from agreements.models import Agreement
@@ -47,19 +52,33 @@ def test_logging_out_is_a_post_and_leads_to_the_login_page(client, user, demo):
 
 
 @pytest.mark.parametrize(
-    ("username", "expected"),
+    ("username", "expected", "promises_of"),
     [
         (
             "samordnare.strangnas",
             ["Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023"],
+            ["Strängnäs"],
         ),
-        ("kommunpolis.sigtuna", ["Samverkan för tryggare kommuner i lokalpolisområde Sollentuna"]),
-        ("lasare.timra", ["Samverkansöverenskommelse mellan Polisen och Timrå kommun 2017 - 2018"]),
+        # A kommunpolis of Lokalpolisområde Sollentuna reads its three municipalities' promises.
+        (
+            "kommunpolis.sigtuna",
+            ["Samverkan för tryggare kommuner i lokalpolisområde Sollentuna"],
+            ["Sollentuna", "Upplands Väsby", "Sigtuna"],
+        ),
+        (
+            "lasare.timra",
+            ["Samverkansöverenskommelse mellan Polisen och Timrå kommun 2017 - 2018"],
+            ["Timrå"],
+        ),
     ],
 )
-def test_the_overview_shows_only_the_users_agreements(client, user, demo, username, expected):
+def test_the_overview_shows_only_the_users_agreements(
+    client, user, demo, username, expected, promises_of
+):
     login(client, user, username)
-    assert titles(client.get(reverse("overview"))) == expected
+    expected = sorted(expected + demo_promise_titles(*promises_of))
+    assert len(expected) == 1 + len(promises_of)
+    assert sorted(titles(client.get(reverse("overview")))) == expected
 
 
 def test_the_overview_shows_status_period_days_left_and_parties(client, user, demo):
@@ -73,7 +92,7 @@ def test_the_overview_shows_status_period_days_left_and_parties(client, user, de
 
 def test_an_administrator_sees_every_agreement(client, user, demo):
     login(client, user, "admin")
-    assert len(titles(client.get(reverse("agreement_list")))) == 5
+    assert len(titles(client.get(reverse("agreement_list")))) == 5 + len(demo_promise_titles())
 
 
 @pytest.mark.parametrize(
@@ -104,7 +123,9 @@ def test_the_list_filters_by_status_municipality_police_unit_year_and_text(
         if key in query:
             query[key] = Organisation.objects.get(name=query[key]).pk
     response = client.get(reverse("agreement_list"), query)
-    assert titles(response) == [demo[reference].title for reference in expected]
+    # The demo's citizen promises: tests/test_demo_citizen_promises.py.
+    shown = without_demo_promises(titles(response))
+    assert shown == [demo[reference].title for reference in expected]
 
 
 def test_an_htmx_filter_request_gets_only_the_results(client, user, demo):

@@ -12,6 +12,7 @@ from helpers import remove_follow_up_entries
 
 from agreements.models import Agreement
 from exchange.demo import demo_files
+from exchange.demo_promises import demo_citizen_promises
 from exchange.export import agreements_for_export, export_document
 from exchange.importer import DocumentError, import_document, schema
 from followup.models import FollowUpEntry
@@ -62,7 +63,11 @@ def test_every_demo_file_follows_the_schema(path):
 def test_export_writes_the_documented_format(demo):
     document = export_command("--all")
     assert document["format_version"] == 1
-    assert [agreement["reference"] for agreement in document["agreements"]] == SEED_REFERENCES
+    promises = list(demo_citizen_promises().values_list("reference", flat=True))
+    assert len(promises) == 7  # this year's, one per demo municipality with police
+    assert [agreement["reference"] for agreement in document["agreements"]] == sorted(
+        SEED_REFERENCES + promises
+    )
     validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
     assert list(validator.iter_errors(document)) == []
     assert '"id"' not in json.dumps(document)

@@ -230,6 +230,17 @@ class Agreement(Versioned):
         related_name="citizen_promises",
         help_text=_("The cooperation agreement this citizen promise belongs to, if any."),
     )
+    # The citizen promise of the period before, when this one was started from it
+    # (Nytt medborgarlöfte för <år>): one next promise each, so starting it twice finds it.
+    follows = models.OneToOneField(
+        "self",
+        verbose_name=_("follows"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_promise",
+        help_text=_("The citizen promise of the period before, which this one continues."),
+    )
     status = models.CharField(
         _("status"), max_length=32, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
     )
@@ -542,6 +553,7 @@ class Agreement(Versioned):
     def clean(self):
         self._refuse_validity_changes_while_ready()
         self._check_kind_and_part_of()
+        self._check_follows()
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError(
                 {"valid_until": _("The end date cannot be before the start date.")}
@@ -587,6 +599,20 @@ class Agreement(Versioned):
         else:
             return
         raise ValidationError({"part_of": message})
+
+    def _check_follows(self):
+        """Only a citizen promise continues another, and only another citizen promise."""
+        if self.follows is None:
+            return
+        if self.kind != AgreementKind.CITIZEN_PROMISE:
+            message = _("Only a citizen promise continues an earlier one.")
+        elif self.follows.pk is not None and self.follows.pk == self.pk:
+            message = _("A citizen promise cannot continue itself.")
+        elif self.follows.kind != AgreementKind.CITIZEN_PROMISE:
+            message = _("A citizen promise can only continue an earlier citizen promise.")
+        else:
+            return
+        raise ValidationError({"follows": message})
 
     def shares_a_party_with(self, other) -> bool:
         mine = self.parties.values("organisation_id")

@@ -17,6 +17,7 @@ from .agreement import (
     agreement_facts,
     focus_areas,
     lifecycle_status,
+    link_follows,
     link_part_of,
     parties,
     problem_picture,
@@ -56,7 +57,8 @@ def build_agreement(number: int, data: dict) -> tuple[Agreement | None, list[str
 
 def link_to_other_agreements(number: int, data: dict, agreement: Agreement) -> list[str]:
     """Once every agreement of the document is built: the links between agreements (a
-    citizen promise's `part_of`), which may point forward in the document."""
+    citizen promise's `part_of` and `follows`), which may point forward in the document."""
     build = AgreementBuild(number, data)
     link_part_of(build, agreement)
+    link_follows(build, agreement)
     return build.messages

@@ -82,6 +82,33 @@ def link_part_of(build: AgreementBuild, agreement: Agreement):
     agreement.save(update_fields=["part_of"])
 
 
+def link_follows(build: AgreementBuild, agreement: Agreement):
+    """A citizen promise's `follows` names the promise of the period before by reference:
+    linked as `part_of` is, when that promise exists; each promise has one next one."""
+    reference = build.data.get("follows")
+    if not reference:
+        return
+    earlier = Agreement.objects.filter(reference=reference).first()
+    if earlier is None:
+        return
+    agreement.follows = earlier
+    try:
+        agreement.full_clean(validate_unique=False)
+        if Agreement.objects.filter(follows=earlier).exclude(pk=agreement.pk).exists():
+            raise ValidationError(
+                {
+                    "follows": _("%(reference)s is already followed by another citizen promise.")
+                    % {"reference": reference}
+                }
+            )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                build.error(field, message)
+        return
+    agreement.save(update_fields=["follows"])
+
+
 def parties(build: AgreementBuild):
     for position, party in enumerate(build.data["parties"], start=1):
         path = f"parties[{position - 1}]"

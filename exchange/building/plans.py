@@ -30,6 +30,7 @@ ROW_FIELDS = (
     "communication",
     "status",
     "is_citizen_promise",
+    "carried_from_period",
     "nature",
     "term",
 )

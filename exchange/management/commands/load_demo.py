@@ -7,8 +7,9 @@ from exchange.importer import DocumentError
 
 class Command(BaseCommand):
     help = (
-        "Load the five demo agreements and their demo users. Agreements already there are "
-        "left as they are, so running it twice leaves the same data."
+        "Load the five demo agreements, this year's demo citizen promises and the demo users. "
+        "Agreements already there are left as they are, so running it twice leaves the same "
+        "data; run in a new year, it adds that year's citizen promises."
     )
 
     def add_arguments(self, parser):
