@@ -139,6 +139,7 @@ class ActionItemQuerySet(models.QuerySet):
             self.order_by("position").values(
                 "id",
                 "focus_area_id",
+                "group_heading",
                 "goal",
                 "continues_goal_above",
                 "activity",

@@ -39,7 +39,9 @@ PROMISES = [
         "vara synliga i centrala Strängnäs och vid resecentrum fredag och lördag kväll",
         when="Varje helg",
     ),
-    promise(POLICE_PROMISE, "genomföra minst tolv trafikkontroller vid skolorna", when="Terminsvis"),
+    promise(
+        POLICE_PROMISE, "genomföra minst tolv trafikkontroller vid skolorna", when="Terminsvis"
+    ),
     promise(POLICE_PROMISE, "hålla öppet hus med kommunpolisen i Mariefred och Åkers styckebruk"),
     promise(
         MUNICIPALITY_PROMISE,
