@@ -87,7 +87,8 @@ class ActionItemForm(VersionedForm):
         if "group_heading" in self.fields and not self.instance.pk and not self.is_bound:
             # A new promise most often joins the group of the last one.
             last = ActionItem.objects.filter(plan=plan).order_by("-position").first()
-            self.initial.setdefault("group_heading", last.group_heading if last else "")
+            if last and not self.instance.group_heading:
+                self.initial["group_heading"] = last.group_heading
         self.remember_opened_values()
         # The form opens in place of the row: the writing starts in its first column.
         self.fields[self._layout_names()[0]].widget.attrs["autofocus"] = True

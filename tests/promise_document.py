@@ -1,6 +1,8 @@
 """A medborgarlöfte as municipalities publish them (invented): a year's promises grouped
 under who promises, two dialogues with citizens, how it is followed up, two signatures."""
 
+import copy
+
 STRANGNAS = {"kind": "municipality", "name": "Strängnäs", "kommunkod": "0486"}
 POLICE = {
     "kind": "police_area",
@@ -123,8 +125,8 @@ def citizen_promise() -> dict:
                 },
             ],
         },
-        "follow_up_arrangement": FOLLOW_UP,
-        "action_plans": [{"title": "", "layout": "promises_by_party", "items": PROMISES}],
+        "follow_up_arrangement": dict(FOLLOW_UP),
+        "action_plans": [{"title": "", "layout": "promises_by_party", "items": copy.deepcopy(PROMISES)}],
     }
 
 
