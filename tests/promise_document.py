@@ -126,7 +126,9 @@ def citizen_promise() -> dict:
             ],
         },
         "follow_up_arrangement": dict(FOLLOW_UP),
-        "action_plans": [{"title": "", "layout": "promises_by_party", "items": copy.deepcopy(PROMISES)}],
+        "action_plans": [
+            {"title": "", "layout": "promises_by_party", "items": copy.deepcopy(PROMISES)}
+        ],
     }
 
 

@@ -6,7 +6,6 @@ carried by JSON and printed."""
 
 import copy
 import importlib
-import json
 import re
 from io import BytesIO
 
@@ -26,12 +25,12 @@ from promise_document import (
 )
 from pypdf import PdfReader
 
-from actionplans.models import ActionItem, ActionPlan, PlanLayout, Responsibility
-from agreements.models import Agreement, AgreementKind
+from actionplans.models import ActionItem, ActionPlan, Responsibility
+from agreements.models import Agreement
 from exchange.export import agreement_to_dict, agreements_for_export
 from exchange.importer import DocumentError, import_document
 from printing.agreement_document import document_queryset
-from printing.documents import agreement_html, agreement_pdf, plan_html, plan_pdf
+from printing.documents import agreement_html, agreement_pdf, plan_pdf
 
 HTMX = {"HX-Request": "true"}
 
@@ -315,8 +314,12 @@ def test_readers_and_outsiders_cannot_edit_the_follow_up_arrangement(client, per
     assert promise.follow_up_by == FOLLOW_UP["followed_up_by"]
 
 
-def test_a_plan_may_be_saved_without_a_title(coordinator, promise):
-    assert ActionPlan._meta.get_field("title").blank
-    assert promise.kind == AgreementKind.CITIZEN_PROMISE
-    assert PlanLayout.PROMISES_BY_PARTY == promise.action_plans.get().layout
-    assert json.dumps(plan_html(promise, promise.action_plans.get().pk))
+def test_a_plan_is_saved_without_a_title_and_shown_by_the_documents(client, user, demo):
+    agreement = demo["timra-2017"]
+    client.force_login(user("samordnare.timra"))
+    create = reverse("plan_create", args=[agreement.pk])
+    response = client.post(create, {"title": "", "layout": "promises_by_party"})
+    plan = agreement.action_plans.get()
+    assert response.status_code == 302 and plan.title == ""
+    page = client.get(response.url).text
+    assert f"<h1>{agreement.title}</h1>" in page
