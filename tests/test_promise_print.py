@@ -11,8 +11,10 @@ from io import BytesIO
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from helpers import pdf_text, pdf_words, squeeze
+from openpyxl import load_workbook
 from promise_document import (
     FOLLOW_UP,
     MUNICIPALITY_PROMISE,
@@ -323,3 +325,29 @@ def test_a_plan_is_saved_without_a_title_and_shown_by_the_documents(client, user
     assert response.status_code == 302 and plan.title == ""
     page = client.get(response.url).text
     assert f"<h1>{agreement.title}</h1>" in page
+
+
+def test_the_excel_sheet_of_a_promise_plan_carries_the_group_heading(coordinator, promise):
+    plan = promise.action_plans.get()
+    sheet_url = reverse("plan_xlsx", args=[promise.pk, plan.pk])
+    book = load_workbook(BytesIO(coordinator.get(sheet_url).content))
+    sheet = book.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    column = headers.index("Grupprubrik") + 1
+    assert sheet.cell(row=2, column=column).value == POLICE_PROMISE
+    sheet.cell(row=2, column=column).value = "Lokalpolisen lovar att"
+    output = BytesIO()
+    book.save(output)
+    upload = reverse("plan_upload", args=[promise.pk, plan.pk])
+    coordinator.post(upload, {"sheet": SimpleUploadedFile("plan.xlsx", output.getvalue())})
+    assert coordinator.post(upload, {"apply": "1"}).status_code == 302
+    first = plan.items.order_by("position").first()
+    assert first.group_heading == "Lokalpolisen lovar att"
+
+
+def test_the_excel_sheet_of_other_layouts_has_no_group_heading(coordinator, demo):
+    agreement = demo["strangnas-2020"]
+    plan = agreement.action_plans.get()
+    content = coordinator.get(reverse("plan_xlsx", args=[agreement.pk, plan.pk])).content
+    headers = [cell.value for cell in load_workbook(BytesIO(content)).worksheets[0][1]]
+    assert "Grupprubrik" not in headers
