@@ -351,3 +351,13 @@ def test_the_excel_sheet_of_other_layouts_has_no_group_heading(coordinator, demo
     content = coordinator.get(reverse("plan_xlsx", args=[agreement.pk, plan.pk])).content
     headers = [cell.value for cell in load_workbook(BytesIO(content)).worksheets[0][1]]
     assert "Grupprubrik" not in headers
+
+
+def test_the_agreement_page_shows_the_promises_and_the_follow_up_arrangement(
+    coordinator, promise
+):
+    page = coordinator.get(promise.get_absolute_url()).text
+    assert page.count(f"<h3>{POLICE_PROMISE}</h3>") == 1 and '<ol class="promises">' in page
+    assert "Tillsammans med Strängnäs Bostads AB, Räddningstjänsten Mälardalen" in page
+    assert 'href="#uppfoljning"' in page and 'id="uppfoljning"' in page
+    assert FOLLOW_UP["reported_to"] in page
