@@ -353,9 +353,7 @@ def test_the_excel_sheet_of_other_layouts_has_no_group_heading(coordinator, demo
     assert "Grupprubrik" not in headers
 
 
-def test_the_agreement_page_shows_the_promises_and_the_follow_up_arrangement(
-    coordinator, promise
-):
+def test_the_agreement_page_shows_the_promises_and_the_follow_up_arrangement(coordinator, promise):
     page = coordinator.get(promise.get_absolute_url()).text
     assert page.count(f"<h3>{POLICE_PROMISE}</h3>") == 1 and '<ol class="promises">' in page
     assert "Tillsammans med Strängnäs Bostads AB, Räddningstjänsten Mälardalen" in page
