@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from helpers import pdf_text, pdf_words, squeeze
 from openpyxl import load_workbook
 from promise_document import (
@@ -29,10 +30,11 @@ from pypdf import PdfReader
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
 from agreements.models import Agreement
-from exchange.export import agreement_to_dict, agreements_for_export
+from exchange.export import agreement_to_dict, agreements_for_export, export_document
 from exchange.importer import DocumentError, import_document
 from printing.agreement_document import document_queryset
 from printing.documents import agreement_html, agreement_pdf, plan_pdf
+from signing.compare import compare
 
 HTMX = {"HX-Request": "true"}
 
@@ -359,3 +361,20 @@ def test_the_agreement_page_shows_the_promises_and_the_follow_up_arrangement(coo
     assert "Tillsammans med Strängnäs Bostads AB, Räddningstjänsten Mälardalen" in page
     assert 'href="#uppfoljning"' in page and 'id="uppfoljning"' in page
     assert FOLLOW_UP["reported_to"] in page
+
+
+def test_compare_versions_shows_a_changed_heading_and_follow_up_arrangement(promise):
+    old = export_document(agreements_for_export([promise.pk]))["agreements"][0]
+    promise.follow_up_how_often = "Varje kvartal"
+    promise.save()
+    ActionItem.objects.filter(plan__agreement=promise, position=1).update(
+        group_heading="Lokalpolisen lovar att"
+    )
+    new = export_document(agreements_for_export([promise.pk]))["agreements"][0]
+    with translation.override("sv"):
+        facts, *_middle, rows = compare(old, new)
+    said = " ".join(f"{change.old} {change.new}" for change in facts.changes)
+    assert "Så följs överenskommelsen upp" in said
+    assert "<del>tertial</del>" in said and "<ins>kvartal</ins>" in said
+    said = " ".join(f"{change.old} {change.new}" for change in rows.changes)
+    assert "Polisen</del> lovar att" in said and "alpolisen</ins> lovar att" in said
