@@ -26,6 +26,7 @@ from promise_document import (
     citizen_promise,
     document,
 )
+from promise_document import promise as promise_row
 from pypdf import PdfReader
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
@@ -378,3 +379,24 @@ def test_compare_versions_shows_a_changed_heading_and_follow_up_arrangement(prom
     assert "<del>tertial</del>" in said and "<ins>kvartal</ins>" in said
     said = " ".join(f"{change.old} {change.new}" for change in rows.changes)
     assert "Polisen</del> lovar att" in said and "alpolisen</ins> lovar att" in said
+
+
+def test_a_fuller_medborgarlofte_still_prints_on_two_pages(db):
+    """Nine promises, two dialogues and three sections of a few paragraphs each."""
+    data = citizen_promise()
+    data["action_plans"][0]["items"] += [
+        promise_row(POLICE_PROMISE, "motverka langning till unga vid skolavslutningar"),
+        promise_row(MUNICIPALITY_PROMISE, "rusta upp lekplatsen i Finninge med ny belysning"),
+    ]
+    paragraph = (
+        "Arbetet utgår från den gemensamma lägesbilden och från det invånarna berättat om "
+        "var och när de känner sig otrygga. Kommunen och polisen träffas varje månad."
+    )
+    data["sections"] += [
+        {"heading": "Bakgrund", "body": f"{paragraph}\n\n{paragraph}"},
+        {"heading": "Samverkan", "body": f"{paragraph}\n\n{paragraph}\n\n{paragraph}"},
+    ]
+    (agreement,) = import_document(document(data))
+    content = agreement_pdf(agreement)
+    assert page_count(content) == 2
+    assert "9. " not in pdf_text(content)  # numbered under each heading, not through
