@@ -396,7 +396,9 @@ def test_a_fuller_medborgarlofte_still_prints_on_two_pages(db):
         {"heading": "Bakgrund", "body": f"{paragraph}\n\n{paragraph}"},
         {"heading": "Samverkan", "body": f"{paragraph}\n\n{paragraph}\n\n{paragraph}"},
     ]
+    data["status"] = "signed"  # printed as of today, with the note that says so
+    data["signatories"][0].update(place="Strängnäs", signed_on="2026-01-20")
     (agreement,) = import_document(document(data))
     content = agreement_pdf(agreement)
-    assert page_count(content) == 2
+    assert page_count(content) == 2 and "Strängnäs 2026-01-20" in pdf_text(content)
     assert "9. " not in pdf_text(content)  # numbered under each heading, not through
