@@ -189,7 +189,12 @@ class ActionPlan(Versioned):
     )
     position = models.PositiveIntegerField(_("position"))
     # Empty when the document's own title is the plan's (a medborgarlöfte's promises).
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leave empty when the document's title is the plan's, as in a medborgarlöfte."),
+    )
     layout = models.CharField(
         _("columns"),
         max_length=48,

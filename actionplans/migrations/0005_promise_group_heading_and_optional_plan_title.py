@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='actionplan',
             name='title',
-            field=models.CharField(blank=True, max_length=300, verbose_name='title'),
+            field=models.CharField(blank=True, help_text="Leave empty when the document's title is the plan's, as in a medborgarlöfte.", max_length=300, verbose_name='title'),
         ),
         migrations.RunPython(heading_from_what_rows_carry, migrations.RunPython.noop),
     ]

@@ -38,6 +38,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalactionplan',
             name='title',
-            field=models.CharField(blank=True, max_length=300, verbose_name='title'),
+            field=models.CharField(blank=True, help_text="Leave empty when the document's title is the plan's, as in a medborgarlöfte.", max_length=300, verbose_name='title'),
         ),
     ]
