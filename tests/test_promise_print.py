@@ -26,7 +26,7 @@ from promise_document import promise as promise_row
 from pypdf import PdfReader
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
-from agreements.models import Agreement
+from agreements.models import Agreement, FocusArea
 from exchange.export import agreement_to_dict, agreements_for_export, export_document
 from exchange.importer import DocumentError, import_document
 from printing.agreement_document import document_queryset
@@ -279,3 +279,18 @@ def test_a_fuller_medborgarlofte_still_prints_on_two_pages(db):
     content = agreement_pdf(agreement)
     assert page_count(content) == 2 and "Strängnäs 2026-01-20" in pdf_text(content)
     assert "9. " not in pdf_text(content)  # numbered under each heading, not through
+
+
+def test_a_medborgarlofte_under_an_agreement_says_so_in_its_heading(demo, promise):
+    promise.part_of = demo["strangnas-2020"]
+    promise.save()
+    head = html_of(promise).split('class="promise-head"')[1].split("</header>")[0]
+    assert f"Del av {demo['strangnas-2020'].title}" in head
+
+
+def test_focus_areas_beside_promises_are_printed_as_their_own_block(promise):
+    FocusArea.objects.create(
+        agreement=promise, position=1, title="Trygg offentlig miljö", goals="Färre otrygga"
+    )
+    html = html_of(promise)
+    assert 'id="focus-areas"' in html and "Trygg offentlig miljö" in html
