@@ -21,7 +21,13 @@ LAYOUT_FIELDS = {
         "responsible_text",
     ],
     PlanLayout.ACTIVITY_PARTIES_COMMUNICATION: ["activity", "communication", "when_text"],
-    PlanLayout.PROMISES_BY_PARTY: ["goal", "activity", "when_text", "responsible_text"],
+    PlanLayout.PROMISES_BY_PARTY: [
+        "group_heading",
+        "goal",
+        "activity",
+        "when_text",
+        "responsible_text",
+    ],
 }
 SCHEDULE_FIELDS = ["starts_on", "ends_on", "due_on", "recurrence"]
 
@@ -39,6 +45,7 @@ class ActionItemForm(VersionedForm):
         model = ActionItem
         fields = [
             "focus_area",
+            "group_heading",
             "goal",
             "continues_goal_above",
             "activity",
@@ -77,6 +84,11 @@ class ActionItemForm(VersionedForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=self.instance.party_text(party.organisation_id) if self.instance.pk else "",
             )
+        if "group_heading" in self.fields and not self.instance.pk and not self.is_bound:
+            # A new promise most often joins the group of the last one.
+            last = ActionItem.objects.filter(plan=plan).order_by("-position").first()
+            if last and not self.instance.group_heading:
+                self.initial["group_heading"] = last.group_heading
         self.remember_opened_values()
         # The form opens in place of the row: the writing starts in its first column.
         self.fields[self._layout_names()[0]].widget.attrs["autofocus"] = True

@@ -139,6 +139,7 @@ class ActionItemQuerySet(models.QuerySet):
             self.order_by("position").values(
                 "id",
                 "focus_area_id",
+                "group_heading",
                 "goal",
                 "continues_goal_above",
                 "activity",
@@ -188,7 +189,13 @@ class ActionPlan(Versioned):
         help_text=_("Only when the plan is for one of the agreement's municipalities."),
     )
     position = models.PositiveIntegerField(_("position"))
-    title = models.CharField(_("title"), max_length=300)
+    # Empty when the document's own title is the plan's (a medborgarlöfte's promises).
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leave empty when the document's title is the plan's, as in a medborgarlöfte."),
+    )
     layout = models.CharField(
         _("columns"),
         max_length=48,
@@ -225,7 +232,18 @@ class ActionPlan(Versioned):
         ]
 
     def __str__(self):
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The plan's title, else the document's: a plan needs no title of its own."""
+        return self.title or self.agreement.title
+
+    @property
+    def prints_title(self) -> bool:
+        """Whether the print gives the plan a heading of its own: not when it only repeats
+        the document's title."""
+        return bool(self.title.strip()) and self.title.strip() != self.agreement.title.strip()
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -254,6 +272,14 @@ class ActionItem(Versioned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="items",
+    )
+    # The heading the row is printed under in the document's words ("Polisen lovar att");
+    # consecutive rows with the same heading are one group (promises_by_party plans).
+    group_heading = models.CharField(
+        _("group heading"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. 'Polisen lovar att', 'Kommunen lovar att', 'Tillsammans lovar vi att'"),
     )
     goal = models.TextField(_("goal"), blank=True)
     continues_goal_above = models.BooleanField(

@@ -146,6 +146,9 @@ class Columns:
         texts_of = row["party_texts"]
         party_texts = [texts_of.get(organisation, "") for organisation, _l in self.parties]
         activity = escape(row["activity"]) + self.status(row)
+        if row["group_heading"]:  # a promise: under whom it is printed
+            activity = f'<span class="note">{escape(row["group_heading"])}</span><br>{activity}'
+
         if self.by_party:
             texts = [activity, *map(escape, party_texts), escape(row["communication"])]
         else:

@@ -64,6 +64,15 @@ class AgreementFactsForm(VersionedForm):
         return self.cleaned_data["kind"] or self.instance.kind
 
 
+class FollowUpArrangementForm(VersionedForm):
+    """How the agreement is followed up, as the document writes it: printed before the
+    signatures (a medborgarlöfte's "how the promises are followed up")."""
+
+    class Meta:
+        model = Agreement
+        fields = list(Agreement.FOLLOW_UP_FIELDS)
+
+
 def unique_reference(title: str) -> str:
     base = slugify(title)[:40].strip("-") or "utkast"
     reference, number = base, 1

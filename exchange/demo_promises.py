@@ -229,11 +229,10 @@ def _plan(year, police, municipality, centrum, ort):
 
 
 def _promise_row(heading, text, promisers, first):
-    """A promise under its heading: who promises is its responsibilities (role promises).
-    The heading ("Polisen lovar att") is here for the row's own group heading, which the
-    print of promises adds: set it in this dict then."""
-    del heading  # no row field holds it yet
+    """A promise under its heading ("Polisen lovar att"), printed once per group; who
+    promises is also its responsibilities (role promises)."""
     return {
+        "group_heading": heading,
         "activity": text,
         "is_citizen_promise": True,
         "status": FIRST_STATUS if first else OTHER_STATUS,

@@ -11,6 +11,8 @@ from agreements.models import Agreement, Party, ProblemArea, Signatory
 from followup.models import FollowUpCadence, FollowUpEntry, FollowUpReport, Indicator
 from organisations.models import Organisation
 
+from .building.agreement import FOLLOW_UP_FIELDS
+
 FORMAT_VERSION = 1
 
 
@@ -113,6 +115,14 @@ def _period_without_dates(agreement: Agreement) -> dict:
     return {name: getattr(agreement, name) for name in fields if getattr(agreement, name)}
 
 
+def _follow_up_arrangement(agreement: Agreement) -> dict:
+    """Only when written, so files of agreements without one read as before."""
+    if not agreement.has_follow_up_arrangement:
+        return {}
+    arrangement = {key: getattr(agreement, name) for key, name in FOLLOW_UP_FIELDS.items()}
+    return {"follow_up_arrangement": arrangement}
+
+
 def agreement_to_dict(agreement: Agreement) -> dict:
     # References inside the document are 1-based places in its lists, never database ids.
     problem_picture = getattr(agreement, "problem_picture", None)
@@ -147,6 +157,7 @@ def agreement_to_dict(agreement: Agreement) -> dict:
         "extension_max_years": agreement.extension_max_years,
         **_period_without_dates(agreement),
         "validity_note": agreement.validity_note,
+        **_follow_up_arrangement(agreement),
         "terminated_on": _date(agreement.terminated_on),
         "parties": [_party(party) for party in agreement.parties.all()],
         "sections": [
@@ -258,6 +269,7 @@ def _item(item: ActionItem, focus_area_numbers: dict, problem_item_keys: dict) -
     entry_positions = {entry.pk: position for position, entry in enumerate(entries, start=1)}
     return {
         "focus_area": focus_area_numbers.get(item.focus_area_id),
+        **({"group_heading": item.group_heading} if item.group_heading else {}),
         "goal": item.goal,
         "continues_goal_above": item.continues_goal_above,
         "activity": item.activity,

@@ -59,7 +59,7 @@ def agreement_calendar(agreement, today: datetime.date | None = None) -> bytes:
     stamp = timezone.now()
     items = (
         ActionItem.objects.filter(plan__agreement=agreement)
-        .select_related("plan", "focus_area")
+        .select_related("plan__agreement", "focus_area")
         .order_by("plan__position", "position")
     )
     for item in items:
@@ -99,7 +99,7 @@ def _item_event(agreement, item, stamp) -> Event | None:
         event.add("dtend", first + ONE_DAY)
     lines = [
         item.activity,
-        _("Action plan: %(plan)s") % {"plan": item.plan.title},
+        _("Action plan: %(plan)s") % {"plan": item.plan.shown_title},
     ]
     if item.focus_area:
         lines.append(_("Focus area: %(area)s") % {"area": item.focus_area.title})

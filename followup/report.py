@@ -72,7 +72,7 @@ def build_contents(report) -> dict:
     entries = FollowUpEntry.objects.select_related("corrects").prefetch_related("participants")
     rows = (
         ActionItem.objects.filter(plan__agreement=agreement)
-        .select_related("plan")
+        .select_related("plan__agreement")
         .prefetch_related(
             Prefetch(
                 "follow_up_entries",
@@ -96,7 +96,7 @@ def build_contents(report) -> dict:
         entry_count += len(in_period)
         groups.get(row.focus_area_id, other)["rows"].append(
             {
-                "plan": row.plan.title,
+                "plan": row.plan.shown_title,
                 "activity": row.activity,
                 "when_text": row.when_text,
                 "deadline": row.deadline.isoformat() if row.deadline else "",

@@ -141,7 +141,7 @@ def why_the_party_stays(party) -> str:
     return _(
         "The action plan “%(plan)s” is this municipality's: delete the plan or make it "
         "shared first."
-    ) % {"plan": plan.title}
+    ) % {"plan": plan.shown_title}
 
 
 def always_removable(part) -> str:

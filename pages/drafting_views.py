@@ -26,7 +26,7 @@ from agreements.access import (
     get_draft_for_editing,
     visible_agreements,
 )
-from agreements.drafting import AgreementFactsForm, ProblemPictureForm
+from agreements.drafting import AgreementFactsForm, FollowUpArrangementForm, ProblemPictureForm
 from agreements.models import AgreementStatus, Party, ProblemArea, ProblemPicture
 from exchange.copying import copy_agreement
 from exchange.next_promise import NextPromiseRefused, start_next_promise
@@ -125,6 +125,31 @@ def draft_facts(request, pk):
     if request.htmx:
         return _render(request, f"{PAGE}#facts_form", agreement, form=form, **state)
     return _page(request, agreement, facts_form=form, **state)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_follow_up(request, pk):
+    """The follow-up arrangement (who, how often, to whom, where published), in place."""
+    agreement = get_draft_for_editing(request.user, pk)
+    if "cancel" in request.POST:
+        return _follow_up(request, agreement)
+    form = _focus_first_field(FollowUpArrangementForm(request.POST or None, instance=agreement))
+    state = {}  # after a conflict: the differences to show beside the form
+    if form.is_bound and form.is_valid():
+        try:
+            form.save_checked(status=AgreementStatus.DRAFT)
+            return _follow_up(request, agreement)
+        except EditConflict:
+            form, state["differences"] = form.conflict_with(
+                lambda data: FollowUpArrangementForm(
+                    data, instance=get_draft_for_editing(request.user, pk)
+                )
+            )
+            state["conflict"] = True
+    if request.htmx:
+        return _render(request, f"{PAGE}#follow_up_form", agreement, form=form, **state)
+    return _page(request, agreement, follow_up_form=form, **state)
 
 
 @login_required
@@ -274,7 +299,7 @@ def _editor_context(agreement) -> dict:
         # Promises carried over from the period before (Nytt medborgarlöfte för <år>).
         "carried": list(
             ActionItem.objects.fetch_mode(mode)
-            .select_related("plan")
+            .select_related("plan__agreement")
             .filter(plan__agreement=agreement)
             .exclude(carried_from_period="")
             .order_by("plan__position", "position")
@@ -300,6 +325,13 @@ def _facts(request, agreement):
         return _back_to(agreement, "uppgifter")
     agreement.refresh_from_db()
     return _render(request, f"{PAGE}#facts", agreement)
+
+
+def _follow_up(request, agreement):
+    if not request.htmx:
+        return _back_to(agreement, "uppfoljning")
+    agreement.refresh_from_db()
+    return _render(request, f"{PAGE}#follow_up_facts", agreement)
 
 
 def _picture(request, agreement):

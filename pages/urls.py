@@ -21,6 +21,7 @@ urlpatterns = [
     path(draft, drafting_views.draft_editor, name="draft_editor"),
     path(draft + "uppgifter/", drafting_views.draft_facts, name="draft_facts"),
     path(draft + "problembild/", drafting_views.draft_picture, name="draft_picture"),
+    path(draft + "uppfoljning/", drafting_views.draft_follow_up, name="draft_follow_up"),
     path(draft + "<slug:kind>/ny/", drafting_views.part_create, name="part_create"),
     path(part + "redigera/", drafting_views.part_edit, name="part_edit"),
     path(part + "ta-bort/", drafting_views.part_delete, name="part_delete"),

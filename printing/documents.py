@@ -108,7 +108,13 @@ def agreement_html(
         # HTML, so a print job can be found again by the HTML's hash (printing.models).
         "printed_on": timezone.localdate(),
     }
-    return render_to_string("agreements/agreement_print.html", context)
+    # A medborgarlöfte is printed as one: a page or two, its promises among its text.
+    template = (
+        "agreements/promise_print.html"
+        if agreement.is_citizen_promise
+        else "agreements/agreement_print.html"
+    )
+    return render_to_string(template, context)
 
 
 def living_agreement_html(agreement: Agreement, *, municipality=None) -> str:

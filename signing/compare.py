@@ -46,7 +46,15 @@ def _facts(data: dict) -> list[str]:
         f"{_('Renewal')}: {_renewal(data)}",
         f"{_('Parties')}: {parties}",
         f"{_('Signatories')}: {signatories}",
+        *_follow_up(data),
     ]
+
+
+def _follow_up(data: dict) -> list[str]:
+    """The follow-up arrangement, where written (snapshots from before it have none)."""
+    arrangement = data.get("follow_up_arrangement") or {}
+    text = " · ".join(value for value in arrangement.values() if value)
+    return [f"{_('Follow-up arrangement')}: {text}"] if text else []
 
 
 def _period(data: dict) -> str:
@@ -107,6 +115,7 @@ def _rows(data: dict) -> list[str]:
     for plan in data["action_plans"]:
         for item in plan["items"]:
             cells = [
+                item.get("group_heading", ""),
                 item["goal"],
                 item["activity"],
                 item["when_text"],

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import ActionItem, ItemNature, ItemTerm, Recurrence, Responsibility
+from ..models import ActionItem, ItemNature, ItemTerm, PlanLayout, Recurrence, Responsibility
 
 ID = "id"
 YES, NO = gettext_lazy("yes"), gettext_lazy("no")
@@ -32,6 +32,12 @@ def columns(plan, parties) -> list[Column]:
     text = [
         Column(ID, _("Row id"), 9, "id"),
         Column("focus_area", _("Focus area"), 26, "focus_area"),
+        # Promises are printed grouped under their heading ("Polisen lovar att").
+        *(
+            [Column("group_heading", _("Group heading"), 24)]
+            if plan.layout == PlanLayout.PROMISES_BY_PARTY
+            else []
+        ),
         Column("goal", _("Goal"), 30),
         Column("continues_goal_above", _("Continues the goal above"), 12, "bool"),
         Column("activity", _("Activity"), 45),

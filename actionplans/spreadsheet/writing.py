@@ -25,7 +25,7 @@ def plan_to_workbook(agreement, plan, parties, items) -> bytes:
     """The plan as an .xlsx file: the rows, a sheet of instructions, and a hidden sheet
     with each row's version and cells as downloaded."""
     book = Workbook()
-    book.properties.title = plan.title
+    book.properties.title = plan.shown_title
     book.properties.subject = agreement.title
     book.properties.creator = "Samverkan"
     sheet = book.active

@@ -314,10 +314,40 @@ class Agreement(Versioned):
         blank=True,
         help_text=_("The version signed last: it holds while a revision is drafted."),
     )
+    # The follow-up arrangement as the document writes it (who, how often, to whom, where
+    # published): printed text. The dates the product counts with are FollowUpCadence's.
+    follow_up_by = models.CharField(
+        _("followed up by"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. 'Kommunpolisen och kommunens trygghetssamordnare'"),
+    )
+    follow_up_how_often = models.CharField(
+        _("how often"), max_length=300, blank=True, help_text=_("e.g. 'Varje tertial'")
+    )
+    follow_up_reported_to = models.CharField(
+        _("reported to"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. 'Kommunstyrelsen och lokalpolisområdets ledningsgrupp'"),
+    )
+    follow_up_published = models.CharField(
+        _("published"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the follow-up is published, e.g. 'polisen.se och kommunens webbplats'"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AgreementQuerySet.as_manager()
+
+    FOLLOW_UP_FIELDS = (
+        "follow_up_by",
+        "follow_up_how_often",
+        "follow_up_reported_to",
+        "follow_up_published",
+    )
 
     class Meta:
         verbose_name = _("agreement")
@@ -367,6 +397,14 @@ class Agreement(Versioned):
 
     def get_absolute_url(self):
         return reverse("agreement_detail", args=[self.pk])
+
+    @property
+    def has_follow_up_arrangement(self) -> bool:
+        return any(getattr(self, name).strip() for name in self.FOLLOW_UP_FIELDS)
+
+    @property
+    def is_citizen_promise(self) -> bool:
+        return self.kind == AgreementKind.CITIZEN_PROMISE
 
     @property
     def is_draft(self) -> bool:

@@ -19,6 +19,15 @@ from agreements.models import (
 
 from .base import AgreementBuild, given
 
+# The file's "follow_up_arrangement" object: its keys and the agreement's fields.
+FOLLOW_UP_FIELDS = {
+    "followed_up_by": "follow_up_by",
+    "how_often": "follow_up_how_often",
+    "reported_to": "follow_up_reported_to",
+    "published": "follow_up_published",
+}
+FOLLOW_UP_KEYS = tuple(FOLLOW_UP_FIELDS.values())
+
 # Files written before the status was only the lifecycle carry the calendar's word for it.
 CALENDAR_STATUSES = ("active", "expiring", "expired")
 
@@ -53,6 +62,14 @@ def agreement_facts(build: AgreementBuild) -> Agreement | None:
         "length_years",
         "validity_note",
         "terminated_on",
+    )
+    arrangement = build.data.get("follow_up_arrangement") or {}
+    facts.update(
+        given(
+            Agreement,
+            {FOLLOW_UP_FIELDS[k]: v for k, v in arrangement.items() if k in FOLLOW_UP_FIELDS},
+            *FOLLOW_UP_KEYS,
+        )
     )
     return build.save(
         Agreement(status=lifecycle_status(build.data), **facts), "", validate_unique=True

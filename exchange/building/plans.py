@@ -18,6 +18,7 @@ PLAN_FIELDS = (
     "ends_on",
 )
 ROW_FIELDS = (
+    "group_heading",
     "goal",
     "continues_goal_above",
     "activity",
