@@ -128,7 +128,6 @@ def _promise(reference, municipality: Party, police: Party, agreement, today) ->
     return {
         "reference": reference,
         "title": f"Medborgarlöfte {name} {year}",
-        "subtitle": f"Polisen och {municipality.shown_name}",
         "kind": AgreementKind.CITIZEN_PROMISE,
         # Under the municipality's agreement while that is in force (Sandviken's runs on,
         # Sollentuna's until 2026); the older seed agreements have ended.
@@ -140,6 +139,12 @@ def _promise(reference, municipality: Party, police: Party, agreement, today) ->
         "first_year": year,
         "parties": parties,
         "sections": _sections(municipality.shown_name, year),
+        "follow_up_arrangement": {
+            "followed_up_by": "Kommunpolisen och kommunens trygghetssamordnare",
+            "how_often": "Varje kvartal",
+            "reported_to": "Kommunstyrelsen och lokalpolisområdets ledningsgrupp",
+            "published": "På kommunens webbplats och under Medborgarlöften på Samverkan",
+        },
         "signatories": [
             {
                 "organisation": parties[1]["organisation"],
@@ -167,16 +172,11 @@ def _sections(municipality_name, year):
         "Löftena bygger på vad invånarna berättade i medborgardialogerna i höstas och på "
         "den gemensamma lägesbilden."
     )
-    follow_up = (
-        "Polisen och kommunen följer upp löftena varje kvartal och berättar på webben vad "
-        "som har gjorts."
-    )
     chosen = "Löftena valdes efter de här medborgardialogerna."
     # Each block printed after the section that embeds it, as in the seeds.
     return [
         {"body": intro, "embed": "action_plans"},
         {"heading": "Så valdes löftena", "body": chosen, "embed": "problem_picture"},
-        {"heading": "Uppföljning", "body": follow_up, "embed": "signatures"},
     ]
 
 
@@ -221,9 +221,8 @@ def _plan(year, police, municipality, centrum, ort):
                 )
             )
     return {
-        "title": f"Löften {year}",
+        # No title of its own: the document's title is the plan's.
         "layout": "promises_by_party",
-        "period_text": str(year),
         "items": rows,
     }
 
@@ -236,7 +235,6 @@ def _promise_row(heading, text, promisers, first):
         "activity": text,
         "is_citizen_promise": True,
         "status": FIRST_STATUS if first else OTHER_STATUS,
-        "when_text": "Under året",
         "responsibilities": [
             {"organisation": organisation_key(party.organisation), "role": "promises"}
             for party in promisers

@@ -81,7 +81,7 @@ FOLLOW_UP = {
 
 def citizen_promise() -> dict:
     return {
-        "reference": "medborgarlofte-strangnas-2026",
+        "reference": "medborgarlofte-exempel-strangnas-2026",
         "title": TITLE,
         "kind": "citizen_promise",
         "status": "draft",

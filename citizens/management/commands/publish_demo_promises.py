@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from citizens.demo import publish_demo_promises
 
@@ -10,5 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        published = publish_demo_promises()
-        self.stdout.write(f"{len(published)} citizen promise(s) published: {', '.join(published)}")
+        for reference in publish_demo_promises():
+            self.stdout.write(
+                _("Published citizen promise %(reference)s") % {"reference": reference}
+            )
