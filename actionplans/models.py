@@ -50,6 +50,9 @@ class Recurrence(models.TextChoices):
 
 
 class ItemStatus(models.TextChoices):
+    # Written down but not yet adopted (a promise before the dialogue or the signing):
+    # nothing to do yet, so it is not open (no reminders, never overdue).
+    PROPOSED = "proposed", _("proposed")
     NOT_STARTED = "not_started", _("not started")
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
@@ -58,6 +61,7 @@ class ItemStatus(models.TextChoices):
 
 
 # A row in one of these is still to be done: reminders and the 'to follow up' list look at it.
+# A proposed row is not: it has not been adopted yet.
 OPEN_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
 
 

@@ -33,6 +33,7 @@ def copy_agreement(original: Agreement, *, title: str | None = None) -> Agreemen
     for plan in exported.get("action_plans", []):
         for item in plan.get("items", []):
             item["follow_up_entries"] = []  # so is what was done
-            item["status"] = "not_started"
+            # Not yet done in the copy; a proposed row stays proposed until adopted.
+            item["status"] = "proposed" if item.get("status") == "proposed" else "not_started"
     (copy,) = import_document(document)
     return copy
