@@ -1,4 +1,5 @@
-"""Agreements as JSON documents of format version 1 (see schema/agreements-v1.schema.json).
+"""Agreements as JSON documents of format version 2 (see schema/agreements-v2.schema.json;
+the importer also reads version 1).
 
 Everything an agreement holds, in printed order, without database ids: organisations by
 natural key, problem items and focus areas by their 1-based positions.
@@ -11,7 +12,7 @@ from agreements.models import Agreement, Party, ProblemArea, Signatory
 from followup.models import FollowUpCadence, FollowUpEntry, FollowUpReport, Indicator
 from organisations.models import Organisation
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def organisation_key(organisation: Organisation | None) -> dict | None:
