@@ -57,6 +57,7 @@ def agreements_for_export(ids=None):
                 "problem_picture__areas",
                 queryset=ProblemArea.objects.prefetch_related("items"),
             ),
+            "overall_goals",
             "focus_areas",
             Prefetch(
                 "action_plans",
@@ -164,6 +165,8 @@ def agreement_to_dict(agreement: Agreement) -> dict:
             for signatory in agreement.signatories.all()
         ],
         "problem_picture": _problem_picture(problem_picture),
+        "overall_goals_heading": agreement.overall_goals_heading,
+        "overall_goals": [{"text": goal.text} for goal in agreement.overall_goals.all()],
         "focus_areas": [
             {
                 "title": area.title,

@@ -236,6 +236,7 @@ def _editor_context(agreement) -> dict:
             .filter(agreement=agreement)
         ),
         "sections": list(agreement.sections.all()),
+        "overall_goals": list(agreement.overall_goals.all()),
         "focus_areas": list(agreement.focus_areas.all()),
         "picture": picture,
         "kinds": PART_KINDS,

@@ -11,6 +11,7 @@ from actionplans.models import ActionItem, ActionPlan, Responsibility
 from agreements.models import (
     Agreement,
     FocusArea,
+    OverallGoal,
     Party,
     ProblemArea,
     ProblemPicture,
@@ -29,7 +30,7 @@ BLOCK_TITLES = {
 
 
 def document_queryset():
-    """An agreement with everything that is printed, in at most 12 queries whatever its size."""
+    """An agreement with everything that is printed, in at most 13 queries whatever its size."""
     mode = page_fetch_mode()
     organisation = Party.objects.fetch_mode(mode).select_related("organisation")
     rows = (
@@ -55,6 +56,7 @@ def document_queryset():
                 "sources", Prefetch("areas", queryset=ProblemArea.objects.prefetch_related("items"))
             ),
         ),
+        Prefetch("overall_goals", queryset=OverallGoal.objects.fetch_mode(mode)),
         Prefetch("focus_areas", queryset=FocusArea.objects.fetch_mode(mode)),
         Prefetch(
             "action_plans",
@@ -143,6 +145,7 @@ def build_document(agreement: Agreement) -> AgreementDocument:
     for kind in BLOCK_TITLES:
         if kind not in embedded and present[kind]:
             document.blocks.append(_block(kind))
+    _place_overall_goals(document, agreement)
     parties = list(agreement.parties.all())
     document.parties = parties
     document.plans = [
@@ -150,6 +153,25 @@ def build_document(agreement: Agreement) -> AgreementDocument:
         for index, plan in enumerate(plans)
     ]
     return document
+
+
+OVERALL_GOALS = "overall_goals"
+
+
+def _place_overall_goals(document: AgreementDocument, agreement: Agreement) -> None:
+    """The overall goals, under their heading, right before the action plans (wherever a
+    section puts them); with no plans, before the signatures, else last."""
+    if not agreement.overall_goals.all():
+        return
+    kinds = [block.kind for block in document.blocks]
+    for before in (SectionEmbed.ACTION_PLANS, SectionEmbed.SIGNATURES):
+        if before in kinds:
+            at = kinds.index(before)
+            break
+    else:
+        at = len(kinds)
+    heading = agreement.overall_goals_heading_shown
+    document.blocks.insert(at, Block(OVERALL_GOALS, None, "overgripande-mal", heading))
 
 
 def _block(kind: str) -> Block:
