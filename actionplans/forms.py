@@ -162,6 +162,8 @@ class ActionPlanForm(VersionedForm):
             "period_text",
             "starts_on",
             "ends_on",
+            "renewal",
+            "year",
             "table_heading",
             "introduction",
         ]

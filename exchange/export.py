@@ -252,6 +252,8 @@ def _plan(plan: ActionPlan, focus_area_numbers: dict, problem_item_keys: dict) -
         "period_text": plan.period_text,
         "starts_on": _date(plan.starts_on),
         "ends_on": _date(plan.ends_on),
+        "renewal": plan.renewal,
+        "year": plan.year,
         "items": [_item(item, focus_area_numbers, problem_item_keys) for item in plan.items.all()],
     }
 
