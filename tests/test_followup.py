@@ -103,7 +103,7 @@ class TestStatusComesFromTheLatestEntry:
         row = add_row(plan, "Trygghetsvandring")
         client.force_login(user("samordnare.sollentuna"))
         page = client.get(reverse("row_edit", args=[plan.agreement_id, plan.pk, row.pk])).text
-        offered = re.findall(r'<option value="([a-z_]+)"', page.split('name="status"')[1])
+        offered = re.findall(r'<option value="([a-z_]+)"', page.split('id="id_status"')[1])
         assert offered[:2] == ["proposed", "not_started"]
         assert "in_progress" not in offered[:3] and "done" not in offered[:3]
 

@@ -106,7 +106,7 @@ def test_a_row_in_progress_has_no_status_in_its_form(client, user, sollentuna):
     row = add_row(plan, "Trygghetsvandring", status=ItemStatus.IN_PROGRESS)
     client.force_login(user("samordnare.sollentuna"))
     page = client.get(reverse("row_edit", args=[plan.agreement_id, plan.pk, row.pk])).text
-    assert 'name="status"' not in page
+    assert 'id="id_status"' not in page  # the row's form; the page's filter has its own
 
 
 def test_logging_follow_up_does_not_offer_proposed(client, user, sollentuna):
@@ -141,3 +141,22 @@ def test_a_copy_keeps_proposed_rows_proposed(demo):
         ActionItem.objects.filter(plan__agreement=copy).values_list("activity", "status")
     )
     assert statuses == {"Förslag": "proposed", "Pågår": "not_started"}
+
+
+def test_the_plan_page_filters_rows_by_status_to_read(client, user, sollentuna):
+    _agreement, plan = sollentuna
+    add_row(plan, "Ett förslag", status=ItemStatus.PROPOSED)
+    add_row(plan, "En antagen rad")
+    client.force_login(user("samordnare.sollentuna"))
+    url = reverse("plan_detail", args=[plan.agreement_id, plan.pk])
+    page = client.get(url).text
+    assert '<option value="proposed">föreslagen</option>' in page
+    assert "Ett förslag" in page and "En antagen rad" in page
+    filtered = client.get(url, {"status": "proposed"}).text
+    assert '<option value="proposed" selected>föreslagen</option>' in filtered
+    assert "Ett förslag" in filtered and "En antagen rad" not in filtered
+    assert ">Redigera</button>" not in filtered and "Lägg till rad" not in filtered
+    none = client.get(url, {"status": "cancelled"}).text
+    assert "Ingen rad i planen har den här statusen." in none
+    # An unknown status shows every row, as without a filter.
+    assert "En antagen rad" in client.get(url, {"status": "okänd"}).text
