@@ -7,11 +7,12 @@ from samverkan.ordering import next_position
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
-from .models import ActionItem, ActionPlan, PlanLayout, Responsibility
+from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, Responsibility
 
 # The fields a row's form shows, by the plan's column set. Dates and recurrence come with
 # every layout: they are what follow-up and reminders compute with. The status is not here:
-# it comes from the row's latest follow-up entry (Logga uppföljning).
+# it comes from the row's latest follow-up entry (Logga uppföljning); only whether a row not
+# yet followed up is proposed or adopted is chosen here (ADOPTION_CHOICES).
 LAYOUT_FIELDS = {
     PlanLayout.GOAL_ACTIVITY_WHEN_RESPONSIBLE: [
         "goal",
@@ -30,6 +31,12 @@ LAYOUT_FIELDS = {
     ],
 }
 SCHEDULE_FIELDS = ["starts_on", "ends_on", "due_on", "recurrence"]
+# Before anything is done on a row, it is either proposed (not yet adopted: no reminders,
+# never overdue) or adopted and not started.
+ADOPTION_CHOICES = [
+    (ItemStatus.PROPOSED, _("Proposed, not yet adopted")),
+    (ItemStatus.NOT_STARTED, _("Adopted, not started")),
+]
 
 
 class ActionItemForm(VersionedForm):
@@ -52,6 +59,7 @@ class ActionItemForm(VersionedForm):
             "when_text",
             "responsible_text",
             "communication",
+            "status",
             *SCHEDULE_FIELDS,
         ]
         widgets = {
@@ -68,11 +76,20 @@ class ActionItemForm(VersionedForm):
         self.plan = self.instance.plan = plan  # the plan already loaded: validation reads it
         self.parties = parties if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else []
         shown = {"focus_area", "version", *LAYOUT_FIELDS[plan.layout], *SCHEDULE_FIELDS}
+        if self.instance.status in (ItemStatus.PROPOSED, ItemStatus.NOT_STARTED):
+            shown.add("status")  # once work has begun, follow-up sets the status
         for name in list(self.fields):
             if name not in shown:
                 del self.fields[name]
         self.fields["focus_area"].queryset = focus_areas
         self.fields["focus_area"].empty_label = _("(no focus area)")
+        if "status" in self.fields:
+            self.fields["status"].choices = ADOPTION_CHOICES
+            self.fields["status"].required = False  # left out (an older page): as it was
+            self.fields["status"].label = _("Adopted")
+            self.fields["status"].help_text = _(
+                "A proposed row is shown as proposed and gets no reminders until it is adopted."
+            )
         self.fields["activity"].label = (
             _("What") if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else _("Activity")
         )
@@ -108,7 +125,17 @@ class ActionItemForm(VersionedForm):
         return names
 
     def schedule_fields(self):
-        return [self["focus_area"], *(self[name] for name in SCHEDULE_FIELDS)]
+        adoption = [self["status"]] if "status" in self.fields else []
+        return [self["focus_area"], *adoption, *(self[name] for name in SCHEDULE_FIELDS)]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"] or self.instance.status
+        proposing = status == ItemStatus.PROPOSED != self.instance.status
+        if proposing and self.instance.pk and self.instance.follow_up_entries.exists():
+            raise forms.ValidationError(
+                _("The row has been followed up: it was adopted and cannot be proposed again.")
+            )
+        return status
 
     @transaction.atomic
     def save_checked(self) -> ActionItem:
@@ -147,6 +174,8 @@ class ActionPlanForm(VersionedForm):
             "period_text",
             "starts_on",
             "ends_on",
+            "renewal",
+            "year",
             "table_heading",
             "introduction",
         ]

@@ -10,15 +10,20 @@ Over 400 lines as one module on purpose: the plan, its rows and their responsibi
 one aggregate, and the querysets that fetch them through their agreement read all three.
 """
 
+import datetime
+
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, FocusArea, Party, ProblemItem
 from organisations.models import Organisation
-from samverkan.dates import validate_domain_date
+from samverkan.dates import EARLIEST, LATEST, validate_domain_date
 from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import next_position
 from samverkan.versioning import Versioned
@@ -39,6 +44,14 @@ class PlanLayout(models.TextChoices):
     PROMISES_BY_PARTY = "promises_by_party", _("Promises grouped by party")
 
 
+class PlanRenewal(models.TextChoices):
+    """How a plan is renewed inside its agreement, as the agreement has its RenewalRule: a
+    four-year agreement often has a plan (or a medborgarlöfte's promises) for each year."""
+
+    NONE = "", _("not renewed: the plan runs for its own period")
+    YEARLY = "yearly", _("renewed each year within the agreement")
+
+
 class Recurrence(models.TextChoices):
     NONE = "", _("none")
     WEEKLY = "weekly", _("weekly")
@@ -50,6 +63,9 @@ class Recurrence(models.TextChoices):
 
 
 class ItemStatus(models.TextChoices):
+    # Written down but not yet adopted (a promise before the dialogue or the signing):
+    # nothing to do yet, so it is not open (no reminders, never overdue).
+    PROPOSED = "proposed", _("proposed")
     NOT_STARTED = "not_started", _("not started")
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
@@ -58,6 +74,7 @@ class ItemStatus(models.TextChoices):
 
 
 # A row in one of these is still to be done: reminders and the 'to follow up' list look at it.
+# A proposed row is not: it has not been adopted yet.
 OPEN_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
 
 
@@ -211,6 +228,16 @@ class ActionPlan(Versioned):
         _("starts"), null=True, blank=True, validators=[validate_domain_date]
     )
     ends_on = models.DateField(_("ends"), null=True, blank=True, validators=[validate_domain_date])
+    renewal = models.CharField(
+        _("renewal"), max_length=16, choices=PlanRenewal.choices, blank=True, default=""
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST.year), MaxValueValidator(LATEST.year)],
+        help_text=_("For a plan renewed each year: the year this plan is for, e.g. 2021."),
+    )
 
     objects = ActionPlanQuerySet.as_manager()
 
@@ -245,9 +272,67 @@ class ActionPlan(Versioned):
         the document's title."""
         return bool(self.title.strip()) and self.title.strip() != self.agreement.title.strip()
 
+    @property
+    def is_yearly(self) -> bool:
+        return self.renewal == PlanRenewal.YEARLY
+
+    def counted_period(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """The dates a yearly plan covers: its own dates where written, else its year's
+        first and last day."""
+        start, end = self.starts_on, self.ends_on
+        if self.year:
+            start = start or datetime.date(self.year, 1, 1)
+            end = end or datetime.date(self.year, 12, 31)
+        return start, end
+
+    @property
+    def renewal_note(self) -> str:
+        """What the plan page and the print say of a yearly plan; "" for any other."""
+        if not self.is_yearly:
+            return ""
+        if self.year:
+            return _("Renewed each year within the agreement; this plan is for %(year)s.") % {
+                "year": self.year
+            }
+        return str(_("Renewed each year within the agreement."))
+
+    @property
+    def due_for_renewal(self) -> bool:
+        return self.is_due_for_renewal(timezone.localdate())
+
+    def is_due_for_renewal(self, today: datetime.date) -> bool:
+        """A yearly plan whose year is over while its agreement is still in force."""
+        end = self.counted_period()[1]
+        return (
+            self.is_yearly and end is not None and end < today and self.agreement.is_in_force(today)
+        )
+
+    def _clean_renewal(self):
+        if self.year and not self.is_yearly:
+            raise ValidationError({"year": _("Only a plan renewed each year has a year.")})
+        if not self.is_yearly:
+            return
+        start, end = self.counted_period()
+        if start and end and end >= start + relativedelta(years=1):
+            raise ValidationError(
+                {"ends_on": _("A plan renewed each year covers at most one year.")}
+            )
+        agreement_start, _end = self.agreement.counted_period()
+        agreement_end = self.agreement.last_day()
+        outside = (start and agreement_start and start < agreement_start) or (
+            end and agreement_end and end > agreement_end
+        )
+        if outside:
+            message = _(
+                "A plan renewed each year lies within the agreement's period (%(period)s)."
+            ) % {"period": self.agreement.period_as_written()}
+            raise ValidationError({"starts_on" if self.starts_on else "year": message})
+
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
+        if self.agreement_id:
+            self._clean_renewal()
         if (
             self.municipality_id
             and self.agreement_id

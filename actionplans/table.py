@@ -243,16 +243,20 @@ def plan_table(request, agreement, plan, *, may_edit) -> PlanTable:
     return PlanTable(agreement, plan, Columns(plan, agreement.parties.all()), urls, actions)
 
 
-def with_groups(table: PlanTable, shown=None, focus=None) -> PlanTable:
+def with_groups(table: PlanTable, shown=None, focus=None, status=None) -> PlanTable:
     """The table with the plan's rows in plan order, grouped under the focus areas that
     have rows, then those without one. A plan with no rows yet shows every focus area,
     ready for its first rows; later a row goes under another area by choosing it in the
     row's form. `shown` = (row, state) draws that row (a model instance) in the state;
-    `focus` = (row id, button) puts the focus on one of a row's buttons."""
+    `focus` = (row id, button) puts the focus on one of a row's buttons. `status` shows only
+    the rows with that status, under the focus areas that have such rows."""
     shown_pk, shown_state = (shown[0].pk, shown[1]) if shown else (None, "")
     by_area: dict[int | None, RowGroup] = {}
     pieces: dict[int | None, list[str]] = {}
-    for row in ActionItem.objects.filter(plan=table.plan).shown_in_table():
+    rows = ActionItem.objects.filter(plan=table.plan)
+    if status:
+        rows = rows.filter(status=status)
+    for row in rows.shown_in_table():
         area = row["focus_area_id"]
         group = by_area.get(area)
         if group is None:
@@ -270,11 +274,11 @@ def with_groups(table: PlanTable, shown=None, focus=None) -> PlanTable:
     areas = table.agreement.focus_areas.all()
     groups = []
     for area in areas:
-        if area.pk in by_area or not by_area:
+        if area.pk in by_area or not (by_area or status):
             group = by_area.get(area.pk) or RowGroup(None)
             group.focus_area = area
             groups.append(group)
-    if None in by_area or not groups:
+    if None in by_area or not (groups or status):
         groups.append(by_area.get(None) or RowGroup(None))
     table.groups = groups
     return table

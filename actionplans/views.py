@@ -26,7 +26,7 @@ from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
 from .forms import ActionItemForm, ActionPlanForm
-from .models import ActionItem, ActionPlan, plan_page_agreements
+from .models import ActionItem, ActionPlan, ItemStatus, plan_page_agreements
 from .table import RowGroup, plan_table, single_row, with_groups
 
 PAGE = "actionplans/plan_detail.html"
@@ -36,7 +36,11 @@ PAGE = "actionplans/plan_detail.html"
 @require_GET
 def plan_detail(request, pk, plan_pk):
     agreement = get_agreement(request.user, pk, plan_page_agreements())
-    return _page(request, agreement, ActionPlan.objects.get_for(agreement, plan_pk))
+    plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    status = request.GET.get("status", "")
+    if status in ItemStatus.values:
+        return _filtered_page(request, agreement, plan, ItemStatus(status))
+    return _page(request, agreement, plan)
 
 
 @login_required
@@ -218,8 +222,23 @@ def _page(request, agreement, plan, shown=None, **context):
     row as a form, a confirmation or a conflict instead of as text."""
     rights = editing_rights(request.user, agreement)
     context["may_edit"] = may_change_plan_now(agreement, plan, rights)
+    context["status_choices"] = ItemStatus.choices
     table = plan_table(request, agreement, plan, may_edit=context["may_edit"])
     return render(request, PAGE, {"table": with_groups(table, shown=shown), **context})
+
+
+def _filtered_page(request, agreement, plan, status):
+    """Only the rows with one status (say, the promises still proposed), to read: rows are
+    changed, moved and added with every row in view, so this page has no row buttons."""
+    table = plan_table(request, agreement, plan, may_edit=False)
+    table = with_groups(table, status=status)
+    context = {
+        "table": table,
+        "may_edit": False,
+        "status_filter": status,
+        "status_choices": ItemStatus.choices,
+    }
+    return render(request, PAGE, context)
 
 
 def _fragment(request, partial, agreement, plan, item=None, state="", focus="", **context):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from .models import (
     Agreement,
     FocusArea,
+    OverallGoal,
     Party,
     ProblemArea,
     ProblemItem,
@@ -115,6 +116,12 @@ class SignatoryInline(AgreementPartInline, admin.TabularInline):
     extra = 0
 
 
+class OverallGoalInline(AgreementPartInline, admin.TabularInline):
+    agreement_path = ""
+    model = OverallGoal
+    extra = 0
+
+
 class FocusAreaInline(AgreementPartInline, admin.StackedInline):
     agreement_path = ""
     model = FocusArea
@@ -128,7 +135,7 @@ class AgreementAdmin(AgreementPartAdmin):
     list_filter = ["status", "renewal_rule", "cycle_step"]
     search_fields = ["title", "reference", "parties__organisation__name"]
     prepopulated_fields = {"reference": ["title"]}
-    inlines = [PartyInline, SectionInline, SignatoryInline, FocusAreaInline]
+    inlines = [PartyInline, SectionInline, SignatoryInline, OverallGoalInline, FocusAreaInline]
 
     def get_readonly_fields(self, request, obj=None):
         # Where an agreement stands in its life is changed by its steps (Klar för
@@ -212,6 +219,14 @@ class ProblemItemAdmin(AgreementPartAdmin):
     list_display = ["text", "area", "position"]
     list_select_related = ["area"]
     search_fields = ["text", "probable_causes"]
+
+
+@admin.register(OverallGoal)
+class OverallGoalAdmin(AgreementPartAdmin):
+    list_display = ["text", "agreement", "position"]
+    list_select_related = ["agreement"]
+    search_fields = ["text"]
+    autocomplete_fields = ["agreement"]
 
 
 @admin.register(FocusArea)

@@ -17,6 +17,7 @@ from .models import (
     Agreement,
     AgreementKind,
     FocusArea,
+    OverallGoal,
     ProblemArea,
     ProblemItem,
     ProblemPicture,
@@ -43,6 +44,7 @@ class AgreementFactsForm(VersionedForm):
             "renewal_rule",
             "extension_max_years",
             "validity_note",
+            "overall_goals_heading",
         ]
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
@@ -91,6 +93,13 @@ class SectionForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.remember_opened_values()
+
+
+class OverallGoalForm(VersionedForm):
+    class Meta:
+        model = OverallGoal
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
 class FocusAreaForm(VersionedForm):

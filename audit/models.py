@@ -20,6 +20,7 @@ from actionplans.models import ActionItem, ActionPlan, Responsibility
 from agreements.models import (
     Agreement,
     FocusArea,
+    OverallGoal,
     Party,
     ProblemArea,
     ProblemItem,
@@ -47,6 +48,7 @@ AGREEMENT_PATHS = {
     ProblemArea: ("problem_picture_id", ProblemPicture),
     ProblemItem: ("area_id", ProblemArea),
     FocusArea: ("agreement_id", Agreement),
+    OverallGoal: ("agreement_id", Agreement),
     ActionPlan: ("agreement_id", Agreement),
     ActionItem: ("plan_id", ActionPlan),
     Responsibility: ("item_id", ActionItem),

@@ -39,6 +39,7 @@ def copy_document(original: Agreement, *, title: str | None = None) -> dict:
     for plan in exported.get("action_plans", []):
         for item in plan.get("items", []):
             item["follow_up_entries"] = []  # so is what was done
-            item["status"] = "not_started"
+            # Not yet done in the copy; a proposed row stays proposed until adopted.
+            item["status"] = "proposed" if item.get("status") == "proposed" else "not_started"
     exported.pop("follows", None)  # the original's place in a row of yearly promises
     return document

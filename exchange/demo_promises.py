@@ -78,7 +78,7 @@ def load_demo_promises(seed_references: list[str], today: datetime.date) -> tupl
             existing.append(reference)
             continue
         document = {
-            "format_version": 1,
+            "format_version": 2,
             "agreements": [_promise(reference, municipality, police, agreement, today)],
         }
         created += [promise.reference for promise in import_document(document)]

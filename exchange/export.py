@@ -1,4 +1,5 @@
-"""Agreements as JSON documents of format version 1 (see schema/agreements-v1.schema.json).
+"""Agreements as JSON documents of format version 2 (see schema/agreements-v2.schema.json;
+the importer also reads version 1).
 
 Everything an agreement holds, in printed order, without database ids: organisations by
 natural key, problem items and focus areas by their 1-based positions.
@@ -13,7 +14,7 @@ from organisations.models import Organisation
 
 from .building.agreement import FOLLOW_UP_FIELDS
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def organisation_key(organisation: Organisation | None) -> dict | None:
@@ -58,6 +59,7 @@ def agreements_for_export(ids=None):
                 "problem_picture__areas",
                 queryset=ProblemArea.objects.prefetch_related("items"),
             ),
+            "overall_goals",
             "focus_areas",
             Prefetch(
                 "action_plans",
@@ -175,6 +177,8 @@ def agreement_to_dict(agreement: Agreement) -> dict:
             for signatory in agreement.signatories.all()
         ],
         "problem_picture": _problem_picture(problem_picture),
+        "overall_goals_heading": agreement.overall_goals_heading,
+        "overall_goals": [{"text": goal.text} for goal in agreement.overall_goals.all()],
         "focus_areas": [
             {
                 "title": area.title,
@@ -260,6 +264,8 @@ def _plan(plan: ActionPlan, focus_area_numbers: dict, problem_item_keys: dict) -
         "period_text": plan.period_text,
         "starts_on": _date(plan.starts_on),
         "ends_on": _date(plan.ends_on),
+        "renewal": plan.renewal,
+        "year": plan.year,
         "items": [_item(item, focus_area_numbers, problem_item_keys) for item in plan.items.all()],
     }
 

@@ -1,4 +1,4 @@
-"""Create agreements from a JSON document of format version 1, all or nothing.
+"""Create agreements from a JSON document of format version 1 or 2, all or nothing.
 
 The document is first checked against the JSON Schema (`exchange/schema_errors.py` words
 what is wrong); then every object is built, checked by the model's own validation (field

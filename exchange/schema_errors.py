@@ -13,12 +13,27 @@ import jsonschema
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "agreements-v1.schema.json"
+SCHEMA_DIRECTORY = Path(__file__).resolve().parent / "schema"
+# Every format version the importer reads, each with its own schema; the export writes the
+# newest. A version-1 file is checked against version 1's schema, so it reads as it always
+# did, and a field new in version 2 is refused in it as unknown.
+FORMAT_VERSIONS = (1, 2)
+NEWEST_FORMAT_VERSION = FORMAT_VERSIONS[-1]
 
 
 @cache
-def schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def schema(version: int = NEWEST_FORMAT_VERSION) -> dict:
+    path = SCHEMA_DIRECTORY / f"agreements-v{version}.schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _schema_for(document) -> dict:
+    """The schema of the document's format version; an unknown or missing version is
+    checked against the newest, which names what is wrong with it."""
+    version = document.get("format_version") if isinstance(document, dict) else None
+    if version in FORMAT_VERSIONS and not isinstance(version, bool):
+        return schema(version)
+    return schema()
 
 
 TYPE_NAMES = {
@@ -33,7 +48,9 @@ TYPE_NAMES = {
 
 
 def schema_messages(document) -> list[str]:
-    validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft202012Validator(
+        _schema_for(document), format_checker=jsonschema.FormatChecker()
+    )
     messages = []
     for error in sorted(
         validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
@@ -131,6 +148,11 @@ def _explain(error) -> str:
             return _("unknown value %(value)s; allowed values: %(allowed)s") % {
                 "value": json.dumps(value, ensure_ascii=False),
                 "allowed": allowed,
+            }
+        case "const" if list(error.absolute_path) == ["format_version"]:
+            return _("unknown value %(value)s; allowed values: %(allowed)s") % {
+                "value": json.dumps(value, ensure_ascii=False),
+                "allowed": ", ".join(map(str, FORMAT_VERSIONS)),
             }
         case "const":
             return _("must be %(value)s") % {"value": json.dumps(error.validator_value)}

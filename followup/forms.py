@@ -51,8 +51,12 @@ class FollowUpEntryForm(forms.ModelForm):
         self.fields["participants"].queryset = Organisation.objects.filter(pk__in=parties)
         self.fields["occurred_on"].initial = timezone.localdate()
         # Radio buttons with no empty choice: every entry sets the row's status.
-        self.fields["status"].choices = ItemStatus.choices
-        self.fields["status"].initial = item.status
+        # A proposed row is adopted by the row's form; work logged on it has begun.
+        self.fields["status"].choices = [
+            choice for choice in ItemStatus.choices if choice[0] != ItemStatus.PROPOSED
+        ]
+        proposed = item.status == ItemStatus.PROPOSED
+        self.fields["status"].initial = ItemStatus.IN_PROGRESS if proposed else item.status
         indicators = Indicator.objects.filter(
             Q(item=item) | Q(focus_area_id=item.focus_area_id, focus_area__isnull=False)
         )

@@ -1,7 +1,7 @@
 """The draft editor's parts: each kind of part (a party, a section, a source or an area of
-the problem picture, a problem, a focus area) is described once here, with everything in
-which one kind differs from another: its model, its form, where it sits, what it is called,
-what its list loads with it and what may keep a part from being removed. The views in
+the problem picture, a problem, an overall goal, a focus area) is described once here, with
+everything in which one kind differs from another: its model, its form, where it sits, what
+it is called, what its list loads with it and what may keep a part from being removed. The views in
 `drafting_views.py` serve them all the same way, never asking which kind they serve.
 
 The editor spans apps (a party stays while its municipality has an action plan; a new draft
@@ -21,6 +21,7 @@ from actionplans.models import ActionPlan
 from agreements.access import EDITING_ROLES
 from agreements.drafting import (
     FocusAreaForm,
+    OverallGoalForm,
     ProblemAreaForm,
     ProblemItemForm,
     ProblemSourceForm,
@@ -32,6 +33,7 @@ from agreements.models import (
     AgreementKind,
     AgreementStatus,
     FocusArea,
+    OverallGoal,
     Party,
     ProblemArea,
     ProblemItem,
@@ -240,6 +242,7 @@ PART_KINDS = {
             "area",
             "area__problem_picture__agreement",
         ),
+        PartKind("mal", OverallGoal, OverallGoalForm, _("overall goal"), "agreement", "agreement"),
         PartKind(
             "fokusomrade", FocusArea, FocusAreaForm, _("focus area"), "agreement", "agreement"
         ),

@@ -294,6 +294,7 @@ def _editor_context(agreement) -> dict:
             .filter(agreement=agreement)
         ),
         "sections": list(agreement.sections.all()),
+        "overall_goals": list(agreement.overall_goals.all()),
         "focus_areas": list(agreement.focus_areas.all()),
         "picture": picture,
         # Promises carried over from the period before (Nytt medborgarlöfte för <år>).

@@ -18,6 +18,7 @@ from actionplans.models import (
 from agreements.models import (
     Agreement,
     FocusArea,
+    OverallGoal,
     Party,
     PartyRole,
     ProblemArea,
@@ -52,7 +53,7 @@ PROMISING_ROLES = (ResponsibilityRole.PROMISES, ResponsibilityRole.RESPONSIBLE)
 
 
 def document_queryset():
-    """An agreement with everything that is printed, in at most 12 queries whatever its size."""
+    """An agreement with everything that is printed, in at most 13 queries whatever its size."""
     mode = page_fetch_mode()
     organisation = Party.objects.fetch_mode(mode).select_related("organisation")
     rows = (
@@ -82,6 +83,7 @@ def document_queryset():
                     Prefetch("areas", queryset=ProblemArea.objects.prefetch_related("items")),
                 ),
             ),
+            Prefetch("overall_goals", queryset=OverallGoal.objects.fetch_mode(mode)),
             Prefetch("focus_areas", queryset=FocusArea.objects.fetch_mode(mode)),
             Prefetch(
                 "action_plans",
@@ -233,6 +235,7 @@ def build_document(agreement: Agreement) -> AgreementDocument:
     for kind in titles:
         if kind not in embedded and present[kind]:
             document.blocks.append(_block(kind, titles))
+    _place_overall_goals(document, agreement)
     if agreement.has_follow_up_arrangement:
         _insert_follow_up(document)
     parties = list(agreement.parties.all())
@@ -264,6 +267,25 @@ def _insert_follow_up(document: AgreementDocument) -> None:
     if before and before.section and before.section.embed == SectionEmbed.SIGNATURES:
         at -= 1
     document.blocks.insert(at, block)
+
+
+OVERALL_GOALS = "overall_goals"
+
+
+def _place_overall_goals(document: AgreementDocument, agreement: Agreement) -> None:
+    """The overall goals, under their heading, right before the action plans (wherever a
+    section puts them); with no plans, before the signatures, else last."""
+    if not agreement.overall_goals.all():
+        return
+    kinds = [block.kind for block in document.blocks]
+    for before in (SectionEmbed.ACTION_PLANS, SectionEmbed.SIGNATURES):
+        if before in kinds:
+            at = kinds.index(before)
+            break
+    else:
+        at = len(kinds)
+    heading = agreement.overall_goals_heading_shown
+    document.blocks.insert(at, Block(OVERALL_GOALS, None, "overgripande-mal", heading))
 
 
 def party_cells(item, parties) -> list[str]:

@@ -28,6 +28,7 @@ from actionplans.models import ActionItem, ActionPlan, Responsibility
 from agreements.models import (
     Agreement,
     FocusArea,
+    OverallGoal,
     Party,
     ProblemArea,
     ProblemItem,
@@ -43,7 +44,15 @@ from .models import PrintAhead, PrintJob
 logger = logging.getLogger(__name__)
 
 # The models a printed agreement or plan shows, and how to find the agreement of one.
-_WITH_AGREEMENT = (Party, Signatory, Section, ProblemPicture, FocusArea, ActionPlan)
+_WITH_AGREEMENT = (
+    Party,
+    Signatory,
+    Section,
+    ProblemPicture,
+    OverallGoal,
+    FocusArea,
+    ActionPlan,
+)
 _FOUND = {
     ProblemSource: lambda i: ProblemPicture.objects.filter(pk=i.problem_picture_id),
     ProblemArea: lambda i: ProblemPicture.objects.filter(pk=i.problem_picture_id),

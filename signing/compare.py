@@ -103,6 +103,11 @@ def _problem_items(data: dict) -> list[str]:
     return texts
 
 
+def _overall_goals(data: dict) -> list[str]:
+    # A snapshot frozen before format version 2 has none.
+    return [goal["text"] for goal in data.get("overall_goals", [])]
+
+
 def _focus_areas(data: dict) -> list[str]:
     return [
         "\n".join(part for part in (area["title"], area["goals"], area["background"]) if part)
@@ -131,6 +136,7 @@ PARTS = [
     (_("Facts and parties"), _facts),
     (_("Sections"), _sections),
     (_("Problem picture"), _problem_items),
+    (_("Overall goals"), _overall_goals),
     (_("Focus areas"), _focus_areas),
     (_("Action plan rows"), _rows),
 ]

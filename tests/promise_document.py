@@ -133,4 +133,4 @@ def citizen_promise() -> dict:
 
 
 def document(*agreements) -> dict:
-    return {"format_version": 1, "agreements": list(agreements) or [citizen_promise()]}
+    return {"format_version": 2, "agreements": list(agreements) or [citizen_promise()]}

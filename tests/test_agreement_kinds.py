@@ -200,7 +200,7 @@ def exported(agreement) -> dict:
 
 def as_new(data: dict, reference: str, **changes) -> dict:
     return {
-        "format_version": 1,
+        "format_version": 2,
         "agreements": [{**data, "reference": reference, "signatories": [], **changes}],
     }
 
@@ -225,7 +225,7 @@ def test_the_json_format_carries_the_kind_and_the_agreement_it_is_part_of(demo, 
 def test_an_agreement_may_come_before_the_one_it_is_part_of_in_a_file(demo, promise):
     parent = {**exported(demo["strangnas-2020"]), "reference": "ny-overenskommelse"}
     child = {**exported(promise), "reference": "nytt-lofte", "part_of": "ny-overenskommelse"}
-    document = {"format_version": 1, "agreements": [child, parent]}
+    document = {"format_version": 2, "agreements": [child, parent]}
     imported_child, imported_parent = import_document(document)
     assert imported_child.part_of == imported_parent
 

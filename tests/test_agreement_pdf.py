@@ -48,6 +48,9 @@ def printed_texts(agreement) -> list[str]:
             for item in area.items.all():
                 texts += [item.text, item.probable_causes]
         texts += [source.title for source in picture.sources.all()]
+    if agreement.overall_goals.all():
+        texts.append(agreement.overall_goals_heading_shown)
+        texts += [goal.text for goal in agreement.overall_goals.all()]
     for area in agreement.focus_areas.all():
         texts += [area.title, area.goals, *area.background.splitlines()]
     for plan in agreement.action_plans.all():

@@ -245,6 +245,8 @@ def timra_draft(client, user, demo):
     client.post(create["problem"] + f"?i={area.pk}", {"text": "Stökigt", "probable_causes": ""})
     client.post(create["kalla"], {"kind": "statistics", "title": "NTU"})
     client.post(create["fokusomrade"], {"title": "Trygg trafik", "category": "", "goals": ""})
+    client.post(create["mal"], {"text": "Ökad trygghet i centrum"})
+    client.post(create["mal"], {"text": "Färre brott"})
     return draft
 
 

@@ -49,20 +49,24 @@ def database_state() -> str:
     )
 
 
-def test_the_schema_is_a_valid_json_schema():
-    jsonschema.Draft202012Validator.check_schema(schema())
+@pytest.mark.parametrize("version", [1, 2])
+def test_the_schema_is_a_valid_json_schema(version):
+    jsonschema.Draft202012Validator.check_schema(schema(version))
+    assert schema(version)["properties"]["format_version"] == {"const": version}
 
 
 @pytest.mark.parametrize("path", demo_files(), ids=lambda path: path.stem)
-def test_every_demo_file_follows_the_schema(path):
+def test_every_demo_file_follows_the_schema_of_its_version(path):
     document = json.loads(path.read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft202012Validator(
+        schema(document["format_version"]), format_checker=jsonschema.FormatChecker()
+    )
     assert list(validator.iter_errors(document)) == []
 
 
 def test_export_writes_the_documented_format(demo):
     document = export_command("--all")
-    assert document["format_version"] == 1
+    assert document["format_version"] == 2
     promises = list(demo_citizen_promises().values_list("reference", flat=True))
     assert len(promises) == 7  # this year's, one per demo municipality with police
     assert [agreement["reference"] for agreement in document["agreements"]] == sorted(
@@ -358,7 +362,11 @@ def test_the_import_command_refuses_in_swedish_without_a_traceback(demo, tmp_pat
     ("content", "expected"),
     [
         ("{not json", "är inte giltig JSON"),
-        ('{"format_version": 2, "agreements": []}', "format_version"),
+        (
+            '{"format_version": 3, "agreements": []}',
+            "format_version: okänt värde 3; tillåtna värden: 1, 2",
+        ),
+        ('{"agreements": []}', "format_version: saknas"),
     ],
 )
 def test_a_file_that_is_not_our_format_is_refused(db, tmp_path, content, expected):

@@ -98,12 +98,14 @@ class TestStatusComesFromTheLatestEntry:
         assert first.pk  # the entries are kept, both of them
         assert row.follow_up_entries.count() == 2
 
-    def test_the_row_form_no_longer_sets_the_status(self, client, user, sollentuna):
+    def test_the_row_form_sets_no_status_but_proposed_or_adopted(self, client, user, sollentuna):
         _agreement, plan = sollentuna
         row = add_row(plan, "Trygghetsvandring")
         client.force_login(user("samordnare.sollentuna"))
         page = client.get(reverse("row_edit", args=[plan.agreement_id, plan.pk, row.pk])).text
-        assert 'name="status"' not in page
+        offered = re.findall(r'<option value="([a-z_]+)"', page.split('id="id_status"')[1])
+        assert offered[:2] == ["proposed", "not_started"]
+        assert "in_progress" not in offered[:3] and "done" not in offered[:3]
 
 
 # --- Cadence --------------------------------------------------------------------------

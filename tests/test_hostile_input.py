@@ -16,6 +16,7 @@ from agreements.models import (
     Agreement,
     AgreementStatus,
     FocusArea,
+    OverallGoal,
     ProblemArea,
     ProblemItem,
     ProblemPicture,
@@ -125,6 +126,8 @@ def hostile_objects(agreement):
             happened_on=datetime.date(2022, 1, 1),
             version=1,
         ),
+        agreement.overall_goals.first()
+        or OverallGoal.objects.create(agreement=agreement, position=1, text="Mål"),
     ]
 
 

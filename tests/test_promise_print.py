@@ -211,7 +211,7 @@ def test_json_carries_the_group_heading_and_the_follow_up_arrangement(promise):
     assert exported["action_plans"][0]["title"] == ""
     again = copy.deepcopy(exported)
     again["reference"] = "medborgarlofte-kopia"
-    (copied,) = import_document({"format_version": 1, "agreements": [again]})
+    (copied,) = import_document({"format_version": 2, "agreements": [again]})
     assert copied.follow_up_published == FOLLOW_UP["published"]
     assert list(
         ActionItem.objects.filter(plan__agreement=copied).values_list("group_heading", flat=True)

@@ -12,8 +12,10 @@ an upload tells the user's edits from the sheet's old values: a cell changed on 
 since the download keeps the web's value, unless the user changed it too (a conflict, shown
 side by side and not applied unless chosen).
 
-What is not in the sheet stays as it is: the row's status (from follow-up), the problems it
-addresses, and each responsibility's unit and role (see ActionItem.set_party_text).
+What is not in the sheet stays as it is: the row's status (from follow-up; the sheet shows it
+but reads back only whether a row not yet begun is proposed or adopted, as the row form
+does), the problems it addresses, and each responsibility's unit and role (see
+ActionItem.set_party_text).
 """
 
 from .changes import PlanChangedMeanwhile, PlanChanges, apply

@@ -9,7 +9,7 @@ from samverkan.saving import saved_without_save
 from samverkan.versioning import EditConflict
 
 from ..models import ActionItem
-from .layout import ID, SheetError, check_row, columns
+from .layout import ID, SheetError, check_row, columns, status_after
 
 
 @dataclass
@@ -151,12 +151,10 @@ def apply(plan, parties, changes: PlanChanges) -> None:
         item = change.item
         if item is None:
             item = ActionItem(plan=plan, position=position)
-            for name in fields:
-                setattr(item, name, change.values[name])
+            _set_fields(item, fields, change.values)
             item.save()
         elif change.differences:
-            for name in fields:
-                setattr(item, name, change.values[name])
+            _set_fields(item, fields, change.values)
             try:
                 item.position = position
                 item.save_if_unchanged(changes.seen_versions[item.pk], [*fields, "position"])
@@ -171,3 +169,11 @@ def apply(plan, parties, changes: PlanChanges) -> None:
         for party in parties:
             key = f"party:{party.organisation_id}"
             item.set_party_text(party.organisation_id, change.values[key])
+
+
+def _set_fields(item, fields, values) -> None:
+    for name in fields:
+        value = values[name]
+        if name == "status":  # the sheet says only whether the row is proposed
+            value = status_after(item if item.pk else None, value)
+        setattr(item, name, value)

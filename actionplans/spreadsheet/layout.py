@@ -9,7 +9,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import ActionItem, ItemNature, ItemTerm, PlanLayout, Recurrence, Responsibility
+from ..models import (
+    ActionItem,
+    ItemNature,
+    ItemStatus,
+    ItemTerm,
+    PlanLayout,
+    Recurrence,
+    Responsibility,
+)
 
 ID = "id"
 YES, NO = gettext_lazy("yes"), gettext_lazy("no")
@@ -17,10 +25,10 @@ YES, NO = gettext_lazy("yes"), gettext_lazy("no")
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # an ActionItem field, "id", "status" or "party:<organisation id>"
+    key: str  # an ActionItem field, "id", "status_shown" or "party:<organisation id>"
     heading: str
     width: int = 18
-    kind: str = "text"  # text, date, bool, choice, focus_area, party, id, info
+    kind: str = "text"  # text, date, bool, choice, focus_area, party, id, info, proposed
 
     @property
     def field(self):
@@ -57,7 +65,10 @@ def columns(plan, parties) -> list[Column]:
         Column("is_citizen_promise", _("Citizen promise"), 12, "bool"),
         Column("nature", _("Kind of measure"), 14, "choice"),
         Column("term", _("Time horizon"), 14, "choice"),
-        Column("status", _("Status (from follow-up, not read back)"), 18, "info"),
+        # Whether the row is only proposed (föreslagen, not yet adopted): read back, as the
+        # row form sets it; the rest of the status comes from follow-up.
+        Column("status", _("Proposed, not yet adopted"), 14, "proposed"),
+        Column("status_shown", _("Status (from follow-up, not read back)"), 18, "info"),
     ]
     return text
 
@@ -78,6 +89,8 @@ def cell_value(column: Column, item):
         return item.party_text(party_id(column))
     if column.kind == "info":
         return item.get_status_display()
+    if column.kind == "proposed":
+        return str(YES if item.status == ItemStatus.PROPOSED else NO)
     value = getattr(item, column.key)
     if column.kind == "bool":
         return str(YES if value else NO)
@@ -90,7 +103,26 @@ def current(column: Column, item):
     """The row's value in the column as stored (a party's column: its text)."""
     if column.kind == "party":
         return item.party_text(party_id(column))
+    if column.kind == "proposed":
+        return item.status == ItemStatus.PROPOSED
     return getattr(item, column.key)
+
+
+def status_after(item, proposed: bool) -> str:
+    """The row's status once the sheet's "proposed" cell is read: proposed, or adopted (a
+    proposed row becomes not started; any other keeps the status follow-up gave it, and a
+    row follow-up has begun is never proposed again)."""
+    if proposed and may_be_proposed(item):
+        return ItemStatus.PROPOSED
+    if item is None or item.status == ItemStatus.PROPOSED:
+        return ItemStatus.NOT_STARTED
+    return item.status
+
+
+def may_be_proposed(item) -> bool:
+    """Only a row not yet begun may be proposed: once follow-up has begun it, it stays
+    adopted (as in the row form)."""
+    return item is None or item.status in (ItemStatus.PROPOSED, ItemStatus.NOT_STARTED)
 
 
 def canonical(column: Column, value) -> str:
@@ -98,7 +130,7 @@ def canonical(column: Column, value) -> str:
     the text's line ends and edges were written."""
     if value is None:
         return ""
-    if column.kind == "bool":
+    if column.kind in ("bool", "proposed"):
         return "1" if value else "0"
     if column.kind == "focus_area":
         return str(value.pk)
@@ -136,7 +168,7 @@ def check_row(line: int, cols, values, plan) -> list[str]:
     """The model's own checks (lengths, required text, dates in order) on the new values."""
     item = ActionItem(plan=plan, position=1)
     for column in cols:
-        if column.kind not in ("id", "party", "info"):
+        if column.kind not in ("id", "party", "info", "proposed"):
             setattr(item, column.key, values[column.key])
     by_field = {column.key: column for column in cols}
     problems = []

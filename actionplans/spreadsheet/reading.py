@@ -29,6 +29,7 @@ from .layout import (
     current,
     editable_columns,
     fingerprint,
+    may_be_proposed,
     where,
 )
 
@@ -135,6 +136,9 @@ class _SheetReading:
             self._sort_changed_row(change)
         self.changes.lines.append(change)
 
+    def _column(self, key: str) -> Column:
+        return next(column for column in self.cols if column.key == key)
+
     def _parsed(self, line_number: int, cells) -> tuple[dict, list[str]]:
         values, problems = {}, []
         for column, raw in zip(self.cols, cells, strict=False):
@@ -164,6 +168,13 @@ class _SheetReading:
         sheet_line = dict(change.values)
         downloaded = self.downloaded.get(change.item.pk) if self.downloaded is not None else None
         _merge(self.cols, change, downloaded)
+        if change.values.get("status") and not may_be_proposed(change.item):
+            # Marked proposed in the sheet, though follow-up has begun the row since.
+            self.messages.append(
+                where(change.line, self._column("status"))
+                + _("the row has been followed up: it was adopted and cannot be proposed again.")
+            )
+            return
         if (change.differences or change.kept_from_web) and check_row(
             change.line, self.cols, change.values, self.plan
         ):
@@ -307,7 +318,7 @@ def _parse(column: Column, raw, areas):
             raise ValidationError(_("a row id is a whole number.")) from None
     if column.kind == "date":
         return _parse_date(raw)
-    if column.kind == "bool":
+    if column.kind in ("bool", "proposed"):
         text = str(raw or "").casefold()
         if text in ("", str(NO).casefold(), "no", "false", "0"):
             return False
@@ -354,4 +365,6 @@ def _parse_choice(choices, raw):
 
 def _shown(column: Column, value) -> str:
     """A cell's value as the preview shows it: as everywhere else (a party's column is text)."""
+    if column.kind == "proposed":
+        return str(YES if value else NO)
     return shown(None if column.kind == "party" else column.field, value)

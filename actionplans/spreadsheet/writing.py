@@ -75,6 +75,10 @@ INSTRUCTIONS = [
     gettext_lazy("Move rows: put the lines in the order you want."),
     gettext_lazy("Do not change the Row id or the headings. Dates as YYYY-MM-DD."),
     gettext_lazy(
+        "Proposed, not yet adopted: yes for a row that is only proposed, no once it is "
+        "adopted. The status itself comes from follow-up and is not read back."
+    ),
+    gettext_lazy(
         "Every cell is read as written: a text that starts with = is kept as text, and "
         "nothing in the sheet is calculated."
     ),

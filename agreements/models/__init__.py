@@ -19,6 +19,7 @@ from .agreement import (
 from .parts import (
     FocusArea,
     FocusAreaCategory,
+    OverallGoal,
     Party,
     PartyRole,
     ProblemArea,
@@ -44,6 +45,7 @@ __all__ = [
     "CycleStep",
     "FocusArea",
     "FocusAreaCategory",
+    "OverallGoal",
     "Party",
     "PartyRole",
     "ProblemArea",

@@ -305,6 +305,14 @@ class Agreement(Versioned):
         blank=True,
         help_text=_("The period in the source's own words, e.g. 'tills nästa medborgarlöfte'."),
     )
+    # The overall goals themselves are OverallGoal rows; this is their heading as the
+    # document writes it ("Mål för perioden"), printed above them.
+    overall_goals_heading = models.CharField(
+        _("heading of the overall goals"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the document writes it, e.g. 'Mål för perioden'; empty: 'Overall goals'."),
+    )
     terminated_on = models.DateField(
         _("terminated on"), null=True, blank=True, validators=[validate_domain_date]
     )
@@ -388,6 +396,10 @@ class Agreement(Versioned):
 
     def __str__(self):
         return self.title
+
+    @property
+    def overall_goals_heading_shown(self) -> str:
+        return self.overall_goals_heading or gettext("Overall goals")
 
     def save(self, *args, **kwargs):
         # An agreement imported as signed (from paper) holds in its version as imported.

@@ -1,5 +1,5 @@
-"""What an agreement is made of: its parties, sections and signatories, its problem picture
-and its focus areas.
+"""What an agreement is made of: its parties, sections and signatories, its problem picture,
+its overall goals and its focus areas.
 
 An agreement is printed in the order of its sections. A section may embed one of the
 structured blocks (problem picture, focus areas, action plans, signatures) right after its
@@ -282,6 +282,33 @@ class ProblemItem(Versioned):
 
     def __str__(self):
         return self.text
+
+
+class OverallGoal(Versioned):
+    """One of the agreement's overall goals (övergripande mål), in order: printed as a list
+    under their own heading before the action plans, not as text in an introduction."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="overall_goals",
+    )
+    position = models.PositiveIntegerField(_("position"))
+    text = models.TextField(_("goal"), help_text=_("e.g. 'Minska ungdomsbrottsligheten'"))
+
+    class Meta:
+        verbose_name = _("overall goal")
+        verbose_name_plural = _("overall goals")
+        ordering = ["agreement", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "position"], name="overallgoal_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
 
 
 class FocusAreaCategory(models.TextChoices):

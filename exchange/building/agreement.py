@@ -1,5 +1,5 @@
 """The parts of a document that belong to the agreement itself: its facts, parties,
-sections, signatories, problem picture and focus areas."""
+sections, signatories, problem picture, overall goals and focus areas."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -8,6 +8,7 @@ from agreements.models import (
     Agreement,
     AgreementStatus,
     FocusArea,
+    OverallGoal,
     Party,
     ProblemArea,
     ProblemItem,
@@ -61,6 +62,7 @@ def agreement_facts(build: AgreementBuild) -> Agreement | None:
         "last_year",
         "length_years",
         "validity_note",
+        "overall_goals_heading",
         "terminated_on",
     )
     arrangement = build.data.get("follow_up_arrangement") or {}
@@ -228,6 +230,14 @@ def _problem_area(build: AgreementBuild, picture, area_position: int, data: dict
                 **given(ProblemItem, item, "text", "probable_causes"),
             ),
             f"{path}.items[{item_position - 1}]",
+        )
+
+
+def overall_goals(build: AgreementBuild):
+    for position, goal in enumerate(build.data.get("overall_goals", []), start=1):
+        build.save(
+            OverallGoal(agreement=build.agreement, position=position, text=goal["text"]),
+            f"overall_goals[{position - 1}]",
         )
 
 

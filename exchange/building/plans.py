@@ -16,6 +16,8 @@ PLAN_FIELDS = (
     "period_text",
     "starts_on",
     "ends_on",
+    "renewal",
+    "year",
 )
 ROW_FIELDS = (
     "group_heading",
