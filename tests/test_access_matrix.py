@@ -19,8 +19,10 @@ from openpyxl import load_workbook
 from actionplans.models import ActionItem, ActionPlan
 from agreements.access import editable_agreements, editing_rights
 from agreements.models import Agreement, AgreementStatus, Party
+from citizens.models import PublicFeedback
 from followup.models import FollowUpReport
 from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
+from organisations.names import name_slug
 from printing.documents import agreement_pdf
 from printing.models import PrintJob, PrintJobStatus
 from signing.lifecycle import printed_snapshot
@@ -144,6 +146,21 @@ def url_kwargs(route, agreement):
         "indicator_pk": lambda: agreement.indicators.first().pk,
         "number": lambda: walked_version(agreement).number,
         "job_pk": lambda: walked_print_job(agreement).pk,
+        # The public pages' municipality, a piece of feedback to citizens on the first row,
+        # and a subscription link's token that was never issued.
+        "kommun": lambda: name_slug(
+            agreement.parties.get(
+                organisation__kind=OrganisationKind.MUNICIPALITY
+            ).organisation.name
+        ),
+        "feedback_pk": lambda: (
+            PublicFeedback.objects.create(
+                item=plan.items.order_by("position").first(),
+                written_on=date(2026, 1, 15),
+                text="Återkoppling till invånarna.",
+            ).pk
+        ),
+        "token": lambda: "x" * 40,
         "report_pk": lambda: (
             FollowUpReport.objects.get_or_create(
                 agreement=agreement,
@@ -152,7 +169,7 @@ def url_kwargs(route, agreement):
             )[0].pk
         ),
     }
-    names = re.findall(r"<(?:int|slug):(\w+)>", route)
+    names = re.findall(r"<(?:int|slug|str):(\w+)>", route)
     unknown = set(names) - set(objects)
     assert not unknown, f"teach the walk which object {unknown} names"
     return {name: objects[name]() for name in names}

@@ -65,7 +65,7 @@ def test_the_page_says_what_is_stored_and_when_it_is_deleted(client, published):
 def test_asking_stores_the_address_unconfirmed_and_mails_a_confirmation(client, published):
     response = subscribe(client, " Anna@Example.se ")
     assert response.status_code == 200 and not response.cookies
-    assert "Titta i din e-post" in response.text
+    assert "Kolla din e-post" in response.text
     subscription = Subscription.objects.get()
     assert subscription.email == "anna@example.se" and subscription.confirmed_at is None
     (message,) = mail.outbox
