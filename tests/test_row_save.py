@@ -16,7 +16,7 @@ from helpers import row_data
 from actionplans.models import ActionItem
 from audit.models import HistorySeal
 from audit.seals import seal_pending, verify
-from printing.models import PrintAhead
+from printing.models import PrintAhead, PrintJob
 
 
 @pytest.fixture
@@ -153,3 +153,19 @@ def test_an_end_before_the_start_is_refused_beside_the_field(coordinator, plan):
     assert "Slutdatumet kan inte vara före startdatumet." in response.text
     item.refresh_from_db()
     assert item.activity != "Baklänges"
+
+
+def test_the_first_save_of_a_burst_marks_the_agreement_and_its_prints_are_made(
+    coordinator, plan, settings, renders
+):
+    """No mark yet: the save creates it and queues the render in its own transaction (tasks
+    run at once in tests, so the prints are made before the save answers)."""
+    settings.PRINT_AHEAD = True
+    item = a_row_with_a_focus_area(plan)
+    response = coordinator.post(save_url(plan, item), row_data(item, activity="Först i skuren"))
+    assert response.status_code == 302
+    assert any("Först i skuren" in html for html in renders)
+    assert PrintJob.objects.filter(
+        agreement_id=plan.agreement_id, document=f"plan-{plan.pk}"
+    ).exists()
+    assert verify() is None
