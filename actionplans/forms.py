@@ -40,6 +40,8 @@ class LoadedChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if self.loaded is None or value in self.empty_values:
             return super().to_python(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
         for choice in self.loaded:
             if str(choice.pk) == str(value):
                 return choice
