@@ -1,9 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
 from samverkan.ordering import next_position
+from samverkan.saving import finish_in_transaction
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
@@ -37,6 +39,28 @@ ADOPTION_CHOICES = [
     (ItemStatus.PROPOSED, _("Proposed, not yet adopted")),
     (ItemStatus.NOT_STARTED, _("Adopted, not started")),
 ]
+# The row's check constraints whose rule ActionItem.clean() states in Python.
+CHECKED_BY_CLEAN = {"actionitem_ends_not_before_starts"}
+
+
+class LoadedChoiceField(forms.ModelChoiceField):
+    """A choice among objects the view has already loaded (`loaded`: the agreement's focus
+    areas, prefetched with it), looked up among them instead of asked of the database
+    again; the same message as Django's for a choice that is not among them."""
+
+    loaded = None
+
+    def to_python(self, value):
+        if self.loaded is None or value in self.empty_values:
+            return super().to_python(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        for choice in self.loaded:
+            if str(choice.pk) == str(value):
+                return choice
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class ActionItemForm(VersionedForm):
@@ -70,6 +94,7 @@ class ActionItemForm(VersionedForm):
             "ends_on": DateInput(),
             "due_on": DateInput(),
         }
+        field_classes = {"focus_area": LoadedChoiceField}
 
     def __init__(self, *args, plan, parties, focus_areas, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +107,7 @@ class ActionItemForm(VersionedForm):
             if name not in shown:
                 del self.fields[name]
         self.fields["focus_area"].queryset = focus_areas
+        self.fields["focus_area"].loaded = list(focus_areas)  # prefetched: no query
         self.fields["focus_area"].empty_label = _("(no focus area)")
         if "status" in self.fields:
             self.fields["status"].choices = ADOPTION_CHOICES
@@ -109,6 +135,34 @@ class ActionItemForm(VersionedForm):
         self.remember_opened_values()
         # The form opens in place of the row: the writing starts in its first column.
         self.fields[self._layout_names()[0]].widget.attrs["autofocus"] = True
+
+    def _get_validation_exclusions(self):
+        """The focus area is not validated again by the model: the form's field chose it
+        among the agreement's focus areas (so it exists; the model would ask the database
+        whether it does), and ActionItem.clean() still checks that it is the agreement's."""
+        return {*super()._get_validation_exclusions(), "focus_area"}
+
+    def validate_constraints(self):
+        """The model's constraints, but not the one ActionItem.clean() has just checked (an
+        end before the start, the same message beside the field): Django checks a
+        CheckConstraint by asking the database (a SELECT on every save)."""
+        instance = self.instance
+        exclude = self._get_validation_exclusions()
+        errors = {}
+        for model, constraints in instance.get_constraints():
+            for constraint in constraints:
+                if constraint.name in CHECKED_BY_CLEAN:
+                    continue
+                try:
+                    constraint.validate(model, instance, exclude=exclude)
+                except ValidationError as error:  # as Model.validate_constraints files it
+                    fields = getattr(constraint, "fields", ())
+                    if getattr(error, "code", None) == "unique" and len(fields) == 1:
+                        errors.setdefault(fields[0], []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
+        if errors:
+            self._update_errors(ValidationError(errors))
 
     @staticmethod
     def party_field(party) -> str:
@@ -145,6 +199,7 @@ class ActionItemForm(VersionedForm):
         """
         item = super().save_checked()
         self._save_party_cells(item)
+        finish_in_transaction()  # the history sealed, the prints marked: one commit
         return item
 
     @transaction.atomic
@@ -155,6 +210,7 @@ class ActionItemForm(VersionedForm):
         item.position = next_position(ActionItem.objects.filter(plan=self.plan))
         item.save()
         self._save_party_cells(item)
+        finish_in_transaction()
         return item
 
     def _save_party_cells(self, item):

@@ -130,7 +130,11 @@ class ActionItemQuerySet(models.QuerySet):
                 # which for 500 rows costs more than the query itself.
                 Prefetch(
                     "responsibilities",
-                    queryset=Responsibility.objects.fetch_mode(mode).select_related("organisation"),
+                    # Each row's own order: the default one ("item", i.e. the row's plan and
+                    # agreement orders) would join the plan and the agreement to sort.
+                    queryset=Responsibility.objects.fetch_mode(mode)
+                    .select_related("organisation")
+                    .order_by("item_id", "position"),
                     to_attr="responsibility_list",
                 )
             )

@@ -68,19 +68,27 @@ class EditingRights:
 
 
 def editing_rights(user, agreement) -> EditingRights:
-    """The user's rights in the agreement, in two queries (none for an administrator)."""
-    return editing_rights_in(user, [agreement.pk])[agreement.pk]
+    """The user's rights in the agreement, in two queries (none for an administrator; one
+    when the agreement was fetched with its parties and their organisations, as the plan
+    pages fetch it: the parties are then not read again)."""
+    loaded = getattr(agreement, "_prefetched_objects_cache", {}).get("parties")
+    parties = None
+    if loaded is not None and all(Party.organisation.is_cached(party) for party in loaded):
+        parties = [(agreement.pk, p.organisation_id, p.organisation.kind) for p in loaded]
+    return editing_rights_in(user, [agreement.pk], parties)[agreement.pk]
 
 
-def editing_rights_in(user, agreement_ids) -> dict[int, EditingRights]:
-    """The user's rights in each of these agreements, in two queries however many."""
+def editing_rights_in(user, agreement_ids, parties=None) -> dict[int, EditingRights]:
+    """The user's rights in each of these agreements, in two queries however many (one when
+    `parties` gives their parties as (agreement id, organisation id, organisation kind))."""
     if not user.is_authenticated:
         return dict.fromkeys(agreement_ids, EditingRights())
     if user.is_superuser:
         return dict.fromkeys(agreement_ids, EditingRights(everything=True, shared=True))
-    parties = Party.objects.filter(agreement_id__in=agreement_ids).values_list(
-        "agreement_id", "organisation_id", "organisation__kind"
-    )
+    if parties is None:
+        parties = Party.objects.filter(agreement_id__in=agreement_ids).values_list(
+            "agreement_id", "organisation_id", "organisation__kind"
+        )
     parties_of, municipalities_of = {}, {}
     for agreement_id, organisation_id, kind in parties:
         parties_of.setdefault(agreement_id, set()).add(organisation_id)

@@ -14,7 +14,12 @@ from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history import register
-from simple_history.signals import pre_create_historical_record
+from simple_history.models import HistoricalRecords
+from simple_history.signals import (
+    post_create_historical_m2m_records,
+    pre_create_historical_m2m_records,
+    pre_create_historical_record,
+)
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
 from agreements.models import (
@@ -79,11 +84,46 @@ def _remember_who(sender, history_instance, history_user, **kwargs):
         )
 
 
+class RecordsWithLinks(HistoricalRecords):
+    """simple-history's records of a model with many-to-many links (a row's problems), the
+    links recorded as simple-history records them but with the link table taken from the
+    field: simple-history finds it on the object rebuilt from the record, which reads the
+    untracked columns (the version) back from the database, a query per save for nothing."""
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        for field in history_instance._history_m2m_fields:
+            m2m_history_model = self.m2m_models[field]
+            through_model = field.remote_field.through
+            names = [f.name for f in through_model._meta.fields]
+            foreign_keys = [f.name for f in through_model._meta.fields if f.is_relation]
+            rows = through_model.objects.filter(**{field.m2m_field_name(): instance})
+            insert_rows = [
+                m2m_history_model(history=history_instance, **{n: getattr(row, n) for n in names})
+                for row in rows.select_related(*foreign_keys)
+            ]
+            pre_create_historical_m2m_records.send(
+                sender=m2m_history_model,
+                rows=insert_rows,
+                history_instance=history_instance,
+                instance=instance,
+                field=field,
+            )
+            created_rows = m2m_history_model.objects.bulk_create(insert_rows)
+            post_create_historical_m2m_records.send(
+                sender=m2m_history_model,
+                created_rows=created_rows,
+                history_instance=history_instance,
+                instance=instance,
+                field=field,
+            )
+
+
 def _track(model):
     fields = {field.name for field in model._meta.concrete_fields}
     register(
         model,
         app="audit",
+        records_class=RecordsWithLinks if model in M2M_TRACKED else None,
         bases=[AuditRecord],
         excluded_fields=[name for name in NOT_TRACKED if name in fields],
         m2m_fields=M2M_TRACKED.get(model, []),

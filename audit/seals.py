@@ -1,6 +1,7 @@
 """Sealing the history: every historical record is a link of one hash chain.
 
-When a transaction that wrote historical records commits, each record gets a HistorySeal:
+When a transaction that wrote historical records commits (a row save: just before, in
+its own transaction, see samverkan/saving.py), each record gets a HistorySeal:
 HMAC-SHA256, keyed from SECRET_KEY, over the link before it and the record's content (its
 columns as stored, and, for a row, the problems it addressed, kept in a table of their
 own). Someone who can write to the database but does not know SECRET_KEY cannot change,
@@ -19,9 +20,12 @@ from functools import cache
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare, salted_hmac
 from simple_history.signals import post_create_historical_record
+
+from samverkan.saving import finishes_in_transaction
 
 from .models import HistoryChainHead, HistorySeal
 
@@ -56,10 +60,16 @@ def _link_models(label) -> list:
     ]
 
 
-def contents(label, ids) -> dict[int, str]:
-    """Each record's content, serialised the same way whenever it is read."""
+def contents(label, ids, unsealed=False) -> dict[int, str]:
+    """Each record's content, serialised the same way whenever it is read; with `unsealed`,
+    only of the records that have no seal yet (in the same query)."""
     model = historical_models()[label]
-    rows = {row["history_id"]: row for row in model.objects.filter(pk__in=ids).values()}
+    records = model.objects.filter(pk__in=ids)
+    if unsealed:
+        records = records.filter(
+            ~Exists(HistorySeal.objects.filter(table=label, record_id=OuterRef("pk")))
+        )
+    rows = {row["history_id"]: row for row in records.values()}
     for link in _link_models(label):
         pk = link._meta.pk.attname
         for row in link.objects.filter(history_id__in=list(rows)).order_by(pk).values():
@@ -90,13 +100,16 @@ def _seal_when_committed(sender, history_instance, **kwargs):
     transaction.on_commit(seal_pending, robust=True)
 
 
+# A save that finishes in its own transaction seals there, after everything else it wrote
+# (samverkan/saving.py); the callback on commit then finds nothing left.
+@finishes_in_transaction(last=True)
 def seal_pending():
     records, _pending.records = getattr(_pending, "records", []), []
     if records:
         seal(records)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a save's transaction: it fails with the save
 def seal(records) -> int:
     """Append a link for each record (label, id), in that order; records that are gone or
     already sealed are skipped. Returns how many were sealed."""
@@ -106,12 +119,7 @@ def seal(records) -> int:
         by_label.setdefault(label, set()).add(record_id)
     found = {}
     for label, ids in by_label.items():
-        sealed = set(
-            HistorySeal.objects.filter(table=label, record_id__in=ids).values_list(
-                "record_id", flat=True
-            )
-        )
-        for record_id, content in contents(label, ids - sealed).items():
+        for record_id, content in contents(label, ids, unsealed=True).items():
             found[label, record_id] = content
     seals = []
     for label, record_id in dict.fromkeys(records):

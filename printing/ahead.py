@@ -6,10 +6,11 @@ of the same content (PrintJob, keyed by the HTML's hash) instead of waiting for 
   ut serves that version's stored PDF) and each of its plans. Not each municipality's part:
   those are asked for seldom and are rendered on demand.
 - When: a change is any historical record of a printed model (every save and delete makes
-  one). When its transaction commits, the agreement is marked (PrintAhead) and one task is
-  queued to run PRINT_AHEAD_DELAY later; changes in between only move the mark, and the
-  task waits until PRINT_AHEAD_DELAY has passed since the last change (at most
-  PRINT_AHEAD_MAX_WAIT since the first). Ten row saves in a minute give one render of each
+  one). When its transaction commits (a row save: just before, in its own transaction),
+  the agreement is marked (PrintAhead) and one task is queued to run PRINT_AHEAD_DELAY
+  later; changes in between only move the mark, and the task waits until
+  PRINT_AHEAD_DELAY has passed since the last change (at most PRINT_AHEAD_MAX_WAIT since
+  the first). Ten row saves in a minute give one render of each
   document whose content changed; nothing is rendered while nothing changes.
 - Without a worker: the marks wait, and Skriv ut renders on demand as before.
 - PRINT_AHEAD=0 in the environment turns it off (the tests do, except where they test it).
@@ -37,6 +38,7 @@ from agreements.models import (
     Section,
     Signatory,
 )
+from samverkan.saving import finishes_in_transaction
 
 from . import documents
 from .models import PrintAhead, PrintJob
@@ -95,6 +97,9 @@ def _mark_when_committed(sender, instance, **kwargs):
         transaction.on_commit(mark_changed, robust=True)
 
 
+# A save that finishes in its own transaction marks there (samverkan/saving.py), before
+# the history is sealed: its lock on the mark is then always taken before the chain's.
+@finishes_in_transaction()
 def mark_changed():
     agreements, _pending.agreements = getattr(_pending, "agreements", set()), set()
     for agreement_id in sorted(agreements):
