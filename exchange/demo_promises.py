@@ -172,18 +172,16 @@ def _sections(municipality_name, year):
         "Löftena bygger på vad invånarna berättade i medborgardialogerna i höstas och på "
         "den gemensamma lägesbilden."
     )
-    chosen = "Löftena valdes efter de här medborgardialogerna."
-    # Each block printed after the section that embeds it, as in the seeds.
-    return [
-        {"body": intro, "embed": "action_plans"},
-        {"heading": "Så valdes löftena", "body": chosen, "embed": "problem_picture"},
-    ]
+    # The promises right after the introduction; how they were chosen (the dialogues) and
+    # how they are followed up are printed after it under the print's own headings.
+    return [{"body": intro, "embed": "action_plans"}]
 
 
 def _dialogues(name, centrum, ort, year):
     autumn = year - 1
     return {
         "title": "Medborgardialoger",
+        "summary": "Löftena valdes efter de här medborgardialogerna.",
         "sources": [
             {
                 "kind": "citizen_dialogue",
