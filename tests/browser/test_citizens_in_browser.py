@@ -66,7 +66,7 @@ def test_a_citizen_finds_reads_follows_and_stops(page, site, published_promise, 
     assert_accessible(page)
     page.get_by_label("Din e-postadress").fill(f"anna{width}@example.se")
     page.get_by_role("button", name="Följ via e-post").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Titta i din e-post")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kolla din e-post")
     assert_accessible(page)
     assert page.context.cookies() == []
 
