@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from actionplans.models import ActionItem
 from agreements.models import Agreement, AgreementKind
+from followup.models import PublicFeedback
 
 from . import publishing
-from .models import PublicFeedback
 
 # Invented feedback, written as a municipality would write it, without names of persons:
 # (month written, text).

@@ -3,8 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionItem
-
-from .models import PublicFeedback
+from followup.models import PublicFeedback
 
 FEEDBACK_MAX_LENGTH = 2000
 

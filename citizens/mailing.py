@@ -27,10 +27,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from followup.models import PublicFeedback
 from organisations.models import Organisation, OrganisationKind
 from organisations.names import name_slug
 
-from .models import PublicFeedback, Subscription
+from .models import Subscription
 from .public import published_promises
 
 CONFIRM_DAYS = 7

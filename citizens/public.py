@@ -10,11 +10,10 @@ from django.http import Http404
 
 from actionplans.models import ActionItem, ActionPlan
 from agreements.models import Agreement, AgreementKind, ProblemSource, SourceKind
+from followup.models import PublicFeedback
 from organisations.models import Organisation
 from organisations.names import name_slug
 from signing.models import AgreementVersion
-
-from .models import PublicFeedback
 
 
 def published_promises():

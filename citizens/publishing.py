@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementKind
+from followup.models import Publication, PublicFeedback
 from signing.models import AgreementEvent, EventKind
 
 from .cache import forget_public_pages
-from .models import Publication, PublicFeedback
 
 
 class PublishingError(Exception):

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from actionplans.models import ActionItem
 from agreements.access import get_agreement_for_editing
 from agreements.models import AgreementKind
+from followup.models import Publication, PublicFeedback
 from organisations.models import OrganisationKind
 from organisations.names import name_slug
 from signing.models import AgreementEvent, EventKind
 
 from . import publishing
 from .forms import FeedbackForm
-from .models import Publication, PublicFeedback
 
 
 def _promise_for_editing(user, pk):

@@ -19,8 +19,7 @@ from openpyxl import load_workbook
 from actionplans.models import ActionItem, ActionPlan
 from agreements.access import editable_agreements, editing_rights
 from agreements.models import Agreement, AgreementStatus, Party
-from citizens.models import PublicFeedback
-from followup.models import FollowUpReport
+from followup.models import FollowUpReport, PublicFeedback
 from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
 from organisations.names import name_slug
 from printing.documents import agreement_pdf

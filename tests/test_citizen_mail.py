@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from citizens import mailing, publishing
-from citizens.models import PublicFeedback, Subscription
+from citizens.models import Subscription
+from followup.models import PublicFeedback
 
 SUBSCRIBE = PAGE + "prenumerera/"
 

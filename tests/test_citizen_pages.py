@@ -16,8 +16,7 @@ from helpers import count_queries
 
 from agreements.models import Agreement, AgreementKind
 from citizens import publishing
-from citizens.models import Publication, PublicFeedback
-from followup.models import FollowUpEntry
+from followup.models import FollowUpEntry, Publication, PublicFeedback
 from organisations.names import name_slug
 from signing.models import AgreementEvent, EventKind
 

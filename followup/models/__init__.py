@@ -1,6 +1,6 @@
 """Follow-up: what was done on each action item (`entries.py`), measurable goals
-(`indicators.py`), follow-up reports (`reports.py`) and when follow-up is due
-(`cadences.py`)."""
+(`indicators.py`), follow-up reports (`reports.py`), when follow-up is due
+(`cadences.py`) and what a citizen promise tells the public (`public.py`)."""
 
 from .cadences import CadenceFrequency, CadenceKind, FollowUpCadence, SentReminder
 from .entries import (
@@ -13,6 +13,7 @@ from .entries import (
     status_on,
 )
 from .indicators import Direction, Indicator, Measurement
+from .public import Publication, PublicFeedback, PublicFeedbackQuerySet
 from .reports import FollowUpReport, FollowUpReportQuerySet, ReportFinalError, ReportStatus
 
 __all__ = [
@@ -28,6 +29,9 @@ __all__ = [
     "FollowUpReportQuerySet",
     "Indicator",
     "Measurement",
+    "PublicFeedback",
+    "PublicFeedbackQuerySet",
+    "Publication",
     "ReportFinalError",
     "ReportStatus",
     "SentReminder",

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from agreements.models import Agreement
 from citizens import publishing
-from citizens.models import PublicFeedback
+from followup.models import PublicFeedback
 from organisations.models import Membership
 
 # Where screenshots go when asked for (SAMVERKAN_SCREENSHOTS=/some/folder).
