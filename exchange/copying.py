@@ -39,7 +39,11 @@ def copy_document(original: Agreement, *, title: str | None = None) -> dict:
     for plan in exported.get("action_plans", []):
         for item in plan.get("items", []):
             item["follow_up_entries"] = []  # so is what was done
+            item.pop("public_feedback", None)
             # Not yet done in the copy; a proposed row stays proposed until adopted.
             item["status"] = "proposed" if item.get("status") == "proposed" else "not_started"
     exported.pop("follows", None)  # the original's place in a row of yearly promises
+    # A copy is a draft: not on the public page, and last period's feedback to citizens
+    # stays with the promise it was written on.
+    exported.pop("publication", None)
     return document

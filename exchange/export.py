@@ -9,7 +9,13 @@ from django.db.models import Prefetch
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
 from agreements.models import Agreement, Party, ProblemArea, Signatory
-from followup.models import FollowUpCadence, FollowUpEntry, FollowUpReport, Indicator
+from followup.models import (
+    FollowUpCadence,
+    FollowUpEntry,
+    FollowUpReport,
+    Indicator,
+    PublicFeedback,
+)
 from organisations.models import Organisation
 
 from .building.agreement import FOLLOW_UP_FIELDS
@@ -40,6 +46,10 @@ def _date(value):
     return value.isoformat() if value else None
 
 
+def _moment(value):
+    return value.isoformat() if value else None
+
+
 def _decimal(value):
     return None if value is None else format(value.normalize(), "f")
 
@@ -49,7 +59,7 @@ def agreements_for_export(ids=None):
     org = "organisation__parent__parent__parent"
     queryset = (
         Agreement.objects.order_by("reference")
-        .select_related("part_of", "follows")
+        .select_related("part_of", "follows", "publication")
         .prefetch_related(
             Prefetch("parties", queryset=Party.objects.select_related(org)),
             "sections",
@@ -71,6 +81,10 @@ def agreements_for_export(ids=None):
                             Prefetch(
                                 "responsibilities",
                                 queryset=Responsibility.objects.select_related(org),
+                            ),
+                            Prefetch(
+                                "public_feedback",
+                                queryset=PublicFeedback.objects.order_by("written_on", "pk"),
                             ),
                             Prefetch(
                                 "follow_up_entries",
@@ -125,6 +139,29 @@ def _follow_up_arrangement(agreement: Agreement) -> dict:
     return {"follow_up_arrangement": arrangement}
 
 
+def _publication(agreement: Agreement) -> dict:
+    """Whether and since when the citizen promise is on the public page. Who published it
+    stays out, as users do everywhere in the format; the agreement's events keep it."""
+    publication = getattr(agreement, "publication", None)
+    if publication is None:
+        return {}
+    return {"publication": {"published_at": _moment(publication.published_at)}}
+
+
+def _public_feedback(item: ActionItem) -> dict:
+    """The row's feedback to citizens, published or not (only when it has some). When it
+    was mailed stays out: an imported piece is never mailed again (building/followup.py)."""
+    feedback = [
+        {
+            "written_on": _date(piece.written_on),
+            "text": piece.text,
+            "published_at": _moment(piece.published_at),
+        }
+        for piece in item.public_feedback.all()
+    ]
+    return {"public_feedback": feedback} if feedback else {}
+
+
 def agreement_to_dict(agreement: Agreement) -> dict:
     # References inside the document are 1-based places in its lists, never database ids.
     problem_picture = getattr(agreement, "problem_picture", None)
@@ -161,6 +198,7 @@ def agreement_to_dict(agreement: Agreement) -> dict:
         "validity_note": agreement.validity_note,
         **_follow_up_arrangement(agreement),
         "terminated_on": _date(agreement.terminated_on),
+        **_publication(agreement),
         "parties": [_party(party) for party in agreement.parties.all()],
         "sections": [
             {"heading": section.heading, "body": section.body, "embed": section.embed}
@@ -320,6 +358,7 @@ def _item(item: ActionItem, focus_area_numbers: dict, problem_item_keys: dict) -
             }
             for entry in entries
         ],
+        **_public_feedback(item),
     }
 
 

@@ -156,6 +156,12 @@ def _explain(error) -> str:
             }
         case "const":
             return _("must be %(value)s") % {"value": json.dumps(error.validator_value)}
+        case "format" | "pattern" if error.validator_value == "date-time" or "T[0-9]{2}" in str(
+            error.validator_value
+        ):
+            return _("%(value)s is not a valid date and time (YYYY-MM-DDTHH:MM:SS+01:00)") % {
+                "value": json.dumps(value, ensure_ascii=False)
+            }
         case "format" | "pattern" if error.validator_value == "date" or "[0-9]{4}-" in str(
             error.validator_value
         ):

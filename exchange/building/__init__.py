@@ -26,7 +26,7 @@ from .agreement import (
     signatories,
 )
 from .base import AgreementBuild
-from .followup import follow_up_cadences, follow_up_reports, indicators
+from .followup import follow_up_cadences, follow_up_reports, indicators, publication
 from .plans import action_plans
 
 __all__ = ["build_agreement", "lifecycle_status", "link_to_other_agreements"]
@@ -44,6 +44,7 @@ PARTS = (
     indicators,
     follow_up_cadences,
     follow_up_reports,
+    publication,
 )
 
 

@@ -1,9 +1,22 @@
 """The follow-up parts of a document: indicators with their measurements, the follow-up
-cadences and the reports."""
+cadences and the reports; a citizen promise's publication and its rows' feedback to
+citizens."""
 
+import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from followup.models import FollowUpCadence, FollowUpReport, Indicator, Measurement
+from actionplans.models import ActionItem
+from agreements.models import AgreementKind
+from followup.models import (
+    FollowUpCadence,
+    FollowUpReport,
+    Indicator,
+    Measurement,
+    Publication,
+    PublicFeedback,
+)
 
 from .base import AgreementBuild, given
 
@@ -93,3 +106,56 @@ def follow_up_reports(build: AgreementBuild):
 
 # The parts after the agreement's own facts, in the order they are built: each may refer
 # to what an earlier one made.
+
+
+def publication(build: AgreementBuild):
+    """The promise is on the public page as the document says, published when it says, by
+    nobody known here (the format carries no users)."""
+    data = build.data.get("publication")
+    if not data:
+        return
+    if build.agreement.kind != AgreementKind.CITIZEN_PROMISE:
+        build.error("publication", _("only a citizen promise can be published"))
+        return
+    published_at = _moment(build, data.get("published_at"), "publication.published_at")
+    if published_at is not None:
+        build.save(Publication(agreement=build.agreement, published_at=published_at), "publication")
+
+
+def public_feedback(build: AgreementBuild, row: ActionItem, data: dict, path: str):
+    """The row's feedback to citizens. Published feedback that comes in a file was told to
+    citizens already where it was written (or before the backup): it is marked as mailed,
+    so the daily mailing never sends it to this site's subscribers."""
+    imported_at = timezone.now()
+    for position, feedback in enumerate(data.get("public_feedback", [])):
+        feedback_path = f"{path}.public_feedback[{position}]"
+        published_at = None
+        if feedback.get("published_at"):
+            published_at = _moment(build, feedback["published_at"], f"{feedback_path}.published_at")
+            if published_at is None:
+                continue
+        build.save(
+            PublicFeedback(
+                item=row,
+                published_at=published_at,
+                mailed_at=imported_at if published_at else None,
+                **given(PublicFeedback, feedback, "written_on", "text"),
+            ),
+            feedback_path,
+        )
+
+
+def _moment(build: AgreementBuild, value, path: str) -> datetime.datetime | None:
+    """A date and time with its offset, as the export writes it; else say so at `path`."""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        moment = None
+    if moment is None or timezone.is_naive(moment):
+        build.error(
+            path,
+            _("%(value)s is not a valid date and time (YYYY-MM-DDTHH:MM:SS+01:00)")
+            % {"value": value},
+        )
+        return None
+    return moment

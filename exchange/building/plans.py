@@ -1,5 +1,5 @@
 """The action plans of a document, their rows and what hangs on a row: the problem items
-it answers, its responsibilities and its follow-up entries."""
+it answers, its responsibilities, its follow-up entries and its feedback to citizens."""
 
 from django.utils.translation import gettext as _
 
@@ -7,6 +7,7 @@ from actionplans.models import ActionItem, ActionPlan, Responsibility
 from followup.models import FollowUpEntry
 
 from .base import AgreementBuild, given
+from .followup import public_feedback
 
 PLAN_FIELDS = (
     "title",
@@ -82,6 +83,7 @@ def _plan(build: AgreementBuild, plan_position: int, data: dict):
         _row_problem_items(build, row, row_data, row_path)
         _responsibilities(build, row, row_data, row_path)
         _follow_up_entries(build, row, row_data, row_path)
+        public_feedback(build, row, row_data, row_path)
 
 
 def _row_problem_items(build: AgreementBuild, row: ActionItem, data: dict, path: str):
