@@ -3,6 +3,7 @@ cadences and the reports; a citizen promise's publication and its rows' feedback
 citizens."""
 
 import datetime
+import json
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,7 +156,7 @@ def _moment(build: AgreementBuild, value, path: str) -> datetime.datetime | None
         build.error(
             path,
             _("%(value)s is not a valid date and time (YYYY-MM-DDTHH:MM:SS+01:00)")
-            % {"value": value},
+            % {"value": json.dumps(value, ensure_ascii=False)},
         )
         return None
     return moment
