@@ -165,3 +165,21 @@ def test_bad_publication_or_feedback_is_refused_in_swedish(document, break_it, f
         error.value.messages
     )
     assert not Publication.objects.filter(agreement__reference="ett-nytt-lofte").exists()
+
+
+def test_a_backup_archive_restores_the_publication_and_the_feedback(published_promise, tmp_path):
+    archive = tmp_path / "backup.zip"
+    call_command(
+        "export_agreement", str(published_promise.pk), "--archive", str(archive), stdout=StringIO()
+    )
+    reference = published_promise.reference
+    published_promise.delete()
+    call_command("import_agreement", str(archive), stdout=StringIO())
+    publication = Publication.objects.get(agreement__reference=reference)
+    assert publication.published_at == PUBLISHED_AT
+    feedback = PublicFeedback.objects.filter(item__plan__agreement__reference=reference)
+    assert sorted(feedback.values_list("written_on", "published_at")) == [
+        (datetime.date(2026, 2, 20), PUBLISHED_AT + datetime.timedelta(days=20)),
+        (datetime.date(2026, 3, 15), PUBLISHED_AT + datetime.timedelta(days=40)),
+        (datetime.date(2026, 4, 1), None),
+    ]
