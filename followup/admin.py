@@ -6,6 +6,8 @@ from .models import (
     FollowUpReport,
     Indicator,
     Measurement,
+    Publication,
+    PublicFeedback,
     SentReminder,
 )
 
@@ -93,3 +95,30 @@ class SentReminderAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class WrittenByPublishingAdmin(admin.ModelAdmin):
+    """Read here, written only by Publicera and Avpublicera (citizens/publishing.py), which
+    record the act as an event and forget the cached public pages."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(WrittenByPublishingAdmin):
+    list_display = ["agreement", "published_at", "published_by"]
+    list_select_related = ["agreement", "published_by"]
+
+
+@admin.register(PublicFeedback)
+class PublicFeedbackAdmin(WrittenByPublishingAdmin):
+    list_display = ["written_on", "item", "published_at", "mailed_at"]
+    list_select_related = ["item"]
+    search_fields = ["text"]

@@ -30,6 +30,7 @@ from followup.models import (
     FollowUpReport,
     Indicator,
     Measurement,
+    PublicFeedback,
 )
 from organisations.models import Organisation
 from printing.documents import agreement_pdf, plan_pdf
@@ -128,6 +129,9 @@ def hostile_objects(agreement):
         ),
         agreement.overall_goals.first()
         or OverallGoal.objects.create(agreement=agreement, position=1, text="Mål"),
+        PublicFeedback.objects.create(
+            item=item, written_on=datetime.date(2022, 6, 1), text="Återkoppling"
+        ),
     ]
 
 
