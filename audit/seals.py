@@ -20,7 +20,7 @@ from functools import cache
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare, salted_hmac
 from simple_history.signals import post_create_historical_record
@@ -60,6 +60,21 @@ def _link_models(label) -> list:
     ]
 
 
+def _aliases(index, link) -> list[tuple[str, str]]:
+    """(alias in the records query, column) for each column of a link table's rows."""
+    return [(f"link{index}_{field.attname}", field.attname) for field in link._meta.concrete_fields]
+
+
+@cache
+def _joined_link_columns(label) -> list[tuple[str, str]]:
+    """(alias, path from the record) of each column of the record's link tables' rows."""
+    joined = []
+    for index, link in enumerate(_link_models(label)):
+        through = link._meta.get_field("history").related_query_name()
+        joined += [(alias, f"{through}__{column}") for alias, column in _aliases(index, link)]
+    return joined
+
+
 def contents(label, ids, unsealed=False) -> dict[int, str]:
     """Each record's content, serialised the same way whenever it is read; with `unsealed`,
     only of the records that have no seal yet (in the same query)."""
@@ -69,11 +84,21 @@ def contents(label, ids, unsealed=False) -> dict[int, str]:
         records = records.filter(
             ~Exists(HistorySeal.objects.filter(table=label, record_id=OuterRef("pk")))
         )
-    rows = {row["history_id"]: row for row in records.values()}
-    for link in _link_models(label):
-        pk = link._meta.pk.attname
-        for row in link.objects.filter(history_id__in=list(rows)).order_by(pk).values():
-            rows[row["history_id"]].setdefault("__links__", []).append(row)
+    # The links are read with their records (LEFT JOINs, a record once per link), in the
+    # same query: a row save's seal is one query fewer than reading them after.
+    columns = [field.attname for field in model._meta.concrete_fields]
+    joined = _joined_link_columns(label)
+    rows, links = {}, {}
+    for values in records.values(*columns, **{alias: F(path) for alias, path in joined}):
+        record_id = values["history_id"]
+        rows.setdefault(record_id, {name: values[name] for name in columns})
+        for index, link in enumerate(_link_models(label)):
+            row = {column: values[alias] for alias, column in _aliases(index, link)}
+            if row[link._meta.pk.attname] is not None:
+                links.setdefault(record_id, {})[index, row[link._meta.pk.attname]] = row
+    for record_id, found in links.items():
+        # As the links were always listed: link table by link table, each by its id.
+        rows[record_id]["__links__"] = [found[key] for key in sorted(found)]
     return {
         history_id: json.dumps(
             {key: value for key, value in row.items() if key not in NOT_SEALED},

@@ -2,6 +2,7 @@
 them, and on both databases every record is a link of a keyed hash chain that
 `verify_history` walks, naming the first record changed, deleted or slipped in."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -11,8 +12,10 @@ from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 
-from agreements.models import Section
+from actionplans.models import ActionItem
+from agreements.models import ProblemItem, Section
 from audit.models import HistorySeal
+from audit.seals import contents
 
 HistoricalSection = Section.history.model
 postgresql_only = pytest.mark.skipif(
@@ -148,3 +151,45 @@ def test_postgresql_lets_a_user_be_deleted_and_the_test_runner_truncate(
         assert not HistoricalSection.objects.exists()
         transaction.set_rollback(True)
     assert HistoricalSection.objects.exists()
+
+
+@pytest.fixture
+def row_with_problems(demo, django_capture_on_commit_callbacks):
+    """A row linked to two problems and saved: its record holds the links as they were,
+    and is sealed over them (read with the record, in one query). The demo's one problem
+    picture is Timrå's, whose agreement has no plan; the links need only a row and problems."""
+    problems = list(
+        ProblemItem.objects.filter(area__problem_picture__agreement=demo["timra-2017"]).order_by(
+            "pk"
+        )[:2]
+    )
+    item = ActionItem.objects.filter(plan__agreement=demo["strangnas-2020"]).order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        item.problem_items.set(problems)
+        item.activity = "Kopplad till två problem"
+        item.save()
+    return item.history.latest("history_id")
+
+
+def test_a_rows_record_is_sealed_over_its_problem_links(row_with_problems):
+    content = json.loads(
+        contents("audit.historicalactionitem", [row_with_problems.pk])[row_with_problems.pk]
+    )
+    assert [link["history_id"] for link in content["__links__"]] == [row_with_problems.pk] * 2
+    assert len({link["problemitem_id"] for link in content["__links__"]}) == 2
+    assert "Historiken är oförändrad" in verify()
+
+
+def test_a_problem_link_deleted_from_a_record_is_named_by_verify_history(row_with_problems):
+    links = ActionItem.history.model._meta.get_field(  # the records' problem links
+        "historicalactionitem_problem_items"
+    ).related_model
+    tampering_allowed()
+    if connection.vendor == "postgresql":
+        raw(f"ALTER TABLE {links._meta.db_table} DISABLE TRIGGER USER")
+    first = links.objects.filter(history_id=row_with_problems.pk).order_by("pk").first()
+    links.objects.filter(pk=first.pk).delete()  # behind the app's back: no new record
+    with pytest.raises(CommandError) as found:
+        verify()
+    assert f"audit.historicalactionitem #{row_with_problems.pk}" in str(found.value)
+    assert "har ändrats" in str(found.value)

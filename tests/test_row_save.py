@@ -87,8 +87,7 @@ def test_a_coordinators_row_save_runs_these_queries_and_no_more(
         "SELECT actionplans_actionitem_problem_items",
         "UPDATE printing_printahead",
         "SELECT audit_historychainhead",
-        "SELECT audit_historicalactionitem",
-        "SELECT audit_historicalactionitem_problem_items",
+        "SELECT audit_historicalactionitem",  # with its problem links, as stored
         "INSERT audit_historyseal",
         "UPDATE audit_historychainhead",
         "RELEASE",
