@@ -88,18 +88,21 @@ class RecordsWithLinks(HistoricalRecords):
     """simple-history's records of a model with many-to-many links (a row's problems), the
     links recorded as simple-history records them but with the link table taken from the
     field: simple-history finds it on the object rebuilt from the record, which reads the
-    untracked columns (the version) back from the database, a query per save for nothing."""
+    untracked columns (the version) back from the database, a query per save for nothing.
+    The links are read as their ids (the same columns simple-history copies), not as objects
+    joined with the row and the problem they link: nothing here reads more than the ids."""
 
     def create_historical_record_m2ms(self, history_instance, instance):
         for field in history_instance._history_m2m_fields:
             m2m_history_model = self.m2m_models[field]
             through_model = field.remote_field.through
-            names = [f.name for f in through_model._meta.fields]
-            foreign_keys = [f.name for f in through_model._meta.fields if f.is_relation]
-            rows = through_model.objects.filter(**{field.m2m_field_name(): instance})
+            columns = [f.attname for f in through_model._meta.fields]
+            rows = through_model.objects.filter(
+                **{f"{field.m2m_field_name()}_id": instance.pk}
+            ).values_list(*columns)
             insert_rows = [
-                m2m_history_model(history=history_instance, **{n: getattr(row, n) for n in names})
-                for row in rows.select_related(*foreign_keys)
+                m2m_history_model(history=history_instance, **dict(zip(columns, row, strict=True)))
+                for row in rows
             ]
             pre_create_historical_m2m_records.send(
                 sender=m2m_history_model,
