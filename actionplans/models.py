@@ -145,10 +145,23 @@ class ActionItemQuerySet(models.QuerySet):
         return self.with_responsibilities().filter(plan=plan).order_by("position")
 
     def get_for(self, plan, pk) -> "ActionItem":
-        """The plan's row `pk` (the plan from `ActionPlan.objects.get_for`); 404 when the
-        plan has no such row."""
-        item = get_object_or_404(self.with_responsibilities(), plan=plan, pk=pk)
+        """The plan's row `pk` (the plan from `ActionPlan.objects.get_for`), loaded as
+        `with_responsibilities` loads rows; 404 when the plan has no such row. One row's
+        responsibilities are read directly, not through prefetch_related, whose machinery
+        cost more than the query for a single row (a row save, docs/performance.md)."""
+        mode = page_fetch_mode()
+        item = get_object_or_404(
+            self.fetch_mode(mode).select_related("focus_area"), plan=plan, pk=pk
+        )
         item.plan = plan
+        item.responsibility_list = list(
+            Responsibility.objects.fetch_mode(mode)
+            .select_related("organisation")
+            .filter(item_id=item.pk)
+            .order_by("position")
+        )
+        for responsibility in item.responsibility_list:
+            responsibility.item = item  # as a prefetch sets it
         return item
 
     def shown_in_table(self) -> list[dict]:
