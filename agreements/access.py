@@ -136,9 +136,14 @@ def visible_agreements(user):
         return Agreement.objects.none()
     if user.is_superuser:
         return Agreement.objects.all()
-    return Agreement.objects.filter(
-        pk__in=Agreement.objects.filter(parties__organisation__memberships__user=user).values("pk")
-    )
+    return Agreement.objects.filter(pk__in=_ids_of_agreements_seen_by(user))
+
+
+def _ids_of_agreements_seen_by(user):
+    """The ids of the agreements a party's organisation of which the user is a member is
+    party to, as a subquery: one level, which Django compiles in about half the time of an
+    agreement subquery around it (every page asks it)."""
+    return Party.objects.filter(organisation__memberships__user=user).values("agreement_id")
 
 
 def editable_agreements(user):
@@ -170,8 +175,12 @@ def may_edit(user, agreement) -> bool:
 def get_agreement(user, pk, queryset=None):
     """The agreement if the user may see it, loaded with `queryset`; else 404."""
     queryset = Agreement.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        raise Http404
+    if not user.is_superuser:
+        queryset = queryset.filter(pk__in=_ids_of_agreements_seen_by(user))
     try:
-        return queryset.filter(pk__in=visible_agreements(user).values("pk")).get(pk=pk)
+        return queryset.get(pk=pk)
     except Agreement.DoesNotExist:
         raise Http404 from None
 
