@@ -20,7 +20,7 @@ from functools import cache
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare, salted_hmac
 from simple_history.signals import post_create_historical_record
@@ -60,18 +60,15 @@ def _link_models(label) -> list:
     ]
 
 
-def _aliases(index, link) -> list[tuple[str, str]]:
-    """(alias in the records query, column) for each column of a link table's rows."""
-    return [(f"link{index}_{field.attname}", field.attname) for field in link._meta.concrete_fields]
-
-
 @cache
-def _joined_link_columns(label) -> list[tuple[str, str]]:
-    """(alias, path from the record) of each column of the record's link tables' rows."""
+def _joined_link_columns(label) -> list[tuple[str, list[tuple[str, str]]]]:
+    """For each of the record's link tables: its primary key's column, and (path from the
+    record, column) for each of its columns."""
     joined = []
-    for index, link in enumerate(_link_models(label)):
+    for link in _link_models(label):
         through = link._meta.get_field("history").related_query_name()
-        joined += [(alias, f"{through}__{column}") for alias, column in _aliases(index, link)]
+        columns = [field.attname for field in link._meta.concrete_fields]
+        joined.append((link._meta.pk.attname, [(f"{through}__{c}", c) for c in columns]))
     return joined
 
 
@@ -88,14 +85,16 @@ def contents(label, ids, unsealed=False) -> dict[int, str]:
     # same query: a row save's seal is one query fewer than reading them after.
     columns = [field.attname for field in model._meta.concrete_fields]
     joined = _joined_link_columns(label)
+    paths = [path for _pk, link_columns in joined for path, _column in link_columns]
     rows, links = {}, {}
-    for values in records.values(*columns, **{alias: F(path) for alias, path in joined}):
+    for values in records.values(*columns, *paths):
         record_id = values["history_id"]
-        rows.setdefault(record_id, {name: values[name] for name in columns})
-        for index, link in enumerate(_link_models(label)):
-            row = {column: values[alias] for alias, column in _aliases(index, link)}
-            if row[link._meta.pk.attname] is not None:
-                links.setdefault(record_id, {})[index, row[link._meta.pk.attname]] = row
+        if record_id not in rows:
+            rows[record_id] = {name: values[name] for name in columns}
+        for index, (pk, link_columns) in enumerate(joined):
+            row = {column: values[path] for path, column in link_columns}
+            if row[pk] is not None:
+                links.setdefault(record_id, {})[index, row[pk]] = row
     for record_id, found in links.items():
         # As the links were always listed: link table by link table, each by its id.
         rows[record_id]["__links__"] = [found[key] for key in sorted(found)]
