@@ -20,7 +20,6 @@ def _days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
-
 def load_demo_law_items(municipality_names, today: datetime.date) -> list[str]:
     """Add the items to each named municipality that has none yet; returns the names of
     those given items. Running it again changes nothing."""

@@ -308,6 +308,7 @@ LOGGING = {
 # every line on standard output is one the log collector can parse.
 logging.captureWarnings(True)
 
+
 # Law 2023:196: how often a municipality's lägesbild is renewed and its åtgärdsplan reviewed,
 # and how long before that date the item counts as due (docs/law-items.md). The law's
 # sources we could read name no intervals; these are the defaults: a lägesbild at least

@@ -197,6 +197,7 @@ class ProblemPicture(Versioned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="problem_pictures",
+        help_text=_("The municipality's own lägesbild the problem picture was drawn from, if any."),
     )
 
     class Meta:
