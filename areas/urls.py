@@ -12,12 +12,12 @@ urlpatterns = [
         name="situation_report_create",
     ),
     path(
-        municipality + "lagesbild/<int:pk>/",
+        municipality + "lagesbild/<int:situation_report_pk>/",
         views.situation_report_detail,
         name="situation_report_detail",
     ),
     path(
-        municipality + "lagesbild/<int:pk>/andra/",
+        municipality + "lagesbild/<int:situation_report_pk>/andra/",
         views.situation_report_edit,
         name="situation_report_edit",
     ),
@@ -27,7 +27,7 @@ urlpatterns = [
         name="prevention_plan_create",
     ),
     path(
-        municipality + "atgardsplan/<int:pk>/andra/",
+        municipality + "atgardsplan/<int:prevention_plan_pk>/andra/",
         views.prevention_plan_edit,
         name="prevention_plan_edit",
     ),

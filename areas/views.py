@@ -57,10 +57,10 @@ def municipality_page(request, kommun):
 
 @login_required
 @require_GET
-def situation_report_detail(request, kommun, pk):
+def situation_report_detail(request, kommun, situation_report_pk):
     """One lägesbild in full: its three parts as § 4 names them."""
     municipality = get_municipality(request.user, kommun)
-    report = get_object_or_404(SituationReport, pk=pk, municipality=municipality)
+    report = get_object_or_404(SituationReport, pk=situation_report_pk, municipality=municipality)
     context = {
         "municipality": municipality,
         "slug": name_slug(municipality.name),
@@ -142,8 +142,8 @@ def situation_report_create(request, kommun):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def situation_report_edit(request, kommun, pk):
-    return _edit(request, kommun, "lagesbild", pk)
+def situation_report_edit(request, kommun, situation_report_pk):
+    return _edit(request, kommun, "lagesbild", situation_report_pk)
 
 
 @login_required
@@ -154,8 +154,8 @@ def prevention_plan_create(request, kommun):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def prevention_plan_edit(request, kommun, pk):
-    return _edit(request, kommun, "atgardsplan", pk)
+def prevention_plan_edit(request, kommun, prevention_plan_pk):
+    return _edit(request, kommun, "atgardsplan", prevention_plan_pk)
 
 
 @login_required
