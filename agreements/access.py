@@ -40,7 +40,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
-from organisations.names import name_slug, police_area_slug
+from organisations.names import all_municipality_slugs, police_area_slug
 
 from .models import Agreement, AgreementKind, AgreementStatus, Party
 
@@ -330,23 +330,25 @@ def visible_police_areas(user):
     ).distinct()
 
 
-def _by_slug(organisations, slug: str, slug_of):
-    for organisation in organisations:
-        if slug_of(organisation.name) == slug:
-            return organisation
-    raise Http404
-
-
 def get_municipality(user, slug: str):
-    """The municipality whose name is written `slug` (organisations.names.name_slug), if
-    the user may see its page; else 404."""
-    return _by_slug(visible_municipalities(user).order_by("name"), slug, name_slug)
+    """The municipality whose page's address is `slug` (organisations.names
+    .municipality_slugs), if the user may see its page; else 404."""
+    pk = next((pk for pk, each in all_municipality_slugs().items() if each == slug), None)
+    try:
+        municipality = visible_municipalities(user).get(pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    municipality.slug = slug
+    return municipality
 
 
 def get_police_area(user, slug: str):
     """The local police area written `slug` (organisations.names.police_area_slug), if
     the user may see its page; else 404."""
-    return _by_slug(visible_police_areas(user).order_by("name"), slug, police_area_slug)
+    for area in visible_police_areas(user).order_by("name"):
+        if police_area_slug(area.name) == slug:
+            return area
+    raise Http404
 
 
 def may_edit_law_items(user, municipality) -> bool:

@@ -16,7 +16,7 @@ from agreements.access import editing_rights_in, visible_agreements
 from agreements.models import Agreement, AgreementKind, Party
 from followup.todo import AgreementToDo, follow_up_lists
 from organisations.models import Organisation, OrganisationKind
-from organisations.names import name_slug, police_area_slug
+from organisations.names import all_municipality_slugs, police_area_slug
 from prevention.models import CoordinatingFunction, PreventionPlan, SituationReport
 from prevention.status import LawStatus, law_status, with_law_items
 
@@ -72,11 +72,8 @@ class MunicipalityOverview:
     law: LawStatus
     in_force: list[AgreementInForce]
     police_areas: list[Organisation]
+    slug: str  # the address of its page (organisations.names.municipality_slugs)
     may_see_page: bool = True
-
-    @property
-    def slug(self) -> str:
-        return name_slug(self.municipality.name)
 
     @property
     def police_area_links(self) -> list[tuple[Organisation, str]]:
@@ -166,6 +163,7 @@ def municipality_overviews(user, municipalities, today: datetime.date):
         for each in lists:
             each.allow(rights[each.agreement.pk])
             to_do[each.agreement.pk] = each
+    slugs = all_municipality_slugs()
     overviews = []
     for municipality in municipalities:
         in_force = []
@@ -190,6 +188,7 @@ def municipality_overviews(user, municipalities, today: datetime.date):
                 law=law_status(municipality, today),
                 in_force=in_force,
                 police_areas=municipality.police_areas,
+                slug=slugs[municipality.pk],
             )
         )
     return overviews

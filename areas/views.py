@@ -19,7 +19,6 @@ from agreements.access import (
     visible_municipalities,
 )
 from organisations.models import Organisation
-from organisations.names import name_slug
 from prevention.forms import CoordinatingFunctionForm, PreventionPlanForm, SituationReportForm
 from prevention.models import CoordinatingFunction, PreventionPlan, SituationReport
 from samverkan.versioning import EditConflict
@@ -63,7 +62,7 @@ def situation_report_detail(request, kommun, situation_report_pk):
     report = get_object_or_404(SituationReport, pk=situation_report_pk, municipality=municipality)
     context = {
         "municipality": municipality,
-        "slug": name_slug(municipality.name),
+        "slug": municipality.slug,
         "report": report,
         "may_edit": may_edit_law_items(request.user, municipality),
     }
@@ -74,7 +73,7 @@ def _card(request, municipality, key):
     """The item's card on the municipality's page: for HTMX just the card, else the page."""
     if not request.htmx:
         return redirect(
-            reverse("municipality_page", args=[name_slug(municipality.name)]) + f"#{key}"
+            reverse("municipality_page", args=[municipality.slug]) + f"#{key}"
         )
     overview = _overview(request, municipality)
     item = {each.key: each for each in overview.law.items}[key]
@@ -115,7 +114,7 @@ def _edit(request, kommun, key, pk=None):
             state["conflict"] = True
     context = {
         "municipality": municipality,
-        "slug": name_slug(municipality.name),
+        "slug": municipality.slug,
         "key": key,
         "form": form,
         "instance": instance,

@@ -66,9 +66,9 @@ def test_with_htmx_the_form_and_then_the_card_come_in_place(coordinator):
     ("data", "field", "message"),
     [
         (report_data(title=""), "title", "Detta fält måste fyllas i."),
-        (report_data(adopted_on="2026-13-45"), "adopted_on", "Ange ett giltigt datum."),
+        (report_data(adopted_on="2026-13-45"), "adopted_on", "Fyll i ett giltigt datum."),
         (report_data(adopted_on="0001-01-01"), "adopted_on", "Ange ett datum mellan"),
-        (report_data(title="x" * 301), "title", "högst 300 tecken"),
+        (report_data(title="x" * 301), "title", "som mest 300 tecken"),
     ],
 )
 def test_a_bad_lagesbild_is_refused_in_swedish_next_to_the_field(coordinator, data, field, message):
@@ -152,7 +152,7 @@ def test_the_coordinating_function_is_a_member_of_the_municipality_only(coordina
     response = coordinator.post(
         PAGE + "samordning/", {**base, "user": reader.pk, "email": "inte-en-adress"}
     )
-    assert "Ange en giltig e-postadress." in response.text
+    assert "Fyll i en giltig e-postadress." in response.text
     response = coordinator.post(
         PAGE + "samordning/", {**base, "user": reader.pk, "person_title": "Samordnare"}
     )
