@@ -72,9 +72,7 @@ def situation_report_detail(request, kommun, situation_report_pk):
 def _card(request, municipality, key):
     """The item's card on the municipality's page: for HTMX just the card, else the page."""
     if not request.htmx:
-        return redirect(
-            reverse("municipality_page", args=[municipality.slug]) + f"#{key}"
-        )
+        return redirect(reverse("municipality_page", args=[municipality.slug]) + f"#{key}")
     overview = _overview(request, municipality)
     item = {each.key: each for each in overview.law.items}[key]
     context = {"overview": overview, "item": item, "may_edit": True}
