@@ -4,9 +4,20 @@ municipalities side by side (one under the other on a phone), goes to a municipa
 coordinator names the coordinating function in place and is told in Swedish what is
 missing."""
 
+import os
+
 import pytest
 from browsing import WIDTHS, assert_accessible, log_in, opens
 from playwright.sync_api import expect
+
+
+# Where screenshots go when asked for (SAMVERKAN_SCREENSHOTS=/some/folder).
+SCREENSHOTS = os.environ.get("SAMVERKAN_SCREENSHOTS")
+
+
+def shot(page, name):
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
@@ -31,13 +42,15 @@ def test_the_kommunpolis_reads_the_police_area_and_a_municipality(page, site, wi
         assert boxes[0]["y"] == boxes[1]["y"]  # side by side
     expect(page.get_by_text("försenad").first).to_be_visible()
     assert_accessible(page)
+    shot(page, f"law-area-{width}")
     opens(page, page.get_by_role("link", name="Sigtuna", exact=True), "/kommuner/sigtuna/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sigtuna kommun")
     expect(page.get_by_text("Ingen har utsetts att ha den samordnande funktionen.")).to_be_visible()
     assert_accessible(page)
+    shot(page, f"law-municipality-{width}")
     opens(
         page,
-        page.get_by_role("link", name="Lokalpolisområde Sollentuna"),
+        page.get_by_role("link", name="Lokalpolisområde Sollentuna", exact=True),
         "/polisomraden/sollentuna/",
     )
 
