@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from test_access_matrix import LAW_URLS, PATTERNS, url_kwargs
+from test_settings import settings_in_subprocess
 
 from organisations.models import Organisation
 from organisations.names import name_slug, police_area_slug
@@ -207,3 +208,14 @@ def test_the_pages_name_the_states(client, user):
     assert "försenad" in page and "snart dags" in page and "saknas" in page
     vasby = client.get("/kommuner/upplands-vasby/").text
     assert "Åtgärdsplan</a>: skulle ha varit klar" in vasby
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "två", "1.5"])
+def test_an_interval_that_is_not_a_whole_number_above_zero_stops_the_start(tmp_path, value):
+    result = settings_in_subprocess(tmp_path, LAW_SITUATION_REPORT_MONTHS=value)
+    assert result.returncode != 0
+    assert "LAW_SITUATION_REPORT_MONTHS must be a whole number above 0" in result.stderr
+
+
+def test_an_interval_is_read_from_the_environment(tmp_path):
+    assert settings_in_subprocess(tmp_path, LAW_DUE_NOTICE_DAYS="30").returncode == 0

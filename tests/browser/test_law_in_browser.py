@@ -10,7 +10,6 @@ import pytest
 from browsing import WIDTHS, assert_accessible, log_in, opens
 from playwright.sync_api import expect
 
-
 # Where screenshots go when asked for (SAMVERKAN_SCREENSHOTS=/some/folder).
 SCREENSHOTS = os.environ.get("SAMVERKAN_SCREENSHOTS")
 
