@@ -17,6 +17,11 @@ urlpatterns = [
         name="situation_report_detail",
     ),
     path(
+        municipality + "lagesbild/<int:situation_report_pk>/dokument.pdf",
+        views.situation_report_document,
+        name="situation_report_document",
+    ),
+    path(
         municipality + "lagesbild/<int:situation_report_pk>/andra/",
         views.situation_report_edit,
         name="situation_report_edit",

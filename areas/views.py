@@ -5,6 +5,7 @@ of agreements/access.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +70,22 @@ def situation_report_detail(request, kommun, situation_report_pk):
     return render(request, "areas/situation_report.html", context)
 
 
+@login_required
+@require_GET
+def situation_report_document(request, kommun, situation_report_pk):
+    """The lägesbild's own document (PDF), for those who see the municipality's page."""
+    municipality = get_municipality(request.user, kommun)
+    report = get_object_or_404(SituationReport, pk=situation_report_pk, municipality=municipality)
+    if not report.document:
+        raise Http404
+    return FileResponse(
+        report.document.open("rb"),
+        content_type="application/pdf",
+        filename=f"lagesbild-{municipality.slug}-{report.adopted_on:%Y-%m-%d}.pdf",
+        as_attachment=True,
+    )
+
+
 def _card(request, municipality, key):
     """The item's card on the municipality's page: for HTMX just the card, else the page."""
     if not request.htmx:
@@ -94,7 +111,8 @@ def _edit(request, kommun, key, pk=None):
         return _card(request, municipality, key)
     instance = instance or model(municipality=municipality)
     extra = {"municipality": municipality} if key == "samordning" else {}
-    form = form_class(request.POST or None, instance=instance, **extra)
+    files = request.FILES if request.method == "POST" else None
+    form = form_class(request.POST or None, files, instance=instance, **extra)
     state = {}
     if form.is_bound and form.is_valid():
         try:

@@ -33,6 +33,10 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)  # pragma: no cover (every month has a 28th)
 
 
+def situation_report_path(report, filename):
+    return f"lagesbilder/{report.municipality_id}/{filename}"
+
+
 class SituationReport(Versioned):
     """One lägesbild of the municipality, as adopted on a date. The newest is the one in
     force; the earlier stay as they were."""
@@ -61,6 +65,12 @@ class SituationReport(Versioned):
     )
     analysis = models.TextField(
         _("analysis"), blank=True, help_text=_("What the mapping and the information show.")
+    )
+    document = models.FileField(
+        _("document (PDF)"),
+        upload_to=situation_report_path,
+        blank=True,
+        help_text=_("The lägesbild as adopted, if it is a document of its own."),
     )
 
     class Meta:

@@ -94,6 +94,7 @@ LAW_URLS = {
     "municipality_page",
     "situation_report_create",
     "situation_report_detail",
+    "situation_report_document",
     "situation_report_edit",
     "prevention_plan_create",
     "prevention_plan_edit",

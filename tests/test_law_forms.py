@@ -3,9 +3,11 @@ POSTs, Swedish messages next to the field for bad input, nothing half written, n
 overwrite, their history; and the problem picture's choice of the lägesbild it was built on."""
 
 import datetime
+from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from helpers import count_queries
 
 from actionplans.models import ActionItem, ActionPlan, ItemStatus
@@ -277,3 +279,53 @@ def test_the_pages_read_as_many_queries_however_many_municipalities(client, user
     assert count_queries(client, "/polisomraden/sollentuna/") == area_before
     assert "Provkommun Två" in client.get("/polisomraden/sollentuna/").text
     assert count_queries(client, "/kommuner/sollentuna/") == page_before
+
+
+# --- The lägesbild's document ----------------------------------------------------------------
+
+
+def a_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_lagesbild_keeps_its_pdf_for_those_who_see_the_page(coordinator, client, user):
+    report = SituationReport.objects.get(municipality__name="Sollentuna")
+    upload = SimpleUploadedFile("lagesbild.pdf", a_pdf(), content_type="application/pdf")
+    data = {
+        "title": report.title,
+        "adopted_on": report.adopted_on.isoformat(),
+        "version": report.version,
+        "document": upload,
+    }
+    assert coordinator.post(PAGE + f"lagesbild/{report.pk}/andra/", data).status_code == 302
+    report.refresh_from_db()
+    assert report.document.name.startswith(f"lagesbilder/{report.municipality_id}/")
+    url = PAGE + f"lagesbild/{report.pk}/dokument.pdf"
+    assert url in coordinator.get(PAGE).text
+    response = coordinator.get(url)
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    client.force_login(user("kommunpolis.sollentuna"))
+    assert client.get(url).status_code == 200
+    client.force_login(user("samordnare.strangnas"))
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("lagesbild.docx", b"PK\x03\x04", "Ladda upp lägesbilden som en PDF-fil (.pdf)."),
+        ("lagesbild.pdf", b"<html>inte en pdf</html>", "Filen är inte en PDF som går att läsa."),
+        ("lagesbild.pdf", b"%PDF-1.7\n trasig", "Filen är inte en PDF som går att läsa."),
+    ],
+)
+def test_a_document_that_is_not_a_readable_pdf_is_refused(coordinator, name, content, message):
+    data = report_data(document=SimpleUploadedFile(name, content))
+    response = coordinator.post(PAGE + "lagesbild/ny/", data)
+    assert message in response.text
+    assert not SituationReport.objects.filter(title="Lägesbild 2026").exists()

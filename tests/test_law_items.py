@@ -6,6 +6,7 @@ forms with their Swedish messages, and the demo's states."""
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from test_access_matrix import LAW_URLS, PATTERNS, url_kwargs
@@ -121,9 +122,18 @@ def test_every_law_url_as_anonymous_outsider_reader_partner_and_coordinator(
 ):
     """Strängnäs' pages: anonymous to the login, an outsider 404, the reader and the
     kommunpolis read (403 on forms), the coordinator writes."""
-    url = reverse(name, kwargs=url_kwargs(route, demo["strangnas-2020"]))
+    kwargs = url_kwargs(route, demo["strangnas-2020"])
+    if name == "situation_report_document":
+        report = SituationReport.objects.get(pk=kwargs["situation_report_pk"])
+        report.document.save("lagesbild.pdf", ContentFile(b"%PDF-1.7 lagesbild"))
+    url = reverse(name, kwargs=kwargs)
     assert client.get(url).status_code == 302
-    reads = name in {"municipality_page", "situation_report_detail", "police_area_page"}
+    reads = name in {
+        "municipality_page",
+        "situation_report_detail",
+        "situation_report_document",
+        "police_area_page",
+    }
     for username, expected in [
         ("samordnare.timra", 404),
         ("lasare.strangnas", 200 if reads else 403),
