@@ -39,7 +39,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from organisations.models import Membership, MembershipRole, OrganisationKind
+from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
+from organisations.names import all_municipality_slugs, police_area_slug
 
 from .models import Agreement, AgreementKind, AgreementStatus, Party
 
@@ -302,3 +303,76 @@ def agreement_permissions(user, agreement) -> AgreementPermissions:
         rights=editing_rights(user, agreement),
         may_create=may_create_agreements(user),
     )
+
+
+# The law's items per municipality (prevention/) and the police area's page (areas/).
+# A municipality's page is seen by its own members and by the members of every
+# organisation party to one of its agreements (they work with it); its law items are
+# changed by its coordinators and organisation administrators. A police area's page is
+# seen by its members and its municipalities' members. Others: 404.
+
+LAW_EDITING_ROLES = (MembershipRole.COORDINATOR, MembershipRole.ORGANISATION_ADMIN)
+
+
+def visible_municipalities(user):
+    """The municipalities whose page the user may see."""
+    municipalities = Organisation.objects.municipalities()
+    if not user.is_authenticated:
+        return municipalities.none()
+    if user.is_superuser:
+        return municipalities
+    partners = Party.objects.filter(
+        agreement__parties__organisation__memberships__user=user
+    ).values("organisation")
+    return municipalities.filter(Q(memberships__user=user) | Q(pk__in=partners)).distinct()
+
+
+def visible_police_areas(user):
+    """The local police areas whose page the user may see."""
+    areas = Organisation.objects.filter(kind=OrganisationKind.POLICE_AREA)
+    if not user.is_authenticated:
+        return areas.none()
+    if user.is_superuser:
+        return areas
+    return areas.filter(
+        Q(memberships__user=user) | Q(municipalities__memberships__user=user)
+    ).distinct()
+
+
+def get_municipality(user, slug: str):
+    """The municipality whose page's address is `slug` (organisations.names
+    .municipality_slugs), if the user may see its page; else 404."""
+    pk = next((pk for pk, each in all_municipality_slugs().items() if each == slug), None)
+    try:
+        municipality = visible_municipalities(user).get(pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    municipality.slug = slug
+    return municipality
+
+
+def get_police_area(user, slug: str):
+    """The local police area written `slug` (organisations.names.police_area_slug), if
+    the user may see its page; else 404."""
+    for area in visible_police_areas(user).order_by("name"):
+        if police_area_slug(area.name) == slug:
+            return area
+    raise Http404
+
+
+def may_edit_law_items(user, municipality) -> bool:
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user, organisation=municipality, role__in=LAW_EDITING_ROLES
+        ).exists()
+    )
+
+
+def get_municipality_for_law_editing(user, slug: str):
+    """The municipality if the user may change its law items; 404 if they may not see
+    its page, else 403."""
+    municipality = get_municipality(user, slug)
+    if not may_edit_law_items(user, municipality):
+        raise PermissionDenied
+    return municipality

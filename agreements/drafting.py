@@ -9,6 +9,7 @@ whether a party may go, lives there too.
 from django import forms
 from django.utils.text import slugify
 
+from prevention.models import SituationReport
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
@@ -116,8 +117,23 @@ class FocusAreaForm(VersionedForm):
 class ProblemPictureForm(VersionedForm):
     class Meta:
         model = ProblemPicture
-        fields = ["title", "drawn_up_on", "period_note", "summary"]
+        fields = ["title", "drawn_up_on", "period_note", "summary", "situation_report"]
         widgets = {"drawn_up_on": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a lägesbild of one of the agreement's municipalities (law 2023:196 § 4).
+        field = self.fields["situation_report"]
+        field.queryset = (
+            SituationReport.objects.filter(
+                municipality__parties__agreement=self.instance.agreement_id
+            )
+            .select_related("municipality")
+            .order_by("municipality__name", "-adopted_on", "-pk")
+            .distinct()
+        )
+        field.label_from_instance = lambda report: f"{report.municipality.name}: {report}"
+        self.remember_opened_values()
 
 
 class ProblemSourceForm(VersionedForm):

@@ -36,6 +36,7 @@ from agreements.models import (
 )
 from followup.models import FollowUpCadence, FollowUpReport, Indicator, Measurement
 from organisations.models import Membership, Organisation
+from prevention.models import CoordinatingFunction, PreventionPlan, SituationReport
 
 # Bookkeeping columns: they change with every save and say nothing a reader needs.
 NOT_TRACKED = ["version", "edit_version", "created_at", "updated_at"]
@@ -63,6 +64,8 @@ AGREEMENT_PATHS = {
     FollowUpCadence: ("agreement_id", Agreement),
 }
 WITHOUT_AGREEMENT = [Organisation, Membership]
+# The law's items belong to a municipality; its page shows their history.
+WITHOUT_AGREEMENT += [SituationReport, PreventionPlan, CoordinatingFunction]
 M2M_TRACKED = {ActionItem: ["problem_items"]}
 
 

@@ -15,6 +15,7 @@ from agreements.models import Agreement, Party
 from organisations.models import Membership, MembershipRole
 from organisations.names import name_slug
 from organisations.reference import load_reference_data
+from prevention.demo import load_demo_law_items
 
 from .demo_promises import load_demo_promises
 from .importer import import_document, load_file
@@ -62,11 +63,21 @@ def load_demo(password: str = DEMO_PASSWORD, today: datetime.date | None = None)
             created = import_document({**document, "agreements": missing})
             result.created += [agreement.reference for agreement in created]
     result.users = _demo_users(references, password)
+    load_demo_law_items(_demo_municipalities(references), today or timezone.localdate())
     created, existing = load_demo_promises(references, today or timezone.localdate())
     result.created += created
     result.existing += existing
     result.citizen_promises = created + existing
     return result
+
+
+def _demo_municipalities(references: list[str]) -> list[str]:
+    """The names of the seed agreements' municipalities: the law's items are theirs."""
+    return list(
+        Party.objects.filter(
+            agreement__reference__in=references, organisation__kind="municipality"
+        ).values_list("organisation__name", flat=True)
+    )
 
 
 def _demo_users(references: list[str], password: str) -> list[str]:

@@ -65,6 +65,7 @@ def agreements_for_export(ids=None):
             "sections",
             Prefetch("signatories", queryset=Signatory.objects.select_related(f"party__{org}")),
             "problem_picture__sources",
+            "problem_picture__situation_report__municipality",
             Prefetch(
                 "problem_picture__areas",
                 queryset=ProblemArea.objects.prefetch_related("items"),
@@ -260,6 +261,14 @@ def agreement_to_dict(agreement: Agreement) -> dict:
     }
 
 
+def _situation_report(report) -> dict:
+    """The lägesbild the picture was built on, by reference (the key left out without one)."""
+    if report is None:
+        return {}
+    reference = {"kommunkod": report.municipality.kommunkod, "adopted_on": _date(report.adopted_on)}
+    return {"situation_report": {**reference, "title": report.title}}
+
+
 def _problem_picture(picture):
     if picture is None:
         return None
@@ -268,6 +277,7 @@ def _problem_picture(picture):
         "drawn_up_on": _date(picture.drawn_up_on),
         "period_note": picture.period_note,
         "summary": picture.summary,
+        **_situation_report(picture.situation_report),
         "sources": [
             {
                 "kind": source.kind,

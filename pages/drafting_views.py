@@ -279,6 +279,7 @@ def _editor_context(agreement) -> dict:
     mode = page_fetch_mode()
     picture = (
         ProblemPicture.objects.fetch_mode(mode)
+        .select_related("situation_report__municipality")
         .prefetch_related(
             "sources",
             Prefetch("areas", queryset=ProblemArea.objects.prefetch_related("items")),
@@ -338,7 +339,11 @@ def _follow_up(request, agreement):
 def _picture(request, agreement):
     if not request.htmx:
         return _back_to(agreement, "problembild")
-    picture = ProblemPicture.objects.filter(agreement=agreement).first()
+    picture = (
+        ProblemPicture.objects.select_related("situation_report__municipality")
+        .filter(agreement=agreement)
+        .first()
+    )
     return _render(request, f"{PAGE}#picture_facts", agreement, picture=picture)
 
 

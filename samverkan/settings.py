@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "organisations",
+    "prevention",
     "agreements",
     "actionplans",
     "followup",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "audit",
     "pages",
     "citizens",
+    "areas",
     "django_tasks_db",
     "simple_history",
     "axes",
@@ -305,3 +307,19 @@ LOGGING = {
 # Python's warnings (a library's, a missing static folder) become log records too, so that
 # every line on standard output is one the log collector can parse.
 logging.captureWarnings(True)
+
+
+# Law 2023:196: how often a municipality's lägesbild is renewed and its åtgärdsplan reviewed,
+# and how long before that date the item counts as due (docs/law-items.md). The law's
+# sources we could read name no intervals; these are the defaults: a lägesbild at least
+# every second year, the åtgärdsplan reviewed yearly, due from 90 days before.
+def env_positive(name: str, default: str) -> int:
+    value = os.environ.get(name, default).strip()
+    if not value.isdigit() or int(value) == 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {value!r}")
+    return int(value)
+
+
+LAW_SITUATION_REPORT_MONTHS = env_positive("LAW_SITUATION_REPORT_MONTHS", "24")
+LAW_PREVENTION_PLAN_REVIEW_MONTHS = env_positive("LAW_PREVENTION_PLAN_REVIEW_MONTHS", "12")
+LAW_DUE_NOTICE_DAYS = env_positive("LAW_DUE_NOTICE_DAYS", "90")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("organisations.urls")),
     path("", include("citizens.urls")),
+    path("", include("areas.urls")),
     path(
         "tillganglighet/",
         TemplateView.as_view(template_name="accessibility.html"),

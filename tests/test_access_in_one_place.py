@@ -16,7 +16,7 @@ from agreements.models import AgreementStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["actionplans", "agreements", "audit", "exchange", "followup", "organisations"]
-APPS += ["printing", "signing", "samverkan", "citizens"]
+APPS += ["printing", "signing", "samverkan", "citizens", "prevention", "areas"]
 
 # A view module allowed to decide for itself, with the reason: none today.
 JUSTIFIED: dict[str, str] = {}

@@ -21,7 +21,8 @@ from agreements.access import editable_agreements, editing_rights
 from agreements.models import Agreement, AgreementStatus, Party
 from followup.models import FollowUpReport, PublicFeedback
 from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
-from organisations.names import name_slug
+from organisations.names import name_slug, police_area_slug
+from prevention.models import PreventionPlan, SituationReport
 from printing.documents import agreement_pdf
 from printing.models import PrintJob, PrintJobStatus
 from signing.lifecycle import printed_snapshot
@@ -86,6 +87,19 @@ CITIZEN_URLS = {
     "citizen_signed_pdf",
     "citizen_confirm",
     "citizen_unsubscribe",
+}
+# A municipality's page with the law's items and a police area's page: about an
+# organisation, seen by its partners too, walked in tests/test_law_items.py.
+LAW_URLS = {
+    "municipality_page",
+    "situation_report_create",
+    "situation_report_detail",
+    "situation_report_document",
+    "situation_report_edit",
+    "prevention_plan_create",
+    "prevention_plan_edit",
+    "coordination_edit",
+    "police_area_page",
 }
 # One's own account (password change and reset), walked in tests/test_accounts.py.
 ACCOUNT_URLS = {
@@ -160,6 +174,18 @@ def url_kwargs(route, agreement):
             ).pk
         ),
         "token": lambda: "x" * 40,
+        # The law's items of the agreement's municipality and its police area.
+        "omrade": lambda: police_area_slug(
+            Organisation.objects.get(
+                kind=OrganisationKind.POLICE_AREA, municipalities=_municipality(agreement)
+            ).name
+        ),
+        "situation_report_pk": lambda: (
+            SituationReport.objects.filter(municipality=_municipality(agreement)).first().pk
+        ),
+        "prevention_plan_pk": lambda: (
+            PreventionPlan.objects.filter(municipality=_municipality(agreement)).first().pk
+        ),
         "report_pk": lambda: (
             FollowUpReport.objects.get_or_create(
                 agreement=agreement,
@@ -172,6 +198,10 @@ def url_kwargs(route, agreement):
     unknown = set(names) - set(objects)
     assert not unknown, f"teach the walk which object {unknown} names"
     return {name: objects[name]() for name in names}
+
+
+def _municipality(agreement):
+    return agreement.parties.get(organisation__kind=OrganisationKind.MUNICIPALITY).organisation
 
 
 def walked_version(agreement):
@@ -225,7 +255,7 @@ def test_the_walk_finds_the_pages():
 WALKED = [
     (name, route)
     for name, route in PATTERNS
-    if name not in TOKEN_URLS | ORGANISATION_URLS | ACCOUNT_URLS | CITIZEN_URLS
+    if name not in TOKEN_URLS | ORGANISATION_URLS | ACCOUNT_URLS | CITIZEN_URLS | LAW_URLS
 ]
 
 

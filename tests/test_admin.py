@@ -11,7 +11,7 @@ from actionplans.models import ActionItem
 from agreements.models import ProblemArea, ProblemItem, ProblemSource, Section
 from followup.models import FollowUpEntry
 
-PROJECT_APPS = ["organisations", "agreements", "actionplans", "followup"]
+PROJECT_APPS = ["organisations", "prevention", "agreements", "actionplans", "followup"]
 PROJECT_MODELS = [model for app in PROJECT_APPS for model in apps.get_app_config(app).get_models()]
 
 

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     "samverkan",
     "organisations",
+    "prevention",
     "agreements",
     "actionplans",
     "followup",
@@ -23,6 +24,7 @@ LAYERS = [
     "signing",
     "pages",
     "citizens",
+    "areas",
 ]
 
 

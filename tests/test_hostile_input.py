@@ -33,12 +33,15 @@ from followup.models import (
     PublicFeedback,
 )
 from organisations.models import Organisation
+from organisations.names import name_slug, police_area_slug
+from prevention.models import CoordinatingFunction, PreventionPlan, SituationReport
 from printing.documents import agreement_pdf, plan_pdf
 from signing.models import AgreementEvent, EventKind
 
 MARKUP = '<script>alert("xss")</script><img src=x onerror=alert(1)> url(file:///etc/passwd) '
 LONG = MARKUP + "å" * 100_000
 PROJECT_APPS = {"organisations", "agreements", "actionplans", "followup", "signing", "printing"}
+PROJECT_APPS |= {"prevention"}
 # Text no user types: codes from the reference data (checked by database constraints), the
 # reference made from the title, and what the system itself writes.
 NOT_TYPED = {
@@ -132,6 +135,30 @@ def hostile_objects(agreement):
         PublicFeedback.objects.create(
             item=item, written_on=datetime.date(2022, 6, 1), text="Återkoppling"
         ),
+        *law_items(agreement),
+    ]
+
+
+def law_pages(agreement, situation_report):
+    """The municipality's page, its lägesbild and its police area's page, by the names
+    they have now (filled with hostile text or not)."""
+    municipality = Organisation.objects.get(pk=situation_report.municipality_id)
+    kommun = name_slug(municipality.name)
+    area = Organisation.objects.get(kind="police_area", municipalities=municipality)
+    return [
+        reverse("municipality_page", args=[kommun]),
+        reverse("situation_report_detail", args=[kommun, situation_report.pk]),
+        reverse("police_area_page", args=[police_area_slug(area.name)]),
+    ]
+
+
+def law_items(agreement):
+    """The law's three items of the agreement's municipality (the demo gives them)."""
+    municipality = agreement.parties.get(organisation__kind="municipality").organisation
+    return [
+        SituationReport.objects.filter(municipality=municipality).first(),
+        PreventionPlan.objects.filter(municipality=municipality).first(),
+        CoordinatingFunction.objects.get(municipality=municipality),
     ]
 
 
@@ -191,6 +218,7 @@ def test_pages_show_hostile_text_escaped(client, personas, hostile):
         reverse("agreement_history", args=[agreement.pk]),
         reverse("row_history", args=[agreement.pk, item.pk]),
         reverse("validity", args=[agreement.pk]),
+        *law_pages(agreement, objects[-3]),
     ]
     for url in pages:
         response = client.get(url)

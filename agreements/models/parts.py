@@ -189,6 +189,16 @@ class ProblemPicture(Versioned):
         _("when, as written"), max_length=200, blank=True, help_text=_("e.g. 'Under våren 2012'")
     )
     summary = models.TextField(_("summary"), blank=True)
+    # The municipality's own lägesbild (law 2023:196 § 4) the picture was drawn from.
+    situation_report = models.ForeignKey(
+        "prevention.SituationReport",
+        verbose_name=_("built on the municipality's lägesbild"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problem_pictures",
+        help_text=_("The municipality's own lägesbild the problem picture was drawn from, if any."),
+    )
 
     class Meta:
         verbose_name = _("problem picture")

@@ -1,6 +1,8 @@
 """The parts of a document that belong to the agreement itself: its facts, parties,
 sections, signatories, problem picture, overall goals and focus areas."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from agreements.models import (
     Section,
     Signatory,
 )
+from prevention.models import SituationReport
 
 from .base import AgreementBuild, given
 
@@ -180,6 +183,24 @@ def signatories(build: AgreementBuild):
 # --- The problem picture and the focus areas ----------------------------------------------
 
 
+def situation_report_of(reference: dict | None) -> SituationReport | None:
+    """The municipality's lägesbild a file's problem picture names (kommunkod, adopted_on,
+    title), when this database has it; else none: the lägesbild is the municipality's own
+    document, which an agreement's file refers to but does not carry."""
+    if not reference:
+        return None
+    try:
+        adopted_on = date.fromisoformat(reference["adopted_on"])
+    except ValueError:
+        return None
+    reports = SituationReport.objects.filter(
+        municipality__kommunkod=reference["kommunkod"], adopted_on=adopted_on
+    ).order_by("-pk")
+    if reference.get("title"):
+        return reports.filter(title=reference["title"]).first() or reports.first()
+    return reports.first()
+
+
 def problem_picture(build: AgreementBuild):
     data = build.data.get("problem_picture")
     if data is None:
@@ -188,6 +209,7 @@ def problem_picture(build: AgreementBuild):
         ProblemPicture(
             agreement=build.agreement,
             **given(ProblemPicture, data, "title", "drawn_up_on", "period_note", "summary"),
+            situation_report=situation_report_of(data.get("situation_report")),
         ),
         "problem_picture",
     )
