@@ -99,11 +99,10 @@ def _related_agreements(user, agreement) -> dict:
 
 
 def _promises_around(visible, agreement) -> dict:
-    """A citizen promise's neighbours in its row of yearly promises: the one it continues
-    and the one started from it, each when the user may see it; and, while none was
-    started, the years the button Nytt medborgarlöfte names."""
-    if agreement.kind != AgreementKind.CITIZEN_PROMISE:
-        return {}
+    """An agreement's neighbours in its row of periods (a citizen promise's yearly
+    promises, a cooperation agreement's periods): the one it continues and the one started
+    from it, each when the user may see it; and, while none was started, the years the
+    button Nytt medborgarlöfte (or Nästa period) names."""
     around = list(visible.filter(Q(follows=agreement) | Q(pk=agreement.follows_id or 0)))
     after = next((each for each in around if each.follows_id == agreement.pk), None)
     return {
