@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from actionplans.models import ActionItem, ActionPlan, plan_page_agreements
+from actionplans.models import ActionItem
 from agreements.access import (
-    check_may_change_plan,
     check_may_create_agreements,
     get_agreement,
     get_agreement_for_editing,
@@ -30,14 +29,11 @@ from agreements.access import (
 from agreements.drafting import AgreementFactsForm, FollowUpArrangementForm, ProblemPictureForm
 from agreements.models import (
     AgreementStatus,
-    OldPeriodTexts,
     Party,
     ProblemArea,
     ProblemPicture,
 )
 from exchange.copying import copy_agreement
-from exchange.next_period import FINISHED, NextPeriodRefused, start_next_period
-from exchange.next_plan import start_next_plan
 from exchange.next_promise import NextPromiseRefused, start_next_promise
 from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import swap_with_neighbour
@@ -45,7 +41,7 @@ from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
 from .drafting import PART_KINDS, NewAgreementForm, get_kind, new_part, save_new_part
-from .period_texts import old_period_texts
+from .period_texts import finished_before, old_period_texts
 
 PAGE = "agreements/draft_editor.html"
 
@@ -96,29 +92,6 @@ def next_citizen_promise(request, pk):
     return _to_next(request, original, draft)
 
 
-@login_required
-@require_POST
-def next_period(request, pk):
-    """Nästa period: next period's draft of a cooperation agreement, started from this one;
-    once started (also by someone else, from a page shown before), the same button leads to
-    it. For those who write agreements and change this one's shared parts."""
-    check_may_create_agreements(request.user)
-    original = get_agreement_for_editing(request.user, pk)
-    try:
-        draft = start_next_period(original, timezone.localdate())
-        messages.success(
-            request,
-            _(
-                "The draft for the next period was started. Rows not finished are carried "
-                "over; the texts that still name the period before are listed below."
-            ),
-        )
-    except NextPeriodRefused as refusal:
-        messages.info(request, refusal.message)
-        draft = refusal.existing or original
-    return _to_next(request, original, draft)
-
-
 def _to_next(request, original, draft):
     """To the next period's draft in its editor; to its page once it is no longer a draft,
     or to the original's page when none was started."""
@@ -130,41 +103,6 @@ def _to_next(request, original, draft):
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return redirect(target)
-
-
-@login_required
-@require_POST
-def plan_next_period(request, pk, plan_pk):
-    """Nästa period for a plan renewed each year: next year's plan in the same agreement;
-    once made, the same button leads to it. For those who may change this plan."""
-    agreement = get_agreement(request.user, pk, plan_page_agreements())
-    plan = ActionPlan.objects.get_for(agreement, plan_pk)
-    check_may_change_plan(request.user, agreement, plan)
-    try:
-        target = start_next_plan(plan, timezone.localdate())
-        messages.success(
-            request,
-            _("Next year's plan was made. Rows not finished are carried over from this one."),
-        )
-    except NextPeriodRefused as refusal:
-        messages.info(request, refusal.message)
-        target = refusal.existing or plan
-    url = reverse("plan_detail", args=[agreement.pk, target.pk])
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
-
-
-@login_required
-@require_POST
-def draft_old_texts(request, pk):
-    """De får stå kvar: the texts still naming the period before are no longer pointed out."""
-    agreement = get_draft_for_editing(request.user, pk)
-    OldPeriodTexts.objects.filter(agreement=agreement, dismissed_at__isnull=True).update(
-        dismissed_at=timezone.now(), dismissed_by=request.user
-    )
-    messages.success(request, _("The texts naming the period before are no longer pointed out."))
-    return _back_to(agreement, "uppgifter")
 
 
 @login_required
@@ -379,21 +317,9 @@ def _editor_context(agreement, user) -> dict:
             .exclude(carried_from_period="")
             .order_by("plan__position", "position")
         ),
-        # Nästa period: the texts still naming the period before, and the rows finished in
-        # it (left there with their results), when the user may see that agreement.
+        # Nästa period: the texts still naming the period before, the rows finished then.
         "old_period": old_period_texts(agreement),
-        "finished_before": list(
-            ActionItem.objects.fetch_mode(mode)
-            .select_related("plan__agreement")
-            .filter(
-                plan__agreement_id=agreement.follows_id,
-                plan__agreement__in=visible_agreements(user),
-                status__in=FINISHED,
-            )
-            .order_by("plan__position", "position")
-        )
-        if agreement.follows_id
-        else [],
+        "finished_before": finished_before(agreement, user),
         "kinds": PART_KINDS,
     }
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplans.models import ActionItem, ActionPlan
+from agreements.access import visible_agreements
 from agreements.models import (
     FocusArea,
     OldPeriodTexts,
@@ -20,7 +21,8 @@ from agreements.models import (
     Section,
 )
 from agreements.next_period import period_years
-from exchange.next_period import YEARS_IN_TEXT, years_of
+from exchange.next_period import FINISHED, YEARS_IN_TEXT, years_of
+from samverkan.fetching import page_fetch_mode
 
 # How much of a long text is shown around the years it names.
 AROUND = 40
@@ -52,6 +54,21 @@ def old_period_texts(agreement) -> OldPeriodReport | None:
         if _names(text, years)
     ]
     return OldPeriodReport(notice.years_label, texts)
+
+
+def finished_before(agreement, user) -> list:
+    """The rows finished in the period before (left there with their results), when the
+    user may see that agreement; [] for a draft that follows none."""
+    if not agreement.follows_id:
+        return []
+    rows = ActionItem.objects.fetch_mode(page_fetch_mode()).select_related("plan__agreement")
+    return list(
+        rows.filter(
+            plan__agreement_id=agreement.follows_id,
+            plan__agreement__in=visible_agreements(user),
+            status__in=FINISHED,
+        ).order_by("plan__position", "position")
+    )
 
 
 def _names(text: str, years: set[int]) -> bool:

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from helpers import count_queries
 
 from actionplans.models import ActionItem, ActionPlan, ItemStatus, PlanRenewal
 from agreements.models import (
@@ -20,6 +21,8 @@ from agreements.models import (
 from agreements.next_period import next_period
 from exchange import next_period as next_period_module
 from exchange.copying import copy_agreement
+from exchange.export import agreements_for_export, export_document
+from exchange.importer import DocumentError, import_document
 from exchange.next_period import renamed
 
 HTMX = {"HX-Request": "true"}
@@ -360,3 +363,30 @@ def test_it_is_a_post(coordinator, strangnas, yearly):
     assert coordinator.get(reverse("next_period", args=[strangnas.pk])).status_code == 405
     url = reverse("plan_next_period", args=[yearly.agreement_id, yearly.pk])
     assert coordinator.get(url).status_code == 405
+
+
+def test_json_carries_the_agreement_it_follows(coordinator, strangnas):
+    start(coordinator, strangnas)
+    draft = Agreement.objects.get(follows=strangnas)
+    document = export_document(agreements_for_export([draft.pk]))
+    (data,) = document["agreements"]
+    assert data["follows"] == strangnas.reference
+    data["reference"] = "strangnas-nasta-igen"
+    with pytest.raises(DocumentError) as refused:
+        import_document(document)
+    assert "strangnas-2020 följs redan av en annan överenskommelse." in str(refused.value.messages)
+    draft.delete()
+    (imported,) = import_document(document)
+    assert imported.follows == strangnas
+
+
+def test_the_draft_editors_queries_do_not_grow_with_the_texts_pointed_out(coordinator, strangnas):
+    start(coordinator, strangnas)
+    draft = Agreement.objects.get(follows=strangnas)
+    url = reverse("draft_editor", args=[draft.pk])
+    few = count_queries(coordinator, url)
+    plan = draft.action_plans.get()
+    for number in range(5):
+        draft.sections.create(position=100 + number, heading=f"Mål {2020 + number}", body="2021")
+        plan.items.create(position=100 + number, activity=f"Aktivitet 2021 nr {number}")
+    assert count_queries(coordinator, url) == few
