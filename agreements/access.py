@@ -288,12 +288,14 @@ class AgreementPermissions:
     @property
     def may_start_next_period(self) -> bool:
         """Start next period's draft of this cooperation agreement (Nästa period): one who
-        writes agreements and changes this one's shared parts, once it is past its draft."""
+        writes agreements and changes this one's shared parts, once it is signed (and not
+        being revised)."""
         return (
             self.may_edit
             and self.may_create
             and self.agreement.kind == AgreementKind.COOPERATION_AGREEMENT
             and not self.agreement.is_draft
+            and bool(self.agreement.signed_version)
         )
 
 

@@ -61,17 +61,17 @@ def next_period_label(agreement: Agreement, today: datetime.date) -> str:
 
 def start_next_period(original: Agreement, today: datetime.date) -> Agreement:
     """Nästa period for a cooperation agreement (see the module). Refused for a citizen
-    promise (it has its own Nytt medborgarlöfte), for a draft (not yet an agreement of a
-    period) and when the next period's draft was started before (naming it)."""
+    promise (it has its own Nytt medborgarlöfte), for one never signed or being revised (not
+    yet an agreement of a period) and when the next period's draft was started before (naming it)."""
     if original.kind != AgreementKind.COOPERATION_AGREEMENT:
         raise NextPeriodRefused(
             _("A citizen promise is followed by next year's citizen promise, not by this.")
         )
-    if original.is_draft:
+    if original.is_draft or not original.signed_version:
         raise NextPeriodRefused(
             _(
-                "A draft has no period behind it yet: make it ready for signature and sign "
-                "it first, or change its period in the draft editor."
+                "Only a signed agreement is taken to its next period: sign it first, or "
+                "change the draft's period in the draft editor."
             )
         )
     return start_following(

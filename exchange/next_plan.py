@@ -5,8 +5,6 @@ left behind with their results, the year named in its title and period moved on 
 that is unambiguous. When the agreement's period ends before next year, it is the agreement
 that goes to its next period."""
 
-import datetime
-
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +22,7 @@ PLAN_FIELDS = ("municipality", "layout", "introduction", "table_heading", "renew
 RESET = {"status", "carried_from_period"}
 
 
-def start_next_plan(plan: ActionPlan, today: datetime.date) -> ActionPlan:
+def start_next_plan(plan: ActionPlan) -> ActionPlan:
     """Next year's plan after `plan` (see the module). Refused, in words for the editor,
     for a plan not renewed each year or without its year, when the agreement's period ends
     before next year, and when next year's plan is there already (naming it)."""

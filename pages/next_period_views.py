@@ -32,8 +32,8 @@ def next_period(request, pk):
     """Nästa period: next period's draft of a cooperation agreement, started from this one;
     once started (also by someone else, from a page shown before), the same button leads to
     it. For those who write agreements and change this one's shared parts."""
+    original = get_agreement_for_editing(request.user, pk)  # 404 outsiders, 403 readers
     check_may_create_agreements(request.user)
-    original = get_agreement_for_editing(request.user, pk)
     try:
         draft = start_next_period(original, timezone.localdate())
         messages.success(
@@ -58,7 +58,7 @@ def plan_next_period(request, pk, plan_pk):
     plan = ActionPlan.objects.get_for(agreement, plan_pk)
     check_may_change_plan(request.user, agreement, plan)
     try:
-        target = start_next_plan(plan, timezone.localdate())
+        target = start_next_plan(plan)
         messages.success(
             request,
             _("Next year's plan was made. Rows not finished are carried over from this one."),

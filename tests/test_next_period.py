@@ -182,7 +182,9 @@ def test_a_draft_is_not_taken_to_the_next_period(coordinator, strangnas):
     response = start(coordinator, strangnas)
     assert response.url == strangnas.get_absolute_url()
     assert not Agreement.objects.filter(follows=strangnas).exists()
-    assert "Ett utkast har ingen period bakom sig än" in coordinator.get(response.url).text
+    page = coordinator.get(response.url).text
+    assert "Bara en underskriven överenskommelse tas till nästa period" in page
+    assert "Nästa period (" not in page
 
 
 def test_a_citizen_promise_has_its_own_next_promise(coordinator, strangnas):
