@@ -20,6 +20,7 @@ import re
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionItem, ItemStatus
@@ -61,8 +62,9 @@ def next_period_label(agreement: Agreement, today: datetime.date) -> str:
 
 def start_next_period(original: Agreement, today: datetime.date) -> Agreement:
     """Nästa period for a cooperation agreement (see the module). Refused for a citizen
-    promise (it has its own Nytt medborgarlöfte), for one never signed or being revised (not
-    yet an agreement of a period) and when the next period's draft was started before (naming it)."""
+    promise (it has its own Nytt medborgarlöfte), for one never signed or being revised
+    (not yet an agreement of a period), and when the next period's draft was started
+    before (naming it)."""
     if original.kind != AgreementKind.COOPERATION_AGREEMENT:
         raise NextPeriodRefused(
             _("A citizen promise is followed by next year's citizen promise, not by this.")
@@ -86,8 +88,7 @@ def start_following(original: Agreement, today: datetime.date, *, already, chang
     """The draft that follows `original` in the next period (see the module), for both
     kinds; `change(data)` changes the document further before it is imported. Only one:
     refused with `already` (naming it) when one was started before."""
-    # Two editors at once: the second waits here, then finds the first one's draft.
-    Agreement.objects.select_for_update().filter(pk=original.pk).first()
+    lock(original.pk)
     existing = Agreement.objects.filter(follows=original).first()
     if existing is not None:
         raise NextPeriodRefused(already % {"title": existing.title}, existing)
@@ -122,6 +123,13 @@ def start_following(original: Agreement, today: datetime.date, *, already, chang
     )
     carry_cycle(original, draft)
     return draft
+
+
+def lock(agreement_pk: int) -> None:
+    """Two editors at once: the second waits here until the first one's transaction ends,
+    then finds what it made. A write that changes nothing, so that it locks on SQLite (one
+    writer at a time for the whole database) as on PostgreSQL (the agreement's row)."""
+    Agreement.objects.filter(pk=agreement_pk).update(edit_version=F("edit_version"))
 
 
 def years_of(label: str) -> range:

@@ -11,11 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionItem, ActionPlan, ItemStatus, Responsibility
-from agreements.models import Agreement
 from samverkan.ordering import next_position
 
 from .building.plans import ROW_FIELDS
-from .next_period import FINISHED, NextPeriodRefused, renamed
+from .next_period import FINISHED, NextPeriodRefused, lock, renamed
 
 PLAN_FIELDS = ("municipality", "layout", "introduction", "table_heading", "renewal")
 # What a carried row starts the new year with: not yet done (a proposed one stays proposed).
@@ -42,8 +41,7 @@ def start_next_plan(plan: ActionPlan) -> ActionPlan:
 
 @transaction.atomic
 def _start(plan: ActionPlan, year: int) -> ActionPlan:
-    # Two editors at once: the second waits here, then finds the first one's plan.
-    Agreement.objects.select_for_update().filter(pk=plan.agreement_id).first()
+    lock(plan.agreement_id)
     existing = ActionPlan.objects.filter(
         agreement_id=plan.agreement_id, municipality_id=plan.municipality_id, year=year
     ).first()
