@@ -7,6 +7,7 @@ for those who may, as plain POST and HTMX, with Swedish messages."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from helpers import count_queries
 
@@ -392,3 +393,24 @@ def test_the_draft_editors_queries_do_not_grow_with_the_texts_pointed_out(coordi
         draft.sections.create(position=100 + number, heading=f"Mål {2020 + number}", body="2021")
         plan.items.create(position=100 + number, activity=f"Aktivitet 2021 nr {number}")
     assert count_queries(coordinator, url) == few
+
+
+def test_an_agreement_follows_only_one_of_its_own_kind(strangnas):
+    promise = copy_agreement(strangnas, title="Medborgarlöfte Strängnäs 2022")
+    promise.kind = AgreementKind.CITIZEN_PROMISE
+    promise.save()
+    draft = copy_agreement(strangnas)
+    draft.follows = promise
+    with pytest.raises(ValidationError) as refused:
+        draft.full_clean()
+    assert refused.value.message_dict["follows"] == [
+        "En samverkansöverenskommelse kan bara fortsätta en tidigare samverkansöverenskommelse."
+    ]
+    draft.follows = draft
+    with pytest.raises(ValidationError) as refused:
+        draft.full_clean()
+    assert refused.value.message_dict["follows"] == [
+        "En överenskommelse kan inte fortsätta sig själv."
+    ]
+    draft.follows = strangnas
+    draft.full_clean()

@@ -63,9 +63,7 @@ def test_two_editors_at_once_make_one_draft_and_one_plan(demo_loaded_again, tran
     draft = Agreement.objects.get(follows=agreement)
     assert Agreement.objects.filter(title=draft.title, status="draft").count() == 1
     assert [status for status, _url, _told in answers] == [302, 302]
-    assert {url for _status, url, _told in answers} == {
-        reverse("draft_editor", args=[draft.pk])
-    }
+    assert {url for _status, url, _told in answers} == {reverse("draft_editor", args=[draft.pk])}
     told = [message for _status, _url, messages in answers for message in messages]
     assert told.count(f"Nästa periods utkast är redan påbörjat: {draft.title}.") == 1
 
