@@ -83,6 +83,9 @@ def _span(match) -> set[int]:
 def _excerpt(text: str, years: set[int]) -> str:
     match = next(m for m in YEARS_IN_TEXT.finditer(text) if _span(m) & years)
     start, end = max(0, match.start() - AROUND), min(len(text), match.end() + AROUND)
+    # Whole words at both ends: from the space before, to the space after.
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = len(text) if (after := text.find(" ", end)) == -1 else after
     words = " ".join(text[start:end].split())
     return f"{'…' if start else ''}{words}{'…' if end < len(text) else ''}"
 

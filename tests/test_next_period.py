@@ -414,3 +414,13 @@ def test_an_agreement_follows_only_one_of_its_own_kind(strangnas):
     ]
     draft.follows = strangnas
     draft.full_clean()
+
+
+def test_the_excerpt_shows_whole_words_around_the_year():
+    from pages.period_texts import _excerpt
+
+    text = "Inledning " * 10 + "mätningen 2021 visade " + "Avslutning " * 10
+    excerpt = _excerpt(text, {2021})
+    assert excerpt.startswith("…Inledning ") and excerpt.endswith(" Avslutning…")
+    assert "mätningen 2021 visade" in excerpt
+    assert _excerpt("Plan 2021", {2021}) == "Plan 2021"
