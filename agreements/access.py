@@ -295,6 +295,19 @@ class AgreementPermissions:
         """Start next period's citizen promise from this one (Nytt medborgarlöfte)."""
         return self.may_edit and self.agreement.kind == AgreementKind.CITIZEN_PROMISE
 
+    @property
+    def may_start_next_period(self) -> bool:
+        """Start next period's draft of this cooperation agreement (Nästa period): one who
+        writes agreements and changes this one's shared parts, once it is signed (and not
+        being revised)."""
+        return (
+            self.may_edit
+            and self.may_create
+            and self.agreement.kind == AgreementKind.COOPERATION_AGREEMENT
+            and not self.agreement.is_draft
+            and bool(self.agreement.signed_version)
+        )
+
 
 def agreement_permissions(user, agreement) -> AgreementPermissions:
     """What the user may do with the agreement, in three queries (fewer for administrators)."""

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from .models import (
     Agreement,
     FocusArea,
+    OldPeriodTexts,
     OverallGoal,
     Party,
     ProblemArea,
@@ -236,3 +237,13 @@ class FocusAreaAdmin(AgreementPartAdmin):
     list_select_related = ["agreement"]
     search_fields = ["title", "background", "goals"]
     autocomplete_fields = ["agreement"]
+
+
+@admin.register(OldPeriodTexts)
+class OldPeriodTextsAdmin(AgreementPartAdmin):
+    """A next period's draft's years of the period before (Nästa period); written there."""
+
+    list_display = ["agreement", "first_year", "last_year", "dismissed_at", "dismissed_by"]
+    list_select_related = ["agreement", "dismissed_by"]
+    autocomplete_fields = ["agreement"]
+    readonly_fields = ["dismissed_at", "dismissed_by"]

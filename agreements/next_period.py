@@ -1,8 +1,10 @@
 """The period after an agreement's own, for next period's citizen promise (Nytt
-medborgarlöfte för <år>): the same kind of period and length, beginning where this one ends.
+medborgarlöfte för <år>) and next period's agreement (Nästa period): the same kind of
+period and length, beginning where this one ends.
 
 - written as years ("2025", "2024–2025"): as many years right after ("2026", "2026–2027");
-- written as exact dates: the same dates as many whole years later (at least one);
+- written as exact dates: the same dates as many whole years later as it takes to begin
+  after this one's last day (at least one);
 - written as a length from signing ("tvåårigt"): the same length, counted from its own
   signing; it is named after the year after this one ends (or after this year, unsigned);
 - with no end (no period, or until further notice): next calendar year (the year after today).
@@ -50,7 +52,8 @@ def period_years(agreement, today: datetime.date) -> str:
 
 
 def next_period(agreement, today: datetime.date) -> NextPeriod:
-    """The period of the citizen promise that follows `agreement` (see the module)."""
+    """The period of the agreement or citizen promise that follows `agreement` (see the
+    module)."""
     if agreement.first_year:
         last = agreement.last_year or agreement.first_year
         years = last - agreement.first_year + 1
@@ -59,8 +62,12 @@ def next_period(agreement, today: datetime.date) -> NextPeriod:
             years, first_year=first, last_year=first + years - 1 if years > 1 else None
         )
     if agreement.valid_from and agreement.valid_until:
-        days = (agreement.valid_until - agreement.valid_from).days + 1
-        years = max(1, round(days / 365.25))
+        # As many whole years as it takes to begin after this one ends: a period of three
+        # and a half years (2019-12-20 – 2023-06-01) is followed by one four years later,
+        # never by one that overlaps it.
+        years = 1
+        while agreement.valid_from + relativedelta(years=years) <= agreement.valid_until:
+            years += 1
         later = relativedelta(years=years)
         return NextPeriod(
             years,

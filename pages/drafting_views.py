@@ -27,7 +27,12 @@ from agreements.access import (
     visible_agreements,
 )
 from agreements.drafting import AgreementFactsForm, FollowUpArrangementForm, ProblemPictureForm
-from agreements.models import AgreementStatus, Party, ProblemArea, ProblemPicture
+from agreements.models import (
+    AgreementStatus,
+    Party,
+    ProblemArea,
+    ProblemPicture,
+)
 from exchange.copying import copy_agreement
 from exchange.next_promise import NextPromiseRefused, start_next_promise
 from samverkan.fetching import page_fetch_mode
@@ -36,6 +41,7 @@ from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
 from .drafting import PART_KINDS, NewAgreementForm, get_kind, new_part, save_new_part
+from .period_texts import finished_before, old_period_texts
 
 PAGE = "agreements/draft_editor.html"
 
@@ -83,6 +89,12 @@ def next_citizen_promise(request, pk):
     except NextPromiseRefused as refusal:
         messages.info(request, refusal.message)
         draft = refusal.existing or original
+    return _to_next(request, original, draft)
+
+
+def _to_next(request, original, draft):
+    """To the next period's draft in its editor; to its page once it is no longer a draft,
+    or to the original's page when none was started."""
     target = (
         reverse("draft_editor", args=[draft.pk])
         if draft.is_draft and draft != original
@@ -274,7 +286,7 @@ def _focus_first_field(form):
     return form
 
 
-def _editor_context(agreement) -> dict:
+def _editor_context(agreement, user) -> dict:
     """Everything the editor shows, each kind of part in one query."""
     mode = page_fetch_mode()
     picture = (
@@ -301,18 +313,21 @@ def _editor_context(agreement) -> dict:
         # Promises carried over from the period before (Nytt medborgarlöfte för <år>).
         "carried": list(
             ActionItem.objects.fetch_mode(mode)
-            .select_related("plan__agreement")
+            .select_related("plan__agreement", "carried_from__plan")
             .filter(plan__agreement=agreement)
             .exclude(carried_from_period="")
             .order_by("plan__position", "position")
         ),
+        # Nästa period: the texts still naming the period before, the rows finished then.
+        "old_period": old_period_texts(agreement),
+        "finished_before": finished_before(agreement, user),
         "kinds": PART_KINDS,
     }
 
 
 def _page(request, agreement, shown=None, **state):
     """The whole editor. `shown` = (kind slug, part id, "form" | "delete" | "conflict")."""
-    context = {**_editor_context(agreement), **state}
+    context = {**_editor_context(agreement, request.user), **state}
     if shown:
         context["shown"] = {"slug": shown[0], "pk": shown[1], "state": shown[2]}
     return render(request, PAGE, context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drafting_views, views
+from . import drafting_views, next_period_views, views
 
 draft = "overenskommelser/<int:pk>/utkast/"
 part = draft + "<slug:kind>/<int:part_pk>/"
@@ -18,7 +18,18 @@ urlpatterns = [
         drafting_views.next_citizen_promise,
         name="next_citizen_promise",
     ),
+    path(
+        "overenskommelser/<int:pk>/nasta-period/",
+        next_period_views.next_period,
+        name="next_period",
+    ),
+    path(
+        "overenskommelser/<int:pk>/handlingsplaner/<int:plan_pk>/nasta-period/",
+        next_period_views.plan_next_period,
+        name="plan_next_period",
+    ),
     path(draft, drafting_views.draft_editor, name="draft_editor"),
+    path(draft + "gamla-ar/", next_period_views.draft_old_texts, name="draft_old_texts"),
     path(draft + "uppgifter/", drafting_views.draft_facts, name="draft_facts"),
     path(draft + "problembild/", drafting_views.draft_picture, name="draft_picture"),
     path(draft + "uppfoljning/", drafting_views.draft_follow_up, name="draft_follow_up"),

@@ -80,34 +80,27 @@ def agreement_detail(request, pk):
 
 
 def _related_agreements(user, agreement) -> dict:
-    """The agreement a citizen promise is part of, and a cooperation agreement's citizen
-    promises: each only when the user may see it (each is an agreement of its own)."""
+    """The agreement a citizen promise is part of, a cooperation agreement's citizen
+    promises, and its neighbours in its row of periods (a citizen promise's yearly
+    promises, a cooperation agreement's periods: the one it continues and the one started
+    from it), each only when the user may see it (each is an agreement of its own); and,
+    while no next one was started, the years the button Nytt medborgarlöfte (or Nästa
+    period) names. The promises and the neighbours in one query."""
     visible = visible_agreements(user)
+    today = timezone.localdate()
     part_of = visible.filter(pk=agreement.part_of_id).first() if agreement.part_of_id else None
-    promises = []
-    if agreement.kind == AgreementKind.COOPERATION_AGREEMENT:
-        promises = list(
-            visible.filter(part_of=agreement)
-            .with_status_on(timezone.localdate())
-            .order_by("valid_from", "title")
-        )
+    related = Q(follows=agreement) | Q(pk=agreement.follows_id or 0)
+    is_cooperation = agreement.kind == AgreementKind.COOPERATION_AGREEMENT
+    if is_cooperation:
+        related |= Q(part_of=agreement)
+    found = list(visible.filter(related).with_status_on(today).order_by("valid_from", "title"))
+    after = next((each for each in found if each.follows_id == agreement.pk), None)
     return {
         "part_of": part_of,
-        "citizen_promises": promises,
-        **_promises_around(visible, agreement),
-    }
-
-
-def _promises_around(visible, agreement) -> dict:
-    """A citizen promise's neighbours in its row of yearly promises: the one it continues
-    and the one started from it, each when the user may see it; and, while none was
-    started, the years the button Nytt medborgarlöfte names."""
-    if agreement.kind != AgreementKind.CITIZEN_PROMISE:
-        return {}
-    around = list(visible.filter(Q(follows=agreement) | Q(pk=agreement.follows_id or 0)))
-    after = next((each for each in around if each.follows_id == agreement.pk), None)
-    return {
-        "follows": next((each for each in around if each.pk == agreement.follows_id), None),
+        "citizen_promises": [each for each in found if each.part_of_id == agreement.pk]
+        if is_cooperation
+        else [],
+        "follows": next((each for each in found if each.pk == agreement.follows_id), None),
         "next_promise": after,
-        "next_promise_years": "" if after else next_promise_label(agreement, timezone.localdate()),
+        "next_promise_years": "" if after else next_promise_label(agreement, today),
     }

@@ -1,6 +1,6 @@
 """The agreement (samverkansöverenskommelse) and what it is made of: the agreement itself
 in `agreement.py`, its parts (parties, sections, signatories, problem picture, focus areas)
-in `parts.py`."""
+in `parts.py`; what a next period's draft keeps of the period before in `period_texts.py`."""
 
 from .agreement import (
     EXPIRING_DAYS,
@@ -31,6 +31,7 @@ from .parts import (
     Signatory,
     SourceKind,
 )
+from .period_texts import OldPeriodTexts
 
 __all__ = [
     "EXPIRING_DAYS",
@@ -45,6 +46,7 @@ __all__ = [
     "CycleStep",
     "FocusArea",
     "FocusAreaCategory",
+    "OldPeriodTexts",
     "OverallGoal",
     "Party",
     "PartyRole",

@@ -230,8 +230,9 @@ class Agreement(Versioned):
         related_name="citizen_promises",
         help_text=_("The cooperation agreement this citizen promise belongs to, if any."),
     )
-    # The citizen promise of the period before, when this one was started from it
-    # (Nytt medborgarlöfte för <år>): one next promise each, so starting it twice finds it.
+    # The agreement of the period before, of the same kind, when this one was started from
+    # it (Nytt medborgarlöfte för <år>, Nästa period): one next each, so starting it twice
+    # finds it. (`next_promise` names the next one of either kind.)
     follows = models.OneToOneField(
         "self",
         verbose_name=_("follows"),
@@ -239,7 +240,9 @@ class Agreement(Versioned):
         null=True,
         blank=True,
         related_name="next_promise",
-        help_text=_("The citizen promise of the period before, which this one continues."),
+        help_text=_(
+            "The agreement or citizen promise of the period before, which this one continues."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=32, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
@@ -651,15 +654,23 @@ class Agreement(Versioned):
         raise ValidationError({"part_of": message})
 
     def _check_follows(self):
-        """Only a citizen promise continues another, and only another citizen promise."""
+        """An agreement continues the one of the period before of its own kind: a citizen
+        promise another promise (Nytt medborgarlöfte), a cooperation agreement another
+        cooperation agreement (Nästa period)."""
         if self.follows is None:
             return
-        if self.kind != AgreementKind.CITIZEN_PROMISE:
-            message = _("Only a citizen promise continues an earlier one.")
-        elif self.follows.pk is not None and self.follows.pk == self.pk:
-            message = _("A citizen promise cannot continue itself.")
-        elif self.follows.kind != AgreementKind.CITIZEN_PROMISE:
+        if self.follows.pk is not None and self.follows.pk == self.pk:
+            message = (
+                _("A citizen promise cannot continue itself.")
+                if self.is_citizen_promise
+                else _("An agreement cannot continue itself.")
+            )
+        elif self.follows.kind != self.kind and self.is_citizen_promise:
             message = _("A citizen promise can only continue an earlier citizen promise.")
+        elif self.follows.kind != self.kind:
+            message = _(
+                "A cooperation agreement can only continue an earlier cooperation agreement."
+            )
         else:
             return
         raise ValidationError({"follows": message})

@@ -105,8 +105,8 @@ def link_part_of(build: AgreementBuild, agreement: Agreement):
 
 
 def link_follows(build: AgreementBuild, agreement: Agreement):
-    """A citizen promise's `follows` names the promise of the period before by reference:
-    linked as `part_of` is, when that promise exists; each promise has one next one."""
+    """`follows` names the agreement of the period before (of the same kind) by reference:
+    linked as `part_of` is, when that one exists; each has one next one."""
     reference = build.data.get("follows")
     if not reference:
         return
@@ -117,12 +117,12 @@ def link_follows(build: AgreementBuild, agreement: Agreement):
     try:
         agreement.full_clean(validate_unique=False)
         if Agreement.objects.filter(follows=earlier).exclude(pk=agreement.pk).exists():
-            raise ValidationError(
-                {
-                    "follows": _("%(reference)s is already followed by another citizen promise.")
-                    % {"reference": reference}
-                }
+            message = (
+                _("%(reference)s is already followed by another citizen promise.")
+                if agreement.is_citizen_promise
+                else _("%(reference)s is already followed by another agreement.")
             )
+            raise ValidationError({"follows": message % {"reference": reference}})
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             for message in messages:
