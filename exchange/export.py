@@ -8,7 +8,7 @@ natural key, problem items and focus areas by their 1-based positions.
 from django.db.models import Prefetch
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
-from agreements.models import Agreement, Party, ProblemArea, Signatory
+from agreements.models import Agreement, Party, ProblemArea, Signatory, StepTick
 from followup.models import (
     FollowUpCadence,
     FollowUpEntry,
@@ -105,6 +105,10 @@ def agreements_for_export(ids=None):
             ),
             Prefetch(
                 "cadences", queryset=FollowUpCadence.objects.order_by("kind", "first_on", "pk")
+            ),
+            Prefetch(
+                "step_ticks",
+                queryset=StepTick.objects.select_related("ticked_by").order_by("ticked_on", "pk"),
             ),
         )
     )
@@ -257,7 +261,25 @@ def agreement_to_dict(agreement: Agreement) -> dict:
             }
             for report in agreement.follow_up_reports.all()
         ],
+        **_step_ticks(agreement),
     }
+
+
+def _step_ticks(agreement: Agreement) -> dict:
+    """The ticks of the five steps, only when there are some, so that files of agreements
+    without them read as before. A section by its place in the list of sections."""
+    numbers = {section.pk: number for number, section in _numbered(agreement.sections.all())}
+    ticks = [
+        {
+            "item": tick.item,
+            "ticked_on": _date(tick.ticked_on),
+            "ticked_by": tick.ticked_by_shown,
+            "evidence": tick.evidence,
+            "section": numbers.get(tick.section_id),
+        }
+        for tick in agreement.step_ticks.all()
+    ]
+    return {"step_ticks": ticks} if ticks else {}
 
 
 def _problem_picture(picture):

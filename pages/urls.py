@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drafting_views, views
+from . import drafting_views, step_views, views
 
 draft = "overenskommelser/<int:pk>/utkast/"
 part = draft + "<slug:kind>/<int:part_pk>/"
@@ -17,6 +17,16 @@ urlpatterns = [
         "overenskommelser/<int:pk>/nytt-medborgarlofte/",
         drafting_views.next_citizen_promise,
         name="next_citizen_promise",
+    ),
+    path(
+        "overenskommelser/<int:pk>/steg/<slug:item>/bocka/",
+        step_views.step_tick,
+        name="step_tick",
+    ),
+    path(
+        "overenskommelser/<int:pk>/steg/<slug:item>/ta-bort/",
+        step_views.step_untick,
+        name="step_untick",
     ),
     path(draft, drafting_views.draft_editor, name="draft_editor"),
     path(draft + "uppgifter/", drafting_views.draft_facts, name="draft_facts"),

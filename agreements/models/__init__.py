@@ -1,6 +1,6 @@
 """The agreement (samverkansöverenskommelse) and what it is made of: the agreement itself
 in `agreement.py`, its parts (parties, sections, signatories, problem picture, focus areas)
-in `parts.py`."""
+in `parts.py`; the five steps' done-when lists and their ticks in `steps.py`."""
 
 from .agreement import (
     EXPIRING_DAYS,
@@ -31,12 +31,23 @@ from .parts import (
     Signatory,
     SourceKind,
 )
+from .steps import (
+    HOLDS_INTO_NEXT_PERIOD,
+    STEP_ITEMS,
+    STEP_OF,
+    StepItem,
+    StepTick,
+    start_steps_again,
+)
 
 __all__ = [
     "EXPIRING_DAYS",
+    "HOLDS_INTO_NEXT_PERIOD",
     "IN_FORCE",
     "RUNS_ON",
     "SIGNED_STATUSES",
+    "STEP_ITEMS",
+    "STEP_OF",
     "Agreement",
     "AgreementKind",
     "AgreementQuerySet",
@@ -57,5 +68,8 @@ __all__ = [
     "SectionEmbed",
     "Signatory",
     "SourceKind",
+    "StepItem",
+    "StepTick",
+    "start_steps_again",
     "status_on_expression",
 ]
