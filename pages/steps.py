@@ -153,9 +153,10 @@ class _Facts:
         return [item for area in self.picture.areas.all() for item in area.items.all()]
 
     def dialogues(self, kind) -> list:
+        """The problem picture's dialogues of this kind, with a date or not."""
         if self.picture is None:
             return []
-        return [s for s in self.picture.sources.all() if s.kind == kind and s.held_on]
+        return [source for source in self.picture.sources.all() if source.kind == kind]
 
     @cached_property
     def rows(self) -> list:
@@ -175,9 +176,14 @@ class _Facts:
 
 
 def _dialogues(facts: _Facts, kind, words):
-    held = facts.dialogues(kind)
+    dialogues = facts.dialogues(kind)
+    held = [source for source in dialogues if source.held_on]
+    if not held and dialogues:
+        return None, gettext(
+            "The problem picture lists the dialogue without the date it was held: add the date."
+        )
     if not held:
-        return None, gettext("No dialogue of this kind with a date in the problem picture yet.")
+        return None, gettext("The problem picture lists no such dialogue yet.")
     latest = max(held, key=lambda source: source.held_on)
     text = words(len(held)) % {"count": len(held), "title": latest.title}
     return Evidence(text, f"{facts.page}#problem-picture", latest.held_on), ""
@@ -209,7 +215,7 @@ def _citizen_dialogues(facts):
 
 def _joint_picture(facts):
     picture = facts.picture
-    if picture is None or not (picture.summary.strip() or facts.problems):
+    if picture is None or not (picture.summary.strip() or facts.problems or picture.sources.all()):
         return None, gettext("The agreement has no problem picture yet.")
     text = str(picture)
     return Evidence(text, f"{facts.page}#problem-picture", picture.drawn_up_on), ""
