@@ -19,6 +19,7 @@ from followup.models import (
 from organisations.models import Organisation
 
 from .building.agreement import FOLLOW_UP_FIELDS
+from .building.steps import exported_step_ticks
 
 FORMAT_VERSION = 2
 
@@ -261,25 +262,8 @@ def agreement_to_dict(agreement: Agreement) -> dict:
             }
             for report in agreement.follow_up_reports.all()
         ],
-        **_step_ticks(agreement),
+        **exported_step_ticks(agreement),
     }
-
-
-def _step_ticks(agreement: Agreement) -> dict:
-    """The ticks of the five steps, only when there are some, so that files of agreements
-    without them read as before. A section by its place in the list of sections."""
-    numbers = {section.pk: number for number, section in _numbered(agreement.sections.all())}
-    ticks = [
-        {
-            "item": tick.item,
-            "ticked_on": _date(tick.ticked_on),
-            "ticked_by": tick.ticked_by_shown,
-            "evidence": tick.evidence,
-            "section": numbers.get(tick.section_id),
-        }
-        for tick in agreement.step_ticks.all()
-    ]
-    return {"step_ticks": ticks} if ticks else {}
 
 
 def _problem_picture(picture):

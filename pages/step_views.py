@@ -53,9 +53,8 @@ def step_tick(request, pk, item):
     state.form, state.open_form = form, True
     if request.htmx:
         return render(request, PANEL, {"steps": steps})
-    return render(
-        request, "agreements/agreement_detail.html", agreement_page(request, agreement, steps)
-    )
+    context = {**agreement_page(request, agreement, steps), "form": form}
+    return render(request, "agreements/agreement_detail.html", context)
 
 
 @login_required

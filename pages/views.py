@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from agreements.access import (
     agreement_permissions,
@@ -70,6 +71,7 @@ def agreement_list(request):
 
 
 @login_required
+@require_safe
 def agreement_detail(request, pk):
     agreement = get_agreement(request.user, pk, document_queryset())
     return render(request, "agreements/agreement_detail.html", agreement_page(request, agreement))

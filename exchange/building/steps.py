@@ -1,5 +1,6 @@
 """The ticks of the five steps' done-when lists (optional in version 2): the item, the day,
-who ticked it by name, the evidence and the section (by its 1-based place in sections)."""
+who ticked it by name, the evidence and the section (by its 1-based place in sections);
+read here and written by `exported_step_ticks` (export.py calls it)."""
 
 from django.utils.translation import gettext as _
 
@@ -40,3 +41,20 @@ def step_ticks(build: AgreementBuild):
             ),
             path,
         )
+
+
+def exported_step_ticks(agreement) -> dict:
+    """The ticks, only when there are some, so that files of agreements without them read
+    as before. Who ticked by name: user accounts are not part of the format."""
+    numbers = {section.pk: n for n, section in enumerate(agreement.sections.all(), start=1)}
+    ticks = [
+        {
+            "item": tick.item,
+            "ticked_on": tick.ticked_on.isoformat(),
+            "ticked_by": tick.ticked_by_shown,
+            "evidence": tick.evidence,
+            "section": numbers.get(tick.section_id),
+        }
+        for tick in agreement.step_ticks.all()
+    ]
+    return {"step_ticks": ticks} if ticks else {}
