@@ -253,7 +253,7 @@ def _plans_drawn_up(facts):
     return Evidence(text, url), ""
 
 
-def _plans_adopted(facts):
+def plans_adopted_hook(facts):
     """The hook for adopted plans: once `actionplans.PlanAdoption` exists (FK `plan`,
     related_name `adoptions`, with `adopted_on`, `body`), return the latest adoption of
     the agreement's plans here as Evidence, and move the item from HOOKS to LOOKED_FOR.
@@ -314,5 +314,5 @@ LOOKED_FOR = {
     StepItem.FOLLOW_UP_PLANNED: _follow_up_planned,
     StepItem.REPORTED: _reported,
 }
-# Ticked by hand until the integrator adds plan.adoptions to _plans_adopted.
-HOOKS = {StepItem.PLANS_ADOPTED: _plans_adopted}
+# Ticked by hand until the integrator adds plan.adoptions to plans_adopted_hook.
+HOOKS = {StepItem.PLANS_ADOPTED: plans_adopted_hook}

@@ -2,11 +2,16 @@
 axe-core: a coordinator reads what is done and left, ticks an item with its evidence and
 takes the tick away again, each in place (HTMX)."""
 
+import os
+
 import pytest
 from browsing import WIDTHS, assert_accessible, log_in, opens
 from playwright.sync_api import expect
 
 from agreements.models import StepTick
+
+# Where screenshots of the panel go when asked for (SAMVERKAN_SCREENSHOTS=/some/folder).
+SCREENSHOTS = os.environ.get("SAMVERKAN_SCREENSHOTS")
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
@@ -42,6 +47,8 @@ def test_a_coordinator_ticks_and_unticks_an_item_of_the_steps(page, site, width)
     expect(page.locator("#steg")).to_contain_text("Aktuellt steg: 3. Gemensamma förberedelser")
     assert page.evaluate("window.noReload")  # swapped in place, not reloaded
     assert_accessible(page)
+    if SCREENSHOTS:
+        page.locator("#steg").screenshot(path=f"{SCREENSHOTS}/steps-{width}.png")
     assert StepTick.objects.filter(item="staff_dialogues").count() == 1
 
     item.get_by_role("button", name="Ta bort bocken").click()
