@@ -14,6 +14,7 @@ from .models import (
     ProblemSource,
     Section,
     Signatory,
+    StepTick,
 )
 
 
@@ -247,3 +248,13 @@ class OldPeriodTextsAdmin(AgreementPartAdmin):
     list_select_related = ["agreement", "dismissed_by"]
     autocomplete_fields = ["agreement"]
     readonly_fields = ["dismissed_at", "dismissed_by"]
+@admin.register(StepTick)
+class StepTickAdmin(admin.ModelAdmin):
+    """Ticks are the working record of the steps, ticked in any state of the agreement."""
+
+    list_display = ["item", "agreement", "ticked_on", "ticked_by_name"]
+    list_filter = ["item"]
+    list_select_related = ["agreement"]
+    search_fields = ["evidence", "ticked_by_name"]
+    autocomplete_fields = ["agreement", "ticked_by", "carried_from"]
+    raw_id_fields = ["section"]

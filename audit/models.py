@@ -33,6 +33,7 @@ from agreements.models import (
     ProblemSource,
     Section,
     Signatory,
+    StepTick,
 )
 from followup.models import FollowUpCadence, FollowUpReport, Indicator, Measurement
 from organisations.models import Membership, Organisation
@@ -55,6 +56,7 @@ AGREEMENT_PATHS = {
     ProblemItem: ("area_id", ProblemArea),
     FocusArea: ("agreement_id", Agreement),
     OverallGoal: ("agreement_id", Agreement),
+    StepTick: ("agreement_id", Agreement),
     ActionPlan: ("agreement_id", Agreement),
     ActionItem: ("plan_id", ActionPlan),
     Responsibility: ("item_id", ActionItem),

@@ -46,4 +46,7 @@ def copy_document(original: Agreement, *, title: str | None = None) -> dict:
     # A copy is a draft: not on the public page, and last period's feedback to citizens
     # stays with the promise it was written on.
     exported.pop("publication", None)
+    # The five steps are ticked for the original's period; a next period starts them again
+    # with what still holds (agreements.models.steps.start_steps_again).
+    exported.pop("step_ticks", None)
     return document

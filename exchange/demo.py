@@ -1,5 +1,6 @@
 """The demo: the five seed agreements, written by hand as JSON in demo/, this year's invented
-citizen promises (demo_promises.py) and their users."""
+citizen promises (demo_promises.py), their users, and the ticks of their five steps
+(demo_steps.py)."""
 
 import datetime
 from collections import defaultdict
@@ -18,6 +19,7 @@ from organisations.reference import load_reference_data
 from prevention.demo import load_demo_law_items
 
 from .demo_promises import load_demo_promises
+from .demo_steps import tick_demo_steps
 from .importer import import_document, load_file
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -64,6 +66,7 @@ def load_demo(password: str = DEMO_PASSWORD, today: datetime.date | None = None)
             result.created += [agreement.reference for agreement in created]
     result.users = _demo_users(references, password)
     load_demo_law_items(_demo_municipalities(references), today or timezone.localdate())
+    tick_demo_steps(references, today or timezone.localdate())
     created, existing = load_demo_promises(references, today or timezone.localdate())
     result.created += created
     result.existing += existing

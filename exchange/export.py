@@ -8,7 +8,7 @@ natural key, problem items and focus areas by their 1-based positions.
 from django.db.models import Prefetch
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility
-from agreements.models import Agreement, Party, ProblemArea, Signatory
+from agreements.models import Agreement, Party, ProblemArea, Signatory, StepTick
 from followup.models import (
     FollowUpCadence,
     FollowUpEntry,
@@ -19,6 +19,7 @@ from followup.models import (
 from organisations.models import Organisation
 
 from .building.agreement import FOLLOW_UP_FIELDS
+from .building.steps import exported_step_ticks
 
 FORMAT_VERSION = 2
 
@@ -106,6 +107,10 @@ def agreements_for_export(ids=None):
             ),
             Prefetch(
                 "cadences", queryset=FollowUpCadence.objects.order_by("kind", "first_on", "pk")
+            ),
+            Prefetch(
+                "step_ticks",
+                queryset=StepTick.objects.select_related("ticked_by").order_by("ticked_on", "pk"),
             ),
         )
     )
@@ -258,6 +263,7 @@ def agreement_to_dict(agreement: Agreement) -> dict:
             }
             for report in agreement.follow_up_reports.all()
         ],
+        **exported_step_ticks(agreement),
     }
 
 

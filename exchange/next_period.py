@@ -24,7 +24,13 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionItem, ItemStatus
-from agreements.models import Agreement, AgreementKind, CycleStep, OldPeriodTexts
+from agreements.models import (
+    Agreement,
+    AgreementKind,
+    CycleStep,
+    OldPeriodTexts,
+    start_steps_again,
+)
 from agreements.next_period import NextPeriod, next_period, period_years
 
 from .copying import copy_document
@@ -49,10 +55,9 @@ class NextPeriodRefused(Exception):
 
 
 def carry_cycle(previous: Agreement, new: Agreement) -> None:
-    """Where the five steps start again for the new period, carrying what still holds of
-    the previous one's ticks. The steps and their ticks are built elsewhere (issue 16,
-    point 1): the integrator points this at their `start_steps_again(previous, new)`.
-    Until then the new draft only begins at the first step (`cycle_step`)."""
+    """The five steps start again for the new period, carrying what still holds of the
+    previous one's ticks (roles, the joint organisation, communication)."""
+    start_steps_again(previous, new)
 
 
 def next_period_label(agreement: Agreement, today: datetime.date) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drafting_views, next_period_views, views
+from . import drafting_views, next_period_views, step_views, views
 
 draft = "overenskommelser/<int:pk>/utkast/"
 part = draft + "<slug:kind>/<int:part_pk>/"
@@ -27,6 +27,16 @@ urlpatterns = [
         "overenskommelser/<int:pk>/handlingsplaner/<int:plan_pk>/nasta-period/",
         next_period_views.plan_next_period,
         name="plan_next_period",
+    ),
+    path(
+        "overenskommelser/<int:pk>/steg/<slug:item>/bocka/",
+        step_views.step_tick,
+        name="step_tick",
+    ),
+    path(
+        "overenskommelser/<int:pk>/steg/<slug:item>/ta-bort/",
+        step_views.step_untick,
+        name="step_untick",
     ),
     path(draft, drafting_views.draft_editor, name="draft_editor"),
     path(draft + "gamla-ar/", next_period_views.draft_old_texts, name="draft_old_texts"),

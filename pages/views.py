@@ -1,11 +1,12 @@
 """The pages that show several apps at once: Översikt (follow-up lists beside the
 agreements), the agreement list, and the agreement page (the printed document with its
-versions and what the user may do)."""
+versions, its five steps and what the user may do)."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from agreements.access import (
     agreement_permissions,
@@ -21,6 +22,8 @@ from followup.todo import agreements_in_force, follow_up_lists
 from organisations.access import managed_organisations
 from printing.agreement_document import build_document, document_queryset
 from samverkan.fetching import page_fetch_mode
+
+from .steps import cycle_steps
 
 
 def _with_parties(agreements):
@@ -68,15 +71,22 @@ def agreement_list(request):
 
 
 @login_required
+@require_safe
 def agreement_detail(request, pk):
     agreement = get_agreement(request.user, pk, document_queryset())
-    context = {
+    return render(request, "agreements/agreement_detail.html", agreement_page(request, agreement))
+
+
+def agreement_page(request, agreement, steps=None) -> dict:
+    """The agreement page's context; `steps` when a tick form is to be shown as posted."""
+    rights = agreement_permissions(request.user, agreement)
+    return {
         "document": build_document(agreement),
         "versions": list(agreement.versions.order_by("number")),
-        "rights": agreement_permissions(request.user, agreement),
+        "rights": rights,
+        "steps": steps or cycle_steps(agreement, request.user, may_tick=rights.may_edit),
         **_related_agreements(request.user, agreement),
     }
-    return render(request, "agreements/agreement_detail.html", context)
 
 
 def _related_agreements(user, agreement) -> dict:

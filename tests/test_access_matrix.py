@@ -123,6 +123,7 @@ POST_ONLY = {
     "revise",
     "undo_ready",
     "version_pdf_retry",
+    "step_untick",
 }
 # Of those, a form that, posted empty, is answered with its errors on the page (400).
 POST_FORMS = {"undo_ready"}
@@ -189,6 +190,7 @@ def url_kwargs(route, agreement):
         "prevention_plan_pk": lambda: (
             PreventionPlan.objects.filter(municipality=_municipality(agreement)).first().pk
         ),
+        "item": lambda: "staff_dialogues",  # an item of the five steps, left in the demo
         "report_pk": lambda: (
             FollowUpReport.objects.get_or_create(
                 agreement=agreement,

@@ -23,6 +23,8 @@ from agreements.models import (
     ProblemSource,
     Section,
     Signatory,
+    StepItem,
+    StepTick,
 )
 from followup.models import (
     FollowUpCadence,
@@ -136,6 +138,13 @@ def hostile_objects(agreement):
             item=item, written_on=datetime.date(2022, 6, 1), text="Återkoppling"
         ),
         *law_items(agreement),
+        StepTick.objects.create(
+            agreement=agreement,
+            item=StepItem.CITIZENS_TOLD,  # one the demo leaves unticked
+            ticked_on=datetime.date(2022, 6, 1),
+            ticked_by_name="Namn",
+            evidence="Underlag",
+        ),
     ]
 
 

@@ -13,6 +13,7 @@ from helpers import count_queries
 
 from actionplans.models import ActionItem, ItemStatus
 from agreements.models import (
+    HOLDS_INTO_NEXT_PERIOD,
     Agreement,
     AgreementKind,
     AgreementStatus,
@@ -20,7 +21,6 @@ from agreements.models import (
     OldPeriodTexts,
 )
 from agreements.next_period import next_period
-from exchange import next_period as next_period_module
 from exchange.copying import copy_agreement
 from exchange.export import agreements_for_export, export_document
 from exchange.importer import DocumentError, import_document
@@ -145,11 +145,17 @@ def test_citizen_promises_under_it_are_not_copied(coordinator, strangnas):
     assert Agreement.objects.filter(part_of=strangnas).count() == 1
 
 
-def test_the_hook_for_the_steps_is_called_with_both(coordinator, strangnas, monkeypatch):
-    calls = []
-    monkeypatch.setattr(next_period_module, "carry_cycle", lambda *both: calls.append(both))
+def test_the_steps_start_again_carrying_what_still_holds(coordinator, strangnas):
+    held = set(
+        strangnas.step_ticks.filter(item__in=HOLDS_INTO_NEXT_PERIOD).values_list("item", flat=True)
+    )
+    assert held, "the demo ticks step 1 of Strängnäs"
+    assert strangnas.step_ticks.exclude(item__in=HOLDS_INTO_NEXT_PERIOD).exists()
     start(coordinator, strangnas)
-    assert calls == [(strangnas, Agreement.objects.get(follows=strangnas))]
+    draft = Agreement.objects.get(follows=strangnas)
+    assert set(draft.step_ticks.values_list("item", flat=True)) == held
+    assert all(tick.carried_from == strangnas for tick in draft.step_ticks.all())
+    assert draft.cycle_step == CycleStep.INITIATE
 
 
 def test_twice_or_from_a_stale_page_leads_to_the_one_draft(client, personas, strangnas):

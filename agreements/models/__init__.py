@@ -1,6 +1,7 @@
 """The agreement (samverkansöverenskommelse) and what it is made of: the agreement itself
 in `agreement.py`, its parts (parties, sections, signatories, problem picture, focus areas)
-in `parts.py`; what a next period's draft keeps of the period before in `period_texts.py`."""
+in `parts.py`; what a next period's draft keeps of the period before in `period_texts.py`;
+the five steps' done-when lists and their ticks in `steps.py`."""
 
 from .agreement import (
     EXPIRING_DAYS,
@@ -32,12 +33,23 @@ from .parts import (
     SourceKind,
 )
 from .period_texts import OldPeriodTexts
+from .steps import (
+    HOLDS_INTO_NEXT_PERIOD,
+    STEP_ITEMS,
+    STEP_OF,
+    StepItem,
+    StepTick,
+    start_steps_again,
+)
 
 __all__ = [
     "EXPIRING_DAYS",
+    "HOLDS_INTO_NEXT_PERIOD",
     "IN_FORCE",
     "RUNS_ON",
     "SIGNED_STATUSES",
+    "STEP_ITEMS",
+    "STEP_OF",
     "Agreement",
     "AgreementKind",
     "AgreementQuerySet",
@@ -59,5 +71,8 @@ __all__ = [
     "SectionEmbed",
     "Signatory",
     "SourceKind",
+    "StepItem",
+    "StepTick",
+    "start_steps_again",
     "status_on_expression",
 ]

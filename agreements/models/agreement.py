@@ -151,13 +151,14 @@ def status_on_expression(day: datetime.date) -> Case:
 
 
 class CycleStep(models.IntegerChoices):
-    """The five steps of the cycle every agreement follows (Brå, Polisen and SKR)."""
+    """The five steps of the cycle every agreement follows, as Brå, Polisen and SKR name
+    them; each step's done-when list is in `steps.py`."""
 
-    COLLECT_FACTS = 1, _("1. Collect facts")
-    PROBLEM_PICTURE = 2, _("2. Shared problem picture")
-    PRIORITIES = 3, _("3. Priorities and action plans")
-    WORK = 4, _("4. The work is done")
-    FOLLOW_UP = 5, _("5. Follow-up and evaluation")
+    INITIATE = 1, _("1. Initiate")
+    OWN_PREPARATIONS = 2, _("2. Own preparations")
+    JOINT_PREPARATIONS = 3, _("3. Joint preparations")
+    IMPLEMENTATION = 4, _("4. Implementation")
+    FOLLOW_UP = 5, _("5. Follow-up and feedback")
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -258,7 +259,7 @@ class Agreement(Versioned):
     )
     version_field = "edit_version"
     cycle_step = models.PositiveSmallIntegerField(
-        _("step of the cycle"), choices=CycleStep.choices, default=CycleStep.COLLECT_FACTS
+        _("step of the cycle"), choices=CycleStep.choices, default=CycleStep.INITIATE
     )
     valid_from = models.DateField(
         _("valid from"), null=True, blank=True, validators=[validate_domain_date]

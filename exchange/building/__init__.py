@@ -28,6 +28,7 @@ from .agreement import (
 from .base import AgreementBuild
 from .followup import follow_up_cadences, follow_up_reports, indicators, publication
 from .plans import action_plans
+from .steps import step_ticks
 
 __all__ = ["build_agreement", "lifecycle_status", "link_to_other_agreements"]
 
@@ -45,6 +46,7 @@ PARTS = (
     follow_up_cadences,
     follow_up_reports,
     publication,
+    step_ticks,
 )
 
 
