@@ -248,6 +248,8 @@ class OldPeriodTextsAdmin(AgreementPartAdmin):
     list_select_related = ["agreement", "dismissed_by"]
     autocomplete_fields = ["agreement"]
     readonly_fields = ["dismissed_at", "dismissed_by"]
+
+
 @admin.register(StepTick)
 class StepTickAdmin(admin.ModelAdmin):
     """Ticks are the working record of the steps, ticked in any state of the agreement."""
