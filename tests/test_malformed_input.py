@@ -382,13 +382,11 @@ def test_broken_excel_files_get_a_message_next_to_the_file_field(client, persona
 
 
 def test_a_broken_scan_is_refused_not_a_server_error(client, personas, demo):
-    from helpers import strangnas_draft
+    from helpers import make_ready, strangnas_draft
     from test_signing import lifecycle_signers
 
-    from signing import lifecycle
-
     draft = strangnas_draft(demo)
-    version = lifecycle.make_ready(draft, personas.coordinator)
+    version = make_ready(draft, personas.coordinator)
     version.refresh_from_db()
     client.force_login(personas.coordinator)
     url = reverse("register_signature", args=[draft.pk, version.number])
@@ -515,12 +513,10 @@ MISSING_KEYS = [
 
 @pytest.mark.parametrize(("name", "path", "key"), MISSING_KEYS)
 def test_an_archive_missing_a_key_is_refused_in_one_line(tmp_path, demo, personas, name, path, key):
-    from helpers import strangnas_draft
-
-    from signing import lifecycle
+    from helpers import make_ready, strangnas_draft
 
     draft = strangnas_draft(demo)
-    lifecycle.make_ready(draft, personas.coordinator)
+    make_ready(draft, personas.coordinator)
     archive = tmp_path / "backup.zip"
     call_command("export_agreement", str(draft.pk), archive=str(archive))
     with zipfile.ZipFile(archive) as source:
