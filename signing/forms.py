@@ -241,7 +241,7 @@ class MakeReadyForm(forms.Form):
     def __init__(self, *args, warnings, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings = warnings
-        self.fields["listed"].initial = " ".join(warning.code for warning in warnings)
+        self.listed_now = " ".join(warning.code for warning in warnings)
         if not warnings:
             del self.fields["seen"]
 

@@ -40,7 +40,8 @@ def make_ready(request, pk):
     and the warnings to confirm (GET); freezes on POST."""
     agreement = get_agreement_for_editing(request.user, pk)
     findings = readiness.check_before_signing(agreement) if agreement.is_draft else []
-    form = MakeReadyForm(request.POST or None, warnings=readiness.warnings(findings))
+    data = request.POST if request.method == "POST" else None
+    form = MakeReadyForm(data, warnings=readiness.warnings(findings))
     refusal = ""
     if form.is_bound and form.is_valid():
         try:
