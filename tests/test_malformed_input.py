@@ -138,8 +138,9 @@ def organisation_kwargs(route, user):
 
 
 def swept_kwargs(name, route, agreement, editor) -> list[dict]:
-    """The page's URL with valid arguments; a draft's parts in two kinds: sections, and
-    problems, which belong to a problem area named by `?i=`."""
+    """The page's URL with valid arguments; a draft's parts in three kinds: sections,
+    problems, which belong to a problem area named by `?i=`, and signatories, whose party
+    is chosen among the agreement's."""
     if name in ORGANISATION_URLS:
         return [organisation_kwargs(route, editor)]
     if name == "password_reset_confirm":
@@ -155,9 +156,11 @@ def swept_kwargs(name, route, agreement, editor) -> list[dict]:
     area = ProblemArea.objects.create(problem_picture=picture, position=99, title="Område")
     problem = ProblemItem.objects.create(area=area, position=1, text="Problem")
     problem_kwargs = dict(kwargs, kind="problem")
+    signatory_kwargs = dict(kwargs, kind="underskrift")
     if "part_pk" in kwargs:
         problem_kwargs["part_pk"] = problem.pk
-    return [kwargs, problem_kwargs]
+        signatory_kwargs["part_pk"] = agreement.signatories.order_by("position").first().pk
+    return [kwargs, problem_kwargs, signatory_kwargs]
 
 
 @pytest.mark.parametrize(("name", "route"), SWEPT, ids=[name for name, _ in SWEPT])
