@@ -18,6 +18,9 @@ addresses one, are warnings; causes, indicators and documentation are not asked 
 The check spans the agreement, its plans and their indicators, so it lives here in signing,
 above the apps that hold the data; `lifecycle.make_ready` refuses by it, and the page
 Klar för underskrift lists its findings.
+
+Over 400 lines as one module on purpose: each rule is a short method of one Check, which
+loads the agreement, its plans and indicators once for all of them.
 """
 
 import re
