@@ -19,11 +19,13 @@ from .models import (
     AgreementKind,
     FocusArea,
     OverallGoal,
+    PartyRole,
     ProblemArea,
     ProblemItem,
     ProblemPicture,
     ProblemSource,
     Section,
+    Signatory,
 )
 
 DATE = DateInput()
@@ -157,3 +159,22 @@ class ProblemItemForm(VersionedForm):
             "text": forms.Textarea(attrs={"rows": 2}),
             "probable_causes": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class SignatoryForm(VersionedForm):
+    """Who signs for a party, printed under its signature line. The date is written when
+    the signatures are registered (Registrera underskrift)."""
+
+    class Meta:
+        model = Signatory
+        fields = ["name", "title", "party", "place"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the agreement's signing parties: a participant signs nothing.
+        self.fields["party"].queryset = (
+            self.instance.agreement.parties.exclude(role=PartyRole.PARTICIPANT)
+            .select_related("organisation")
+            .order_by("position")
+        )
+        self.fields["party"].label_from_instance = lambda party: party.shown_name

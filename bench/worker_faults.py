@@ -53,7 +53,11 @@ def freeze_versions(count: int, rows: int) -> list[int]:
     from actionplans.models import ActionItem
     from agreements.models import Agreement
     from exchange.copying import copy_agreement
-    from signing import lifecycle
+    from signing import lifecycle, readiness
+
+    # What the check before signing asks for, as the tests add it (tests/helpers.py).
+    sys.path.insert(0, str(ROOT / "tests"))
+    from helpers import complete_for_signing
 
     editor = get_user_model().objects.get(username="samordnare.strangnas")
     source = Agreement.objects.get(reference="strangnas-2020")
@@ -65,7 +69,10 @@ def freeze_versions(count: int, rows: int) -> list[int]:
             ActionItem(plan=plan, position=1000 + n, activity=f"Aktivitet {n} " + "ord " * 30)
             for n in range(rows)
         )
-        ids.append(lifecycle.make_ready(draft, editor).pk)
+        complete_for_signing(draft)
+        warnings = readiness.warnings(readiness.check_before_signing(draft))
+        seen = {warning.code for warning in warnings}
+        ids.append(lifecycle.make_ready(draft, editor, seen_warnings=seen).pk)
     return ids
 
 

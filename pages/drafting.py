@@ -1,5 +1,6 @@
 """The draft editor's parts: each kind of part (a party, a section, a source or an area of
-the problem picture, a problem, an overall goal, a focus area) is described once here, with
+the problem picture, a problem, an overall goal, a focus area, a signatory) is described
+once here, with
 everything in which one kind differs from another: its model, its form, where it sits, what
 it is called, what its list loads with it and what may keep a part from being removed. The views in
 `drafting_views.py` serve them all the same way, never asking which kind they serve.
@@ -26,6 +27,7 @@ from agreements.drafting import (
     ProblemItemForm,
     ProblemSourceForm,
     SectionForm,
+    SignatoryForm,
     unique_reference,
 )
 from agreements.models import (
@@ -40,6 +42,7 @@ from agreements.models import (
     ProblemPicture,
     ProblemSource,
     Section,
+    Signatory,
 )
 from exchange.copying import copy_agreement
 from organisations.models import Membership, MembershipRole, Organisation
@@ -245,6 +248,15 @@ PART_KINDS = {
         PartKind("mal", OverallGoal, OverallGoalForm, _("overall goal"), "agreement", "agreement"),
         PartKind(
             "fokusomrade", FocusArea, FocusAreaForm, _("focus area"), "agreement", "agreement"
+        ),
+        PartKind(
+            "underskrift",
+            Signatory,
+            SignatoryForm,
+            _("signatory"),
+            "agreement",
+            "agreement",
+            list_select_related=("party__organisation",),
         ),
     ]
 }

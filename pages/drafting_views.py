@@ -309,6 +309,9 @@ def _editor_context(agreement, user) -> dict:
         "sections": list(agreement.sections.all()),
         "overall_goals": list(agreement.overall_goals.all()),
         "focus_areas": list(agreement.focus_areas.all()),
+        "signatories": list(
+            agreement.signatories.fetch_mode(mode).select_related("party__organisation")
+        ),
         "picture": picture,
         # Promises carried over from the period before (Nytt medborgarlöfte för <år>).
         "carried": list(

@@ -230,6 +230,47 @@ class UndoReadyForm(forms.Form):
     )
 
 
+class MakeReadyForm(forms.Form):
+    """Klar för underskrift. With warnings, the editor confirms having seen them; the codes
+    of the warnings listed travel with the form, so one that appeared since the page was
+    opened is shown before anything is frozen."""
+
+    seen = forms.BooleanField(label=_("I have seen these warnings"), required=False)
+    listed = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100_000)
+
+    def __init__(self, *args, warnings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings = warnings
+        self.listed_now = " ".join(warning.code for warning in warnings)
+        if not warnings:
+            del self.fields["seen"]
+
+    def clean(self):
+        if not self.warnings:
+            return self.cleaned_data
+        listed = set(self.cleaned_data.get("listed", "").split())
+        if not self.cleaned_data.get("seen"):
+            self.add_error(
+                "seen",
+                _("Tick the box to confirm you have seen the warnings, or deal with them first."),
+            )
+        elif "listed" in self.errors or any(w.code not in listed for w in self.warnings):
+            self.add_error(
+                "seen",
+                _(
+                    "The warnings have changed since the page was opened: look at them again "
+                    "and confirm."
+                ),
+            )
+        return self.cleaned_data
+
+    def seen_warnings(self) -> set[str]:
+        """The codes of the warnings the editor confirmed having seen."""
+        if not self.cleaned_data.get("seen"):
+            return set()
+        return set(self.cleaned_data.get("listed", "").split())
+
+
 class CompareForm(QueryKeyForm):
     """Two versions: frozen ones by number, or the draft as it stands ("utkast")."""
 

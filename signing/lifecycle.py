@@ -30,11 +30,21 @@ from exchange.export import agreement_to_dict, agreements_for_export
 from samverkan.dates import LATEST
 from samverkan.saving import saved_without_save
 
+from . import readiness
 from .models import AgreementEvent, AgreementVersion, EventKind
 
 
 class LifecycleError(Exception):
     """A step that cannot be taken now; the message says why, in the user's language."""
+
+
+class NotReadyForSignature(LifecycleError):
+    """Klar för underskrift refused by the check before signing: something required is
+    missing, or warnings were not acknowledged. `findings` are all of the check's."""
+
+    def __init__(self, message: str, findings: list):
+        super().__init__(message)
+        self.findings = findings
 
 
 def printed_snapshot(agreement: Agreement) -> dict:
@@ -62,10 +72,14 @@ def current_version(agreement: Agreement) -> AgreementVersion | None:
 
 
 @transaction.atomic
-def make_ready(agreement: Agreement, user, today: datetime.date | None = None):
+def make_ready(agreement: Agreement, user, today: datetime.date | None = None, *, seen_warnings=()):
     """Klar för underskrift: freeze the draft as version N. The PDF is rendered from the
     frozen agreement by the background worker (signing.tasks) and stored with its SHA-256;
-    until the version is signed its text and plans cannot change."""
+    until the version is signed its text and plans cannot change.
+
+    Refused while the check before signing (readiness.py) finds something required
+    missing, or a warning whose code is not among `seen_warnings`; the warnings
+    acknowledged are recorded with the event."""
     from .tasks import render_version_pdf
 
     agreement = Agreement.objects.get(pk=agreement.pk)
@@ -75,6 +89,17 @@ def make_ready(agreement: Agreement, user, today: datetime.date | None = None):
         raise LifecycleError(_("The agreement has no parties yet: add them before signing."))
     if agreement.versions.filter(number=agreement.version).exists():
         raise LifecycleError(_("This version is already frozen."))
+    findings = readiness.check_before_signing(agreement)
+    if readiness.required(findings):
+        raise NotReadyForSignature(
+            _("Something the agreement must contain is missing: nothing was frozen."), findings
+        )
+    warnings = readiness.warnings(findings)
+    if any(warning.code not in seen_warnings for warning in warnings):
+        raise NotReadyForSignature(
+            _("Look at the warnings and confirm you have seen them: nothing was frozen."),
+            findings,
+        )
     _step(
         agreement,
         Q(status=AgreementStatus.DRAFT, version=agreement.version),
@@ -87,7 +112,9 @@ def make_ready(agreement: Agreement, user, today: datetime.date | None = None):
         snapshot=printed_snapshot(agreement),
         frozen_by=user,
     )
-    _record(agreement, EventKind.FROZEN, user, today)
+    seen = "; ".join(warning.message for warning in warnings)
+    note = _("Warnings seen when it was frozen: %(warnings)s") % {"warnings": seen} if seen else ""
+    _record(agreement, EventKind.FROZEN, user, today, note=note)
     # Queued in the same transaction: the worker sees the task only if the version exists.
     render_version_pdf.enqueue(version.pk)
     return version

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agreements.access import get_agreement, get_agreement_for_editing, may_edit
 
-from . import lifecycle
+from . import lifecycle, readiness
 from .compare import compare
 from .forms import (
     CompareForm,
     ExtendForm,
+    MakeReadyForm,
     ScanForm,
     SignatureFormSet,
     TerminateForm,
@@ -35,20 +36,44 @@ def _file_response(field, filename: str, *, download: bool = False) -> FileRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def make_ready(request, pk):
-    """Klar för underskrift: asks first (GET), freezes on POST."""
+    """Klar för underskrift: first what is missing (refused while something required is)
+    and the warnings to confirm (GET); freezes on POST."""
     agreement = get_agreement_for_editing(request.user, pk)
-    if request.method == "POST":
+    findings = readiness.check_before_signing(agreement) if agreement.is_draft else []
+    data = request.POST if request.method == "POST" else None
+    form = MakeReadyForm(data, warnings=readiness.warnings(findings))
+    refusal = ""
+    if form.is_bound and form.is_valid():
         try:
-            version = lifecycle.make_ready(agreement, request.user)
+            version = lifecycle.make_ready(
+                agreement, request.user, seen_warnings=form.seen_warnings()
+            )
+        except lifecycle.NotReadyForSignature as error:
+            # Something changed since the page was opened: its findings as they are now.
+            refusal, findings = str(error), error.findings
+            form = MakeReadyForm(warnings=readiness.warnings(findings))
         except lifecycle.LifecycleError as error:
             messages.error(request, str(error))
             return redirect(agreement)
-        messages.success(
-            request,
-            _("Version %(number)s is frozen for signature.") % {"number": version.number},
-        )
-        return redirect("version_detail", agreement.pk, version.number)
-    return render(request, "signing/make_ready.html", {"agreement": agreement})
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s is frozen for signature.") % {"number": version.number},
+            )
+            return redirect("version_detail", agreement.pk, version.number)
+    elif form.is_bound:
+        refusal = _("Nothing was frozen.")
+    missing = readiness.required(findings)
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "refusal": refusal,
+        "missing": readiness.grouped(missing),
+        "missing_count": len(missing),
+        "warnings": readiness.grouped(readiness.warnings(findings)),
+        "warning_count": len(findings) - len(missing),
+    }
+    return render(request, "signing/make_ready.html", context, status=400 if refusal else 200)
 
 
 @login_required

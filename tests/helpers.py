@@ -98,6 +98,80 @@ def row_data(item, **changes) -> dict:
     return data
 
 
+def complete_for_signing(agreement):
+    """Add to a draft what the check before signing (signing/readiness.py) requires and it
+    lacks: a problem with its causes, addressed by a row of every plan (a plan without rows
+    gets one), goals with an indicator, how the work is documented and followed up, the
+    period, and a signatory for each signing party. What it already holds stays."""
+    from actionplans.models import ActionItem
+    from agreements.models import (
+        OverallGoal,
+        PartyRole,
+        ProblemArea,
+        ProblemItem,
+        ProblemPicture,
+        Section,
+        Signatory,
+    )
+    from followup.models import Indicator
+    from samverkan.ordering import next_position
+
+    agreement.refresh_from_db()  # the lifecycle's steps write past the object in memory
+    changes = {}
+    if not (agreement.valid_from or agreement.first_year or agreement.length_years):
+        changes["first_year"] = timezone.localdate().year
+    if not agreement.follow_up_by:
+        changes["follow_up_by"] = "Kommunpolisen och samordnaren"
+    type(agreement).objects.filter(pk=agreement.pk).update(**changes)
+    agreement.refresh_from_db()
+    picture, _created = ProblemPicture.objects.get_or_create(agreement=agreement)
+    area = ProblemArea.objects.create(
+        problem_picture=picture, position=next_position(picture.areas.all()), title="Område"
+    )
+    problem = ProblemItem.objects.create(
+        area=area, position=1, text="Otrygghet i centrum", probable_causes="Dålig belysning"
+    )
+    ProblemItem.objects.filter(area__problem_picture=picture, probable_causes="").update(
+        probable_causes="Okänt ännu"
+    )
+    for plan in agreement.action_plans.all():
+        if not plan.items.exists():
+            ActionItem.objects.create(plan=plan, position=1, activity="Trygghetsvandring")
+        for problem_item in ProblemItem.objects.filter(area__problem_picture=picture):
+            problem_item.action_items.add(plan.items.first())
+    if not agreement.overall_goals.exists():
+        OverallGoal.objects.create(agreement=agreement, position=1, text="Ökad trygghet")
+    if not agreement.indicators.exists():
+        Indicator.objects.create(agreement=agreement, position=1, name="Andel trygga")
+    if not agreement.sections.filter(body__icontains="dokumenter").exists():
+        Section.objects.create(
+            agreement=agreement,
+            position=next_position(agreement.sections.all()),
+            heading="Dokumentation",
+            body="Arbetet dokumenteras i Samverkan.",
+        )
+    for party in agreement.parties.exclude(role=PartyRole.PARTICIPANT):
+        if not party.signatories.exists():
+            Signatory.objects.create(
+                agreement=agreement,
+                party=party,
+                position=next_position(agreement.signatories.all()),
+                name=f"Undertecknare för {party.shown_name}",
+            )
+    return problem
+
+
+def make_ready(agreement, user):
+    """Klar för underskrift as an editor does it who has completed the draft and seen its
+    warnings: the check before signing itself is tested in test_check_before_signing."""
+    from signing import lifecycle, readiness
+
+    complete_for_signing(agreement)
+    findings = readiness.check_before_signing(agreement)
+    seen = {finding.code for finding in readiness.warnings(findings)}
+    return lifecycle.make_ready(agreement, user, seen_warnings=seen)
+
+
 def strangnas_draft(demo):
     """A draft copy of Strängnäs' agreement for 2026–2029, with its parties, text and plan."""
     agreement = copy_agreement(demo["strangnas-2020"], title="Samverkan i Strängnäs 2026–2029")

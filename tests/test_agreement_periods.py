@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
-from helpers import strangnas_draft
+from helpers import make_ready, strangnas_draft
 
 from agreements.drafting import AgreementFactsForm
 from agreements.models import Agreement, CurrentStatus
@@ -30,7 +30,7 @@ def today(monkeypatch):
 
 
 def sign(agreement, user, signed_on: str):
-    version = lifecycle.make_ready(agreement, user(EDITOR))
+    version = make_ready(agreement, user(EDITOR))
     version.refresh_from_db()
     signature = {"organisation": "Strängnäs kommun", "name": "Kommunchef", "place": "Strängnäs"}
     lifecycle.register_signature(

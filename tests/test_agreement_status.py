@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from helpers import strangnas_draft
+from helpers import make_ready, strangnas_draft
 
 from agreements.models import Agreement, AgreementStatus, CurrentStatus
 from exchange.demo_promises import demo_citizen_promises
@@ -35,7 +35,7 @@ def starts_next_year(demo, user):
     agreement = strangnas_draft(demo)
     agreement.valid_from, agreement.valid_until = D(2027, 1, 1), D(2030, 12, 31)
     agreement.save()
-    version = lifecycle.make_ready(agreement, user(EDITOR))
+    version = make_ready(agreement, user(EDITOR))
     version.refresh_from_db()
     signature = {"organisation": "Strängnäs kommun", "name": "Kommunchef", "place": "Strängnäs"}
     lifecycle.register_signature(
@@ -124,7 +124,7 @@ def test_a_terminated_agreement_after_its_last_day(demo, user):
 def test_drafts_and_first_versions_awaiting_signature_show_their_lifecycle(demo, user):
     draft = strangnas_draft(demo)
     assert draft.status_on(TODAY) == CurrentStatus.DRAFT
-    lifecycle.make_ready(draft, user(EDITOR))
+    make_ready(draft, user(EDITOR))
     draft.refresh_from_db()
     assert draft.status_on(TODAY) == CurrentStatus.READY
     assert statuses_in_sql(TODAY)[draft.reference] == CurrentStatus.READY

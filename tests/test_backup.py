@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from helpers import strangnas_draft
+from helpers import make_ready, strangnas_draft
 from pypdf import PdfWriter
 
 from agreements.models import Agreement
@@ -38,7 +38,7 @@ def scan() -> bytes:
 @pytest.fixture
 def signed(demo, user, personas):
     """A new agreement frozen as version 1 and signed, with its PDF and scan stored."""
-    version = lifecycle.make_ready(strangnas_draft(demo), personas.coordinator)
+    version = make_ready(strangnas_draft(demo), personas.coordinator)
     version.refresh_from_db()
     lifecycle.register_signature(
         version,

@@ -11,7 +11,14 @@ from django.urls import reverse
 from helpers import count_queries
 
 from actionplans.models import ActionPlan
-from agreements.models import Agreement, AgreementStatus, ProblemArea, ProblemItem, Section
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    ProblemArea,
+    ProblemItem,
+    Section,
+    Signatory,
+)
 from exchange.copying import copy_agreement
 from pages.drafting import PART_KINDS
 
@@ -231,6 +238,10 @@ def test_the_editor_runs_as_many_queries_for_many_parts_as_for_few(coordinator, 
     Section.objects.bulk_create(
         Section(agreement=draft, position=100 + n, heading=f"Avsnitt {n}") for n in range(50)
     )
+    Signatory.objects.bulk_create(
+        Signatory(agreement=draft, party=party, position=100 + n, name=f"Namn {n}")
+        for n, party in enumerate(list(draft.parties.all()) * 10)
+    )
     assert count_queries(coordinator, url) == few
 
 
@@ -247,6 +258,8 @@ def timra_draft(client, user, demo):
     client.post(create["fokusomrade"], {"title": "Trygg trafik", "category": "", "goals": ""})
     client.post(create["mal"], {"text": "Ökad trygghet i centrum"})
     client.post(create["mal"], {"text": "Färre brott"})
+    for party in draft.parties.order_by("position"):
+        client.post(create["underskrift"], {"name": "Kim Ek", "party": party.pk, "title": "KSO"})
     return draft
 
 

@@ -7,10 +7,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from helpers import strangnas_draft
+from helpers import complete_for_signing, make_ready, strangnas_draft
 
 from agreements.models import Agreement, AgreementStatus, RenewalRule
-from signing import lifecycle
+from signing import lifecycle, readiness
 from signing.models import AgreementVersion, EventKind
 
 EDITOR = "samordnare.strangnas"
@@ -18,7 +18,7 @@ EDITOR = "samordnare.strangnas"
 
 @pytest.fixture
 def ready(demo, user):
-    version = lifecycle.make_ready(strangnas_draft(demo), user(EDITOR))
+    version = make_ready(strangnas_draft(demo), user(EDITOR))
     version.refresh_from_db()
     return version
 
@@ -51,7 +51,7 @@ def test_undo_ready_for_signature_takes_the_version_back_to_draft_with_the_reaso
     history = client.get(reverse("validity", args=[agreement.pk])).text
     assert "Tillbaka till utkast" in history and "Fel datum i avsnitt 3" in history
     # The draft can be changed and frozen again, as version 2.
-    again = lifecycle.make_ready(agreement, user(EDITOR))
+    again = make_ready(agreement, user(EDITOR))
     assert again.number == 2
 
 
@@ -76,7 +76,7 @@ def test_undo_of_a_version_not_awaiting_signature_is_refused_in_words(client, us
 
 def test_a_version_taken_back_before_its_pdf_was_made_is_not_rendered(demo, user, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    version = lifecycle.make_ready(strangnas_draft(demo), user(EDITOR))
+    version = make_ready(strangnas_draft(demo), user(EDITOR))
     lifecycle.undo_ready(version.agreement, 1, user(EDITOR), "Fel")
     from signing.tasks import render_version_pdf
 
@@ -90,7 +90,7 @@ def revision_ready(demo, user):
     """Sollentuna's signed agreement with version 2 awaiting signature."""
     agreement = demo["sollentuna-2023"]
     lifecycle.revise(agreement, user("samordnare.sollentuna"))
-    version = lifecycle.make_ready(agreement, user("samordnare.sollentuna"))
+    version = make_ready(agreement, user("samordnare.sollentuna"))
     version.refresh_from_db()
     return version
 
@@ -148,13 +148,16 @@ def test_of_two_identical_steps_at_once_exactly_one_wins(demo, user, monkeypatch
     """The other request read the agreement in the same state, then lost the race: its
     conditional update finds nothing and it is told, and nothing is written twice."""
     draft = strangnas_draft(demo)
+    complete_for_signing(draft)
+    seen = {w.code for w in readiness.warnings(readiness.check_before_signing(draft))}
     real_step = lifecycle._step
     raced = []
 
     def the_other_request_commits_first(agreement, allowed, refusal, **changes):
         if not raced:
             raced.append(True)
-            lifecycle.make_ready(agreement, user(EDITOR))  # lands between check and update
+            # lands between check and update
+            lifecycle.make_ready(agreement, user(EDITOR), seen_warnings=seen)
             try:
                 return real_step(agreement, allowed, refusal, **changes)
             finally:
@@ -165,7 +168,7 @@ def test_of_two_identical_steps_at_once_exactly_one_wins(demo, user, monkeypatch
 
     monkeypatch.setattr(lifecycle, "_step", the_other_request_commits_first)
     with pytest.raises(lifecycle.LifecycleError, match="Någon annan ändrade just"):
-        lifecycle.make_ready(draft, user(EDITOR))
+        lifecycle.make_ready(draft, user(EDITOR), seen_warnings=seen)
     assert raced == [True, 1, 1]  # one version, one event: the winner's
 
 
@@ -175,7 +178,7 @@ def test_every_lifecycle_step_is_a_conditional_update(demo, user, monkeypatch, s
     editor = user("samordnare.sollentuna")
     if step == "undo_ready":
         lifecycle.revise(agreement, editor)
-        lifecycle.make_ready(agreement, editor)
+        make_ready(agreement, editor)
     calls = {
         "revise": lambda: lifecycle.revise(agreement, editor),
         "extend": lambda: lifecycle.extend(agreement, datetime.date(2027, 12, 31), editor),
@@ -208,7 +211,7 @@ def test_every_lifecycle_step_is_a_conditional_update(demo, user, monkeypatch, s
 def queued(demo, user, settings):
     """A version frozen while the worker is down: its render waits in the database queue."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    return lifecycle.make_ready(strangnas_draft(demo), user(EDITOR))
+    return make_ready(strangnas_draft(demo), user(EDITOR))
 
 
 def queued_renders(version) -> int:

@@ -138,8 +138,9 @@ def organisation_kwargs(route, user):
 
 
 def swept_kwargs(name, route, agreement, editor) -> list[dict]:
-    """The page's URL with valid arguments; a draft's parts in two kinds: sections, and
-    problems, which belong to a problem area named by `?i=`."""
+    """The page's URL with valid arguments; a draft's parts in three kinds: sections,
+    problems, which belong to a problem area named by `?i=`, and signatories, whose party
+    is chosen among the agreement's."""
     if name in ORGANISATION_URLS:
         return [organisation_kwargs(route, editor)]
     if name == "password_reset_confirm":
@@ -155,9 +156,11 @@ def swept_kwargs(name, route, agreement, editor) -> list[dict]:
     area = ProblemArea.objects.create(problem_picture=picture, position=99, title="Område")
     problem = ProblemItem.objects.create(area=area, position=1, text="Problem")
     problem_kwargs = dict(kwargs, kind="problem")
+    signatory_kwargs = dict(kwargs, kind="underskrift")
     if "part_pk" in kwargs:
         problem_kwargs["part_pk"] = problem.pk
-    return [kwargs, problem_kwargs]
+        signatory_kwargs["part_pk"] = agreement.signatories.order_by("position").first().pk
+    return [kwargs, problem_kwargs, signatory_kwargs]
 
 
 @pytest.mark.parametrize(("name", "route"), SWEPT, ids=[name for name, _ in SWEPT])
@@ -382,13 +385,11 @@ def test_broken_excel_files_get_a_message_next_to_the_file_field(client, persona
 
 
 def test_a_broken_scan_is_refused_not_a_server_error(client, personas, demo):
-    from helpers import strangnas_draft
+    from helpers import make_ready, strangnas_draft
     from test_signing import lifecycle_signers
 
-    from signing import lifecycle
-
     draft = strangnas_draft(demo)
-    version = lifecycle.make_ready(draft, personas.coordinator)
+    version = make_ready(draft, personas.coordinator)
     version.refresh_from_db()
     client.force_login(personas.coordinator)
     url = reverse("register_signature", args=[draft.pk, version.number])
@@ -515,12 +516,10 @@ MISSING_KEYS = [
 
 @pytest.mark.parametrize(("name", "path", "key"), MISSING_KEYS)
 def test_an_archive_missing_a_key_is_refused_in_one_line(tmp_path, demo, personas, name, path, key):
-    from helpers import strangnas_draft
-
-    from signing import lifecycle
+    from helpers import make_ready, strangnas_draft
 
     draft = strangnas_draft(demo)
-    lifecycle.make_ready(draft, personas.coordinator)
+    make_ready(draft, personas.coordinator)
     archive = tmp_path / "backup.zip"
     call_command("export_agreement", str(draft.pk), archive=str(archive))
     with zipfile.ZipFile(archive) as source:

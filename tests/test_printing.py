@@ -15,13 +15,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
-from helpers import pdf_text, squeeze, strangnas_draft
+from helpers import make_ready, pdf_text, squeeze, strangnas_draft
 
 from agreements.models import AgreementStatus, Section
 from followup.models import FollowUpReport
 from printing import documents
 from printing.models import PrintJob, PrintJobStatus
-from signing import lifecycle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,7 +103,7 @@ def test_under_production_storage_a_report_prints_in_its_fonts(production_storag
 def test_under_production_storage_a_frozen_version_keeps_its_style(
     production_storage, draft, personas
 ):
-    version = lifecycle.make_ready(draft, personas.coordinator)
+    version = make_ready(draft, personas.coordinator)
     version.refresh_from_db()
     assert version.pdf and not version.pdf_error
     assert_print_style(version.pdf.read())
@@ -165,7 +164,7 @@ def test_a_signed_agreements_plan_prints_as_of_today(client, personas, demo):
 
 
 def test_a_signed_version_prints_as_its_frozen_pdf(client, user, personas, draft):
-    version = lifecycle.make_ready(draft, personas.coordinator)
+    version = make_ready(draft, personas.coordinator)
     version.refresh_from_db()
     # Signed, then the plan changes (plans go on after signing).
     draft.status = AgreementStatus.SIGNED

@@ -21,7 +21,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from helpers import pdf_text, pdf_words, squeeze, strangnas_draft
+from helpers import make_ready, pdf_text, pdf_words, squeeze, strangnas_draft
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -56,7 +56,7 @@ def draft(demo, user):
 
 @pytest.fixture
 def ready(draft, personas):
-    version = lifecycle.make_ready(draft, personas.coordinator)
+    version = make_ready(draft, personas.coordinator)
     version.refresh_from_db()  # the PDF was stored by the task, run at once in tests
     return version
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
-from helpers import strangnas_draft
+from helpers import make_ready, strangnas_draft
 
 from signing import lifecycle, worker
 from signing.models import AgreementVersion, WorkerHeartbeat
@@ -36,7 +36,7 @@ def real_queue(settings, monkeypatch):
 @pytest.fixture
 def frozen(demo, user, real_queue):
     """A version made ready for signature, its PDF queued and not yet made."""
-    version = lifecycle.make_ready(strangnas_draft(demo), user(EDITOR))
+    version = make_ready(strangnas_draft(demo), user(EDITOR))
     assert not version.pdf
     return version
 

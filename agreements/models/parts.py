@@ -132,8 +132,9 @@ class Section(Versioned):
         return self.heading or str(_("(continued text)"))
 
 
-class Signatory(models.Model):
-    """A person who signs for a party; an agreement may have any number per party."""
+class Signatory(Versioned):
+    """A person who signs for a party; an agreement may have any number per party. The
+    date is written when the signatures are registered."""
 
     agreement = models.ForeignKey(
         Agreement,

@@ -5,8 +5,10 @@ axe-core on every page."""
 import datetime
 
 from browsing import assert_accessible, log_in, opens
+from helpers import complete_for_signing
 from playwright.sync_api import expect
 
+from agreements.models import Agreement
 from printing.engine import render_pdf
 from signing.models import AgreementVersion
 
@@ -21,12 +23,15 @@ def test_a_coordinator_freezes_signs_revises_and_compares(page, site, tmp_path):
     opens(page, page.get_by_role("link", name=f"Kopia av {TITLE}").first, r"/overenskommelser/\d+/")
     assert_accessible(page)
 
+    # The copy has what the check before signing asks for (test_check_before_signing).
+    complete_for_signing(Agreement.objects.get(title=f"Kopia av {TITLE}"))
     opens(
         page,
         page.get_by_role("link", name="Klar för underskrift"),
         r"/overenskommelser/\d+/klar-for-underskrift/",
     )
     assert_accessible(page)
+    page.get_by_label("Jag har sett varningarna").check()
     page.get_by_role("button", name="Klar för underskrift").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("version 1")
     expect(page.get_by_role("link", name="Skriv ut för underskrift (PDF)")).to_be_visible()
