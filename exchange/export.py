@@ -21,6 +21,7 @@ from organisations.models import Organisation
 from .building.agreement import FOLLOW_UP_FIELDS
 
 FORMAT_VERSION = 2
+BRA_ROW_FIELDS = ("cause", "contact", "follow_up_text")
 
 
 def organisation_key(organisation: Organisation | None) -> dict | None:
@@ -324,6 +325,8 @@ def _item(item: ActionItem, focus_area_numbers: dict, problem_item_keys: dict) -
         "recurrence": item.recurrence,
         "responsible_text": item.responsible_text,
         "communication": item.communication,
+        # Brå's columns, only when written: files of other rows read as before.
+        **{name: getattr(item, name) for name in BRA_ROW_FIELDS if getattr(item, name)},
         "status": item.status,
         "is_citizen_promise": item.is_citizen_promise,
         **({"carried_from_period": item.carried_from_period} if item.carried_from_period else {}),
