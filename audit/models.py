@@ -34,7 +34,14 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from followup.models import FollowUpCadence, FollowUpReport, Indicator, Measurement
+from followup.models import (
+    ActivityAssessment,
+    FollowUpCadence,
+    FollowUpReport,
+    Indicator,
+    Measurement,
+    PartyFulfilment,
+)
 from organisations.models import Membership, Organisation
 
 # Bookkeeping columns: they change with every save and say nothing a reader needs.
@@ -61,6 +68,8 @@ AGREEMENT_PATHS = {
     Measurement: ("indicator_id", Indicator),
     FollowUpReport: ("agreement_id", Agreement),
     FollowUpCadence: ("agreement_id", Agreement),
+    PartyFulfilment: ("report_id", FollowUpReport),
+    ActivityAssessment: ("report_id", FollowUpReport),
 }
 WITHOUT_AGREEMENT = [Organisation, Membership]
 M2M_TRACKED = {ActionItem: ["problem_items"]}

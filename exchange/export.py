@@ -10,10 +10,12 @@ from django.db.models import Prefetch
 from actionplans.models import ActionItem, ActionPlan, Responsibility
 from agreements.models import Agreement, Party, ProblemArea, Signatory
 from followup.models import (
+    ActivityAssessment,
     FollowUpCadence,
     FollowUpEntry,
     FollowUpReport,
     Indicator,
+    PartyFulfilment,
     PublicFeedback,
 )
 from organisations.models import Organisation
@@ -102,7 +104,19 @@ def agreements_for_export(ids=None):
                 queryset=Indicator.objects.prefetch_related("measurements"),
             ),
             Prefetch(
-                "follow_up_reports", queryset=FollowUpReport.objects.order_by("period_start", "pk")
+                "follow_up_reports",
+                queryset=FollowUpReport.objects.order_by("period_start", "pk").prefetch_related(
+                    Prefetch(
+                        "fulfilments",
+                        queryset=PartyFulfilment.objects.select_related(f"party__{org}").order_by(
+                            "party__position"
+                        ),
+                    ),
+                    Prefetch(
+                        "activity_assessments",
+                        queryset=ActivityAssessment.objects.order_by("pk"),
+                    ),
+                ),
             ),
             Prefetch(
                 "cadences", queryset=FollowUpCadence.objects.order_by("kind", "first_on", "pk")
@@ -255,9 +269,37 @@ def agreement_to_dict(agreement: Agreement) -> dict:
                 "recipients": report.recipients,
                 "finalised_on": _date(report.finalised_on),
                 "snapshot": report.snapshot,
+                **_report_assessment(report, item_keys),
             }
             for report in agreement.follow_up_reports.all()
         ],
+    }
+
+
+def _report_assessment(report: FollowUpReport, item_keys: dict) -> dict:
+    """The report's assessment of the parties and the activities, only when it has one (files
+    of reports without read as before). Activities by their "plan.row" keys."""
+    fulfilments = [
+        {
+            "organisation": organisation_key(fulfilment.party.organisation),
+            "rating": fulfilment.rating,
+            "comment": fulfilment.comment,
+        }
+        for fulfilment in report.fulfilments.all()
+    ]
+    assessments = [
+        {
+            "item": item_keys[assessment.item_id],
+            "process": assessment.process,
+            "effect": assessment.effect,
+            "comment": assessment.comment,
+        }
+        for assessment in report.activity_assessments.all()
+        if assessment.item_id in item_keys
+    ]
+    return {
+        **({"fulfilments": fulfilments} if fulfilments else {}),
+        **({"activity_assessments": assessments} if assessments else {}),
     }
 
 

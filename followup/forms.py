@@ -13,7 +13,18 @@ from samverkan.params import IdsChoiceField, QueryKeyForm
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
-from .models import FollowUpCadence, FollowUpEntry, FollowUpReport, Indicator, Measurement
+from .models import (
+    ActivityAssessment,
+    EffectAssessment,
+    FollowUpCadence,
+    FollowUpEntry,
+    FollowUpReport,
+    Fulfilment,
+    Indicator,
+    Measurement,
+    PartyFulfilment,
+    ProcessAssessment,
+)
 
 
 class FollowUpEntryForm(forms.ModelForm):
@@ -281,3 +292,112 @@ class ReportForm(VersionedForm):
         if start and end and end < start:
             self.add_error("period_end", _("The end date cannot be before the start date."))
         return data
+
+
+class AssessmentForm(forms.Form):
+    """A report's assessment: each signing party's fulfilment of its commitments (grön /
+    gul / röd and a comment), and for each activity whether it was carried out and whether
+    it worked, kept apart, with a comment.
+
+    Only what the user changed is written, cell by cell: two people assessing different
+    parties or activities of the same draft at once both keep theirs.
+    """
+
+    COMMENT_LIMIT = 2000
+
+    def __init__(self, *args, report, parties, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        fulfilments = {f.party_id: f for f in report.fulfilments.all()}
+        assessments = {a.item_id: a for a in report.activity_assessments.all()}
+        self.parties = []
+        for party in parties:
+            saved = fulfilments.get(party.pk)
+            name = party.shown_name
+            self.fields[f"party_{party.pk}_rating"] = forms.ChoiceField(
+                label=_("How %(party)s met its commitments") % {"party": name},
+                choices=Fulfilment.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=saved.rating if saved else "",
+            )
+            self.fields[f"party_{party.pk}_comment"] = self._comment(
+                _("Comment on %(party)s") % {"party": name}, saved
+            )
+            self.parties.append(party)
+        self.items = []
+        for item in items:
+            saved = assessments.get(item.pk)
+            self.fields[f"item_{item.pk}_process"] = forms.ChoiceField(
+                label=_("Was it done?"),
+                choices=ProcessAssessment.choices,
+                required=False,
+                initial=saved.process if saved else "",
+            )
+            self.fields[f"item_{item.pk}_effect"] = forms.ChoiceField(
+                label=_("Did it work?"),
+                choices=EffectAssessment.choices,
+                required=False,
+                initial=saved.effect if saved else "",
+            )
+            self.fields[f"item_{item.pk}_comment"] = self._comment(_("Comment"), saved)
+            self.items.append(item)
+
+    def _comment(self, label, saved):
+        return forms.CharField(
+            label=label,
+            required=False,
+            max_length=self.COMMENT_LIMIT,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            initial=saved.comment if saved else "",
+        )
+
+    def party_entries(self):
+        """(party, its rating field, its comment field) for the template."""
+        return [
+            (party, self[f"party_{party.pk}_rating"], self[f"party_{party.pk}_comment"])
+            for party in self.parties
+        ]
+
+    def item_entries(self):
+        """(row, was it done, did it work, comment) for the template."""
+        return [
+            (
+                item,
+                self[f"item_{item.pk}_process"],
+                self[f"item_{item.pk}_effect"],
+                self[f"item_{item.pk}_comment"],
+            )
+            for item in self.items
+        ]
+
+    def _changed(self, prefix: str, names) -> dict:
+        """The cells of one party or row that the user changed. A cell the page did not
+        have (a row added since it was opened) is not one: it keeps what it holds."""
+        changed = set(self.changed_data)
+        return {
+            name: self.cleaned_data[f"{prefix}_{name}"].replace("\r\n", "\n").strip()
+            for name in names
+            if f"{prefix}_{name}" in changed and f"{prefix}_{name}" in self.data
+        }
+
+    @transaction.atomic
+    def save(self) -> bool:
+        """Write the changed cells; False, writing nothing, when the report was made final
+        since the form was opened (the report is locked while this is decided)."""
+        report = FollowUpReport.objects.select_for_update().get(pk=self.report.pk)
+        if report.is_final:
+            return False
+        for party in self.parties:
+            values = self._changed(f"party_{party.pk}", ("rating", "comment"))
+            if values:
+                PartyFulfilment.objects.update_or_create(
+                    report=report, party=party, defaults=values
+                )
+        for item in self.items:
+            values = self._changed(f"item_{item.pk}", ("process", "effect", "comment"))
+            if values:
+                ActivityAssessment.objects.update_or_create(
+                    report=report, item=item, defaults=values
+                )
+        return True

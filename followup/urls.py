@@ -16,6 +16,11 @@ urlpatterns = [
     path(hub + "rapporter/ny/", views.report_create, name="report_create"),
     path(hub + "rapporter/<int:report_pk>/", views.report_detail, name="report_detail"),
     path(
+        hub + "rapporter/<int:report_pk>/bedomning/",
+        views.report_assessment,
+        name="report_assessment",
+    ),
+    path(
         hub + "rapporter/<int:report_pk>/slutgiltig/",
         views.report_finalise,
         name="report_finalise",
