@@ -299,8 +299,9 @@ class AssessmentForm(forms.Form):
     gul / röd and a comment), and for each activity whether it was carried out and whether
     it worked, kept apart, with a comment.
 
-    Only what the user changed is written, cell by cell: two people assessing different
-    parties or activities of the same draft at once both keep theirs.
+    Only what the user changed since opening the page is written, cell by cell: each field
+    carries the value it was opened with (Django's hidden initial), so two people assessing
+    different parties or activities of the same draft at once both keep theirs.
     """
 
     COMMENT_LIMIT = 2000
@@ -320,6 +321,7 @@ class AssessmentForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
                 initial=saved.rating if saved else "",
+                show_hidden_initial=True,
             )
             self.fields[f"party_{party.pk}_comment"] = self._comment(
                 _("Comment on %(party)s") % {"party": name}, saved
@@ -333,12 +335,14 @@ class AssessmentForm(forms.Form):
                 choices=ProcessAssessment.choices,
                 required=False,
                 initial=saved.process if saved else "",
+                show_hidden_initial=True,
             )
             self.fields[f"item_{item.pk}_effect"] = forms.ChoiceField(
                 label=_("Did it work?"),
                 choices=EffectAssessment.choices,
                 required=False,
                 initial=saved.effect if saved else "",
+                show_hidden_initial=True,
             )
             self.fields[f"item_{item.pk}_comment"] = self._comment(_("Comment"), saved)
             self.items.append(item)
@@ -350,6 +354,7 @@ class AssessmentForm(forms.Form):
             max_length=self.COMMENT_LIMIT,
             widget=forms.Textarea(attrs={"rows": 2}),
             initial=saved.comment if saved else "",
+            show_hidden_initial=True,
         )
 
     def party_entries(self):
@@ -372,8 +377,9 @@ class AssessmentForm(forms.Form):
         ]
 
     def _changed(self, prefix: str, names) -> dict:
-        """The cells of one party or row that the user changed. A cell the page did not
-        have (a row added since it was opened) is not one: it keeps what it holds."""
+        """The cells of one party or row that the user changed since opening the page. A
+        cell the page did not have (a row added since it was opened) is not one: it keeps
+        what it holds."""
         changed = set(self.changed_data)
         return {
             name: self.cleaned_data[f"{prefix}_{name}"].replace("\r\n", "\n").strip()
