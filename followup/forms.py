@@ -294,6 +294,15 @@ class ReportForm(VersionedForm):
         return data
 
 
+class CommentField(forms.CharField):
+    """A comment whose line ends are the same however they came: a browser posts a
+    textarea's with CR LF and the value it was opened with as written, and an unchanged
+    comment must not count as changed."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class AssessmentForm(forms.Form):
     """A report's assessment: each signing party's fulfilment of its commitments (grön /
     gul / röd and a comment), and for each activity whether it was carried out and whether
@@ -348,7 +357,7 @@ class AssessmentForm(forms.Form):
             self.items.append(item)
 
     def _comment(self, label, saved):
-        return forms.CharField(
+        return CommentField(
             label=label,
             required=False,
             max_length=self.COMMENT_LIMIT,
@@ -382,7 +391,7 @@ class AssessmentForm(forms.Form):
         what it holds."""
         changed = set(self.changed_data)
         return {
-            name: self.cleaned_data[f"{prefix}_{name}"].replace("\r\n", "\n").strip()
+            name: self.cleaned_data[f"{prefix}_{name}"]
             for name in names
             if f"{prefix}_{name}" in changed and f"{prefix}_{name}" in self.data
         }

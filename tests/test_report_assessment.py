@@ -125,6 +125,17 @@ def test_only_changed_cells_are_written_so_two_editors_keep_theirs(client, perso
     assert ActivityAssessment.objects.get(report=report, item_id=items[1]).effect == "too_early"
 
 
+def test_an_unchanged_comment_of_several_lines_is_not_written_over_a_newer_one(coordinator, report):
+    parties, _items = parties_and_rows(report)
+    name = f"party_{parties[0].pk}_comment"
+    PartyFulfilment.objects.create(report=report, party=parties[0], comment="Rad ett\nRad två")
+    opened = form_data(report) | {f"initial-{name}": "Rad ett\nRad två"}
+    PartyFulfilment.objects.filter(report=report).update(comment="Ändrad av en annan")
+    # The browser posts the textarea's lines with CR LF: the same text as opened.
+    assess(coordinator, report, **(opened | {name: "Rad ett\r\nRad två"}))
+    assert PartyFulfilment.objects.get(report=report).comment == "Ändrad av en annan"
+
+
 def test_bad_values_are_refused_in_swedish_and_nothing_is_written(coordinator, report):
     parties, items = parties_and_rows(report)
     response = assess(
