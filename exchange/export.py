@@ -3,6 +3,9 @@ the importer also reads version 1).
 
 Everything an agreement holds, in printed order, without database ids: organisations by
 natural key, problem items and focus areas by their 1-based positions.
+
+Over 400 lines as one module on purpose: the fetching of every part of an agreement and the
+mapping of each part to the format are read together, as the format's one description.
 """
 
 from django.db.models import Prefetch

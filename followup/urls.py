@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assessing, views
 
 row = "overenskommelser/<int:pk>/handlingsplaner/<int:plan_pk>/rader/<int:item_pk>/"
 hub = "overenskommelser/<int:pk>/uppfoljning/"
@@ -17,7 +17,7 @@ urlpatterns = [
     path(hub + "rapporter/<int:report_pk>/", views.report_detail, name="report_detail"),
     path(
         hub + "rapporter/<int:report_pk>/bedomning/",
-        views.report_assessment,
+        assessing.report_assessment,
         name="report_assessment",
     ),
     path(

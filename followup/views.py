@@ -27,7 +27,6 @@ from samverkan.versioning import EditConflict
 
 from .calendar import agreement_calendar, feed_token, read_token
 from .forms import (
-    AssessmentForm,
     CadenceForm,
     FollowUpEntryForm,
     IndicatorForm,
@@ -42,7 +41,6 @@ from .report import (
     indicator_data,
     indicators_of,
     report_proposal,
-    signing_parties,
     summary_text,
     with_chart,
 )
@@ -338,52 +336,6 @@ def report_detail(request, pk, report_pk):
     }
     template = "followup/report_detail.html"
     return render(request, f"{template}#report_text" if request.htmx else template, context)
-
-
-ASSESSMENT_PAGE = "followup/report_assessment.html"
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def report_assessment(request, pk, report_pk):
-    """Bedömning: how each signing party met its commitments, and per activity whether it
-    was done and whether it worked. Changed while the report is a draft, by those who may
-    change the report; shown on the report's page and in its PDF."""
-    agreement = get_agreement_for_editing(request.user, pk, plan_page_agreements())
-    report = get_report(agreement, report_pk)
-    report_url = reverse("report_detail", args=[agreement.pk, report.pk]) + "#bedomning"
-    if report.is_final:
-        messages.info(request, _("The report is final: its assessment can no longer be changed."))
-        return _to_report(request, report_url)
-    items = ActionItem.objects.filter(plan__agreement=agreement).order_by(
-        "plan__position", "position"
-    )
-    parties = signing_parties(agreement)
-    form = AssessmentForm(request.POST or None, report=report, parties=parties, items=items)
-    message = ""
-    if form.is_bound and form.is_valid():
-        if not form.save():  # made final meanwhile: nothing was written
-            messages.info(
-                request, _("The report was made final meanwhile: the assessment was not saved.")
-            )
-            return _to_report(request, report_url)
-        message = _("The assessment was saved.")
-        if not request.htmx:
-            messages.success(request, message)
-            return redirect(report_url)
-        form = AssessmentForm(report=report, parties=parties, items=items)
-    context = {"agreement": agreement, "report": report, "form": form, "message": message}
-    page = ASSESSMENT_PAGE
-    return render(request, f"{page}#assessment_form" if request.htmx else page, context)
-
-
-def _to_report(request, url):
-    """To the report's page: for an HTMX request the whole window goes there."""
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
 
 
 def _report_conflict(agreement, report_pk, form):
