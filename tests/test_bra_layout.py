@@ -18,6 +18,8 @@ from exchange.copying import copy_agreement
 from exchange.export import agreements_for_export, export_document
 from exchange.importer import import_document, schema
 from printing.documents import agreement_pdf, plan_pdf
+from signing.compare import compare
+from signing.lifecycle import printed_snapshot
 
 HTMX = {"HX-Request": "true"}
 CAUSE = "Ungdomar saknar meningsfull fritid på kvällstid"
@@ -197,3 +199,13 @@ def test_the_plan_form_offers_bras_layout_and_creates_such_a_plan(coordinator, d
     assert response.status_code == 302
     plan = ActionPlan.objects.get(agreement=agreement, title="Åtgärdsplan enligt Brå")
     assert plan.layout == PlanLayout.BRA_CAUSE_MEASURE
+
+
+def test_comparing_versions_shows_a_changed_cause(bra_plan):
+    agreement, _plan, item = bra_plan
+    before = printed_snapshot(agreement)
+    ActionItem.objects.filter(pk=item.pk).update(cause="Bristande belysning i centrum")
+    after = printed_snapshot(agreement)
+    rows = next(part for part in compare(before, after) if part.title == "Handlingsplanernas rader")
+    assert [change.kind for change in rows.changes] == ["changed"]
+    assert "Bristande belysning i centrum" in str(rows.changes[0].new)
