@@ -31,6 +31,25 @@ LAYOUT_FIELDS = {
         "when_text",
         "responsible_text",
     ],
+    PlanLayout.BRA_CAUSE_MEASURE: [
+        "cause",
+        "activity",
+        "goal",
+        "when_text",
+        "responsible_text",
+        "contact",
+        "follow_up_text",
+    ],
+}
+# The words of Brå's template for the fields it names otherwise (Åtgärd, Operativt mål, Vem).
+BRA_LABELS = {
+    "cause": _("Cause"),
+    "activity": _("Measure"),
+    "goal": _("Operational goal"),
+    "when_text": _("When"),
+    "responsible_text": _("Who"),
+    "contact": _("Contact"),
+    "follow_up_text": _("Follow-up"),
 }
 SCHEDULE_FIELDS = ["starts_on", "ends_on", "due_on", "recurrence"]
 # Before anything is done on a row, it is either proposed (not yet adopted: no reminders,
@@ -83,6 +102,9 @@ class ActionItemForm(VersionedForm):
             "when_text",
             "responsible_text",
             "communication",
+            "cause",
+            "contact",
+            "follow_up_text",
             "status",
             *SCHEDULE_FIELDS,
         ]
@@ -90,6 +112,8 @@ class ActionItemForm(VersionedForm):
             "goal": forms.Textarea(attrs={"rows": 2}),
             "activity": forms.Textarea(attrs={"rows": 3}),
             "communication": forms.Textarea(attrs={"rows": 2}),
+            "cause": forms.Textarea(attrs={"rows": 2}),
+            "follow_up_text": forms.Textarea(attrs={"rows": 2}),
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "due_on": DateInput(),
@@ -119,6 +143,9 @@ class ActionItemForm(VersionedForm):
         self.fields["activity"].label = (
             _("What") if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else _("Activity")
         )
+        if plan.layout == PlanLayout.BRA_CAUSE_MEASURE:
+            for name, label in BRA_LABELS.items():
+                self.fields[name].label = label
         for party in self.parties:
             self.fields[self.party_field(party)] = forms.CharField(
                 label=party.display_label,

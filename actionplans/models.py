@@ -42,6 +42,13 @@ class PlanLayout(models.TextChoices):
         _("What / one column per party / Communication"),
     )
     PROMISES_BY_PARTY = "promises_by_party", _("Promises grouped by party")
+    # Brå's action-plan template (Samverkan i lokalt brottsförebyggande arbete): the cause a
+    # measure acts on first, then the measure, its operational goal, when, who (with a
+    # contact) and how it is followed up.
+    BRA_CAUSE_MEASURE = (
+        "bra_cause_measure",
+        _("Brå: Cause / Measure / Operational goal / When / Who / Follow-up"),
+    )
 
 
 class PlanRenewal(models.TextChoices):
@@ -180,6 +187,9 @@ class ActionItemQuerySet(models.QuerySet):
                 "when_text",
                 "responsible_text",
                 "communication",
+                "cause",
+                "contact",
+                "follow_up_text",
                 "status",
                 "due_on",
                 "ends_on",
@@ -411,6 +421,26 @@ class ActionItem(Versioned):
         help_text=_("The 'Ansvarig' cell in the source's words, e.g. 'Polis och skola'."),
     )
     communication = models.TextField(_("communication"), blank=True)
+    # The columns of Brå's layout that no other field holds: the cause the measure acts on
+    # (in the row's words; the problems it addresses are `problem_items`), a contact for
+    # whoever is responsible, and how the measure is followed up (what follow-up entries
+    # and indicators then record).
+    cause = models.TextField(
+        _("cause"),
+        blank=True,
+        help_text=_("The cause of the problem that the measure acts on."),
+    )
+    contact = models.CharField(
+        _("contact"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who to contact about the row: a name, a telephone number or an e-mail."),
+    )
+    follow_up_text = models.TextField(
+        _("follow-up, as planned"),
+        blank=True,
+        help_text=_("How and when the measure is followed up, e.g. 'Antal besök, kvartalsvis'."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED
     )

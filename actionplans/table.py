@@ -106,9 +106,19 @@ class Columns:
 
     def __init__(self, plan, parties):
         self.by_party = plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION
+        self.bra = plan.layout == PlanLayout.BRA_CAUSE_MEASURE
         self.parties = [(party.organisation_id, party.display_label) for party in parties]
         if self.by_party:
             labels = [_("What"), *(label for _id, label in self.parties), _("Communication")]
+        elif self.bra:
+            labels = [
+                _("Cause"),
+                _("Measure"),
+                _("Operational goal"),
+                _("When"),
+                _("Who"),
+                _("Follow-up"),
+            ]
         else:
             labels = [_("Goal"), _("Activity"), _("When"), _("Responsible")]
         self.titles = [str(label) for label in labels]
@@ -140,6 +150,16 @@ class Columns:
             text += f' <span class="carried">{carried}</span>'
         return f'<p class="row-status">{text}</p>'
 
+    @staticmethod
+    def who(row, party_texts) -> str:
+        """Brå's Vem: who answers for the row (as written, else the parties' cells), and
+        under it whom to contact."""
+        responsible = escape(row["responsible_text"] or ", ".join(t for t in party_texts if t))
+        if not row["contact"]:
+            return responsible
+        contact = f'<span class="note">{escape(row["contact"])}</span>'
+        return f"{responsible}<br>{contact}" if responsible else contact
+
     def cells(self, row) -> str:
         """The row's cells (`row` from `ActionItem.objects.shown_in_table`), each with its
         column's name for the phone layout."""
@@ -151,6 +171,15 @@ class Columns:
 
         if self.by_party:
             texts = [activity, *map(escape, party_texts), escape(row["communication"])]
+        elif self.bra:
+            texts = [
+                escape(row["cause"]),
+                activity,
+                escape(row["goal"]),
+                escape(row["when_text"]),
+                self.who(row, party_texts),
+                escape(row["follow_up_text"]),
+            ]
         else:
             responsible = row["responsible_text"] or ", ".join(t for t in party_texts if t)
             goal = self.continued if row["continues_goal_above"] else escape(row["goal"])

@@ -35,7 +35,14 @@ from agreements.models import (
     Signatory,
     StepTick,
 )
-from followup.models import FollowUpCadence, FollowUpReport, Indicator, Measurement
+from followup.models import (
+    ActivityAssessment,
+    FollowUpCadence,
+    FollowUpReport,
+    Indicator,
+    Measurement,
+    PartyFulfilment,
+)
 from organisations.models import Membership, Organisation
 from prevention.models import CoordinatingFunction, PreventionPlan, SituationReport
 
@@ -64,6 +71,8 @@ AGREEMENT_PATHS = {
     Measurement: ("indicator_id", Indicator),
     FollowUpReport: ("agreement_id", Agreement),
     FollowUpCadence: ("agreement_id", Agreement),
+    PartyFulfilment: ("report_id", FollowUpReport),
+    ActivityAssessment: ("report_id", FollowUpReport),
 }
 WITHOUT_AGREEMENT = [Organisation, Membership]
 # The law's items belong to a municipality; its page shows their history.

@@ -3,6 +3,9 @@ the importer also reads version 1).
 
 Everything an agreement holds, in printed order, without database ids: organisations by
 natural key, problem items and focus areas by their 1-based positions.
+
+Over 400 lines as one module on purpose: the fetching of every part of an agreement and the
+mapping of each part to the format are read together, as the format's one description.
 """
 
 from django.db.models import Prefetch
@@ -10,10 +13,12 @@ from django.db.models import Prefetch
 from actionplans.models import ActionItem, ActionPlan, Responsibility
 from agreements.models import Agreement, Party, ProblemArea, Signatory, StepTick
 from followup.models import (
+    ActivityAssessment,
     FollowUpCadence,
     FollowUpEntry,
     FollowUpReport,
     Indicator,
+    PartyFulfilment,
     PublicFeedback,
 )
 from organisations.models import Organisation
@@ -22,6 +27,7 @@ from .building.agreement import FOLLOW_UP_FIELDS
 from .building.steps import exported_step_ticks
 
 FORMAT_VERSION = 2
+BRA_ROW_FIELDS = ("cause", "contact", "follow_up_text")
 
 
 def organisation_key(organisation: Organisation | None) -> dict | None:
@@ -103,7 +109,19 @@ def agreements_for_export(ids=None):
                 queryset=Indicator.objects.prefetch_related("measurements"),
             ),
             Prefetch(
-                "follow_up_reports", queryset=FollowUpReport.objects.order_by("period_start", "pk")
+                "follow_up_reports",
+                queryset=FollowUpReport.objects.order_by("period_start", "pk").prefetch_related(
+                    Prefetch(
+                        "fulfilments",
+                        queryset=PartyFulfilment.objects.select_related(f"party__{org}").order_by(
+                            "party__position"
+                        ),
+                    ),
+                    Prefetch(
+                        "activity_assessments",
+                        queryset=ActivityAssessment.objects.order_by("pk"),
+                    ),
+                ),
             ),
             Prefetch(
                 "cadences", queryset=FollowUpCadence.objects.order_by("kind", "first_on", "pk")
@@ -260,6 +278,7 @@ def agreement_to_dict(agreement: Agreement) -> dict:
                 "recipients": report.recipients,
                 "finalised_on": _date(report.finalised_on),
                 "snapshot": report.snapshot,
+                **_report_assessment(report, item_keys),
             }
             for report in agreement.follow_up_reports.all()
         ],
@@ -273,6 +292,33 @@ def _situation_report(report) -> dict:
         return {}
     reference = {"kommunkod": report.municipality.kommunkod, "adopted_on": _date(report.adopted_on)}
     return {"situation_report": {**reference, "title": report.title}}
+
+
+def _report_assessment(report: FollowUpReport, item_keys: dict) -> dict:
+    """The report's assessment of the parties and the activities, only when it has one (files
+    of reports without read as before). Activities by their "plan.row" keys."""
+    fulfilments = [
+        {
+            "organisation": organisation_key(fulfilment.party.organisation),
+            "rating": fulfilment.rating,
+            "comment": fulfilment.comment,
+        }
+        for fulfilment in report.fulfilments.all()
+    ]
+    assessments = [
+        {
+            "item": item_keys[assessment.item_id],
+            "process": assessment.process,
+            "effect": assessment.effect,
+            "comment": assessment.comment,
+        }
+        for assessment in report.activity_assessments.all()
+        if assessment.item_id in item_keys
+    ]
+    return {
+        **({"fulfilments": fulfilments} if fulfilments else {}),
+        **({"activity_assessments": assessments} if assessments else {}),
+    }
 
 
 def _problem_picture(picture):
@@ -340,6 +386,8 @@ def _item(item: ActionItem, focus_area_numbers: dict, problem_item_keys: dict) -
         "recurrence": item.recurrence,
         "responsible_text": item.responsible_text,
         "communication": item.communication,
+        # Brå's columns, only when written: files of other rows read as before.
+        **{name: getattr(item, name) for name in BRA_ROW_FIELDS if getattr(item, name)},
         "status": item.status,
         "is_citizen_promise": item.is_citizen_promise,
         **({"carried_from_period": item.carried_from_period} if item.carried_from_period else {}),

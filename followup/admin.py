@@ -1,11 +1,13 @@
 from django.contrib import admin
 
 from .models import (
+    ActivityAssessment,
     FollowUpCadence,
     FollowUpEntry,
     FollowUpReport,
     Indicator,
     Measurement,
+    PartyFulfilment,
     Publication,
     PublicFeedback,
     SentReminder,
@@ -72,6 +74,35 @@ class FollowUpReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return (obj is None or not obj.is_final) and super().has_delete_permission(request, obj)
+
+
+class FrozenWithReportAdmin(admin.ModelAdmin):
+    """A final report's assessment is read-only here too; the model refuses changes anyway."""
+
+    list_select_related = ["report"]
+    search_fields = ["comment", "report__title"]
+
+    def has_change_permission(self, request, obj=None):
+        final = obj is not None and obj.report.is_final
+        return not final and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        final = obj is not None and obj.report.is_final
+        return not final and super().has_delete_permission(request, obj)
+
+
+@admin.register(PartyFulfilment)
+class PartyFulfilmentAdmin(FrozenWithReportAdmin):
+    list_display = ["report", "party", "rating"]
+    list_filter = ["rating"]
+    autocomplete_fields = ["report", "party"]
+
+
+@admin.register(ActivityAssessment)
+class ActivityAssessmentAdmin(FrozenWithReportAdmin):
+    list_display = ["report", "item", "process", "effect"]
+    list_filter = ["process", "effect"]
+    autocomplete_fields = ["report", "item"]
 
 
 @admin.register(FollowUpCadence)

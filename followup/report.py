@@ -14,9 +14,19 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from actionplans.models import ActionItem, ItemStatus
+from agreements.models import Party, PartyRole
 
 from .charts import indicator_chart
-from .models import CadenceKind, FollowUpEntry, Indicator, ReportStatus, status_on
+from .models import (
+    CadenceKind,
+    EffectAssessment,
+    FollowUpEntry,
+    Fulfilment,
+    Indicator,
+    ProcessAssessment,
+    ReportStatus,
+    status_on,
+)
 from .todo import end_of, report_due
 
 
@@ -64,9 +74,49 @@ def entry_data(entry) -> dict:
     }
 
 
+def signing_parties(agreement) -> list:
+    """The parties whose fulfilment a report assesses: those who sign (not participants),
+    with their organisations, in one query."""
+    parties = Party.objects.filter(agreement=agreement).exclude(role=PartyRole.PARTICIPANT)
+    return list(parties.select_related("organisation").order_by("position"))
+
+
+def assessment_data(assessment) -> dict:
+    """An activity's assessment as plain data: process and effect kept apart, with their
+    labels (a snapshot reads as it read when it was made final)."""
+    process = assessment.process if assessment else ""
+    effect = assessment.effect if assessment else ""
+    return {
+        "process": process,
+        "process_label": str(ProcessAssessment(process).label),
+        "effect": effect,
+        "effect_label": str(EffectAssessment(effect).label),
+        "comment": assessment.comment if assessment else "",
+    }
+
+
+def fulfilment_data(agreement, report) -> list[dict]:
+    """Each signing party's fulfilment of its commitments, assessed or not."""
+    saved = {f.party_id: f for f in report.fulfilments.all()} if report.pk else {}
+    fulfilments = []
+    for party in signing_parties(agreement):
+        fulfilment = saved.get(party.pk)
+        rating = fulfilment.rating if fulfilment else ""
+        fulfilments.append(
+            {
+                "party": party.shown_name,
+                "rating": rating,
+                "rating_label": str(Fulfilment(rating).label),
+                "comment": fulfilment.comment if fulfilment else "",
+            }
+        )
+    return fulfilments
+
+
 def build_contents(report) -> dict:
-    """The report's contents from the data as it is now. Four queries (rows, their entries
-    with participants, indicators with measurements), however many rows and entries."""
+    """The report's contents from the data as it is now. Six queries (rows, their entries
+    with participants, indicators with measurements, the assessments of the parties and of
+    the activities), however many rows and entries."""
     agreement = report.agreement
     start, end = report.period_start, report.period_end
     entries = FollowUpEntry.objects.select_related("corrects").prefetch_related("participants")
@@ -82,6 +132,7 @@ def build_contents(report) -> dict:
         )
         .order_by("plan__position", "position")
     )
+    assessments = {a.item_id: a for a in report.activity_assessments.all()} if report.pk else {}
     areas = list(agreement.focus_areas.all())
     groups = {area.pk: {"title": area.title, "rows": [], "indicators": []} for area in areas}
     other = {"title": _("Other rows"), "rows": [], "indicators": []}
@@ -103,6 +154,7 @@ def build_contents(report) -> dict:
                 "status": status,
                 "status_label": str(ItemStatus(status).label),
                 "entries": [entry_data(entry) for entry in in_period],
+                "assessment": assessment_data(assessments.get(row.pk)),
             }
         )
     for indicator in indicators_of(agreement):
@@ -121,6 +173,7 @@ def build_contents(report) -> dict:
             for status, label in ItemStatus.choices
             if counts[status]
         ],
+        "fulfilments": fulfilment_data(agreement, report),
         "row_count": sum(counts.values()),
         "entry_count": entry_count,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assessing, views
 
 row = "overenskommelser/<int:pk>/handlingsplaner/<int:plan_pk>/rader/<int:item_pk>/"
 hub = "overenskommelser/<int:pk>/uppfoljning/"
@@ -15,6 +15,11 @@ urlpatterns = [
     path(hub + "matt/<int:indicator_pk>/redigera/", views.indicator_form, name="indicator_edit"),
     path(hub + "rapporter/ny/", views.report_create, name="report_create"),
     path(hub + "rapporter/<int:report_pk>/", views.report_detail, name="report_detail"),
+    path(
+        hub + "rapporter/<int:report_pk>/bedomning/",
+        assessing.report_assessment,
+        name="report_assessment",
+    ),
     path(
         hub + "rapporter/<int:report_pk>/slutgiltig/",
         views.report_finalise,

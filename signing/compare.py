@@ -126,6 +126,10 @@ def _rows(data: dict) -> list[str]:
                 item["when_text"],
                 item["responsible_text"],
                 item["communication"],
+                # Brå's columns (only in snapshots of rows that have them).
+                item.get("cause", ""),
+                item.get("contact", ""),
+                item.get("follow_up_text", ""),
                 *(r["description"] for r in item["responsibilities"]),
             ]
             texts.append(f"{plan['title']}:\n" + " · ".join(cell for cell in cells if cell))

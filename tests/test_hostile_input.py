@@ -27,11 +27,13 @@ from agreements.models import (
     StepTick,
 )
 from followup.models import (
+    ActivityAssessment,
     FollowUpCadence,
     FollowUpEntry,
     FollowUpReport,
     Indicator,
     Measurement,
+    PartyFulfilment,
     PublicFeedback,
 )
 from organisations.models import Organisation
@@ -96,6 +98,12 @@ def hostile_objects(agreement):
         agreement=agreement, position=1, title="Fokus"
     )
     indicator = Indicator.objects.create(agreement=agreement, position=99, name="Mått")
+    report = FollowUpReport.objects.create(
+        agreement=agreement,
+        title="Rapport",
+        period_start=datetime.date(2022, 1, 1),
+        period_end=datetime.date(2022, 12, 31),
+    )
     return [
         agreement,
         party,
@@ -119,12 +127,7 @@ def hostile_objects(agreement):
         Measurement.objects.create(
             indicator=indicator, measured_on=datetime.date(2022, 6, 30), value=3
         ),
-        FollowUpReport.objects.create(
-            agreement=agreement,
-            title="Rapport",
-            period_start=datetime.date(2022, 1, 1),
-            period_end=datetime.date(2022, 12, 31),
-        ),
+        report,
         FollowUpCadence.objects.filter(agreement=agreement).first(),
         AgreementEvent.objects.create(
             agreement=agreement,
@@ -137,7 +140,6 @@ def hostile_objects(agreement):
         PublicFeedback.objects.create(
             item=item, written_on=datetime.date(2022, 6, 1), text="Återkoppling"
         ),
-        *law_items(agreement),
         StepTick.objects.create(
             agreement=agreement,
             item=StepItem.CITIZENS_TOLD,  # one the demo leaves unticked
@@ -145,6 +147,9 @@ def hostile_objects(agreement):
             ticked_by_name="Namn",
             evidence="Underlag",
         ),
+        PartyFulfilment.objects.create(report=report, party=party, rating="green"),
+        ActivityAssessment.objects.create(report=report, item=item, process="done"),
+        *law_items(agreement),
     ]
 
 
@@ -227,6 +232,7 @@ def test_pages_show_hostile_text_escaped(client, personas, hostile):
         reverse("agreement_history", args=[agreement.pk]),
         reverse("row_history", args=[agreement.pk, item.pk]),
         reverse("validity", args=[agreement.pk]),
+        reverse("report_assessment", args=[agreement.pk, report.pk]),
         *law_pages(agreement, objects[-3]),
     ]
     for url in pages:

@@ -37,25 +37,8 @@ class Column:
 
 def columns(plan, parties) -> list[Column]:
     """The sheet's columns, in order; one per party for the party's part of each row."""
-    text = [
-        Column(ID, _("Row id"), 9, "id"),
-        Column("focus_area", _("Focus area"), 26, "focus_area"),
-        # Promises are printed grouped under their heading ("Polisen lovar att").
-        *(
-            [Column("group_heading", _("Group heading"), 24)]
-            if plan.layout == PlanLayout.PROMISES_BY_PARTY
-            else []
-        ),
-        Column("goal", _("Goal"), 30),
-        Column("continues_goal_above", _("Continues the goal above"), 12, "bool"),
-        Column("activity", _("Activity"), 45),
-        Column("when_text", _("When"), 22),
-        Column("starts_on", _("Starts"), 12, "date"),
-        Column("ends_on", _("Ends"), 12, "date"),
-        Column("due_on", _("Due"), 12, "date"),
-        Column("recurrence", _("Recurs"), 14, "choice"),
-        Column("responsible_text", _("Responsible"), 22),
-    ]
+    bra = plan.layout == PlanLayout.BRA_CAUSE_MEASURE
+    text = _bra_columns() if bra else _columns(plan)
     text += [
         Column(f"party:{party.organisation_id}", party.display_label, 22, "party")
         for party in parties
@@ -71,6 +54,51 @@ def columns(plan, parties) -> list[Column]:
         Column("status_shown", _("Status (from follow-up, not read back)"), 18, "info"),
     ]
     return text
+
+
+def _dates() -> list[Column]:
+    return [
+        Column("starts_on", _("Starts"), 12, "date"),
+        Column("ends_on", _("Ends"), 12, "date"),
+        Column("due_on", _("Due"), 12, "date"),
+        Column("recurrence", _("Recurs"), 14, "choice"),
+    ]
+
+
+def _bra_columns() -> list[Column]:
+    """Brå's template in its order and words: Orsak, Åtgärd, Operativt mål, När, Vem with
+    a contact, Uppföljning."""
+    return [
+        Column(ID, _("Row id"), 9, "id"),
+        Column("focus_area", _("Focus area"), 26, "focus_area"),
+        Column("cause", _("Cause"), 30),
+        Column("activity", _("Measure"), 45),
+        Column("goal", _("Operational goal"), 30),
+        Column("when_text", _("When"), 22),
+        *_dates(),
+        Column("responsible_text", _("Who"), 22),
+        Column("contact", _("Contact"), 22),
+        Column("follow_up_text", _("Follow-up"), 30),
+    ]
+
+
+def _columns(plan) -> list[Column]:
+    return [
+        Column(ID, _("Row id"), 9, "id"),
+        Column("focus_area", _("Focus area"), 26, "focus_area"),
+        # Promises are printed grouped under their heading ("Polisen lovar att").
+        *(
+            [Column("group_heading", _("Group heading"), 24)]
+            if plan.layout == PlanLayout.PROMISES_BY_PARTY
+            else []
+        ),
+        Column("goal", _("Goal"), 30),
+        Column("continues_goal_above", _("Continues the goal above"), 12, "bool"),
+        Column("activity", _("Activity"), 45),
+        Column("when_text", _("When"), 22),
+        *_dates(),
+        Column("responsible_text", _("Responsible"), 22),
+    ]
 
 
 CHOICES = {"recurrence": Recurrence, "nature": ItemNature, "term": ItemTerm}

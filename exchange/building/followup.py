@@ -5,16 +5,19 @@ citizens."""
 import datetime
 import json
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplans.models import ActionItem
 from agreements.models import AgreementKind
 from followup.models import (
+    ActivityAssessment,
     FollowUpCadence,
     FollowUpReport,
     Indicator,
     Measurement,
+    PartyFulfilment,
     Publication,
     PublicFeedback,
 )
@@ -96,13 +99,64 @@ def follow_up_cadences(build: AgreementBuild):
 
 
 def follow_up_reports(build: AgreementBuild):
-    for position, report in enumerate(build.data.get("follow_up_reports", []), start=1):
-        build.save(
+    for position, data in enumerate(build.data.get("follow_up_reports", []), start=1):
+        path = f"follow_up_reports[{position - 1}]"
+        report = build.save(
             FollowUpReport(
-                agreement=build.agreement, **given(FollowUpReport, report, *REPORT_FIELDS)
+                agreement=build.agreement, **given(FollowUpReport, data, *REPORT_FIELDS)
             ),
-            f"follow_up_reports[{position - 1}]",
+            path,
         )
+        if report is not None:
+            _report_assessment(build, report, data, path)
+
+
+def _report_assessment(build: AgreementBuild, report: FollowUpReport, data: dict, path: str):
+    """The report's assessment of the parties and activities. Checked one by one, then
+    written together past the check that refuses changes to a final report's assessment:
+    a report that arrives final arrives with its assessment, frozen as it is."""
+    assessment, parties_seen, items_seen = [], set(), set()
+    for index, fulfilment in enumerate(data.get("fulfilments", [])):
+        where = f"{path}.fulfilments[{index}]"
+        party = build.party_for(fulfilment.get("organisation") or {}, f"{where}.organisation")
+        if party is None:
+            continue
+        if party.pk in parties_seen:
+            build.error(where, _("the party is assessed twice"))
+            continue
+        parties_seen.add(party.pk)
+        fields = given(PartyFulfilment, fulfilment, "rating", "comment")
+        assessment.append((PartyFulfilment(report=report, party=party, **fields), where))
+    for index, activity in enumerate(data.get("activity_assessments", [])):
+        where = f"{path}.activity_assessments[{index}]"
+        item = build.items.get(activity.get("item"))
+        if item is None:
+            build.error(
+                f"{where}.item",
+                _("there is no action item %(key)s") % {"key": activity.get("item")},
+            )
+            continue
+        if item.pk in items_seen:
+            build.error(where, _("the activity is assessed twice"))
+            continue
+        items_seen.add(item.pk)
+        fields = given(ActivityAssessment, activity, "process", "effect", "comment")
+        assessment.append((ActivityAssessment(report=report, item=item, **fields), where))
+    valid = [row for row, where in assessment if _valid(build, row, where)]
+    PartyFulfilment.objects.bulk_create([r for r in valid if isinstance(r, PartyFulfilment)])
+    ActivityAssessment.objects.bulk_create([r for r in valid if isinstance(r, ActivityAssessment)])
+
+
+def _valid(build: AgreementBuild, row, path: str) -> bool:
+    try:
+        row.full_clean(validate_unique=False, validate_constraints=False)  # twice: found above
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            where = path if field == NON_FIELD_ERRORS else f"{path}.{field}"
+            for message in messages:
+                build.error(where, message)
+        return False
+    return True
 
 
 # The parts after the agreement's own facts, in the order they are built: each may refer

@@ -1,7 +1,15 @@
 """Follow-up: what was done on each action item (`entries.py`), measurable goals
 (`indicators.py`), follow-up reports (`reports.py`), when follow-up is due
-(`cadences.py`) and what a citizen promise tells the public (`public.py`)."""
+(`cadences.py`), a report's assessment of the parties and activities (`assessments.py`)
+and what a citizen promise tells the public (`public.py`)."""
 
+from .assessments import (
+    ActivityAssessment,
+    EffectAssessment,
+    Fulfilment,
+    PartyFulfilment,
+    ProcessAssessment,
+)
 from .cadences import CadenceFrequency, CadenceKind, FollowUpCadence, SentReminder
 from .entries import (
     LATEST_FIRST,
@@ -18,17 +26,22 @@ from .reports import FollowUpReport, FollowUpReportQuerySet, ReportFinalError, R
 
 __all__ = [
     "LATEST_FIRST",
+    "ActivityAssessment",
     "AppendOnlyError",
     "CadenceFrequency",
     "CadenceKind",
     "Direction",
+    "EffectAssessment",
     "FollowUpCadence",
     "FollowUpEntry",
     "FollowUpEntryQuerySet",
     "FollowUpReport",
     "FollowUpReportQuerySet",
+    "Fulfilment",
     "Indicator",
     "Measurement",
+    "PartyFulfilment",
+    "ProcessAssessment",
     "PublicFeedback",
     "PublicFeedbackQuerySet",
     "Publication",

@@ -92,3 +92,46 @@ def test_the_follow_up_page_and_a_report_on_a_phone(page, site):
     expect(page.get_by_role("heading", name="Aktiviteterna under perioden")).to_be_visible()
     expect(page.get_by_label("Sammanfattning")).to_contain_text("loggades 16 uppföljningar")
     assert_accessible(page)
+
+
+def test_a_coordinator_assesses_the_parties_and_activities(page, site):
+    """Bedömning, at 1280 and at 390 pixels: a rating per party (its words, not only a
+    colour) and, per activity, whether it was done and whether it worked."""
+    open_strangnas(page, site, "samordnare.strangnas")
+    page.get_by_role("link", name="Uppföljning och rapporter").click()
+    page.get_by_role("link", name="Ny uppföljningsrapport").click()
+    page.get_by_role("button", name="Skapa rapporten").click()
+    expect(
+        page.get_by_role("heading", name="Parternas uppfyllelse av sina åtaganden")
+    ).to_be_visible()
+    assert_accessible(page)
+    opens(
+        page,
+        page.get_by_role("link", name="Bedöm parterna och aktiviteterna"),
+        r"/overenskommelser/\d+/uppfoljning/rapporter/\d+/bedomning/",
+    )
+    for size in ({"width": 1280, "height": 900}, PHONE):
+        page.set_viewport_size(size)
+        assert_accessible(page)
+    municipality = page.get_by_role("group", name="Hur Strängnäs kommun uppfyllde sina åtaganden")
+    municipality.get_by_label("gul: delvis uppfyllt").check()
+    page.get_by_label("Kommentar om Strängnäs kommun").fill("Två av tre möten hölls.")
+    row = page.locator("fieldset.assessment-item", has_text="SIG Sociala insatsgrupper")
+    row.get_by_label("Genomfördes den?").select_option(label="genomförd")
+    row.get_by_label("Gav den effekt?").select_option(label="för tidigt att säga")
+    page.get_by_role("button", name="Spara bedömningen").click()
+    expect(page.locator("#bedomning-form .flash")).to_have_text("Bedömningen sparades.")
+    assert_accessible(page)
+    opens(
+        page,
+        page.get_by_role("link", name="Tillbaka till rapporten"),
+        r"/overenskommelser/\d+/uppfoljning/rapporter/\d+/",
+    )
+    expect(page.locator("#bedomning")).to_contain_text("Gul: delvis uppfyllt")
+    expect(page.locator("#bedomning")).to_contain_text("Två av tre möten hölls.")
+    expect(page.locator(".report-assessment-line").first).to_contain_text(
+        "Genomfördes den? genomförd · Gav den effekt? för tidigt att säga"
+    )
+    for size in ({"width": 1280, "height": 900}, PHONE):
+        page.set_viewport_size(size)
+        assert_accessible(page)
