@@ -3,8 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import ProblemItem
 from organisations.models import Organisation
 from samverkan.ordering import next_position
+from samverkan.params import IdsChoiceField
 from samverkan.saving import finish_in_transaction
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
@@ -292,3 +294,42 @@ class ActionPlanForm(VersionedForm):
         plan.position = next_position(ActionPlan.objects.filter(agreement_id=plan.agreement_id))
         plan.save()
         return plan
+
+
+class ProblemLinksForm(forms.Form):
+    """Which of the agreement's prioritised problems a row addresses (the chain from problem
+    to result, and the check before signing, read these links). Saved as a change of the
+    row: its version moves on, so a page opened before someone else's save is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    problems = IdsChoiceField(
+        label=_("Problems the row addresses"),
+        queryset=ProblemItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.fields["problems"].queryset = ProblemItem.objects.filter(
+            area__problem_picture__agreement_id=item.plan.agreement_id
+        ).order_by("area__position", "position")
+        self.fields["problems"].label_from_instance = lambda problem: problem.text
+        self.fields["version"].initial = item.version
+        self.fields["problems"].initial = [problem.pk for problem in item.problem_items.all()]
+
+    @transaction.atomic
+    def save_checked(self) -> ActionItem:
+        """Link the row to the problems chosen, unless someone saved the row since the page
+        was opened (EditConflict, and the links stay as they were)."""
+        # One historical record for the change, made by the save after the links are set
+        # (simple-history would otherwise record the removal and the addition on their own).
+        self.item.skip_history_when_saving = True
+        try:
+            self.item.problem_items.set(self.cleaned_data["problems"])
+        finally:
+            del self.item.skip_history_when_saving
+        self.item.save_if_unchanged(self.cleaned_data["version"], [])
+        finish_in_transaction()
+        return self.item

@@ -17,4 +17,5 @@ urlpatterns = [
     path(row + "redigera/", views.row_edit, name="row_edit"),
     path(row + "ta-bort/", views.row_delete, name="row_delete"),
     path(row + "flytta/", views.row_move, name="row_move"),
+    path(row + "problem/", views.row_problems, name="row_problems"),
 ]

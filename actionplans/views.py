@@ -25,7 +25,7 @@ from samverkan.ordering import swap_with_neighbour
 from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
-from .forms import ActionItemForm, ActionPlanForm
+from .forms import ActionItemForm, ActionPlanForm, ProblemLinksForm
 from .models import ActionItem, ActionPlan, ItemStatus, plan_page_agreements
 from .table import RowGroup, plan_table, single_row, with_groups
 
@@ -61,6 +61,32 @@ def row_edit(request, pk, plan_pk, item_pk):
     if request.htmx:
         return _fragment(request, "row_form", agreement, plan, item=item, state="form", form=form)
     return _page(request, agreement, plan, shown=(item, "form"), form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def row_problems(request, pk, plan_pk, item_pk):
+    """Problem som raden möter: which prioritised problems the row addresses, ticked on a
+    page of their own (the row form stays as small as a row's columns)."""
+    agreement, plan = _plan_for_changing(request, pk, plan_pk)
+    item = ActionItem.objects.get_for(plan, item_pk)
+    form = ProblemLinksForm(request.POST or None, item=item)
+    if form.is_bound and form.is_valid():
+        try:
+            form.save_checked()
+        except EditConflict:
+            messages.error(
+                request,
+                _(
+                    "Someone changed the row after you opened this page. The problems it "
+                    "addresses now are shown: choose again."
+                ),
+            )
+            return redirect(request.path)
+        messages.success(request, _("The problems the row addresses were saved."))
+        return _back_to(plan, f"rad-{item.pk}")
+    context = {"agreement": agreement, "plan": plan, "item": item, "form": form}
+    return render(request, "actionplans/row_problems.html", context)
 
 
 @login_required
