@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.values import EMPTY, differs, shown
@@ -309,3 +310,17 @@ def row_mark(adoption: PlanAdoption | None, row: dict) -> str:
     if then is None:
         return ROW_ADDED
     return ROW_CHANGED if changed_fields(then, row) else ""
+
+
+def adoption_note(plan: ActionPlan, items) -> str:
+    """What a print says of the plan: 'Ej fastställd', the adopted version, or 'Ändrad efter
+    fastställd version N (…)'; `items` are its rows fetched as the print fetches them."""
+    adoption = plan.latest_adoption
+    if adoption is None:
+        return _("Not adopted")
+    if changes_since(adoption, plan, [row_from_item(item) for item in items]).changed:
+        return _("Changed after adopted version %(number)s (%(particulars)s)") % {
+            "number": adoption.number,
+            "particulars": adoption.particulars,
+        }
+    return adoption.description

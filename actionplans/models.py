@@ -695,18 +695,21 @@ class PlanAdoption(models.Model):
     def description(self) -> str:
         """'Fastställd version 2, 2026-03-14, Styrgruppen, dnr KS 2026/12': as the plan page
         and the print say it."""
+        return _("Adopted version %(number)s, %(particulars)s") % {
+            "number": self.number,
+            "particulars": self.particulars,
+        }
+
+    @property
+    def particulars(self) -> str:
+        """'2026-03-14, Styrgruppen, dnr KS 2026/12': when, by whom, under which number."""
+        said = {"date": self.adopted_on.isoformat(), "body": self.body}
         if self.reference_number:
-            return _("Adopted version %(number)s, %(date)s, %(body)s, reference %(reference)s") % {
-                "number": self.number,
-                "date": self.adopted_on.isoformat(),
-                "body": self.body,
+            return _("%(date)s, %(body)s, reference %(reference)s") % {
+                **said,
                 "reference": self.reference_number,
             }
-        return _("Adopted version %(number)s, %(date)s, %(body)s") % {
-            "number": self.number,
-            "date": self.adopted_on.isoformat(),
-            "body": self.body,
-        }
+        return _("%(date)s, %(body)s") % said
 
     def delete(self, *args, **kwargs):
         raise AdoptionFrozenError("An adopted version of a plan is removed only with its plan.")

@@ -7,10 +7,13 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from helpers import pdf_text
 
 from actionplans import adoption as adoption_module
 from actionplans.adoption import AdoptedMeanwhile, adopt
 from actionplans.models import ActionItem, AdoptionFrozenError, PlanAdoption
+from printing.agreement_document import document_queryset
+from printing.documents import agreement_pdf, plan_html, plan_pdf
 
 TODAY = timezone.localdate
 
@@ -272,3 +275,25 @@ def test_an_adoption_is_in_the_history(harnosand, plan):
     adopt_by(harnosand, plan)
     page = harnosand.get(reverse("agreement_history", args=[plan.agreement_id])).text
     assert "Styrgruppen för BRÅ" in page and "KS 2026/123" in page
+
+
+def test_the_print_says_which_version_the_plan_is(harnosand, plan):
+    agreement = plan.agreement
+    assert "Ej fastställd" in pdf_text(plan_pdf(agreement, plan.pk))
+    adopt_by(harnosand, plan)
+    said = "Fastställd version 1, 2026-03-14, Styrgruppen för BRÅ, dnr KS 2026/123"
+    assert said in pdf_text(plan_pdf(agreement, plan.pk))
+    assert said in pdf_text(agreement_pdf(document_queryset().get(pk=agreement.pk)))
+    change_the_plan(plan)
+    text = pdf_text(plan_pdf(agreement, plan.pk))
+    assert (
+        "Ändrad efter fastställd version 1 (2026-03-14, Styrgruppen för BRÅ, dnr KS 2026/123)"
+        in text
+    )
+    assert "Ej fastställd" not in text
+
+
+def test_a_citizen_promise_not_adopted_prints_no_adoption_line(demo):
+    promise = next(a for a in demo.values() if a.is_citizen_promise and a.action_plans.exists())
+    plan = promise.action_plans.first()
+    assert "fastställd" not in plan_html(promise, plan.pk).lower()
