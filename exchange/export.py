@@ -7,7 +7,7 @@ natural key, problem items and focus areas by their 1-based positions.
 
 from django.db.models import Prefetch
 
-from actionplans.models import ActionItem, ActionPlan, Responsibility
+from actionplans.models import ActionItem, ActionPlan, PlanAdoption, Responsibility
 from agreements.models import Agreement, Party, ProblemArea, Signatory
 from followup.models import (
     FollowUpCadence,
@@ -74,6 +74,7 @@ def agreements_for_export(ids=None):
             Prefetch(
                 "action_plans",
                 queryset=ActionPlan.objects.select_related("municipality").prefetch_related(
+                    Prefetch("adoptions", queryset=PlanAdoption.objects.order_by("number")),
                     Prefetch(
                         "items",
                         queryset=ActionItem.objects.prefetch_related(
@@ -93,7 +94,7 @@ def agreements_for_export(ids=None):
                                 ).prefetch_related("participants__parent__parent__parent"),
                             ),
                         ),
-                    )
+                    ),
                 ),
             ),
             Prefetch(
@@ -227,7 +228,9 @@ def agreement_to_dict(agreement: Agreement) -> dict:
             }
             for area in agreement.focus_areas.all()
         ],
-        "action_plans": [_plan(plan, focus_area_numbers, problem_item_keys) for plan in plans],
+        "action_plans": [
+            _plan(plan, focus_area_numbers, problem_item_keys, item_keys) for plan in plans
+        ],
         "follow_up_cadences": [
             {
                 "kind": cadence.kind,
@@ -292,7 +295,7 @@ def _problem_picture(picture):
     }
 
 
-def _plan(plan: ActionPlan, focus_area_numbers: dict, problem_item_keys: dict) -> dict:
+def _plan(plan: ActionPlan, focus_area_numbers: dict, problem_item_keys: dict, item_keys) -> dict:
     return {
         "title": plan.title,
         "municipality": organisation_key(plan.municipality),
@@ -305,7 +308,33 @@ def _plan(plan: ActionPlan, focus_area_numbers: dict, problem_item_keys: dict) -
         "renewal": plan.renewal,
         "year": plan.year,
         "items": [_item(item, focus_area_numbers, problem_item_keys) for item in plan.items.all()],
+        **_adoptions(plan, item_keys),
     }
+
+
+def _adoptions(plan: ActionPlan, item_keys: dict) -> dict:
+    """The plan's adopted versions, each row as adopted pointing at its row in this document
+    ('plan.row') instead of a database id; null for a row since removed."""
+    adoptions = [
+        {
+            "number": adoption.number,
+            "adopted_on": _date(adoption.adopted_on),
+            "body": adoption.body,
+            "reference_number": adoption.reference_number,
+            "recorded_at": _moment(adoption.created_at),
+            "plan": adoption.snapshot.get("plan", {}),
+            "rows": [
+                {"item": item_keys.get(row.get("id")), **_without(row, "id")}
+                for row in adoption.snapshot.get("rows", [])
+            ],
+        }
+        for adoption in plan.adoptions.all()
+    ]
+    return {"adoptions": adoptions} if adoptions else {}
+
+
+def _without(data: dict, *names) -> dict:
+    return {key: value for key, value in data.items() if key not in names}
 
 
 def _item(item: ActionItem, focus_area_numbers: dict, problem_item_keys: dict) -> dict:
