@@ -16,6 +16,7 @@ from organisations.models import Membership, MembershipRole
 from organisations.names import name_slug
 from organisations.reference import load_reference_data
 
+from .demo_adoptions import load_demo_adoptions
 from .demo_promises import load_demo_promises
 from .importer import import_document, load_file
 
@@ -62,6 +63,7 @@ def load_demo(password: str = DEMO_PASSWORD, today: datetime.date | None = None)
             created = import_document({**document, "agreements": missing})
             result.created += [agreement.reference for agreement in created]
     result.users = _demo_users(references, password)
+    load_demo_adoptions()
     created, existing = load_demo_promises(references, today or timezone.localdate())
     result.created += created
     result.existing += existing

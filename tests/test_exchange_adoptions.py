@@ -26,7 +26,7 @@ def adopted(plan, number, body="Styrgruppen för BRÅ"):
 
 @pytest.fixture
 def plan(demo):
-    plan = demo["harnosand-2012"].action_plans.get()
+    plan = copy_agreement(demo["harnosand-2012"]).action_plans.get()
     adopted(plan, 1)
     change_the_plan(plan)  # one row changed, one added, one removed
     adopted(plan, 2, body="Kommunstyrelsen")
@@ -81,7 +81,7 @@ def test_a_copy_has_no_adoptions(plan):
 
 def test_a_document_without_adoptions_imports_a_plan_not_adopted(demo):
     document = export_command(str(demo["strangnas-2020"].pk))
-    assert "adoptions" not in document["agreements"][0]["action_plans"][0]
+    assert document["agreements"][0]["action_plans"][0].pop("adoptions")  # the demo's
     document["agreements"][0]["reference"] = "en-ny"
     (imported,) = import_document(document)
     assert imported.action_plans.get().latest_adoption is None

@@ -12,6 +12,7 @@ from helpers import pdf_text
 from actionplans import adoption as adoption_module
 from actionplans.adoption import AdoptedMeanwhile, adopt
 from actionplans.models import ActionItem, AdoptionFrozenError, PlanAdoption
+from exchange.copying import copy_agreement
 from printing.agreement_document import document_queryset
 from printing.documents import agreement_pdf, plan_html, plan_pdf
 
@@ -20,7 +21,8 @@ TODAY = timezone.localdate
 
 @pytest.fixture
 def plan(demo):
-    return demo["harnosand-2012"].action_plans.get()
+    """Härnösand's plan (19 rows) in a copy of its agreement: the demo's own is adopted."""
+    return copy_agreement(demo["harnosand-2012"]).action_plans.get()
 
 
 def url(name, plan, **query):
@@ -297,3 +299,18 @@ def test_a_citizen_promise_not_adopted_prints_no_adoption_line(demo):
     promise = next(a for a in demo.values() if a.is_citizen_promise and a.action_plans.exists())
     plan = promise.action_plans.first()
     assert "fastställd" not in plan_html(promise, plan.pk).lower()
+
+
+def test_the_demo_has_adopted_plans_one_changed_since(client, user, demo):
+    client.force_login(user("samordnare.harnosand"))
+    plan = demo["harnosand-2012"].action_plans.get()
+    page = client.get(url("plan_detail", plan)).text
+    assert "Fastställd version 2, 2012-09-05, Styrgruppen för BRÅ, dnr KS 2012/203" in page
+    assert "Ändrad sedan fastställelsen" in page and "1 rad ändrad" in page
+    compared = client.get(url("plan_compare_adopted", plan)).text
+    assert "Under våren 2012</del>" in compared and "Under 2012</ins>" in compared
+    client.force_login(user("samordnare.strangnas"))
+    plan = demo["strangnas-2020"].action_plans.get()
+    page = client.get(url("plan_detail", plan)).text
+    assert "Fastställd version 1, 2020-02-12, Styrgruppen för BRÅ, dnr KS 2020/41" in page
+    assert "Oförändrad sedan fastställelsen." in page
