@@ -209,7 +209,7 @@ def test_changes_since_adoption_are_marked_on_the_plan_page(harnosand, plan):
     changed, added, removed_activity = change_the_plan(plan)
     page = harnosand.get(url("plan_detail", plan)).text
     assert "Ändrad sedan fastställelsen" in page
-    assert "1 rad ändrad" in page and "1 rad tillagd" in page and "1 rad borttagen" in page
+    assert "1 ändrad rad" in page and "1 ny rad" in page and "1 borttagen rad" in page
     assert removed_activity[:40] in page.split("Rader borttagna sedan fastställelsen")[1]
 
     def row_html(item):
@@ -259,7 +259,7 @@ def test_an_earlier_version_is_compared_by_its_number(harnosand, plan):
     latest = harnosand.get(url("plan_compare_adopted", plan)).text
     assert "Oförändrad sedan fastställelsen." in latest
     first = harnosand.get(url("plan_compare_adopted", plan, version=1)).text
-    assert "1 rad ändrad" in first
+    assert "1 ändrad rad" in first
     fragment = harnosand.get(
         url("plan_compare_adopted", plan, version=1), headers={"HX-Request": "true"}
     )
@@ -306,7 +306,7 @@ def test_the_demo_has_adopted_plans_one_changed_since(client, user, demo):
     plan = demo["harnosand-2012"].action_plans.get()
     page = client.get(url("plan_detail", plan)).text
     assert "Fastställd version 2, 2012-09-05, Styrgruppen för BRÅ, dnr KS 2012/203" in page
-    assert "Ändrad sedan fastställelsen" in page and "1 rad ändrad" in page
+    assert "Ändrad sedan fastställelsen" in page and "1 ändrad rad" in page
     compared = client.get(url("plan_compare_adopted", plan)).text
     assert "Under våren 2012</del>" in compared and "Under 2012</ins>" in compared
     client.force_login(user("samordnare.strangnas"))
