@@ -18,6 +18,7 @@ from followup.models import (
 )
 from organisations.models import Organisation
 
+from .adoptions import exported_adoptions
 from .building.agreement import FOLLOW_UP_FIELDS
 
 FORMAT_VERSION = 2
@@ -308,33 +309,8 @@ def _plan(plan: ActionPlan, focus_area_numbers: dict, problem_item_keys: dict, i
         "renewal": plan.renewal,
         "year": plan.year,
         "items": [_item(item, focus_area_numbers, problem_item_keys) for item in plan.items.all()],
-        **_adoptions(plan, item_keys),
+        **exported_adoptions(plan, item_keys),
     }
-
-
-def _adoptions(plan: ActionPlan, item_keys: dict) -> dict:
-    """The plan's adopted versions, each row as adopted pointing at its row in this document
-    ('plan.row') instead of a database id; null for a row since removed."""
-    adoptions = [
-        {
-            "number": adoption.number,
-            "adopted_on": _date(adoption.adopted_on),
-            "body": adoption.body,
-            "reference_number": adoption.reference_number,
-            "recorded_at": _moment(adoption.created_at),
-            "plan": adoption.snapshot.get("plan", {}),
-            "rows": [
-                {"item": item_keys.get(row.get("id")), **_without(row, "id")}
-                for row in adoption.snapshot.get("rows", [])
-            ],
-        }
-        for adoption in plan.adoptions.all()
-    ]
-    return {"adoptions": adoptions} if adoptions else {}
-
-
-def _without(data: dict, *names) -> dict:
-    return {key: value for key, value in data.items() if key not in names}
 
 
 def _item(item: ActionItem, focus_area_numbers: dict, problem_item_keys: dict) -> dict:
