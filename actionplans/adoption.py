@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from samverkan.values import EMPTY, differs, shown
 
@@ -262,6 +262,22 @@ class AdoptionChanges:
     @property
     def removed(self) -> list[RowChange]:
         return [row for row in self.rows if row.kind == ROW_REMOVED]
+
+    @property
+    def summary(self) -> str:
+        """What changed, in words: "planens uppgifter, 1 ändrad rad, 2 nya rader"."""
+        parts = [_("the plan's details")] if self.facts else []
+        changed, added, removed = self.changed_rows, self.added_rows, len(self.removed)
+        if changed:
+            text = ngettext("%(rows)s changed row", "%(rows)s changed rows", changed)
+            parts.append(text % {"rows": changed})
+        if added:
+            parts.append(ngettext("%(rows)s new row", "%(rows)s new rows", added) % {"rows": added})
+        if removed:
+            text = ngettext("%(rows)s removed row", "%(rows)s removed rows", removed)
+            parts.append(text % {"rows": removed})
+        return ", ".join(parts)
+        return ", ".join(parts)
 
     @property
     def marks(self) -> dict[int, str]:
