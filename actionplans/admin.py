@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from agreements.admin import AgreementPartAdmin, AgreementPartInline, PlanPartMixin
 
-from .models import ActionItem, ActionPlan, Responsibility
+from .models import ActionItem, ActionPlan, PlanAdoption, Responsibility
 
 
 class ActionItemInline(PlanPartMixin, AgreementPartInline, admin.TabularInline):
@@ -56,3 +56,22 @@ class ResponsibilityAdmin(PlanPartMixin, AgreementPartAdmin):
     list_select_related = ["organisation", "item"]
     search_fields = ["unit", "description", "organisation__name"]
     autocomplete_fields = ["organisation", "item"]
+
+
+@admin.register(PlanAdoption)
+class PlanAdoptionAdmin(PlanPartMixin, AgreementPartAdmin):
+    """Read-only: a plan is adopted by Fastställ on its page, and an adoption never changes."""
+
+    agreement_path = "plan.agreement"
+    list_display = ["__str__", "plan", "created_at"]
+    list_select_related = ["plan"]
+    search_fields = ["body", "reference_number", "plan__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ProblemItem
@@ -11,7 +12,8 @@ from samverkan.saving import finish_in_transaction
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
-from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, Responsibility
+from .adoption import AdoptedMeanwhile, adopt
+from .models import ActionItem, ActionPlan, ItemStatus, PlanAdoption, PlanLayout, Responsibility
 
 # The fields a row's form shows, by the plan's column set. Dates and recurrence come with
 # every layout: they are what follow-up and reminders compute with. The status is not here:
@@ -333,3 +335,56 @@ class ProblemLinksForm(forms.Form):
         self.item.save_if_unchanged(self.cleaned_data["version"], [])
         finish_in_transaction()
         return self.item
+
+
+class PlanAdoptionForm(forms.ModelForm):
+    """Fastställ: the date, the body that adopted the plan and its diarienummer. The form
+    carries the number of the version it adopts, so that a second click, a page opened
+    before someone else adopted the plan, or two people at once never make two versions of
+    the same number (actionplans/adoption.py)."""
+
+    number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta:
+        model = PlanAdoption
+        fields = ["adopted_on", "body", "reference_number"]
+        widgets = {"adopted_on": DateInput()}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        latest = plan.latest_adoption
+        self.fields["number"].initial = latest.number + 1 if latest else 1
+        self.fields["adopted_on"].initial = timezone.localdate()
+        if latest:  # most often the same steering group again
+            self.fields["body"].initial = latest.body
+
+    def clean_adopted_on(self):
+        adopted_on = self.cleaned_data["adopted_on"]
+        if adopted_on > timezone.localdate():
+            raise ValidationError(_("A plan cannot be adopted on a day still to come."))
+        return adopted_on
+
+    def adopt(self, user, focus_areas):
+        """The new adoption, or None with the form's error when the plan was adopted
+        meanwhile."""
+        try:
+            return adopt(
+                self.plan,
+                number=self.cleaned_data["number"],
+                adopted_on=self.cleaned_data["adopted_on"],
+                body=self.cleaned_data["body"],
+                reference_number=self.cleaned_data["reference_number"],
+                user=user,
+                focus_areas=focus_areas,
+            )
+        except AdoptedMeanwhile as meanwhile:
+            if meanwhile.latest is None:
+                message = _("The page is out of date. Reload it and adopt the plan again.")
+            else:
+                message = _(
+                    "The plan was adopted meanwhile: %(adoption)s. Reload the page to see it "
+                    "before you adopt the plan again."
+                ) % {"adoption": meanwhile.latest.description}
+            self.add_error(None, message)
+            return None

@@ -13,6 +13,7 @@ one aggregate, and the querysets that fetch them through their agreement read al
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -118,7 +119,7 @@ class ActionPlanQuerySet(models.QuerySet):
         """The agreement's plan `pk`, fetched through the agreement (as pretix fetches
         through the event): the agreement comes from agreements/access.py, which decided
         who sees it. 404 when the agreement has no such plan."""
-        plans = self.fetch_mode(page_fetch_mode()).select_related("municipality")
+        plans = self.fetch_mode(page_fetch_mode()).select_related("municipality", "latest_adoption")
         plan = get_object_or_404(plans, agreement=agreement, pk=pk)
         plan.agreement = agreement  # the one loaded, with what it prefetched
         return plan
@@ -175,7 +176,8 @@ class ActionItemQuerySet(models.QuerySet):
         """The rows as the plan table shows them: dicts of their fields, with "party_texts"
         ({organisation id: the party's cell}), in two queries and without model instances
         (for 500 rows, building 1500 instances cost more than the queries:
-        docs/performance.md). The same texts as `ActionItem.party_text`."""
+        docs/performance.md). The same texts as `ActionItem.party_text`; "responsibilities"
+        holds each responsibility as (organisation name, unit, role, description)."""
         rows = list(
             self.order_by("position").values(
                 "id",
@@ -194,11 +196,18 @@ class ActionItemQuerySet(models.QuerySet):
                 "due_on",
                 "ends_on",
                 "carried_from_period",
+                # Not shown, but compared with an adopted version (actionplans/adoption.py).
+                "starts_on",
+                "recurrence",
+                "is_citizen_promise",
+                "nature",
+                "term",
             )
         )
         by_id = {row["id"]: row for row in rows}
         for row in rows:
             row["party_texts"] = {}
+            row["responsibilities"] = []
         roles = dict(ResponsibilityRole.choices)
         responsibilities = (
             Responsibility.objects.filter(item__in=self.order_by().values("pk"))
@@ -208,6 +217,7 @@ class ActionItemQuerySet(models.QuerySet):
             )
         )
         for item_id, organisation_id, description, name, unit, role in responsibilities:
+            by_id[item_id]["responsibilities"].append((name or "", unit, role, description))
             role_label = roles.get(role, role) if role else ""
             text = description or Responsibility.words(name, unit, role_label)
             texts = by_id[item_id]["party_texts"]
@@ -264,6 +274,17 @@ class ActionPlan(Versioned):
         blank=True,
         validators=[MinValueValidator(EARLIEST.year), MaxValueValidator(LATEST.year)],
         help_text=_("For a plan renewed each year: the year this plan is for, e.g. 2021."),
+    )
+    # The plan's latest adoption (PlanAdoption), kept here so that every page and print that
+    # fetches the plan has it in the same query. Set by `PlanAdoption.adopt` only.
+    latest_adoption = models.ForeignKey(
+        "PlanAdoption",
+        verbose_name=_("latest adoption"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ActionPlanQuerySet.as_manager()
@@ -648,3 +669,90 @@ class Responsibility(models.Model):
         """Who and how, as a responsibility without words of its own is shown."""
         who = " – ".join(part for part in (organisation_name, unit) if part)
         return f"{who} ({role_label})" if role_label else who
+
+
+class AdoptionFrozenError(Exception):
+    """Raised on any attempt to change or remove an adopted version of a plan."""
+
+
+class PlanAdoptionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AdoptionFrozenError("An adopted version of a plan never changes.")
+
+    def delete(self):
+        raise AdoptionFrozenError("An adopted version of a plan is removed only with its plan.")
+
+
+class PlanAdoption(models.Model):
+    """Version N of an action plan as adopted (fastställd): on which date, by which body
+    (the steering group), under which diarienummer, with the plan's facts and rows as they
+    were then (`actionplans.adoption.plan_state`), so that later changes can be shown and
+    compared. Written once and never changed; it goes only with its plan."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.CASCADE,
+        related_name="adoptions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    adopted_on = models.DateField(_("adopted on"), validators=[validate_domain_date])
+    body = models.CharField(
+        _("adopted by (body)"), max_length=200, help_text=_("e.g. 'Styrgruppen för BRÅ'")
+    )
+    reference_number = models.CharField(
+        _("reference number"), max_length=100, blank=True, help_text=_("The diarienummer.")
+    )
+    snapshot = models.JSONField(_("the plan as adopted"))
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = PlanAdoptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("adopted plan version")
+        verbose_name_plural = _("adopted plan versions")
+        ordering = ["plan", "number"]
+        constraints = [
+            # Two Fastställ at once (or one posted twice) cannot both make version N.
+            models.UniqueConstraint(fields=["plan", "number"], name="planadoption_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="planadoption_number_from_1"),
+        ]
+
+    def __str__(self):
+        return str(self.description)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AdoptionFrozenError("An adopted version of a plan never changes.")
+        super().save(*args, **kwargs)
+
+    @property
+    def description(self) -> str:
+        """'Fastställd version 2, 2026-03-14, Styrgruppen, dnr KS 2026/12': as the plan page
+        and the print say it."""
+        return _("Adopted version %(number)s, %(particulars)s") % {
+            "number": self.number,
+            "particulars": self.particulars,
+        }
+
+    @property
+    def particulars(self) -> str:
+        """'2026-03-14, Styrgruppen, dnr KS 2026/12': when, by whom, under which number."""
+        said = {"date": self.adopted_on.isoformat(), "body": self.body}
+        if self.reference_number:
+            return _("%(date)s, %(body)s, reference %(reference)s") % {
+                **said,
+                "reference": self.reference_number,
+            }
+        return _("%(date)s, %(body)s") % said
+
+    def delete(self, *args, **kwargs):
+        raise AdoptionFrozenError("An adopted version of a plan is removed only with its plan.")

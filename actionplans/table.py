@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, FocusArea
 
+from .adoption import MARKS, AdoptionChanges, changes_since, row_mark, rows_from_table
 from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, is_overdue
 
 AUTOFOCUS = " autofocus"
@@ -137,6 +138,7 @@ class Columns:
         }
         self.overdue = escape(_("overdue since"))
         self.carried = escape(_("Carried over from %(years)s"))
+        self.adoption_marks = {kind: escape(str(label)) for kind, label in MARKS.items()}
 
     def status(self, row) -> str:
         """The row's status (from its latest follow-up entry), and 'overdue' when its date
@@ -148,6 +150,9 @@ class Columns:
         if row["carried_from_period"]:  # a promise carried over from the period before
             carried = self.carried.replace("%(years)s", escape(row["carried_from_period"]))
             text += f' <span class="carried">{carried}</span>'
+        mark = row.get("adoption_mark")
+        if mark:  # changed or added since the plan was adopted
+            text += f' <span class="adoption-mark">{self.adoption_marks[mark]}</span>'
         return f'<p class="row-status">{text}</p>'
 
     @staticmethod
@@ -242,6 +247,8 @@ class PlanTable:
     urls: RowUrls
     actions: RowActions | None  # None when the user may not change the plan
     groups: list[RowGroup] = field(default_factory=list)
+    # What changed since the plan's latest adoption (None when it was never adopted).
+    changes: AdoptionChanges | None = None
 
     @property
     def column_titles(self) -> list[str]:
@@ -285,7 +292,9 @@ def with_groups(table: PlanTable, shown=None, focus=None, status=None) -> PlanTa
     rows = ActionItem.objects.filter(plan=table.plan)
     if status:
         rows = rows.filter(status=status)
-    for row in rows.shown_in_table():
+    table_rows = list(rows.shown_in_table())
+    _mark_changes(table, table_rows, every_row=not status)
+    for row in table_rows:
         area = row["focus_area_id"]
         group = by_area.get(area)
         if group is None:
@@ -313,6 +322,23 @@ def with_groups(table: PlanTable, shown=None, focus=None, status=None) -> PlanTa
     return table
 
 
+def _mark_changes(table: PlanTable, rows: list[dict], every_row: bool) -> None:
+    """What changed since the plan's latest adoption, from the rows already fetched (all of
+    them unless `every_row` is false: then they are fetched once more, to tell which rows
+    were removed); each row gets its "adoption_mark"."""
+    adoption = table.plan.latest_adoption
+    if adoption is None:
+        return
+    focus_areas = table.agreement.focus_areas.all()
+    all_rows = (
+        rows if every_row else list(ActionItem.objects.filter(plan=table.plan).shown_in_table())
+    )
+    table.changes = changes_since(adoption, table.plan, rows_from_table(all_rows, focus_areas))
+    marks = table.changes.marks
+    for row in rows:
+        row["adoption_mark"] = marks.get(row["id"], "")
+
+
 def _flush(group: RowGroup, pieces: list[str]) -> None:
     if pieces:
         group.parts.append(ShownRows(mark_safe("".join(pieces))))  # noqa: S308 - escaped
@@ -324,4 +350,8 @@ def single_row(table: PlanTable, item, state="", focus="") -> TableRow:
     if state:
         return TableRow(item.pk, table.urls, state=state, item=item)
     (row,) = ActionItem.objects.filter(plan=table.plan, pk=item.pk).shown_in_table()
+    adoption = table.plan.latest_adoption
+    if adoption is not None:
+        (state,) = rows_from_table([row], table.agreement.focus_areas.all())
+        row["adoption_mark"] = row_mark(adoption, state)
     return table.shown_row(row, focus)

@@ -25,7 +25,8 @@ from samverkan.ordering import swap_with_neighbour
 from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
-from .forms import ActionItemForm, ActionPlanForm, ProblemLinksForm
+from .adoption import changes_since, rows_from_table
+from .forms import ActionItemForm, ActionPlanForm, PlanAdoptionForm, ProblemLinksForm
 from .models import ActionItem, ActionPlan, ItemStatus, plan_page_agreements
 from .table import RowGroup, plan_table, single_row, with_groups
 
@@ -212,6 +213,46 @@ def plan_delete(request, pk, plan_pk):
         return redirect(agreement)
     context = {"agreement": agreement, "plan": plan, "rows": plan.items.count(), "logged": logged}
     return render(request, "actionplans/plan_delete.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_adopt(request, pk, plan_pk):
+    """Fastställ: record that the plan was adopted (date, body, diarienummer) as its next
+    numbered version, with its rows as they stand (the plan's editors)."""
+    agreement, plan = _plan_for_changing(request, pk, plan_pk)
+    form = PlanAdoptionForm(request.POST or None, plan=plan)
+    if form.is_bound and form.is_valid():
+        adoption = form.adopt(request.user, agreement.focus_areas.all())
+        if adoption is not None:
+            messages.success(request, adoption.description)
+            return _back_to(plan, "faststalld")
+    context = {"agreement": agreement, "plan": plan, "form": form}
+    return render(request, "actionplans/plan_adopt.html", context)
+
+
+@login_required
+@require_GET
+def plan_compare_adopted(request, pk, plan_pk):
+    """Jämför med fastställd version: an adopted version (the latest, or ?version=N) and the
+    plan as it stands, side by side, only what changed marked (everyone who sees it)."""
+    agreement = get_agreement(request.user, pk, plan_page_agreements())
+    plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    adoptions = list(plan.adoptions.select_related("adopted_by").order_by("-number"))
+    number = query_id(request, "version")
+    adoption = next((a for a in adoptions if a.number == number), None)
+    if number is not None and adoption is None:
+        raise Http404
+    adoption = adoption or (adoptions[0] if adoptions else None)
+    changes = None
+    if adoption is not None:
+        rows = list(ActionItem.objects.filter(plan=plan).shown_in_table())
+        changes = changes_since(adoption, plan, rows_from_table(rows, agreement.focus_areas.all()))
+    context = {"agreement": agreement, "plan": plan, "adoptions": adoptions, "changes": changes}
+    template = "actionplans/plan_compare_adopted.html"
+    if request.htmx:
+        template += "#comparison"
+    return render(request, template, context)
 
 
 def _saved_facts(request, plan):

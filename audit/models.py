@@ -21,7 +21,7 @@ from simple_history.signals import (
     pre_create_historical_record,
 )
 
-from actionplans.models import ActionItem, ActionPlan, Responsibility
+from actionplans.models import ActionItem, ActionPlan, PlanAdoption, Responsibility
 from agreements.models import (
     Agreement,
     FocusArea,
@@ -46,8 +46,18 @@ from followup.models import (
 from organisations.models import Membership, Organisation
 from prevention.models import CoordinatingFunction, PreventionPlan, SituationReport
 
-# Bookkeeping columns: they change with every save and say nothing a reader needs.
-NOT_TRACKED = ["version", "edit_version", "created_at", "updated_at"]
+# Bookkeeping columns: they change with every save and say nothing a reader needs. A plan's
+# latest adoption is the adoption's own record (which keeps the plan as adopted elsewhere).
+NOT_TRACKED = [
+    "version",
+    "edit_version",
+    "created_at",
+    "updated_at",
+    "latest_adoption",
+]
+# An adopted plan keeps the plan as adopted in its own row, and never changes: its record
+# need not copy it.
+NOT_TRACKED_OF = {PlanAdoption: ["snapshot"]}
 
 # Each tracked model, and how its history finds its agreement: through a field holding the
 # agreement's id, or through the historical records of its parent (which outlive it).
@@ -67,6 +77,7 @@ AGREEMENT_PATHS = {
     ActionPlan: ("agreement_id", Agreement),
     ActionItem: ("plan_id", ActionPlan),
     Responsibility: ("item_id", ActionItem),
+    PlanAdoption: ("plan_id", ActionPlan),
     Indicator: ("agreement_id", Agreement),
     Measurement: ("indicator_id", Indicator),
     FollowUpReport: ("agreement_id", Agreement),
@@ -142,7 +153,9 @@ def _track(model):
         app="audit",
         records_class=RecordsWithLinks if model in M2M_TRACKED else None,
         bases=[AuditRecord],
-        excluded_fields=[name for name in NOT_TRACKED if name in fields],
+        excluded_fields=[
+            name for name in [*NOT_TRACKED, *NOT_TRACKED_OF.get(model, [])] if name in fields
+        ],
         m2m_fields=M2M_TRACKED.get(model, []),
     )
 

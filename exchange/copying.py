@@ -37,6 +37,7 @@ def copy_document(original: Agreement, *, title: str | None = None) -> dict:
     for indicator in exported.get("indicators", []):
         indicator["measurements"] = []  # what was measured belongs to the original's period
     for plan in exported.get("action_plans", []):
+        plan.pop("adoptions", None)  # a new plan is not adopted: its body adopts it anew
         for item in plan.get("items", []):
             item["follow_up_entries"] = []  # so is what was done
             item.pop("public_feedback", None)

@@ -18,6 +18,7 @@ from organisations.names import name_slug
 from organisations.reference import load_reference_data
 from prevention.demo import load_demo_law_items
 
+from .demo_adoptions import load_demo_adoptions
 from .demo_promises import load_demo_promises
 from .demo_steps import tick_demo_steps
 from .importer import import_document, load_file
@@ -67,6 +68,7 @@ def load_demo(password: str = DEMO_PASSWORD, today: datetime.date | None = None)
     result.users = _demo_users(references, password)
     load_demo_law_items(_demo_municipalities(references), today or timezone.localdate())
     tick_demo_steps(references, today or timezone.localdate())
+    load_demo_adoptions()
     created, existing = load_demo_promises(references, today or timezone.localdate())
     result.created += created
     result.existing += existing

@@ -10,7 +10,7 @@ mapping of each part to the format are read together, as the format's one descri
 
 from django.db.models import Prefetch
 
-from actionplans.models import ActionItem, ActionPlan, Responsibility
+from actionplans.models import ActionItem, ActionPlan, PlanAdoption, Responsibility
 from agreements.models import Agreement, Party, ProblemArea, Signatory, StepTick
 from followup.models import (
     ActivityAssessment,
@@ -23,6 +23,7 @@ from followup.models import (
 )
 from organisations.models import Organisation
 
+from .adoptions import exported_adoptions
 from .building.agreement import FOLLOW_UP_FIELDS
 from .building.steps import exported_step_ticks
 
@@ -82,6 +83,7 @@ def agreements_for_export(ids=None):
             Prefetch(
                 "action_plans",
                 queryset=ActionPlan.objects.select_related("municipality").prefetch_related(
+                    Prefetch("adoptions", queryset=PlanAdoption.objects.order_by("number")),
                     Prefetch(
                         "items",
                         queryset=ActionItem.objects.prefetch_related(
@@ -101,7 +103,7 @@ def agreements_for_export(ids=None):
                                 ).prefetch_related("participants__parent__parent__parent"),
                             ),
                         ),
-                    )
+                    ),
                 ),
             ),
             Prefetch(
@@ -251,7 +253,9 @@ def agreement_to_dict(agreement: Agreement) -> dict:
             }
             for area in agreement.focus_areas.all()
         ],
-        "action_plans": [_plan(plan, focus_area_numbers, problem_item_keys) for plan in plans],
+        "action_plans": [
+            _plan(plan, focus_area_numbers, problem_item_keys, item_keys) for plan in plans
+        ],
         "follow_up_cadences": [
             {
                 "kind": cadence.kind,
@@ -354,7 +358,7 @@ def _problem_picture(picture):
     }
 
 
-def _plan(plan: ActionPlan, focus_area_numbers: dict, problem_item_keys: dict) -> dict:
+def _plan(plan: ActionPlan, focus_area_numbers: dict, problem_item_keys: dict, item_keys) -> dict:
     return {
         "title": plan.title,
         "municipality": organisation_key(plan.municipality),
@@ -367,6 +371,7 @@ def _plan(plan: ActionPlan, focus_area_numbers: dict, problem_item_keys: dict) -
         "renewal": plan.renewal,
         "year": plan.year,
         "items": [_item(item, focus_area_numbers, problem_item_keys) for item in plan.items.all()],
+        **exported_adoptions(plan, item_keys),
     }
 
 

@@ -29,7 +29,7 @@ from agreements.models import (
 )
 from agreements.step_forms import StepTickForm
 
-from .steps_seen import HOOKS, LOOKED_FOR, Evidence, Facts
+from .steps_seen import LOOKED_FOR, Evidence, Facts
 
 
 @dataclass
@@ -134,7 +134,7 @@ def cycle_steps(agreement: Agreement, user=None, may_tick: bool = False) -> Cycl
         states = []
         for item in items:
             state = ItemState(item, tick=ticks.get(item))
-            look = LOOKED_FOR.get(item) or HOOKS.get(item)
+            look = LOOKED_FOR.get(item)
             if look is not None:
                 state.seen, state.missing = look(facts)
                 state.looked_for = item in LOOKED_FOR

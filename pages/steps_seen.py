@@ -1,8 +1,9 @@
 """What Samverkan sees of an agreement for itself, item by item of the five steps: each
 function takes the `Facts` and returns what it saw as `Evidence` (or None) and, when it
 sees nothing yet, what is missing. The parts the agreement page has prefetched are read
-from memory; signed versions, final reports, cadences and signed citizen promises come
-in one query (`Facts.seen`), the rows' links to problems in another. It looks at signed
+from memory; signed versions, final reports, cadences, signed citizen promises and the
+latest adoption of a plan come in one query (`Facts.seen`), the rows' links to problems
+in another. It looks at signed
 versions and reports, so this lives in `pages`, above `signing` and `followup`."""
 
 import datetime
@@ -13,7 +14,7 @@ from django.db.models import Min, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from actionplans.models import ActionItem, ItemStatus
+from actionplans.models import ActionItem, ItemStatus, PlanAdoption
 from agreements.models import Agreement, SourceKind, StepItem
 from followup.models import FollowUpCadence, FollowUpReport
 from followup.models.cadences import CadenceFrequency, CadenceKind
@@ -83,6 +84,8 @@ class Facts:
         promise = Agreement.objects.filter(part_of=here, signed_version__isnull=False)
         promise = promise.annotate(first_signed=Min("versions__signed_on"))
         promise = promise.order_by("first_signed", "pk")
+        adoption = PlanAdoption.objects.filter(plan__agreement=here)
+        adoption = adoption.order_by("-adopted_on", "-number", "-pk")
 
         def first(queryset, name):
             return Subquery(queryset.values(name)[:1])
@@ -101,6 +104,10 @@ class Facts:
                 promise_pk=first(promise, "pk"),
                 promise_title=first(promise, "title"),
                 promise_on=first(promise, "first_signed"),
+                adoption_plan=first(adoption, "plan_id"),
+                adoption_number=first(adoption, "number"),
+                adoption_body=first(adoption, "body"),
+                adoption_on=first(adoption, "adopted_on"),
             )
             .get()
         )
@@ -253,12 +260,25 @@ def _plans_drawn_up(facts):
     return Evidence(text, url), ""
 
 
-def plans_adopted_hook(facts):
-    """The hook for adopted plans: once `actionplans.PlanAdoption` exists (FK `plan`,
-    related_name `adoptions`, with `adopted_on`, `body`), return the latest adoption of
-    the agreement's plans here as Evidence, and move the item from HOOKS to LOOKED_FOR.
-    Until then the item is ticked by hand."""
-    return None, ""
+def _plans_adopted(facts):
+    """Every action plan with rows adopted (fastställd); the evidence is the latest one."""
+    plans = [plan for plan in facts.agreement.action_plans.all() if plan.items.all()]
+    if not plans:
+        return None, gettext("No action plan has rows yet.")
+    waiting = [plan for plan in plans if plan.latest_adoption_id is None]
+    if waiting:
+        return None, ngettext(
+            "%(count)d action plan is not adopted: %(plans)s.",
+            "%(count)d action plans are not adopted: %(plans)s.",
+            len(waiting),
+        ) % {"count": len(waiting), "plans": ", ".join(plan.shown_title for plan in waiting)}
+    seen = facts.seen
+    text = gettext("Adopted version %(number)s, %(body)s") % {
+        "number": seen["adoption_number"],
+        "body": seen["adoption_body"],
+    }
+    url = reverse("plan_detail", args=[facts.agreement.pk, seen["adoption_plan"]])
+    return Evidence(text, url, seen["adoption_on"]), ""
 
 
 def _citizen_promises(facts):
@@ -310,9 +330,8 @@ LOOKED_FOR = {
     StepItem.GOALS: _goals,
     StepItem.MEASURES_ON_CAUSES: _measures_on_causes,
     StepItem.PLANS_DRAWN_UP: _plans_drawn_up,
+    StepItem.PLANS_ADOPTED: _plans_adopted,
     StepItem.CITIZEN_PROMISES: _citizen_promises,
     StepItem.FOLLOW_UP_PLANNED: _follow_up_planned,
     StepItem.REPORTED: _reported,
 }
-# Ticked by hand until the integrator adds plan.adoptions to plans_adopted_hook.
-HOOKS = {StepItem.PLANS_ADOPTED: plans_adopted_hook}

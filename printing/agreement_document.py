@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.adoption import adoption_note
 from actionplans.models import (
     ActionItem,
     ActionPlan,
@@ -88,7 +89,7 @@ def document_queryset():
             Prefetch(
                 "action_plans",
                 queryset=ActionPlan.objects.fetch_mode(mode)
-                .select_related("municipality")
+                .select_related("municipality", "latest_adoption")
                 .prefetch_related(Prefetch("items", queryset=rows)),
             ),
         )
@@ -244,6 +245,14 @@ def build_document(agreement: Agreement) -> AgreementDocument:
         (plan, _group_rows(plan, parties, focus_areas, focus_texts_in_plan and index == 0))
         for index, plan in enumerate(plans)
     ]
+    for plan in plans:
+        # Which adopted version the plan is; a citizen promise's promises are signed, not
+        # adopted, so its plans say so only once one is.
+        plan.adoption_note = (
+            ""
+            if agreement.is_citizen_promise and plan.latest_adoption_id is None
+            else adoption_note(plan, plan.items.all())
+        )
     return document
 
 

@@ -25,7 +25,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
-from actionplans.models import ActionItem, ActionPlan, Responsibility
+from actionplans.models import ActionItem, ActionPlan, PlanAdoption, Responsibility
 from agreements.models import (
     Agreement,
     FocusArea,
@@ -61,6 +61,8 @@ _FOUND = {
     ProblemItem: lambda i: ProblemPicture.objects.filter(areas=i.area_id),
     ActionItem: lambda i: ActionPlan.objects.filter(pk=i.plan_id),
     Responsibility: lambda i: ActionPlan.objects.filter(items=i.item_id),
+    # The print says which adopted version a plan is.
+    PlanAdoption: lambda i: ActionPlan.objects.filter(pk=i.plan_id),
 }
 
 

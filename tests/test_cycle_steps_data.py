@@ -137,13 +137,21 @@ def test_a_signed_citizen_promise_ticks_the_promises(draft):
     assert item.by_samverkan and item.seen.url == promise.get_absolute_url()
 
 
-def test_goals_plans_and_follow_up_are_seen_and_adoption_waits_for_its_hook(demo):
+def test_goals_plans_follow_up_and_adoption_are_seen(demo):
     steps = steps_of(demo["strangnas-2020"])
     assert steps.item(StepItem.GOALS).by_samverkan
     assert steps.item(StepItem.PLANS_DRAWN_UP).by_samverkan
     assert steps.item(StepItem.FOLLOW_UP_PLANNED).by_samverkan
-    adopted = steps.item(StepItem.PLANS_ADOPTED)
-    assert not adopted.done and not adopted.looked_for  # ticked by hand until PlanAdoption
+    adopted = steps.item(StepItem.PLANS_ADOPTED)  # the demo adopts Strängnäs' plan
+    plan = demo["strangnas-2020"].action_plans.get()
+    assert adopted.by_samverkan and adopted.seen.url.endswith(f"/handlingsplaner/{plan.pk}/")
+    assert "Fastställd version 1" in adopted.seen.text or "version 1" in adopted.seen.text
+
+
+def test_a_plan_not_adopted_leaves_the_item_open(draft):
+    adopted = steps_of(draft).item(StepItem.PLANS_ADOPTED)  # a copy: its plans not adopted
+    assert adopted.looked_for and not adopted.done
+    assert "inte fastställd" in adopted.missing
 
 
 def test_an_item_samverkan_does_not_see_may_still_be_ticked_by_hand(coordinator, draft):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from helpers import pdf_text
 from test_access_matrix import PATTERNS, url_kwargs
 
+from actionplans.adoption import adopt
 from actionplans.models import Responsibility
 from agreements.models import (
     Agreement,
@@ -149,6 +150,15 @@ def hostile_objects(agreement):
         ),
         PartyFulfilment.objects.create(report=report, party=party, rating="green"),
         ActivityAssessment.objects.create(report=report, item=item, process="done"),
+        adopt(
+            plan,
+            number=plan.adoptions.count() + 1,
+            adopted_on=datetime.date(2022, 2, 1),
+            body="Styrgruppen",
+            reference_number="KS 2022/1",
+            user=None,
+            focus_areas=agreement.focus_areas.all(),
+        ),
         *law_items(agreement),
     ]
 
@@ -232,6 +242,8 @@ def test_pages_show_hostile_text_escaped(client, personas, hostile):
         reverse("agreement_history", args=[agreement.pk]),
         reverse("row_history", args=[agreement.pk, item.pk]),
         reverse("validity", args=[agreement.pk]),
+        reverse("plan_compare_adopted", args=[agreement.pk, plan.pk]),
+        reverse("plan_adopt", args=[agreement.pk, plan.pk]),
         reverse("report_assessment", args=[agreement.pk, report.pk]),
         *law_pages(agreement, objects[-3]),
     ]

@@ -3,7 +3,7 @@ it answers, its responsibilities, its follow-up entries and its feedback to citi
 
 from django.utils.translation import gettext as _
 
-from actionplans.models import ActionItem, ActionPlan, Responsibility
+from actionplans.models import ActionItem, ActionPlan, PlanAdoption, Responsibility
 from followup.models import FollowUpEntry
 
 from .base import AgreementBuild, given
@@ -87,6 +87,47 @@ def _plan(build: AgreementBuild, plan_position: int, data: dict):
         _responsibilities(build, row, row_data, row_path)
         _follow_up_entries(build, row, row_data, row_path)
         public_feedback(build, row, row_data, row_path)
+    _adoptions(build, plan, plan_position, data.get("adoptions", []), path)
+
+
+def _adoptions(build: AgreementBuild, plan: ActionPlan, plan_position: int, adoptions, path):
+    """The plan's adopted versions, each row as adopted pointing at its row here again (a
+    row removed since points nowhere); the latest becomes the plan's."""
+    latest, numbers = None, set()
+    for index, data in enumerate(adoptions):
+        adoption_path = f"{path}.adoptions[{index}]"
+        if data["number"] in numbers:
+            build.error(
+                f"{adoption_path}.number",
+                _("two adoptions of the plan have number %(number)s") % {"number": data["number"]},
+            )
+            continue
+        numbers.add(data["number"])
+        rows = []
+        for row in data.get("rows", []):
+            key = row.get("item") or ""
+            item = build.items.get(key) if key.startswith(f"{plan_position}.") else None
+            rows.append(
+                {"id": item.pk if item else None, **{k: v for k, v in row.items() if k != "item"}}
+            )
+        recorded = {}
+        if data.get("recorded_at"):
+            field = PlanAdoption._meta.get_field("created_at")
+            recorded["created_at"] = field.to_python(data["recorded_at"])
+        adoption = build.save(
+            PlanAdoption(
+                plan=plan,
+                snapshot={"plan": data.get("plan", {}), "rows": rows},
+                **given(PlanAdoption, data, "number", "adopted_on", "body", "reference_number"),
+                **recorded,
+            ),
+            adoption_path,
+        )
+        if adoption is not None and (latest is None or adoption.number > latest.number):
+            latest = adoption
+    if latest is not None:
+        ActionPlan.objects.filter(pk=plan.pk).update(latest_adoption=latest)
+        plan.latest_adoption = latest
 
 
 def _row_problem_items(build: AgreementBuild, row: ActionItem, data: dict, path: str):
