@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drafting_views, views
+from . import chain_views, drafting_views, views
 
 draft = "overenskommelser/<int:pk>/utkast/"
 part = draft + "<slug:kind>/<int:part_pk>/"
@@ -18,6 +18,7 @@ urlpatterns = [
         drafting_views.next_citizen_promise,
         name="next_citizen_promise",
     ),
+    path("overenskommelser/<int:pk>/kedja/", chain_views.agreement_chain, name="agreement_chain"),
     path(draft, drafting_views.draft_editor, name="draft_editor"),
     path(draft + "uppgifter/", drafting_views.draft_facts, name="draft_facts"),
     path(draft + "problembild/", drafting_views.draft_picture, name="draft_picture"),
