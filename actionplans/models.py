@@ -151,13 +151,15 @@ class ActionItemQuerySet(models.QuerySet):
         item.plan = plan
         return item
 
-    def shown_in_table(self) -> list[dict]:
-        """The rows as the plan table shows them: dicts of their fields, with "party_texts"
-        ({organisation id: the party's cell}), in two queries and without model instances
-        (for 500 rows, building 1500 instances cost more than the queries:
-        docs/performance.md). The same texts as `ActionItem.party_text`."""
+    def shown_in_table(self, *annotations) -> list[dict]:
+        """The rows as the plan table shows them: dicts of their fields (and of these
+        `annotations`), with "party_texts" ({organisation id: the party's cell}), in two
+        queries and without model instances (for 500 rows, building 1500 instances cost
+        more than the queries: docs/performance.md). The same texts as
+        `ActionItem.party_text`."""
         rows = list(
             self.order_by("position").values(
+                *annotations,
                 "id",
                 "focus_area_id",
                 "group_heading",

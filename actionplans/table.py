@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, FocusArea
 
+from .links import LINK_FIELDS, Links, with_links
 from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, is_overdue
 
 AUTOFOCUS = " autofocus"
@@ -127,6 +128,14 @@ class Columns:
         }
         self.overdue = escape(_("overdue since"))
         self.carried = escape(_("Carried over from %(years)s"))
+        # The chain's links (actionplans/links.py): each URL reversed once, for str.format.
+        chain = reverse("agreement_chain", args=[plan.agreement_id])
+        indicator = reverse("indicator_detail", args=[plan.agreement_id, RowUrls.STAND_IN])
+        self.problem_link = '<a href="' + _braced(chain) + '#problem-{0}">{1}</a>'
+        self.indicator_link = '<a href="' + _braced(indicator).replace(RowUrls.STAND_IN, "{0}")
+        self.indicator_link += '">{1}</a>'
+        self.addresses = escape(_("Addresses"))
+        self.measured_by = escape(_("Measured by"))
 
     def status(self, row) -> str:
         """The row's status (from its latest follow-up entry), and 'overdue' when its date
@@ -138,7 +147,26 @@ class Columns:
         if row["carried_from_period"]:  # a promise carried over from the period before
             carried = self.carried.replace("%(years)s", escape(row["carried_from_period"]))
             text += f' <span class="carried">{carried}</span>'
-        return f'<p class="row-status">{text}</p>'
+        return f'<p class="row-status">{text}</p>' + self.links(row)
+
+    def links(self, row) -> str:
+        """The problems the row addresses and the indicators that measure it, linked to the
+        chain and to the indicator; nothing when the row has neither."""
+        if "problem_links" not in row:
+            return ""
+        links = Links.of(row)
+        lines = []
+        if links.problems:
+            problems = "; ".join(
+                self.problem_link.format(link.pk, escape(link.text)) for link in links.problems
+            )
+            lines.append(f"{self.addresses}: {problems}")
+        if links.indicators:
+            indicators = "; ".join(
+                self.indicator_link.format(link.pk, escape(link.text)) for link in links.indicators
+            )
+            lines.append(f"{self.measured_by}: {indicators}")
+        return "".join(f'<span class="row-links">{line}</span>' for line in lines)
 
     def cells(self, row) -> str:
         """The row's cells (`row` from `ActionItem.objects.shown_in_table`), each with its
@@ -256,7 +284,7 @@ def with_groups(table: PlanTable, shown=None, focus=None, status=None) -> PlanTa
     rows = ActionItem.objects.filter(plan=table.plan)
     if status:
         rows = rows.filter(status=status)
-    for row in rows.shown_in_table():
+    for row in with_links(rows).shown_in_table(*LINK_FIELDS):
         area = row["focus_area_id"]
         group = by_area.get(area)
         if group is None:
@@ -294,5 +322,6 @@ def single_row(table: PlanTable, item, state="", focus="") -> TableRow:
     """One row for its fragment: in a `state`, or shown as text (fetched anew)."""
     if state:
         return TableRow(item.pk, table.urls, state=state, item=item)
-    (row,) = ActionItem.objects.filter(plan=table.plan, pk=item.pk).shown_in_table()
+    rows = ActionItem.objects.filter(plan=table.plan, pk=item.pk)
+    (row,) = with_links(rows).shown_in_table(*LINK_FIELDS)
     return table.shown_row(row, focus)
