@@ -15,8 +15,6 @@ from django.db.models.functions import Cast, Concat, Replace, Substr
 
 from agreements.models import FocusArea
 
-from .models import ActionItem
-
 # Between a link's id and its words, and between links: control characters no one types,
 # taken out of the words besides.
 UNIT, RECORD = "\x1f", "\x1e"
@@ -56,7 +54,7 @@ def with_links(rows):
     """The rows with their problems and indicators as texts (`LINK_FIELDS`), for
     `ActionItem.objects.shown_in_table(*LINK_FIELDS)` and `Links.of`."""
     problems = (
-        ActionItem.problem_items.through.objects.filter(actionitem_id=OuterRef("pk"))
+        rows.model.problem_items.through.objects.filter(actionitem_id=OuterRef("pk"))
         .values("actionitem_id")
         .annotate(
             links=_joined(
@@ -68,7 +66,7 @@ def with_links(rows):
         .values("links")
     )
     own = (
-        ActionItem.objects.filter(pk=OuterRef("pk"), indicators__isnull=False)
+        rows.model.objects.filter(pk=OuterRef("pk"), indicators__isnull=False)
         .values("pk")
         .annotate(links=_joined(*INDICATORS))
         .values("links")
@@ -96,6 +94,12 @@ class Link:
 class Links:
     problems: tuple[Link, ...]
     indicators: tuple[Link, ...]
+
+    @classmethod
+    def of_rows(cls, rows) -> "Links":
+        """The links of the one row of `rows`, in one query."""
+        (row,) = with_links(rows).values(*LINK_FIELDS)
+        return cls.of(row)
 
     @classmethod
     def of(cls, row: dict) -> "Links":

@@ -28,6 +28,8 @@ from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import next_position
 from samverkan.versioning import Versioned
 
+from .links import Links
+
 # Between the words of a party's responsibilities on a row, in its column.
 PARTY_TEXT_SEPARATOR = "; "
 
@@ -453,6 +455,11 @@ class ActionItem(Versioned):
 
     def __str__(self):
         return self.activity[:80]
+
+    def chain_links(self) -> Links:
+        """The problems the row addresses and the indicators that measure it, in one query
+        (the plan page reads them with its rows: actionplans/links.py)."""
+        return Links.of_rows(ActionItem.objects.filter(pk=self.pk))
 
     @property
     def deadline(self):

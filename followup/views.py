@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actionplans.links import LINK_FIELDS, Links, with_links
 from actionplans.models import ActionItem, ActionPlan, plan_page_agreements
 from agreements.access import (
     check_may_change_plan,
@@ -92,18 +91,11 @@ def entry_create(request, pk, plan_pk, item_pk):
         "form": form,
         "corrects": corrects,
         "message": message,
-        "links": _row_links(item),
         "entries": entries.select_related("corrects")
         .prefetch_related("participants", "corrections")
         .order_by("-occurred_on", "-created_at"),
     }
     return render(request, f"{PAGE}#logging" if request.htmx else PAGE, context)
-
-
-def _row_links(item) -> Links:
-    """The problems the row addresses and the indicators that measure it, in one query."""
-    (row,) = with_links(ActionItem.objects.filter(pk=item.pk)).values(*LINK_FIELDS)
-    return Links.of(row)
 
 
 # --- An agreement's follow-up: the timeline, what to follow up, cadences, indicators, reports
