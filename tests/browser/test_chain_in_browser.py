@@ -2,11 +2,16 @@
 with axe-core on every page: from the agreement to its chain, a gap's link to where the
 gap is, and from a row of the plan back to the problem it addresses."""
 
+import os
+
 import pytest
 from browsing import WIDTHS, assert_accessible, log_in, opens
 from playwright.sync_api import expect
 
 from agreements.models import Agreement, ProblemArea, ProblemItem, ProblemPicture
+
+# Where screenshots go when asked for (SAMVERKAN_SCREENSHOTS=/some/folder).
+SCREENSHOTS = os.environ.get("SAMVERKAN_SCREENSHOTS")
 
 
 @pytest.fixture
@@ -46,6 +51,8 @@ def test_a_coordinator_follows_the_chain_and_its_gaps(page, site, chained, width
     assert_accessible(page)
     # Reads top to bottom on a phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/chain-{width}.png", full_page=True)
 
     gaps = page.locator("#luckor")
     expect(gaps.get_by_role("heading", level=2)).to_contain_text("luckor i kedjan")
