@@ -2,86 +2,26 @@
 (pages/chain.py): the problems of the problem picture it addresses and the indicators that
 measure it (its own, and its focus area's).
 
-Read inside the query of the rows, as correlated subqueries each giving one text per row,
-so the plan page runs no more queries however many rows it has (docs/performance.md). The
-indicators are reached through the rows' and focus areas' reverse relation `indicators`:
-followup sits above this app and is not imported.
+Read in the query that reads the rows' responsibilities, as more lines of it (a UNION ALL),
+so the plan page runs no more queries however many rows it has, and each part is one index
+lookup for all rows (docs/performance.md). Each line is (row, id, words, "", "", kind,
+order), the shape of a responsibility's line, `kind` in the role's column. The indicators
+are reached through the rows' and focus areas' reverse relation `indicators`: followup sits
+above this app and is not imported.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
-from django.db.models.functions import Cast, Concat, Replace, Substr
+from django.db.models import CharField, ExpressionWrapper, F, IntegerField, Value
+from django.db.models.functions import Substr
 
 from agreements.models import FocusArea
 
-# Between a link's id and its words, and between links: control characters no one types,
-# taken out of the words besides.
-UNIT, RECORD = "\x1f", "\x1e"
-# The first characters of a problem's text, which the row shows.
+# The first characters of a problem's text or an indicator's name, which the row shows.
 SHOWN_CHARACTERS = 80
-
-# An indicator's id, its order (twice: positions are unique in an agreement), its name.
-INDICATORS = (
-    "indicators__pk",
-    ("indicators__position", "indicators__position"),
-    "indicators__name",
-)
-
-LINK_FIELDS = ("problem_links", "row_indicator_links", "area_indicator_links")
-
-
-def _joined(id_field: str, order_fields: tuple[str, str], text_field: str) -> StringAgg:
-    """One text of records "id, two order numbers, words": not every database orders an
-    aggregate (SQLite before 3.44), so the records are ordered when read (`_parsed`)."""
-    words = Replace(
-        Replace(Substr(text_field, 1, SHOWN_CHARACTERS), Value(RECORD), Value(" ")),
-        Value(UNIT),
-        Value(" "),
-    )
-    parts = [id_field, *order_fields]
-    return StringAgg(
-        Concat(
-            *(piece for name in parts for piece in (Cast(name, CharField()), Value(UNIT))),
-            words,
-            output_field=CharField(),
-        ),
-        delimiter=Value(RECORD),
-    )
-
-
-def with_links(rows):
-    """The rows with their problems and indicators as texts (`LINK_FIELDS`), for
-    `ActionItem.objects.shown_in_table(*LINK_FIELDS)` and `Links.of`."""
-    problems = (
-        rows.model.problem_items.through.objects.filter(actionitem_id=OuterRef("pk"))
-        .values("actionitem_id")
-        .annotate(
-            links=_joined(
-                "problemitem_id",
-                ("problemitem__area__position", "problemitem__position"),
-                "problemitem__text",
-            )
-        )
-        .values("links")
-    )
-    own = (
-        rows.model.objects.filter(pk=OuterRef("pk"), indicators__isnull=False)
-        .values("pk")
-        .annotate(links=_joined(*INDICATORS))
-        .values("links")
-    )
-    of_area = (
-        FocusArea.objects.filter(pk=OuterRef("focus_area_id"), indicators__isnull=False)
-        .values("pk")
-        .annotate(links=_joined(*INDICATORS))
-        .values("links")
-    )
-    return rows.annotate(
-        problem_links=Subquery(problems),
-        row_indicator_links=Subquery(own),
-        area_indicator_links=Subquery(of_area),
-    )
+# In the role's column: never a role (ResponsibilityRole's values have no "~").
+PROBLEM, OWN_INDICATOR, AREA_INDICATOR = "~problem", "~indicator", "~area-indicator"
+KINDS = (PROBLEM, OWN_INDICATOR, AREA_INDICATOR)
 
 
 @dataclass(frozen=True)
@@ -90,32 +30,90 @@ class Link:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class Links:
-    problems: tuple[Link, ...]
-    indicators: tuple[Link, ...]
-
-    @classmethod
-    def of_rows(cls, rows) -> "Links":
-        """The links of the one row of `rows`, in one query."""
-        (row,) = with_links(rows).values(*LINK_FIELDS)
-        return cls.of(row)
-
-    @classmethod
-    def of(cls, row: dict) -> "Links":
-        """A row's links from its dict (`with_links`): the indicators of the row first."""
-        indicators = _parsed(row["row_indicator_links"]) + _parsed(row["area_indicator_links"])
-        return cls(_parsed(row["problem_links"]), indicators)
+    problems: list[Link] = field(default_factory=list)
+    indicators: list[Link] = field(default_factory=list)
 
 
-def _parsed(text: str | None) -> tuple[Link, ...]:
-    if not text:
-        return ()
-    found = []
-    for record in text.split(RECORD):
-        numbers, words = record.split(UNIT)[:3], record.split(UNIT, 3)[3:]
-        if len(numbers) == 3 and all(number.isdigit() for number in numbers) and words:
-            shown = words[0] if len(words[0]) < SHOWN_CHARACTERS else words[0].rstrip() + "…"
-            pk, first, second = (int(number) for number in numbers)
-            found.append(((first, second, pk), Link(pk, shown)))
-    return tuple(link for _order, link in sorted(found))
+def _line(queryset, row: str, pk: str, words: str, kind: str, order):
+    shown = Substr(words, 1, SHOWN_CHARACTERS + 1)
+    return (
+        queryset.order_by()
+        .annotate(
+            link_row=F(row),
+            link_pk=F(pk),
+            link_words=shown,
+            link_blank=Value("", output_field=CharField()),
+            link_also_blank=Value("", output_field=CharField()),
+            link_kind=Value(kind, output_field=CharField()),
+            link_order=order,
+        )
+        .values_list(
+            "link_row",
+            "link_pk",
+            "link_words",
+            "link_blank",
+            "link_also_blank",
+            "link_kind",
+            "link_order",
+        )
+    )
+
+
+def link_lines(model, row_ids):
+    """The lines of the rows' links (`row_ids` a subquery of ActionItem ids; `model` is
+    ActionItem), in the responsibilities' shape, for a UNION ALL with them."""
+    problems = _line(
+        model.problem_items.through.objects.filter(actionitem_id__in=row_ids),
+        "actionitem_id",
+        "problemitem_id",
+        "problemitem__text",
+        PROBLEM,
+        # The problem picture's order: the area's, then the problem's within it.
+        ExpressionWrapper(
+            F("problemitem__area__position") * 100_000 + F("problemitem__position"),
+            output_field=IntegerField(),
+        ),
+    )
+    own = _line(
+        model.objects.filter(pk__in=row_ids, indicators__isnull=False),
+        "pk",
+        "indicators__pk",
+        "indicators__name",
+        OWN_INDICATOR,
+        F("indicators__position"),
+    )
+    # The focus area's id in the row's column: the rows of that area get them (`collect`).
+    of_areas = _line(
+        FocusArea.objects.filter(
+            pk__in=model.objects.filter(pk__in=row_ids).values("focus_area_id"),
+            indicators__isnull=False,
+        ),
+        "pk",
+        "indicators__pk",
+        "indicators__name",
+        AREA_INDICATOR,
+        F("indicators__position"),
+    )
+    return problems, own, of_areas
+
+
+def collect(rows: list[dict], lines) -> None:
+    """Each row's `links` from the link lines (ordered by row and order), the row's own
+    indicators before its focus area's."""
+    by_id = {row["id"]: row for row in rows}
+    of_area: dict[int, list[Link]] = {}
+    for row in rows:
+        row["links"] = Links()
+    for row_id, pk, words, _blank, _also_blank, kind, _order in lines:
+        shown = words if len(words) <= SHOWN_CHARACTERS else words[:SHOWN_CHARACTERS] + "…"
+        link = Link(pk, shown)
+        if kind == AREA_INDICATOR:
+            of_area.setdefault(row_id, []).append(link)
+        elif kind == PROBLEM:
+            by_id[row_id]["links"].problems.append(link)
+        else:
+            by_id[row_id]["links"].indicators.append(link)
+    for row in rows:
+        row["links"].indicators += of_area.get(row["focus_area_id"], [])

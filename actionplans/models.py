@@ -28,7 +28,7 @@ from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import next_position
 from samverkan.versioning import Versioned
 
-from .links import Links
+from .links import KINDS, Links, collect, link_lines
 
 # Between the words of a party's responsibilities on a row, in its column.
 PARTY_TEXT_SEPARATOR = "; "
@@ -153,15 +153,14 @@ class ActionItemQuerySet(models.QuerySet):
         item.plan = plan
         return item
 
-    def shown_in_table(self, *annotations) -> list[dict]:
-        """The rows as the plan table shows them: dicts of their fields (and of these
-        `annotations`), with "party_texts" ({organisation id: the party's cell}), in two
-        queries and without model instances (for 500 rows, building 1500 instances cost
-        more than the queries: docs/performance.md). The same texts as
-        `ActionItem.party_text`."""
+    def shown_in_table(self, links: bool = False) -> list[dict]:
+        """The rows as the plan table shows them: dicts of their fields, with "party_texts"
+        ({organisation id: the party's cell}), in two queries and without model instances
+        (for 500 rows, building 1500 instances cost more than the queries:
+        docs/performance.md). The same texts as `ActionItem.party_text`. With `links`, also
+        each row's "links" (actionplans/links.py), read with the responsibilities."""
         rows = list(
             self.order_by("position").values(
-                *annotations,
                 "id",
                 "focus_area_id",
                 "group_heading",
@@ -181,19 +180,33 @@ class ActionItemQuerySet(models.QuerySet):
         for row in rows:
             row["party_texts"] = {}
         roles = dict(ResponsibilityRole.choices)
-        responsibilities = (
-            Responsibility.objects.filter(item__in=self.order_by().values("pk"))
-            .order_by("item_id", "position")
+        row_ids = self.order_by().values("pk")
+        lines = (
+            Responsibility.objects.filter(item__in=row_ids)
+            .order_by()
             .values_list(
-                "item_id", "organisation_id", "description", "organisation__name", "unit", "role"
+                "item_id",
+                "organisation_id",
+                "description",
+                "organisation__name",
+                "unit",
+                "role",
+                "position",
             )
         )
-        for item_id, organisation_id, description, name, unit, role in responsibilities:
+        if links:
+            lines = lines.union(*link_lines(ActionItem, row_ids), all=True)
+        lines = list(lines.order_by("item_id", "position"))
+        for item_id, organisation_id, description, name, unit, role, _order in lines:
+            if role in KINDS:
+                continue
             role_label = roles.get(role, role) if role else ""
             text = description or Responsibility.words(name, unit, role_label)
             texts = by_id[item_id]["party_texts"]
             said = texts.get(organisation_id)
             texts[organisation_id] = text if said is None else f"{said}{PARTY_TEXT_SEPARATOR}{text}"
+        if links:
+            collect(rows, [line for line in lines if line[5] in KINDS])
         return rows
 
 
@@ -459,7 +472,8 @@ class ActionItem(Versioned):
     def chain_links(self) -> Links:
         """The problems the row addresses and the indicators that measure it, in one query
         (the plan page reads them with its rows: actionplans/links.py)."""
-        return Links.of_rows(ActionItem.objects.filter(pk=self.pk))
+        (row,) = ActionItem.objects.filter(pk=self.pk).shown_in_table(links=True)
+        return row["links"]
 
     @property
     def deadline(self):

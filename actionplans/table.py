@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, FocusArea
 
-from .links import LINK_FIELDS, Links, with_links
 from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, is_overdue
 
 AUTOFOCUS = " autofocus"
@@ -152,9 +151,9 @@ class Columns:
     def links(self, row) -> str:
         """The problems the row addresses and the indicators that measure it, linked to the
         chain and to the indicator; nothing when the row has neither."""
-        if "problem_links" not in row:
+        links = row.get("links")
+        if links is None:
             return ""
-        links = Links.of(row)
         lines = []
         if links.problems:
             problems = "; ".join(
@@ -284,7 +283,7 @@ def with_groups(table: PlanTable, shown=None, focus=None, status=None) -> PlanTa
     rows = ActionItem.objects.filter(plan=table.plan)
     if status:
         rows = rows.filter(status=status)
-    for row in with_links(rows).shown_in_table(*LINK_FIELDS):
+    for row in rows.shown_in_table(links=True):
         area = row["focus_area_id"]
         group = by_area.get(area)
         if group is None:
@@ -323,5 +322,5 @@ def single_row(table: PlanTable, item, state="", focus="") -> TableRow:
     if state:
         return TableRow(item.pk, table.urls, state=state, item=item)
     rows = ActionItem.objects.filter(plan=table.plan, pk=item.pk)
-    (row,) = with_links(rows).shown_in_table(*LINK_FIELDS)
+    (row,) = rows.shown_in_table(links=True)
     return table.shown_row(row, focus)
