@@ -29,6 +29,8 @@ from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import next_position
 from samverkan.versioning import Versioned
 
+from .links import KINDS, Links, collect, link_lines
+
 # Between the words of a party's responsibilities on a row, in its column.
 PARTY_TEXT_SEPARATOR = "; "
 
@@ -172,12 +174,13 @@ class ActionItemQuerySet(models.QuerySet):
             responsibility.item = item  # as a prefetch sets it
         return item
 
-    def shown_in_table(self) -> list[dict]:
+    def shown_in_table(self, links: bool = False) -> list[dict]:
         """The rows as the plan table shows them: dicts of their fields, with "party_texts"
         ({organisation id: the party's cell}), in two queries and without model instances
         (for 500 rows, building 1500 instances cost more than the queries:
         docs/performance.md). The same texts as `ActionItem.party_text`; "responsibilities"
-        holds each responsibility as (organisation name, unit, role, description)."""
+        holds each responsibility as (organisation name, unit, role, description). With
+        `links`, also each row's "links" (actionplans/links.py), read with the responsibilities."""
         rows = list(
             self.order_by("position").values(
                 "id",
@@ -209,20 +212,34 @@ class ActionItemQuerySet(models.QuerySet):
             row["party_texts"] = {}
             row["responsibilities"] = []
         roles = dict(ResponsibilityRole.choices)
-        responsibilities = (
-            Responsibility.objects.filter(item__in=self.order_by().values("pk"))
-            .order_by("item_id", "position")
+        row_ids = self.order_by().values("pk")
+        lines = (
+            Responsibility.objects.filter(item__in=row_ids)
+            .order_by()
             .values_list(
-                "item_id", "organisation_id", "description", "organisation__name", "unit", "role"
+                "item_id",
+                "organisation_id",
+                "description",
+                "organisation__name",
+                "unit",
+                "role",
+                "position",
             )
         )
-        for item_id, organisation_id, description, name, unit, role in responsibilities:
+        if links:
+            lines = lines.union(*link_lines(ActionItem, row_ids), all=True)
+        lines = list(lines.order_by("item_id", "position"))
+        for item_id, organisation_id, description, name, unit, role, _order in lines:
+            if role in KINDS:
+                continue
             by_id[item_id]["responsibilities"].append((name or "", unit, role, description))
             role_label = roles.get(role, role) if role else ""
             text = description or Responsibility.words(name, unit, role_label)
             texts = by_id[item_id]["party_texts"]
             said = texts.get(organisation_id)
             texts[organisation_id] = text if said is None else f"{said}{PARTY_TEXT_SEPARATOR}{text}"
+        if links:
+            collect(rows, [line for line in lines if line[5] in KINDS])
         return rows
 
 
@@ -515,6 +532,12 @@ class ActionItem(Versioned):
 
     def __str__(self):
         return self.activity[:80]
+
+    def chain_links(self) -> Links:
+        """The problems the row addresses and the indicators that measure it, in one query
+        (the plan page reads them with its rows: actionplans/links.py)."""
+        (row,) = ActionItem.objects.filter(pk=self.pk).shown_in_table(links=True)
+        return row["links"]
 
     @property
     def deadline(self):

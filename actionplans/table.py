@@ -139,6 +139,14 @@ class Columns:
         self.overdue = escape(_("overdue since"))
         self.carried = escape(_("Carried over from %(years)s"))
         self.adoption_marks = {kind: escape(str(label)) for kind, label in MARKS.items()}
+        # The chain's links (actionplans/links.py): each URL reversed once, for str.format.
+        chain = reverse("agreement_chain", args=[plan.agreement_id])
+        indicator = reverse("indicator_detail", args=[plan.agreement_id, RowUrls.STAND_IN])
+        self.problem_link = '<a href="' + _braced(chain) + '#problem-{0}">{1}</a>'
+        self.indicator_link = '<a href="' + _braced(indicator).replace(RowUrls.STAND_IN, "{0}")
+        self.indicator_link += '">{1}</a>'
+        self.addresses = escape(_("Addresses"))
+        self.measured_by = escape(_("Measured by"))
 
     def status(self, row) -> str:
         """The row's status (from its latest follow-up entry), and 'overdue' when its date
@@ -153,7 +161,26 @@ class Columns:
         mark = row.get("adoption_mark")
         if mark:  # changed or added since the plan was adopted
             text += f' <span class="adoption-mark">{self.adoption_marks[mark]}</span>'
-        return f'<p class="row-status">{text}</p>'
+        return f'<p class="row-status">{text}</p>' + self.links(row)
+
+    def links(self, row) -> str:
+        """The problems the row addresses and the indicators that measure it, linked to the
+        chain and to the indicator; nothing when the row has neither."""
+        links = row.get("links")
+        if links is None:
+            return ""
+        lines = []
+        if links.problems:
+            problems = "; ".join(
+                self.problem_link.format(link.pk, escape(link.text)) for link in links.problems
+            )
+            lines.append(f"{self.addresses}: {problems}")
+        if links.indicators:
+            indicators = "; ".join(
+                self.indicator_link.format(link.pk, escape(link.text)) for link in links.indicators
+            )
+            lines.append(f"{self.measured_by}: {indicators}")
+        return "".join(f'<span class="row-links">{line}</span>' for line in lines)
 
     @staticmethod
     def who(row, party_texts) -> str:
@@ -292,7 +319,7 @@ def with_groups(table: PlanTable, shown=None, focus=None, status=None) -> PlanTa
     rows = ActionItem.objects.filter(plan=table.plan)
     if status:
         rows = rows.filter(status=status)
-    table_rows = list(rows.shown_in_table())
+    table_rows = list(rows.shown_in_table(links=True))
     _mark_changes(table, table_rows, every_row=not status)
     for row in table_rows:
         area = row["focus_area_id"]
@@ -349,7 +376,7 @@ def single_row(table: PlanTable, item, state="", focus="") -> TableRow:
     """One row for its fragment: in a `state`, or shown as text (fetched anew)."""
     if state:
         return TableRow(item.pk, table.urls, state=state, item=item)
-    (row,) = ActionItem.objects.filter(plan=table.plan, pk=item.pk).shown_in_table()
+    (row,) = ActionItem.objects.filter(plan=table.plan, pk=item.pk).shown_in_table(links=True)
     adoption = table.plan.latest_adoption
     if adoption is not None:
         (state,) = rows_from_table([row], table.agreement.focus_areas.all())

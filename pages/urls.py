@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drafting_views, next_period_views, step_views, views
+from . import chain_views, drafting_views, next_period_views, step_views, views
 
 draft = "overenskommelser/<int:pk>/utkast/"
 part = draft + "<slug:kind>/<int:part_pk>/"
@@ -38,6 +38,7 @@ urlpatterns = [
         step_views.step_untick,
         name="step_untick",
     ),
+    path("overenskommelser/<int:pk>/kedja/", chain_views.agreement_chain, name="agreement_chain"),
     path(draft, drafting_views.draft_editor, name="draft_editor"),
     path(draft + "gamla-ar/", next_period_views.draft_old_texts, name="draft_old_texts"),
     path(draft + "uppgifter/", drafting_views.draft_facts, name="draft_facts"),

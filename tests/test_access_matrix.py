@@ -67,6 +67,7 @@ READ_ONLY = {
     "calendar",
     "agreement_history",
     "row_history",
+    "agreement_chain",
 }
 # Reached with a signed token instead of a login (tests/test_calendar.py).
 TOKEN_URLS = {"calendar_feed"}

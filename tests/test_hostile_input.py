@@ -229,6 +229,10 @@ def test_pages_show_hostile_text_escaped(client, personas, hostile):
     item = plan.items.order_by("position").first()
     report = FollowUpReport.objects.get(agreement=agreement, period_start="2022-01-01")
     indicator = objects[14]
+    # The row addresses the problem and is measured by the indicator: the plan page, the
+    # row's follow-up page and the chain show their hostile texts.
+    item.problem_items.add(objects[8])
+    Indicator.objects.filter(pk=indicator.pk).update(item=item)
     pages = [
         reverse("overview"),
         reverse("agreement_list"),
@@ -242,6 +246,7 @@ def test_pages_show_hostile_text_escaped(client, personas, hostile):
         reverse("agreement_history", args=[agreement.pk]),
         reverse("row_history", args=[agreement.pk, item.pk]),
         reverse("validity", args=[agreement.pk]),
+        reverse("agreement_chain", args=[agreement.pk]),
         reverse("plan_compare_adopted", args=[agreement.pk, plan.pk]),
         reverse("plan_adopt", args=[agreement.pk, plan.pk]),
         reverse("report_assessment", args=[agreement.pk, report.pk]),
