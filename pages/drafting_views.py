@@ -13,16 +13,13 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from actionplans.models import ActionItem
 from agreements.access import (
     check_may_create_agreements,
     get_agreement,
-    get_agreement_for_editing,
     get_draft_for_editing,
     visible_agreements,
 )
@@ -34,7 +31,6 @@ from agreements.models import (
     ProblemPicture,
 )
 from exchange.copying import copy_agreement
-from exchange.next_promise import NextPromiseRefused, start_next_promise
 from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import swap_with_neighbour
 from samverkan.params import query_id
@@ -69,40 +65,6 @@ def agreement_copy(request, pk):
     copy = copy_agreement(original)
     messages.success(request, _("A new draft was made as a copy. Edit it here."))
     return redirect("draft_editor", copy.pk)
-
-
-@login_required
-@require_POST
-def next_citizen_promise(request, pk):
-    """Nytt medborgarlöfte för <år>: next period's draft, started from this promise; once
-    started, the same button leads to it."""
-    original = get_agreement_for_editing(request.user, pk)
-    try:
-        draft = start_next_promise(original, timezone.localdate())
-        messages.success(
-            request,
-            _(
-                "The draft of the next citizen promise was started. Promises not yet kept are "
-                "carried over, and this year's citizen dialogues are listed as dialogues to hold."
-            ),
-        )
-    except NextPromiseRefused as refusal:
-        messages.info(request, refusal.message)
-        draft = refusal.existing or original
-    return _to_next(request, original, draft)
-
-
-def _to_next(request, original, draft):
-    """To the next period's draft in its editor; to its page once it is no longer a draft,
-    or to the original's page when none was started."""
-    target = (
-        reverse("draft_editor", args=[draft.pk])
-        if draft.is_draft and draft != original
-        else draft.get_absolute_url()
-    )
-    if request.htmx:
-        return HttpResponseClientRedirect(target)
-    return redirect(target)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Nästa period: next period's draft of a cooperation agreement, next year's plan of a plan
+"""Nästa period: next period's draft of a cooperation agreement (and Nytt medborgarlöfte
+för <år> of a citizen promise), next year's plan of a plan
 renewed each year, and the draft editor's list of texts naming the period before, dismissed
 (exchange/next_period.py, exchange/next_plan.py, pages/period_texts.py)."""
 
@@ -22,8 +23,9 @@ from agreements.access import (
 from agreements.models import OldPeriodTexts
 from exchange.next_period import NextPeriodRefused, start_next_period
 from exchange.next_plan import start_next_plan
+from exchange.next_promise import NextPromiseRefused, start_next_promise
 
-from .drafting_views import _back_to, _to_next
+from .drafting_views import _back_to
 
 
 @login_required
@@ -82,3 +84,37 @@ def draft_old_texts(request, pk):
     )
     messages.success(request, _("The texts naming the period before are no longer pointed out."))
     return _back_to(agreement, "uppgifter")
+
+
+@login_required
+@require_POST
+def next_citizen_promise(request, pk):
+    """Nytt medborgarlöfte för <år>: next period's draft, started from this promise; once
+    started, the same button leads to it."""
+    original = get_agreement_for_editing(request.user, pk)
+    try:
+        draft = start_next_promise(original, timezone.localdate())
+        messages.success(
+            request,
+            _(
+                "The draft of the next citizen promise was started. Promises not yet kept are "
+                "carried over, and this year's citizen dialogues are listed as dialogues to hold."
+            ),
+        )
+    except NextPromiseRefused as refusal:
+        messages.info(request, refusal.message)
+        draft = refusal.existing or original
+    return _to_next(request, original, draft)
+
+
+def _to_next(request, original, draft):
+    """To the next period's draft in its editor; to its page once it is no longer a draft,
+    or to the original's page when none was started."""
+    target = (
+        reverse("draft_editor", args=[draft.pk])
+        if draft.is_draft and draft != original
+        else draft.get_absolute_url()
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)

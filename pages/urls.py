@@ -15,7 +15,7 @@ urlpatterns = [
     ),
     path(
         "overenskommelser/<int:pk>/nytt-medborgarlofte/",
-        drafting_views.next_citizen_promise,
+        next_period_views.next_citizen_promise,
         name="next_citizen_promise",
     ),
     path(
