@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -29,7 +29,7 @@ from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import next_position
 from samverkan.versioning import Versioned
 
-from .links import KINDS, Links, collect, link_lines
+from .links import KINDS, Links, collect, link_sql
 
 # Between the words of a party's responsibilities on a row, in its column.
 PARTY_TEXT_SEPARATOR = "; "
@@ -227,8 +227,9 @@ class ActionItemQuerySet(models.QuerySet):
             )
         )
         if links:
-            lines = lines.union(*link_lines(ActionItem, row_ids), all=True)
-        lines = list(lines.order_by("item_id", "position"))
+            lines = _with_links(lines, row_ids)
+        else:
+            lines = list(lines.order_by("item_id", "position"))
         for item_id, organisation_id, description, name, unit, role, _order in lines:
             if role in KINDS:
                 continue
@@ -241,6 +242,17 @@ class ActionItemQuerySet(models.QuerySet):
         if links:
             collect(rows, [line for line in lines if line[5] in KINDS])
         return rows
+
+
+def _with_links(responsibilities, row_ids) -> list[tuple]:
+    """The responsibilities' lines and the rows' link lines (actionplans/links.py) in one
+    query, ordered by row and position."""
+    sql, params = responsibilities.query.sql_with_params()
+    links, link_params = link_sql(ActionItem, row_ids.query.sql_with_params())
+    union = f"SELECT * FROM ({sql} UNION ALL {links}) AS row_lines ORDER BY 1, 7"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(union, [*params, *link_params])
+        return cursor.fetchall()
 
 
 class ActionPlan(Versioned):

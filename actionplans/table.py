@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, FocusArea
 
-from .adoption import MARKS, AdoptionChanges, changes_since, row_mark, rows_from_table
+from .adoption import MARKS, AdoptionChanges, marks_from_table, row_mark, rows_from_table
 from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, is_overdue
 
 AUTOFOCUS = " autofocus"
@@ -360,7 +360,7 @@ def _mark_changes(table: PlanTable, rows: list[dict], every_row: bool) -> None:
     all_rows = (
         rows if every_row else list(ActionItem.objects.filter(plan=table.plan).shown_in_table())
     )
-    table.changes = changes_since(adoption, table.plan, rows_from_table(all_rows, focus_areas))
+    table.changes = marks_from_table(adoption, table.plan, all_rows, focus_areas)
     marks = table.changes.marks
     for row in rows:
         row["adoption_mark"] = marks.get(row["id"], "")
