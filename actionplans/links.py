@@ -2,12 +2,11 @@
 (pages/chain.py): the problems of the problem picture it addresses and the indicators that
 measure it (its own, and its focus area's).
 
-Read in the query that reads the rows' responsibilities, as more lines of it (a UNION ALL,
-written as SQL: `link_sql`), so the plan page runs no more queries however many rows it
-has, and each part is one index lookup for all rows (docs/performance.md). Each line is
-(row, id, words, "", "", kind, order), the shape of a responsibility's line, `kind` in the
-role's column. The indicators' table is found through the rows' and focus areas' reverse
-relation `indicators`: followup sits above this app and is not imported.
+Read in one query for all rows (`link_sql`, written as SQL), so the plan page runs as
+many queries however many rows it has, and each part is one index lookup for all rows
+(docs/performance.md). Each line is (row, id, words, "", "", kind, order). The indicators'
+table is found through the rows' and focus areas' reverse relation `indicators`: followup
+sits above this app and is not imported.
 """
 
 from dataclasses import dataclass, field
@@ -34,11 +33,11 @@ class Links:
 
 
 def link_sql(model, row_ids: tuple[str, tuple]) -> tuple[str, list]:
-    """The rows' link lines as SQL for a UNION ALL with the responsibilities' query
-    (`row_ids`: the SQL and parameters of a subquery of ActionItem ids; `model` is
-    ActionItem). Written out once rather than built as three querysets: compiling those
-    on every plan page cost more than running them (3.6 of 4.4 ms for 500 rows,
-    docs/performance.md). The tables and columns are the models' own names."""
+    """The rows' link lines as SQL (`row_ids`: the SQL and parameters of a subquery of
+    ActionItem ids; `model` is ActionItem). Written out once rather than built as three
+    querysets: compiling those on every plan page cost more than running them (3.6 of
+    4.4 ms for 500 rows, docs/performance.md). The tables and columns are the models' own
+    names."""
     ids, ids_params = row_ids
     meta = model._meta
     through = meta.get_field("problem_items").remote_field.through._meta

@@ -29,7 +29,7 @@ from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import next_position
 from samverkan.versioning import Versioned
 
-from .links import KINDS, Links, collect, link_sql
+from .links import Links, collect, link_sql
 
 # Between the words of a party's responsibilities on a row, in its column.
 PARTY_TEXT_SEPARATOR = "; "
@@ -180,7 +180,7 @@ class ActionItemQuerySet(models.QuerySet):
         (for 500 rows, building 1500 instances cost more than the queries:
         docs/performance.md). The same texts as `ActionItem.party_text`; "responsibilities"
         holds each responsibility as (organisation name, unit, role, description). With
-        `links`, also each row's "links" (actionplans/links.py), read with the responsibilities."""
+        `links`, also each row's "links" (actionplans/links.py), in one more query."""
         rows = list(
             self.order_by("position").values(
                 "id",
@@ -226,13 +226,8 @@ class ActionItemQuerySet(models.QuerySet):
                 "position",
             )
         )
-        if links:
-            lines = _with_links(lines, row_ids)
-        else:
-            lines = list(lines.order_by("item_id", "position"))
+        lines = list(lines.order_by("item_id", "position"))
         for item_id, organisation_id, description, name, unit, role, _order in lines:
-            if role in KINDS:
-                continue
             by_id[item_id]["responsibilities"].append((name or "", unit, role, description))
             role_label = roles.get(role, role) if role else ""
             text = description or Responsibility.words(name, unit, role_label)
@@ -240,18 +235,17 @@ class ActionItemQuerySet(models.QuerySet):
             said = texts.get(organisation_id)
             texts[organisation_id] = text if said is None else f"{said}{PARTY_TEXT_SEPARATOR}{text}"
         if links:
-            collect(rows, [line for line in lines if line[5] in KINDS])
+            collect(rows, _link_lines(row_ids))
         return rows
 
 
-def _with_links(responsibilities, row_ids) -> list[tuple]:
-    """The responsibilities' lines and the rows' link lines (actionplans/links.py) in one
-    query, ordered by row and position."""
-    sql, params = responsibilities.query.sql_with_params()
-    links, link_params = link_sql(ActionItem, row_ids.query.sql_with_params())
-    union = f"SELECT * FROM ({sql} UNION ALL {links}) AS row_lines ORDER BY 1, 7"  # noqa: S608
+def _link_lines(row_ids) -> list[tuple]:
+    """The rows' link lines (actionplans/links.py), ordered by row and position: a query of
+    their own, cheaper on PostgreSQL than a UNION with the responsibilities' (whose plan
+    and sort of wide lines cost more than the one round trip, docs/performance.md)."""
+    sql, params = link_sql(ActionItem, row_ids.query.sql_with_params())
     with connection.cursor() as cursor:
-        cursor.execute(union, [*params, *link_params])
+        cursor.execute(f"SELECT * FROM ({sql}) AS link_lines ORDER BY 1, 7", params)  # noqa: S608
         return cursor.fetchall()
 
 

@@ -399,11 +399,12 @@ def test_the_plan_page_and_a_row_save_run_as_many_queries_for_500_rows_as_for_5(
     many = [queries(page), queries(save({})), queries(save(HTMX))]
     assert many == few
     # The page: session, user, agreement (with the visibility check), parties, focus
-    # areas, plan, rows, responsibilities, each once (an administrator's rights need none).
-    # A plain save: the same reads up to the plan, the row with its responsibilities, then
-    # in one transaction the conditional UPDATE, its history and the history's seal
-    # (tests/test_row_save.py lists them); by HTMX also the row as shown, in two queries.
-    assert few == [8, 17, 19]
+    # areas, plan, rows, responsibilities, the rows' links to problems and indicators,
+    # each once (an administrator's rights need none). A plain save: the same reads up to
+    # the plan, the row with its responsibilities, then in one transaction the conditional
+    # UPDATE, its history and the history's seal (tests/test_row_save.py lists them); by
+    # HTMX also the row as shown, in three queries.
+    assert few == [9, 17, 20]
 
 
 def test_a_coordinator_creates_an_action_plan_for_an_agreement_without_one(client, user, demo):
