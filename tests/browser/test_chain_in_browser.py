@@ -66,3 +66,37 @@ def test_a_coordinator_follows_the_chain_and_its_gaps(page, site, chained, width
     opens(page, link, r"/overenskommelser/\d+/kedja/")
     expect(page.locator("article.chain-problem", has_text="Få vuxna på plats")).to_be_in_viewport()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_a_coordinator_ties_a_row_to_the_problem_it_addresses(page, site, chained, width):
+    """Problem som raden möter, reached from the row's form: the gap on the chain page
+    closes once the row is tied to the problem no row addressed."""
+    agreement, row = chained
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, site, "samordnare.strangnas")
+    page.goto(f"{site}/overenskommelser/{agreement.pk}/handlingsplaner/{row.plan_id}/")
+    page.locator(f"#rad-{row.pk}").get_by_role("button", name="Redigera").first.click()
+    opens(
+        page,
+        page.get_by_role("link", name="Problem som raden möter"),
+        r"/overenskommelser/\d+/handlingsplaner/\d+/rader/\d+/problem/",
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Problem som raden möter")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/row-problems-{width}.png", full_page=True)
+
+    page.get_by_label("Otrygghet i parkeringshuset").check()
+    opens(
+        page,
+        page.get_by_role("button", name="Spara"),
+        r"/overenskommelser/\d+/handlingsplaner/\d+/",
+    )
+    expect(page.get_by_role("status")).to_contain_text("sparades")
+    expect(
+        page.locator(f"#rad-{row.pk}").get_by_role("link", name="Otrygghet i parkeringshuset")
+    ).to_be_visible()
+    page.goto(f"{site}/overenskommelser/{agreement.pk}/kedja/")
+    expect(page.locator("#luckor")).not_to_contain_text("Otrygghet i parkeringshuset")
