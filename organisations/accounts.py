@@ -32,6 +32,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
+from . import signin
+from .forms import LoginForm
+from .models import IdentityProvider
+
+EMAIL_MAX_LENGTH = 254
+
 NEW_PASSWORD_HELP = _(
     "At least 8 characters. Not only digits, not a common password and not like your name "
     "or e-mail address."
@@ -94,6 +100,36 @@ def send_password_reset_link(user_id: int, language: str) -> None:
         body = render_to_string("registration/password_reset_email.txt", context)
     address = getattr(user, user.get_email_field_name())
     EmailMessage(" ".join(subject.split()), body, to=[address]).send()
+
+
+class SignInView(auth_views.LoginView):
+    """Log in: an address in a domain with its own identity provider goes to that provider
+    (home-realm discovery, organisations.signin); anything else is checked as a password
+    login, django-axes' lockout and all."""
+
+    authentication_form = LoginForm
+
+    def post(self, request, *args, **kwargs):
+        address = request.POST.get("username", "").strip()
+        provider = None
+        if "@" in address and len(address) <= EMAIL_MAX_LENGTH:
+            provider = IdentityProvider.objects.for_address(address)
+        if provider is None:
+            return super().post(request, *args, **kwargs)
+        response = signin.start_provider_sign_in(
+            request, provider, address, self.get_redirect_url()
+        )
+        if response is not None:
+            return response
+        # An unbound form: the password is not checked, nor counted by django-axes.
+        form = self.get_form_class()(request, initial={"username": address})
+        provider_error = _(
+            "%(organisation)s's sign-in service is not answering just now, so you cannot "
+            "sign in through it. Try again in a few minutes; if it goes on, contact your "
+            "organisation's IT support."
+        ) % {"organisation": provider.organisation.name}
+        context = self.get_context_data(form=form, provider_error=provider_error)
+        return self.render_to_response(context, status=503)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organisation
+from .models import IdentityProvider, Membership, Organisation, SignInDomain
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,3 +30,40 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation", "works_with"]
     list_select_related = ["user", "organisation", "works_with"]
+
+
+class SignInDomainInline(admin.TabularInline):
+    model = SignInDomain
+    extra = 1
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """An organisation's own identity provider (docs/sign-in.md): what its IT department
+    gives us, and the redirect address they register in return."""
+
+    list_display = ["organisation", "key", "kind", "issuer", "enabled", "domain_users_may_join"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["organisation__name", "key", "issuer", "domains__domain"]
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation"]
+    readonly_fields = ["redirect_address"]
+    inlines = [SignInDomainInline]
+    fields = [
+        "organisation",
+        "key",
+        "kind",
+        "issuer",
+        "client_id",
+        "client_secret",
+        "email_claim",
+        "domain_users_may_join",
+        "enabled",
+        "redirect_address",
+    ]
+
+    @admin.display(description=_("redirect address to register at the provider"))
+    def redirect_address(self, provider):
+        if not provider.key:
+            return "–"
+        return settings.SITE_URL + provider.callback_path

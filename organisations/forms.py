@@ -108,3 +108,8 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+        field.label = _("User name or e-mail address")
+        field.help_text = _(
+            "If your organisation signs you in itself, your work e-mail address is enough: "
+            "you are sent on to its sign-in."
+        )

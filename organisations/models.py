@@ -168,3 +168,122 @@ class Membership(Versioned):
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class ProviderKind(models.TextChoices):
+    OPENID_CONNECT = "openid_connect", _("OpenID Connect")
+
+
+class IdentityProviderQuerySet(models.QuerySet):
+    def for_address(self, address: str):
+        """The provider that signs in the given e-mail address (by its domain), or None."""
+        _name, at, domain = address.strip().rpartition("@")
+        if not at or not domain:
+            return None
+        return (
+            self.filter(domains__domain=domain.lower(), enabled=True)
+            .select_related("organisation")
+            .first()
+        )
+
+
+class IdentityProvider(models.Model):
+    """An organisation's own identity provider, through which its staff sign in.
+
+    Registered here, not in settings, so that each organisation can bring its own. django-
+    allauth sees each one as an app of its OpenID Connect provider, `key` being the app's
+    provider id (organisations.signin.ProviderAdapter.list_apps): the redirect address the
+    organisation's IT department registers is /konto/sso/oidc/<key>/login/callback/.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="identity_providers",
+    )
+    key = models.SlugField(
+        _("key"),
+        max_length=40,
+        unique=True,
+        help_text=_(
+            "Short name in the redirect address, e.g. strangnas. Lowercase letters, "
+            "digits and hyphens."
+        ),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=ProviderKind.choices, default=ProviderKind.OPENID_CONNECT
+    )
+    issuer = models.URLField(
+        _("issuer"),
+        max_length=500,
+        help_text=_("The provider's address; its /.well-known/openid-configuration is read."),
+    )
+    client_id = models.CharField(_("client id"), max_length=200)
+    client_secret = models.CharField(_("client secret"), max_length=500, blank=True)
+    email_claim = models.CharField(
+        _("e-mail claim"),
+        max_length=100,
+        default="email",
+        help_text=_("The claim that holds the person's e-mail address (email, upn, …)."),
+    )
+    domain_users_may_join = models.BooleanField(
+        _("anyone in the domains may join as a reader"),
+        default=False,
+        help_text=_("Without this only people the organisation has added or invited get in."),
+    )
+    enabled = models.BooleanField(_("in use"), default=True)
+
+    objects = IdentityProviderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+        ordering = ["organisation__name", "key"]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.key})"
+
+    @property
+    def callback_path(self) -> str:
+        from django.urls import reverse
+
+        return reverse("openid_connect_callback", kwargs={"provider_id": self.key})
+
+    def serves(self, address: str) -> bool:
+        domain = address.strip().rpartition("@")[2].lower()
+        return any(d.domain == domain for d in self.domains.all())
+
+
+class SignInDomain(models.Model):
+    """An e-mail domain whose addresses sign in through one identity provider."""
+
+    provider = models.ForeignKey(
+        IdentityProvider,
+        verbose_name=_("identity provider"),
+        on_delete=models.CASCADE,
+        related_name="domains",
+    )
+    domain = models.CharField(
+        _("e-mail domain"),
+        max_length=253,
+        unique=True,
+        help_text=_("The part after @, e.g. strangnas.se."),
+    )
+
+    class Meta:
+        verbose_name = _("e-mail domain")
+        verbose_name_plural = _("e-mail domains")
+        ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain__regex=r"^[a-z0-9.-]+\.[a-z]{2,}$"),
+                name="signindomain_lowercase_domain",
+            )
+        ]
+
+    def __str__(self):
+        return self.domain
+
+    def clean(self):
+        self.domain = self.domain.strip().lower()

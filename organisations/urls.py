@@ -1,10 +1,29 @@
+from allauth.account import views as allauth_views
+from allauth.urls import build_provider_urlpatterns
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import accounts, views
-from .forms import LoginForm
 
 members = "organisationer/<int:pk>/anvandare/"
+
+# django-allauth's part of signing in, under konto/sso/: the providers' redirect addresses
+# (oidc/<key>/login/callback/), their error pages and the second factor. Its own password
+# login and sign-up are not offered: their names lead to our login page.
+allauth_urlpatterns = [
+    path(
+        "login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="account_login",
+    ),
+    path("signup/", RedirectView.as_view(pattern_name="login"), name="account_signup"),
+    path("inactive/", allauth_views.account_inactive, name="account_inactive"),
+    path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
+    path("2fa/", include("allauth.mfa.urls")),
+    path("3rdparty/", include("allauth.socialaccount.urls")),
+    *build_provider_urlpatterns(),
+]
 
 urlpatterns = [
     path("organisationer/", views.my_organisations, name="my_organisations"),
@@ -15,9 +34,10 @@ urlpatterns = [
     # Accounts: log in and out, change your password, reset a forgotten one by e-mail.
     path(
         "konto/logga-in/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        accounts.SignInView.as_view(),
         name="login",
     ),
+    path("konto/sso/", include(allauth_urlpatterns)),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/losenord/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -70,6 +70,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "axes",
+    # Sign-in through an organisation's identity provider, and two-factor codes
+    # (docs/sign-in.md). The providers are IdentityProvider rows, not settings.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +97,8 @@ MIDDLEWARE = [
     "organisations.accounts.IdleSessionMiddleware",
     "samverkan.middleware.HtmxLoginRedirectMiddleware",
     "samverkan.errors.MethodNotAllowedMiddleware",
+    # django-allauth: keeps a half-finished sign-in (provider, second factor) in step.
+    "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -213,6 +222,22 @@ AXES_RESET_ON_SUCCESS = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in through an organisation's own identity provider (django-allauth, docs/sign-in.md).
+# The providers come from organisations.IdentityProvider (the adapter lists them as apps);
+# no one signs up: a provider's user gets in only as organisations.signin allows.
+ACCOUNT_ADAPTER = "organisations.signin.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "organisations.signin.ProviderAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# The start of a sign-in is a POST from our login form, never a GET a link could trigger.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
+# Each request to a provider (discovery, token, user info) waits at most this long.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("SIGN_IN_PROVIDER_TIMEOUT_SECONDS", "10"))
 
 # Accounts: a session ends at logout or after this many minutes without a request. The
 # expiry moves forward at most once a minute (organisations.accounts.IdleSessionMiddleware),

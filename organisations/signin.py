@@ -1,0 +1,178 @@
+"""Sign-in through an organisation's own identity provider (django-allauth, docs/sign-in.md).
+
+The login page asks for the user name or e-mail address. An address whose domain belongs to
+an organisation's IdentityProvider is sent to that provider (home-realm discovery); anything
+else goes on to the password. django-allauth does the OpenID Connect part (state, PKCE,
+the token and the ID token); the adapters here decide who gets in:
+
+- a person already connected to the provider signs in as the user they were connected to;
+- a person whose address (in one of the provider's domains) belongs to an active user who is
+  a member of the provider's organisation is connected to that user, keeping their roles;
+- anyone else with an address in the provider's domains joins as a reader of the
+  organisation, but only where the organisation allows it (domain_users_may_join);
+- everyone else is refused: signing in through a provider never creates rights by itself.
+"""
+
+import logging
+
+import requests
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.adapter import get_adapter as get_provider_adapter
+from allauth.socialaccount.models import SocialApp
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.shortcuts import render
+
+from .models import IdentityProvider, Membership, MembershipRole
+
+logger = logging.getLogger(__name__)
+
+OPENID_CONNECT = "openid_connect"
+# Django's own backend: a person signed in through a provider is a plain Django user.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def app_for(provider: IdentityProvider) -> SocialApp:
+    """The provider as django-allauth's app: built on the fly, never stored, so that the
+    IdentityProvider row is the only place its settings and secret live."""
+    return SocialApp(
+        provider=OPENID_CONNECT,
+        provider_id=provider.key,
+        name=provider.organisation.name,
+        client_id=provider.client_id,
+        secret=provider.client_secret,
+        settings={
+            "server_url": provider.issuer,
+            # PKCE as well as the state: a stolen code is of no use on its own.
+            "oauth_pkce_enabled": True,
+            # The e-mail claim is read from the ID token and the user info together.
+            "fetch_userinfo": True,
+        },
+    )
+
+
+def start_provider_sign_in(request, provider: IdentityProvider, address: str, next_url: str):
+    """Send the browser to the provider; None when the provider does not answer."""
+    allauth_provider = get_provider_adapter(request).get_provider(request, provider.key)
+    auth_params = {**allauth_provider.get_auth_params(), "login_hint": address}
+    try:
+        return allauth_provider.redirect(
+            request, process="login", next_url=next_url or None, auth_params=auth_params
+        )
+    except (requests.RequestException, ValueError, KeyError):
+        # Discovery failed: the provider is down, answers with an error or not with JSON.
+        logger.warning("Identity provider %s did not answer", provider.key, exc_info=True)
+        return None
+
+
+def claims_of(sociallogin) -> dict:
+    """The ID token's claims with the user info's on top (the user info is fresher)."""
+    extra = sociallogin.account.extra_data or {}
+    return {**(extra.get("id_token") or {}), **(extra.get("userinfo") or {})}
+
+
+def refuse(request, provider: IdentityProvider | None, reason: str):
+    logger.info("Sign-in through %s refused: %s", provider and provider.key, reason)
+    context = {"provider": provider, "reason": reason}
+    raise ImmediateHttpResponse(
+        render(request, "registration/provider_refused.html", context, status=403)
+    )
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        """No one signs up: people are added, invited, or join through their domain."""
+        return False
+
+    def login(self, request, user):
+        # allauth would pick the first backend with get_user, django-axes' own, which
+        # finds no one; Django's model backend is the one that knows our users.
+        if not hasattr(user, "backend"):
+            user.backend = MODEL_BACKEND
+        super().login(request, user)
+
+
+class ProviderAdapter(DefaultSocialAccountAdapter):
+    def list_apps(self, request, provider=None, client_id=None):
+        """The organisations' providers in use, as allauth's apps (none from settings)."""
+        providers = IdentityProvider.objects.filter(enabled=True).select_related("organisation")
+        if provider and provider != OPENID_CONNECT:
+            providers = providers.filter(key=provider)
+        if client_id:
+            providers = providers.filter(client_id=client_id)
+        return [app_for(p) for p in providers]
+
+    def provider_of(self, sociallogin) -> IdentityProvider | None:
+        return (
+            IdentityProvider.objects.filter(key=sociallogin.account.provider, enabled=True)
+            .select_related("organisation")
+            .prefetch_related("domains")
+            .first()
+        )
+
+    def pre_social_login(self, request, sociallogin):
+        provider = self.provider_of(sociallogin)
+        if provider is None:
+            refuse(request, None, "provider not registered")
+        if sociallogin.is_existing:
+            return
+        claims = claims_of(sociallogin)
+        address = str(claims.get(provider.email_claim) or "").strip()
+        if not address or not provider.serves(address):
+            refuse(request, provider, "address outside the provider's domains")
+        if claims.get("email_verified") is False:
+            refuse(request, provider, "address not verified by the provider")
+        members = list(
+            get_user_model()
+            .objects.filter(
+                email__iexact=address,
+                is_active=True,
+                memberships__organisation=provider.organisation,
+            )
+            .distinct()[:2]
+        )
+        if len(members) == 1:
+            # The organisation's own provider vouches for an address in its own domain.
+            sociallogin.connect(request, members[0])
+            return
+        if len(members) > 1:
+            refuse(request, provider, "several users have the address")
+        if not provider.domain_users_may_join:
+            refuse(request, provider, "not a member and the domain may not join")
+        if get_user_model().objects.filter(email__iexact=address).exists():
+            # Someone else's account already has the address: no second one beside it.
+            refuse(request, provider, "the address belongs to a user outside the organisation")
+        sociallogin.user.email = address.lower()
+
+    def is_open_for_signup(self, request, sociallogin):
+        """Only a person pre_social_login let through unconnected gets a new account."""
+        provider = self.provider_of(sociallogin)
+        return bool(provider and provider.domain_users_may_join)
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        # allauth makes a unique user name from the name and address; the provider's own
+        # user name could clash with a local one.
+        user.username = ""
+        return user
+
+    @transaction.atomic
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        provider = self.provider_of(sociallogin)
+        Membership.objects.create(
+            user=user, organisation=provider.organisation, role=MembershipRole.READER
+        )
+        return user
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ):
+        logger.warning(
+            "Sign-in through %s failed: %s",
+            getattr(provider, "sub_id", provider),
+            error,
+            exc_info=exception,
+        )
