@@ -17,6 +17,12 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed
 
+# The OpenID Connect provider the sign-in tests start (tests/oidc/), from its lock file.
+OIDC_PROVIDER := tests/oidc/node_modules/.installed
+$(OIDC_PROVIDER): tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --silent
+	@touch $@
+
 lock:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version $(PYTHON_VERSION) --no-header --quiet -o requirements.lock
@@ -38,7 +44,7 @@ run: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install $(OIDC_PROVIDER)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

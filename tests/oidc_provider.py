@@ -1,0 +1,79 @@
+"""A real OpenID Connect provider for the sign-in tests: tests/oidc/server.mjs (panva's
+oidc-provider from the npm registry, locked in tests/oidc/package-lock.json), started with
+the machine's Node.js on a free port and stopped when the test is done."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+SERVER_DIR = Path(__file__).resolve().parent / "oidc"
+CLIENT_ID = "samverkan-test"
+CLIENT_SECRET = "a-client-secret-for-the-tests-only"  # noqa: S105
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def node_or_skip() -> str:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        message = "Node.js and npm are needed for the OpenID Connect provider"
+        if os.environ.get("SAMVERKAN_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    if not (SERVER_DIR / "node_modules" / "oidc-provider").exists():
+        # `make test` installs it first; a plain pytest run does it here, from the lock.
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=SERVER_DIR, check=True
+        )
+    return node
+
+
+@contextmanager
+def running_provider(*, redirect_uris: list[str], accounts: dict[str, dict]):
+    """Yields the issuer address of a provider that knows `accounts` (login name → claims)
+    and one client, CLIENT_ID, whose redirect addresses are `redirect_uris`."""
+    node = node_or_skip()
+    port = free_port()
+    environment = {
+        **os.environ,
+        "OIDC_PORT": str(port),
+        "OIDC_CLIENTS": json.dumps(
+            [
+                {
+                    "client_id": CLIENT_ID,
+                    "client_secret": CLIENT_SECRET,
+                    "redirect_uris": redirect_uris,
+                }
+            ]
+        ),
+        "OIDC_ACCOUNTS": json.dumps(accounts),
+    }
+    process = subprocess.Popen(
+        [node, "server.mjs"],
+        cwd=SERVER_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        # The server prints "ready <issuer>" once it listens (or exits on a bad start).
+        for line in process.stdout:
+            if line.startswith("ready "):
+                break
+        else:
+            raise RuntimeError("the OpenID Connect provider did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,215 @@
+"""Sign-in through an organisation's own identity provider (docs/sign-in.md): the login page
+finds the provider by the address's domain, and the provider, a real OpenID Connect server
+(tests/oidc/server.mjs), vouches for who the person is; what they may do comes from us.
+
+These walk the provider's pages with an HTTP client; tests/browser/test_sign_in_in_browser.py
+does the same in Chromium."""
+
+import json
+import re
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+import requests
+from axes.models import AccessAttempt
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import User
+from oidc_provider import CLIENT_ID, CLIENT_SECRET, SERVER_DIR, free_port, running_provider
+
+from organisations.models import IdentityProvider, MembershipRole, Organisation
+
+CALLBACK = "http://testserver/konto/sso/oidc/strangnas/login/callback/"
+ACCOUNTS = {
+    "anna": {"email": "Anna.Berg@strangnas.test", "email_verified": True, "name": "Anna Berg"},
+    "okand": {"email": "okand@strangnas.test", "email_verified": True, "name": "Ove Okänd"},
+    "utanfor": {"email": "utanfor@annan.test", "email_verified": True, "name": "Ulla Utanför"},
+    "overifierad": {"email": "ny@strangnas.test", "email_verified": False, "name": "Nils Ny"},
+}
+
+
+@pytest.fixture(scope="module")
+def issuer():
+    with running_provider(redirect_uris=[CALLBACK], accounts=ACCOUNTS) as address:
+        yield address
+
+
+@pytest.fixture
+def strangnas(db):
+    return Organisation.objects.get(kommunkod="0486")
+
+
+def register_provider(organisation, issuer, *, domain_users_may_join=False):
+    provider = IdentityProvider.objects.create(
+        organisation=organisation,
+        key="strangnas",
+        issuer=issuer,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        domain_users_may_join=domain_users_may_join,
+    )
+    provider.domains.create(domain="strangnas.test")
+    return provider
+
+
+def sign_in_at_provider(authorize_url: str, login: str) -> str:
+    """The person's part at the provider: its login page, then back. Returns our callback
+    address with the code and state the provider sent the browser back with."""
+    browser = requests.Session()
+    response = browser.get(authorize_url, allow_redirects=True, timeout=10)
+    form_action = re.search(r'<form[^>]*action="([^"]+)"', response.text).group(1)
+    response = browser.post(
+        urljoin(response.url, form_action),
+        data={"prompt": "login", "login": login, "password": "whatever"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    # The provider's own redirects, until it sends the browser back to us.
+    while not response.headers["Location"].startswith(CALLBACK):
+        response = browser.get(
+            urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=10
+        )
+    return response.headers["Location"]
+
+
+def sign_in(client, address: str, login: str):
+    response = client.post("/konto/logga-in/", {"username": address, "password": ""})
+    assert response.status_code == 302, response.content
+    assert urlsplit(response.url).path == "/auth"
+    callback = sign_in_at_provider(response.url, login)
+    return client.get(callback), callback
+
+
+def test_the_domain_finds_the_provider_whatever_the_case(strangnas):
+    provider = register_provider(strangnas, "http://127.0.0.1:1")
+    assert IdentityProvider.objects.for_address(" Anna.Berg@Strangnas.TEST ") == provider
+    assert IdentityProvider.objects.for_address("anna@annan.test") is None
+    assert IdentityProvider.objects.for_address("strangnas.test") is None
+    provider.enabled = False
+    provider.save()
+    assert IdentityProvider.objects.for_address("anna@strangnas.test") is None
+
+
+def test_a_member_signs_in_through_the_provider_without_a_password_of_ours(
+    client, strangnas, issuer
+):
+    register_provider(strangnas, issuer)
+    coordinator = User.objects.get(username="samordnare.strangnas")
+    coordinator.email = "anna.berg@strangnas.test"
+    coordinator.save()
+
+    response, _callback = sign_in(client, "anna.berg@strangnas.test", "anna")
+
+    assert response.status_code == 302 and response.url == "/"
+    assert client.session[SESSION_KEY] == str(coordinator.pk)
+    # Connected for next time; the roles are the ones the organisation gave.
+    assert coordinator.socialaccount_set.get().provider == "strangnas"
+    assert coordinator.memberships.get().role == MembershipRole.COORDINATOR
+
+
+def test_the_login_page_itself_sends_the_address_to_the_provider_with_a_hint(
+    client, strangnas, issuer
+):
+    register_provider(strangnas, issuer)
+    response = client.post("/konto/logga-in/", {"username": "anna.berg@strangnas.test"})
+    query = parse_qs(urlsplit(response.url).query)
+    assert response.url.startswith(issuer + "/auth?")
+    assert query["client_id"] == [CLIENT_ID]
+    assert query["redirect_uri"] == [CALLBACK]
+    assert query["login_hint"] == ["anna.berg@strangnas.test"]
+    assert query["code_challenge_method"] == ["S256"] and query["state"][0]
+    # Nobody's password was tried, so nothing counts towards a lockout.
+    assert not AccessAttempt.objects.exists()
+
+
+def test_someone_the_provider_knows_but_we_do_not_is_refused(client, strangnas, issuer):
+    register_provider(strangnas, issuer)
+    users_before = User.objects.count()
+
+    response, _callback = sign_in(client, "okand@strangnas.test", "okand")
+
+    assert response.status_code == 403
+    assert "Du kan inte logga in ännu" in response.text
+    assert SESSION_KEY not in client.session
+    assert User.objects.count() == users_before
+
+
+def test_an_address_outside_the_providers_domains_is_refused(client, strangnas, issuer):
+    register_provider(strangnas, issuer, domain_users_may_join=True)
+    users_before = User.objects.count()
+    response, _callback = sign_in(client, "anna@strangnas.test", "utanfor")
+    assert response.status_code == 403
+    assert SESSION_KEY not in client.session
+    assert User.objects.count() == users_before
+
+
+def test_where_the_organisation_allows_it_its_domain_joins_as_a_reader(client, strangnas, issuer):
+    register_provider(strangnas, issuer, domain_users_may_join=True)
+
+    response, _callback = sign_in(client, "okand@strangnas.test", "okand")
+
+    assert response.status_code == 302
+    user = User.objects.get(email="okand@strangnas.test")
+    assert client.session[SESSION_KEY] == str(user.pk)
+    assert not user.has_usable_password()
+    assert (user.first_name, user.last_name) == ("Ove", "Okänd")
+    membership = user.memberships.get()
+    assert (membership.organisation, membership.role) == (strangnas, MembershipRole.READER)
+
+
+def test_an_address_the_provider_has_not_verified_does_not_join(client, strangnas, issuer):
+    register_provider(strangnas, issuer, domain_users_may_join=True)
+    response, _callback = sign_in(client, "ny@strangnas.test", "overifierad")
+    assert response.status_code == 403
+    assert not User.objects.filter(email="ny@strangnas.test").exists()
+
+
+def test_a_replayed_callback_is_refused(client, strangnas, issuer):
+    register_provider(strangnas, issuer)
+    coordinator = User.objects.get(username="samordnare.strangnas")
+    coordinator.email = "anna.berg@strangnas.test"
+    coordinator.save()
+    response, callback = sign_in(client, "anna.berg@strangnas.test", "anna")
+    assert response.status_code == 302
+    client.post("/konto/logga-ut/")
+
+    replayed = client.get(callback)
+
+    assert replayed.status_code == 401
+    assert "Inloggningen misslyckades" in replayed.text
+    assert SESSION_KEY not in client.session
+
+
+def test_a_provider_that_is_down_is_answered_in_swedish_on_the_login_page(client, strangnas):
+    register_provider(strangnas, f"http://127.0.0.1:{free_port()}")
+
+    response = client.post("/konto/logga-in/", {"username": "anna@strangnas.test"})
+
+    assert response.status_code == 503
+    assert "inloggningstjänst svarar inte just nu" in response.text
+    assert 'value="anna@strangnas.test"' in response.text
+    assert SESSION_KEY not in client.session
+
+
+def test_other_addresses_and_user_names_still_log_in_with_a_password(client, strangnas):
+    register_provider(strangnas, "http://127.0.0.1:1")
+    response = client.post(
+        "/konto/logga-in/", {"username": "lasare.strangnas", "password": "samverkan-demo"}
+    )
+    assert response.status_code == 302 and response.url == "/"
+    assert SESSION_KEY in client.session
+
+
+def test_the_admin_shows_the_redirect_address_to_register(admin_client, strangnas, settings):
+    settings.SITE_URL = "https://samverkan.example"
+    provider = register_provider(strangnas, "http://127.0.0.1:1")
+    response = admin_client.get(f"/admin/organisations/identityprovider/{provider.pk}/change/")
+    assert "https://samverkan.example/konto/sso/oidc/strangnas/login/callback/" in response.text
+
+
+def test_the_providers_lock_pins_every_package_and_names_no_download_address():
+    lock = (SERVER_DIR / "package-lock.json").read_text()
+    packages = json.loads(lock)["packages"]
+    assert packages["node_modules/oidc-provider"]["version"].startswith("9.")
+    assert all(p["integrity"].startswith("sha512-") for name, p in packages.items() if name)
+    assert '"resolved"' not in lock
+    assert "registry" not in lock
