@@ -25,6 +25,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
 from django.dispatch import receiver
+from django.shortcuts import render
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -119,8 +120,14 @@ class SignInView(auth_views.LoginView):
         response = signin.start_provider_sign_in(
             request, provider, address, self.get_redirect_url()
         )
+        if response is not None and not response.has_header("Location"):
+            return response  # allauth's own error page
         if response is not None:
-            return response
+            # Not the redirect itself: the login page's Content-Security-Policy (form-action
+            # 'self') would stop a form post redirected to another site. A page of ours
+            # forwards the browser instead (a meta refresh, and a link where that is off).
+            context = {"provider": provider, "provider_url": response["Location"]}
+            return render(request, "registration/provider_redirect.html", context)
         # An unbound form: the password is not checked, nor counted by django-axes.
         form = self.get_form_class()(request, initial={"username": address})
         provider_error = _(

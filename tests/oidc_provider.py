@@ -14,7 +14,7 @@ import pytest
 
 SERVER_DIR = Path(__file__).resolve().parent / "oidc"
 CLIENT_ID = "samverkan-test"
-CLIENT_SECRET = "a-client-secret-for-the-tests-only"  # noqa: S105
+CLIENT_SECRET = "a-client-secret-for-the-tests-only"
 
 
 def free_port() -> int:
