@@ -17,6 +17,7 @@ A logged-in session ends after SESSION_IDLE_MINUTES without a request (IdleSessi
 import time
 
 import axes.utils
+from allauth.account import signals as allauth_signals
 from django import forms
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model, user_logged_in
@@ -35,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import signin
 from .forms import LoginForm
-from .models import IdentityProvider
+from .models import IdentityProvider, LastSignIn
 
 EMAIL_MAX_LENGTH = 254
 
@@ -187,3 +188,16 @@ class IdleSessionMiddleware:
 def note_the_save_at_login(sender, request, user, **kwargs):
     """Logging in saves the session anyway: the first minute after it needs no second write."""
     request.session[IdleSessionMiddleware.SAVED_AT] = int(time.time())
+
+
+@receiver(user_logged_in)
+def note_a_sign_in(sender, request, user, **kwargs):
+    """The last sign-in and how, for the members page: a password, until allauth's own
+    signal (sent after Django's, with its `sociallogin`) says it was a provider."""
+    LastSignIn.record(user)
+
+
+@receiver(allauth_signals.user_logged_in)
+def note_a_sign_in_through_a_provider(sender, request, user, sociallogin=None, **kwargs):
+    if sociallogin is not None:
+        LastSignIn.record(user, provider_key=sociallogin.account.provider)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import IdentityProvider, Membership, Organisation, SignInDomain
+from .models import IdentityProvider, LastSignIn, Membership, Organisation, SignInDomain
 
 
 class MembershipInline(admin.TabularInline):
@@ -67,3 +67,28 @@ class IdentityProviderAdmin(admin.ModelAdmin):
         if not provider.key:
             return "–"
         return settings.SITE_URL + provider.callback_path
+
+
+@admin.register(SignInDomain)
+class SignInDomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "provider"]
+    search_fields = ["domain", "provider__organisation__name"]
+    list_select_related = ["provider__organisation"]
+    autocomplete_fields = ["provider"]
+
+
+@admin.register(LastSignIn)
+class LastSignInAdmin(admin.ModelAdmin):
+    """Each user's last sign-in and how: written at sign-in, only read here."""
+
+    list_display = ["user", "at", "method", "provider"]
+    list_filter = ["method", "provider"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user", "provider__organisation"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

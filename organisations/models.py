@@ -287,3 +287,53 @@ class SignInDomain(models.Model):
 
     def clean(self):
         self.domain = self.domain.strip().lower()
+
+
+class SignInMethod(models.TextChoices):
+    PASSWORD = "password", _("password")
+    PROVIDER = "provider", _("organisation's sign-in service")
+
+
+class LastSignIn(models.Model):
+    """When a user last signed in, and how: shown to the organisation's administrators so
+    that they can see who still uses a password and who has not signed in for long."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="last_sign_in",
+    )
+    at = models.DateTimeField(_("signed in"))
+    method = models.CharField(_("how"), max_length=16, choices=SignInMethod.choices)
+    provider = models.ForeignKey(
+        IdentityProvider,
+        verbose_name=_("identity provider"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("last sign-in")
+        verbose_name_plural = _("last sign-ins")
+
+    def __str__(self):
+        return f"{self.user} {self.at:%Y-%m-%d %H:%M} ({self.get_method_display()})"
+
+    @classmethod
+    def record(cls, user, *, provider_key: str | None = None) -> None:
+        from django.utils import timezone
+
+        provider = None
+        if provider_key:
+            provider = IdentityProvider.objects.filter(key=provider_key).first()
+        cls.objects.update_or_create(
+            user=user,
+            defaults={
+                "at": timezone.now(),
+                "method": SignInMethod.PROVIDER if provider_key else SignInMethod.PASSWORD,
+                "provider": provider,
+            },
+        )

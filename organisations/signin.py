@@ -116,6 +116,9 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
         provider = self.provider_of(sociallogin)
         if provider is None:
             refuse(request, None, "provider not registered")
+        if sociallogin.state.get("process") != "login":
+            # Only signing in: no connecting of further accounts to a signed-in user.
+            refuse(request, provider, "not a sign-in")
         if sociallogin.is_existing:
             return
         claims = claims_of(sociallogin)

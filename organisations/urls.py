@@ -1,4 +1,5 @@
 from allauth.account import views as allauth_views
+from allauth.socialaccount import views as socialaccount_views
 from allauth.urls import build_provider_urlpatterns
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -21,7 +22,18 @@ allauth_urlpatterns = [
     path("inactive/", allauth_views.account_inactive, name="account_inactive"),
     path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
     path("2fa/", include("allauth.mfa.urls")),
-    path("3rdparty/", include("allauth.socialaccount.urls")),
+    path(
+        "3rdparty/login/cancelled/",
+        socialaccount_views.login_cancelled,
+        name="socialaccount_login_cancelled",
+    ),
+    path(
+        "3rdparty/login/error/", socialaccount_views.login_error, name="socialaccount_login_error"
+    ),
+    # allauth asks here for what auto sign-up lacks; ProviderAdapter has refused before.
+    path(
+        "3rdparty/signup/", RedirectView.as_view(pattern_name="login"), name="socialaccount_signup"
+    ),
     *build_provider_urlpatterns(),
 ]
 

@@ -33,9 +33,9 @@ def my_organisations(request):
 @require_GET
 def members(request, pk):
     organisation = get_managed_organisation(request.user, pk)
-    memberships = organisation.memberships.select_related("user", "works_with").order_by(
-        "user__last_name", "user__first_name", "user__username"
-    )
+    memberships = organisation.memberships.select_related(
+        "user", "works_with", "user__last_sign_in__provider__organisation"
+    ).order_by("user__last_name", "user__first_name", "user__username")
     context = {"organisation": organisation, "memberships": memberships}
     return render(request, "organisations/members.html", context)
 

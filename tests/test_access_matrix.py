@@ -112,6 +112,9 @@ ACCOUNT_URLS = {
     "password_reset_confirm",
     "password_reset_complete",
 }
+# django-allauth's sign-in pages under konto/sso/ (providers, their errors, the second
+# factor): tests/test_sign_in.py checks them.
+SIGN_IN_URLS = {name for name, route in PATTERNS if route.startswith("konto/sso/")}
 # Views that only answer POST; the others are walked with GET.
 POST_ONLY = {
     "logout",
@@ -262,7 +265,8 @@ def test_the_walk_finds_the_pages():
 WALKED = [
     (name, route)
     for name, route in PATTERNS
-    if name not in TOKEN_URLS | ORGANISATION_URLS | ACCOUNT_URLS | CITIZEN_URLS | LAW_URLS
+    if name
+    not in TOKEN_URLS | ORGANISATION_URLS | ACCOUNT_URLS | SIGN_IN_URLS | CITIZEN_URLS | LAW_URLS
 ]
 
 

@@ -14,10 +14,17 @@ import requests
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils.html import escape
 from oidc_provider import CLIENT_ID, CLIENT_SECRET, SERVER_DIR, free_port, running_provider
 
-from organisations.models import IdentityProvider, MembershipRole, Organisation
+from organisations.models import (
+    IdentityProvider,
+    LastSignIn,
+    MembershipRole,
+    Organisation,
+    SignInMethod,
+)
 
 CALLBACK = "http://testserver/konto/sso/oidc/strangnas/login/callback/"
 ACCOUNTS = {
@@ -113,6 +120,13 @@ def test_a_member_signs_in_through_the_provider_without_a_password_of_ours(
     # Connected for next time; the roles are the ones the organisation gave.
     assert coordinator.socialaccount_set.get().provider == "strangnas"
     assert coordinator.memberships.get().role == MembershipRole.COORDINATOR
+    last = LastSignIn.objects.get(user=coordinator)
+    assert (last.method, last.provider.key) == (SignInMethod.PROVIDER, "strangnas")
+
+    # Her organisation administrator sees when and how.
+    client.force_login(User.objects.get(username="orgadmin.strangnas"))
+    members = client.get(reverse("members", args=[strangnas.pk])).text
+    assert "genom Strängnäs inloggning" in members
 
 
 def test_the_login_page_itself_sends_the_address_to_the_provider_with_a_hint(
@@ -206,6 +220,9 @@ def test_other_addresses_and_user_names_still_log_in_with_a_password(client, str
     )
     assert response.status_code == 302 and response.url == "/"
     assert SESSION_KEY in client.session
+    reader = User.objects.get(username="lasare.strangnas")
+    assert reader.last_sign_in.method == SignInMethod.PASSWORD
+    assert reader.last_sign_in.provider is None
 
 
 def test_the_admin_shows_the_redirect_address_to_register(admin_client, strangnas, settings):
@@ -222,3 +239,16 @@ def test_the_providers_lock_pins_every_package_and_names_no_download_address():
     assert all(p["integrity"].startswith("sha512-") for name, p in packages.items() if name)
     assert '"resolved"' not in lock
     assert "registry" not in lock
+
+
+def test_allauths_own_password_login_and_sign_up_lead_to_our_login_page(client):
+    for path in ["/konto/sso/login/?next=/x/", "/konto/sso/signup/", "/konto/sso/3rdparty/signup/"]:
+        response = client.get(path)
+        assert response.status_code == 302 and response.url.startswith("/konto/logga-in/")
+    assert client.get("/konto/sso/login/?next=/x/").url == "/konto/logga-in/?next=/x/"
+    assert client.get("/konto/sso/3rdparty/").status_code == 404  # no connecting of accounts
+
+
+def test_the_second_factor_pages_ask_for_a_login_first(client):
+    response = client.get("/konto/sso/2fa/totp/activate/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/konto/logga-in/")
