@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,35 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation", "works_with"]
 
 
+class IdentityProviderForm(forms.ModelForm):
+    """The client secret is never shown again once saved; left empty, it is kept."""
+
+    class Meta:
+        model = IdentityProvider
+        fields = [
+            "organisation",
+            "key",
+            "kind",
+            "issuer",
+            "client_id",
+            "client_secret",
+            "email_claim",
+            "domain_users_may_join",
+            "enabled",
+        ]
+        widgets = {"client_secret": forms.PasswordInput(render_value=False)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.client_secret:
+            self.fields["client_secret"].help_text = _(
+                "A secret is saved. Leave this empty to keep it, or enter a new one."
+            )
+
+    def clean_client_secret(self):
+        return self.cleaned_data["client_secret"] or self.instance.client_secret
+
+
 class SignInDomainInline(admin.TabularInline):
     model = SignInDomain
     extra = 1
@@ -42,6 +72,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     """An organisation's own identity provider (docs/sign-in.md): what its IT department
     gives us, and the redirect address they register in return."""
 
+    form = IdentityProviderForm
     list_display = ["organisation", "key", "kind", "issuer", "enabled", "domain_users_may_join"]
     list_filter = ["kind", "enabled"]
     search_fields = ["organisation__name", "key", "issuer", "domains__domain"]
@@ -49,18 +80,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     readonly_fields = ["redirect_address"]
     inlines = [SignInDomainInline]
-    fields = [
-        "organisation",
-        "key",
-        "kind",
-        "issuer",
-        "client_id",
-        "client_secret",
-        "email_claim",
-        "domain_users_may_join",
-        "enabled",
-        "redirect_address",
-    ]
+    fields = [*IdentityProviderForm.Meta.fields, "redirect_address"]
 
     @admin.display(description=_("redirect address to register at the provider"))
     def redirect_address(self, provider):

@@ -14,15 +14,18 @@ import requests
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 from oidc_provider import CLIENT_ID, CLIENT_SECRET, SERVER_DIR, free_port, running_provider
 
+from organisations.admin import IdentityProviderForm
 from organisations.models import (
     IdentityProvider,
     LastSignIn,
     MembershipRole,
     Organisation,
+    SignInDomain,
     SignInMethod,
 )
 
@@ -252,3 +255,39 @@ def test_allauths_own_password_login_and_sign_up_lead_to_our_login_page(client):
 def test_the_second_factor_pages_ask_for_a_login_first(client):
     response = client.get("/konto/sso/2fa/totp/activate/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/konto/logga-in/")
+
+
+def test_the_admin_never_shows_the_client_secret_and_keeps_it_when_left_empty(
+    admin_client, strangnas
+):
+    provider = register_provider(strangnas, "http://127.0.0.1:1")
+    page = admin_client.get(f"/admin/organisations/identityprovider/{provider.pk}/change/").text
+    assert CLIENT_SECRET not in page
+    assert "En hemlighet är sparad" in page
+
+    form = IdentityProviderForm(
+        data={
+            "organisation": strangnas.pk,
+            "key": "strangnas",
+            "kind": "openid_connect",
+            "issuer": "https://login.strangnas.test",
+            "client_id": CLIENT_ID,
+            "client_secret": "",
+            "email_claim": "upn",
+            "enabled": "on",
+        },
+        instance=provider,
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+    provider.refresh_from_db()
+    assert (provider.client_secret, provider.email_claim) == (CLIENT_SECRET, "upn")
+
+
+def test_an_e_mail_domain_is_kept_in_lowercase_and_belongs_to_one_provider(strangnas):
+    provider = register_provider(strangnas, "http://127.0.0.1:1")
+    domain = SignInDomain(provider=provider, domain=" Kommun.Strangnas.TEST ")
+    domain.full_clean()
+    assert domain.domain == "kommun.strangnas.test"
+    with pytest.raises(ValidationError):
+        SignInDomain(provider=provider, domain="STRANGNAS.test").full_clean()
