@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.versioning import Versioned
@@ -246,8 +248,6 @@ class IdentityProvider(models.Model):
 
     @property
     def callback_path(self) -> str:
-        from django.urls import reverse
-
         return reverse("openid_connect_callback", kwargs={"provider_id": self.key})
 
     def serves(self, address: str) -> bool:
@@ -324,8 +324,6 @@ class LastSignIn(models.Model):
 
     @classmethod
     def record(cls, user, *, provider_key: str | None = None) -> None:
-        from django.utils import timezone
-
         provider = None
         if provider_key:
             provider = IdentityProvider.objects.filter(key=provider_key).first()

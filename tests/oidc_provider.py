@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -73,6 +74,9 @@ def running_provider(*, redirect_uris: list[str], accounts: dict[str, dict]):
                 break
         else:
             raise RuntimeError("the OpenID Connect provider did not start")
+        # Whatever it prints afterwards is read and dropped, so that a full pipe never
+        # stops it.
+        threading.Thread(target=process.stdout.read, daemon=True).start()
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
