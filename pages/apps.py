@@ -8,7 +8,7 @@ class PagesConfig(AppConfig):
     name = "pages"
 
     def ready(self):
-        from .search import register_casefold
+        from .search_matching import register_casefold
 
-        # The search's case folding in SQLite, on every connection (pages/search.py).
+        # The search's case folding in SQLite, on every connection (pages/search_matching.py).
         connection_created.connect(register_casefold, dispatch_uid="samverkan_casefold")

@@ -15,7 +15,8 @@ from helpers import count_queries
 from actionplans.models import ActionItem
 from agreements.models import Party, Section
 from followup.models import FollowUpEntry
-from pages.search import KINDS, START, STOP, marked_html, search
+from pages.search import KINDS, search
+from pages.search_matching import START, STOP, marked_html
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="Swedish full-text search is PostgreSQL's"
@@ -64,7 +65,7 @@ def planted(strangnas):
         position=99,
         activity="Markera zebrakorsningen vid Åkervägen",
         goal="Tryggare skolväg",
-        when_text="Hösten",
+        when_text="Sportlovsveckan",
     )
     entry = FollowUpEntry.objects.create(
         item=row,
@@ -116,7 +117,7 @@ def test_each_kind_of_hit_says_where_it_is_and_links_there(client, personas, str
             row.activity,
             reverse("plan_detail", args=[strangnas.pk, plan.pk]) + f"#rad-{row.pk}",
             f"{strangnas.title} › {plan.title}",
-            "Markera <mark>zebrakorsningen</mark> vid Åkervägen · Tryggare skolväg · Hösten",
+            "Markera <mark>zebrakorsningen</mark> vid Åkervägen · Tryggare skolväg · Sportlovsveckan",
         )
     ]
     [(title, href, where, snippet)] = hits(response, "uppfoljning")
@@ -145,7 +146,7 @@ def test_each_kind_of_hit_says_where_it_is_and_links_there(client, personas, str
 def test_a_row_is_found_by_its_goal_and_its_when(client, personas, planted):
     _section, row, _entry = planted
     client.force_login(personas.kommunpolis)
-    for text in ("Tryggare skolväg", "hösten"):
+    for text in ("Tryggare skolväg", "sportlovsveckan"):
         assert [hit[0] for hit in hits(client.get(SEARCH, {"q": text}), "rader")] == [
             row.activity
         ], text

@@ -27,7 +27,9 @@ def test_a_kommunpolis_searches_and_lands_on_the_hit(page, site, width):
     opens(page, header.get_by_role("button", name="Sök"), "/sok/")
     expect(page.get_by_role("heading", level=2)).to_contain_text("träffar för ”Eskilstuna”")
     parties = page.locator("#traffar .hit-group", has=page.get_by_role("heading", name="Parter"))
-    expect(parties.get_by_role("link", name="Lokalpolisområde Eskilstuna", exact=True)).to_be_visible()
+    expect(
+        parties.get_by_role("link", name="Lokalpolisområde Eskilstuna", exact=True)
+    ).to_be_visible()
     expect(parties.locator("mark").first).to_have_text("Eskilstuna")
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
