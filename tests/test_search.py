@@ -117,7 +117,8 @@ def test_each_kind_of_hit_says_where_it_is_and_links_there(client, personas, str
             row.activity,
             reverse("plan_detail", args=[strangnas.pk, plan.pk]) + f"#rad-{row.pk}",
             f"{strangnas.title} › {plan.title}",
-            "Markera <mark>zebrakorsningen</mark> vid Åkervägen · Tryggare skolväg · Sportlovsveckan",
+            "Markera <mark>zebrakorsningen</mark> vid Åkervägen · Tryggare skolväg · "
+            "Sportlovsveckan",
         )
     ]
     [(title, href, where, snippet)] = hits(response, "uppfoljning")
