@@ -315,7 +315,8 @@ def test_an_unknown_kind_shows_every_kind(client, personas):
 def test_every_page_has_the_search_field_in_its_header_but_the_search_page(client, personas):
     client.force_login(personas.coordinator)
     overview = client.get(reverse("overview")).text
-    assert '<form class="site-search" role="search" method="get" action="/sok/">' in overview
+    field = '<form class="site-search" role="search" aria-label="Sök" method="get" action="/sok/">'
+    assert field in overview
     assert 'class="site-search"' not in client.get(SEARCH).text
 
 
