@@ -68,7 +68,10 @@ READ_ONLY = {
     "agreement_history",
     "row_history",
     "agreement_chain",
+    "search",
 }
+# A page's query string in the walk: the search shows the walked agreement's party.
+WALK_QUERIES = {"search": "?q=Eskilstuna"}
 # Reached with a signed token instead of a login (tests/test_calendar.py).
 TOKEN_URLS = {"calendar_feed"}
 # Pages about an organisation rather than an agreement, walked in tests/test_organisations.py.
@@ -273,7 +276,7 @@ def test_every_url_as_anonymous_outsider_reader_and_editor(
     agreement = demo["strangnas-2020"]
     # A draft, so that every page that changes an agreement is open to its editors.
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.DRAFT)
-    url = reverse(name, kwargs=url_kwargs(route, agreement))
+    url = reverse(name, kwargs=url_kwargs(route, agreement)) + WALK_QUERIES.get(name, "")
     visit = client.post if name in POST_ONLY else client.get
     if name == "logout":
         assert visit(url).status_code == 302

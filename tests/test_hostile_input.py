@@ -259,6 +259,13 @@ def test_pages_show_hostile_text_escaped(client, personas, hostile):
         assert "<img src=x onerror" not in response.text, url
     for url in pages[2:8]:
         assert_escaped(client.get(url).text)
+    # The search's hits and snippets (PostgreSQL's headline drops the tags, SQLite's keeps
+    # them as text): escaped either way.
+    found = client.get(reverse("search"), {"q": "alert"})
+    assert found.status_code == 200
+    assert "<mark>" in found.text
+    assert "<script>alert" not in found.text
+    assert "<img src=x onerror" not in found.text
 
 
 def test_pdfs_print_hostile_text_as_text_and_fetch_nothing(hostile):
@@ -328,8 +335,9 @@ def test_every_form_refuses_100_000_characters_next_to_the_field(
                 too_long.append(key)
         elif initial is not None:
             data[key] = initial.pk if hasattr(initial, "pk") else initial
-    # The list's filter is a GET form.
-    response = client.get(url, data) if name == "agreement_list" else client.post(url, data)
+    # The list's filter and the search are GET forms.
+    is_get = name in ("agreement_list", "search")
+    response = client.get(url, data) if is_get else client.post(url, data)
     assert response.status_code < 500
     if too_long and response.status_code == 200:
         assert "Säkerställ att detta värde har som mest" in response.text

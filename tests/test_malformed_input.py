@@ -38,7 +38,7 @@ BAD_NUMBERS = ["abc", "-1", HUGE]
 NUL_TEXT = "före\x00efter"
 # Query parameters the views read themselves, besides the fields of their filter forms.
 QUERY_PARAMETERS = sorted(
-    {"fokusomrade", "i", "rattar", "rad", "kommun", "sida", "fran", "till", "action"}
+    {"fokusomrade", "i", "rattar", "rad", "kommun", "sida", "fran", "till", "action", "typ"}
     | set(AgreementFilterForm.base_fields)
     | set(TimelineFilterForm.query_keys())
 )
