@@ -174,9 +174,7 @@ def test_the_plan_marks_rows_with_new_entries(client, personas, news):
     assert timezone.now() - visit.last_seen_at < VISIT_GAP
 
 
-def test_the_overview_counts_new_entries_until_the_agreement_is_looked_at(
-    client, personas, news
-):
+def test_the_overview_counts_new_entries_until_the_agreement_is_looked_at(client, personas, news):
     agreement, _plan, _item, _theirs, _own = news
     client.force_login(personas.coordinator)
     overview = client.get(reverse("overview"))
