@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, FocusArea, Party, ProblemItem
+from agreements.models import Agreement, FocusArea, Party, ProblemItem, visit_time
 from organisations.models import Organisation
 from samverkan.dates import EARLIEST, LATEST, validate_domain_date
 from samverkan.fetching import page_fetch_mode
@@ -128,6 +128,15 @@ class ActionPlanQuerySet(models.QuerySet):
 
 
 class ActionItemQuerySet(models.QuerySet):
+    def with_news_for(self, user, agreement_id: int):
+        """Each row's "has_new_entries": whether someone else logged it since the start of
+        the user's current visit to the agreement (agreements/models/visits.py). A
+        subquery in the rows' own query: no query more, however many rows."""
+        entries = self.model._meta.get_field("follow_up_entries").related_model.objects
+        since = visit_time(user, agreement_id, "new_since")
+        new = entries.filter(item=models.OuterRef("pk"), created_at__gt=since)
+        return self.annotate(has_new_entries=models.Exists(new.exclude(author=user.pk)))
+
     def with_responsibilities(self):
         """Rows with their focus area and their responsibilities (with organisations), as
         every page that shows or edits a row reads them."""
@@ -183,6 +192,7 @@ class ActionItemQuerySet(models.QuerySet):
         `links`, also each row's "links" (actionplans/links.py), in one more query."""
         rows = list(
             self.order_by("position").values(
+                *self.query.annotations,  # what the caller added, e.g. `with_news_for`
                 "id",
                 "focus_area_id",
                 "group_heading",

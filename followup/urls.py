@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessing, views
+from . import assessing, seeing, views
 
 row = "overenskommelser/<int:pk>/handlingsplaner/<int:plan_pk>/rader/<int:item_pk>/"
 hub = "overenskommelser/<int:pk>/uppfoljning/"
@@ -8,6 +8,7 @@ hub = "overenskommelser/<int:pk>/uppfoljning/"
 urlpatterns = [
     path(row + "uppfoljning/", views.entry_create, name="entry_create"),
     path(hub, views.follow_up, name="follow_up"),
+    path(hub + "poster/<int:entry_pk>/sedd/", seeing.entry_seen, name="entry_seen"),
     path(hub + "kadens/ny/", views.cadence_create, name="cadence_create"),
     path(hub + "kadens/<int:cadence_pk>/ta-bort/", views.cadence_delete, name="cadence_delete"),
     path(hub + "matt/nytt/", views.indicator_form, name="indicator_create"),

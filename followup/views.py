@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +34,7 @@ from .forms import (
     TimelineFilterForm,
 )
 from .models import LATEST_FIRST, FollowUpEntry, ReportStatus
+from .news import timeline_page
 from .report import (
     build_contents,
     contents_of,
@@ -91,7 +91,7 @@ def entry_create(request, pk, plan_pk, item_pk):
         "form": form,
         "corrects": corrects,
         "message": message,
-        "entries": entries.select_related("corrects")
+        "entries": entries.select_related("corrects", "seen")
         .prefetch_related("participants", "corrections")
         .order_by("-occurred_on", "-created_at"),
     }
@@ -122,8 +122,8 @@ def follow_up(request, pk):
     cadences, the indicators and the reports."""
     agreement = get_agreement(request.user, pk, follow_up_queryset())
     form = TimelineFilterForm(request.GET or None, agreement=agreement)
-    paginator = Paginator(form.filter(timeline_entries(agreement)), TIMELINE_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("sida"))
+    entries = form.filter(timeline_entries(agreement))
+    page = timeline_page(request, agreement, entries, TIMELINE_PAGE_SIZE)  # with what is new
     context = {
         "agreement": agreement,
         "form": form,

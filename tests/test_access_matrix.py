@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from actionplans.models import ActionItem, ActionPlan
 from agreements.access import editable_agreements, editing_rights
 from agreements.models import Agreement, AgreementStatus, Party
-from followup.models import FollowUpReport, PublicFeedback
+from followup.models import FollowUpEntry, FollowUpReport, PublicFeedback
 from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
 from organisations.names import name_slug, police_area_slug
 from prevention.models import PreventionPlan, SituationReport
@@ -129,6 +129,7 @@ POST_ONLY = {
     "undo_ready",
     "version_pdf_retry",
     "step_untick",
+    "entry_seen",
 }
 # Of those, a form that, posted empty, is answered with its errors on the page (400).
 POST_FORMS = {"undo_ready"}
@@ -183,6 +184,16 @@ def url_kwargs(route, agreement):
             ).pk
         ),
         "token": lambda: "x" * 40,
+        # An entry neither walking editor wrote, for Markera som sedd (by both in turn).
+        "entry_pk": lambda: (
+            FollowUpEntry.objects.create(
+                item=plan.items.order_by("position").first(),
+                occurred_on=date(2022, 5, 1),
+                what_was_done="Möte i BRÅ.",
+                status="in_progress",
+                author_name="Samverkan",
+            ).pk
+        ),
         # The law's items of the agreement's municipality and its police area.
         "omrade": lambda: police_area_slug(
             Organisation.objects.get(

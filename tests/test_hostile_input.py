@@ -29,6 +29,7 @@ from agreements.models import (
 )
 from followup.models import (
     ActivityAssessment,
+    EntrySeen,
     FollowUpCadence,
     FollowUpEntry,
     FollowUpReport,
@@ -121,7 +122,7 @@ def hostile_objects(agreement):
         Responsibility.objects.create(
             item=item, position=99, organisation=party.organisation, description="Ansvar"
         ),
-        FollowUpEntry.objects.create(
+        entry := FollowUpEntry.objects.create(
             item=item, occurred_on=datetime.date(2022, 5, 1), what_was_done="Gjort"
         ),
         indicator,
@@ -159,6 +160,7 @@ def hostile_objects(agreement):
             user=None,
             focus_areas=agreement.focus_areas.all(),
         ),
+        EntrySeen.objects.create(entry=entry, seen_by_name="Namn"),
         *law_items(agreement),
     ]
 
