@@ -4,8 +4,9 @@ aria-label and tabindex="0", so that a keyboard and a screen reader reach it too
 
 The pages are every named URL that answers GET (tests/test_access_matrix.py's walk, with
 its arguments naming objects of Strängnäs' agreement, made a draft so that the editing
-pages open), the organisation, law and account pages of the same coordinator, and
-Historik's filtered pages. Files (PDF, Excel, calendar) are not pages and are left out."""
+pages open), the law and account pages the same coordinator opens (a page answered 403,
+an organisation administrator's, is passed over), and Historik filtered. Files (PDF,
+Excel, calendar) are not pages and are left out."""
 
 import re
 
