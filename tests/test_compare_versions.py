@@ -31,7 +31,9 @@ def row_with_both_parties(agreement):
     """A row where the municipality's cell comes before the police's."""
     plan = agreement.action_plans.get()
     municipality = agreement.parties.get(label="Kommun")
-    police = agreement.parties.exclude(pk=municipality.pk).get(organisation__kind__startswith="police")
+    police = agreement.parties.exclude(pk=municipality.pk).get(
+        organisation__kind__startswith="police"
+    )
     for item in plan.items.order_by("position"):
         whose = [r.organisation_id for r in item.responsibilities.order_by("position")]
         if whose[:1] == [municipality.organisation_id] and police.organisation_id in whose:
@@ -107,7 +109,9 @@ def test_an_added_row_shows_its_cells_by_column(client, personas, revised):
     from actionplans.models import ActionItem
 
     plan = revised.action_plans.get()
-    ActionItem.objects.create(plan=plan, position=999, activity="Helt ny aktivitet", when_text="Maj")
+    ActionItem.objects.create(
+        plan=plan, position=999, activity="Helt ny aktivitet", when_text="Maj"
+    )
     client.force_login(personas.reader)
     page, rows = compared(client, revised)
     [change] = rows.changes
