@@ -118,3 +118,24 @@ def test_a_forged_or_expired_token_is_refused_in_swedish(
     assert not ready.is_signed
     assert REFUSED in response.text
     assert not KEPT_NOTE.search(response.text)
+
+
+def test_a_lagesbild_shown_again_for_a_bad_date_keeps_its_document(client, user, scan):
+    """The other upload with fields beside it: a lägesbild's document (areas, prevention)."""
+    from prevention.models import SituationReport
+
+    client.force_login(user("samordnare.sollentuna"))
+    new = "/kommuner/sollentuna/lagesbild/ny/"
+    data = {"title": "Lägesbild 2027", "adopted_by": "Kommunstyrelsen", "adopted_on": "2026-13-45"}
+    document = SimpleUploadedFile("lagesbild.pdf", scan, "application/pdf")
+    response = client.post(new, data | {"document": document})
+    assert response.status_code == 200
+    assert "Fyll i ett giltigt datum." in response.text
+    assert KEPT_NOTE.search(response.text).group(1) == "lagesbild.pdf"
+    token = response.context["form"].data["document_kept"]
+    saved = client.post(new, data | {"adopted_on": "2026-10-01", "document_kept": token})
+    assert saved.status_code == 302
+    report = SituationReport.objects.get(title="Lägesbild 2027")
+    assert report.document.read() == scan
+    refused = client.post(new, data | {"adopted_on": "2026-10-01", "document_kept": token + "x"})
+    assert REFUSED in refused.text
