@@ -110,6 +110,7 @@ class ActionItemForm(VersionedForm):
             "contact",
             "follow_up_text",
             "status",
+            "responsible_person",
             *SCHEDULE_FIELDS,
         ]
         widgets = {
@@ -128,7 +129,13 @@ class ActionItemForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.plan = self.instance.plan = plan  # the plan already loaded: validation reads it
         self.parties = parties if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else []
-        shown = {"focus_area", "version", *LAYOUT_FIELDS[plan.layout], *SCHEDULE_FIELDS}
+        shown = {
+            "focus_area",
+            "version",
+            "responsible_person",
+            *LAYOUT_FIELDS[plan.layout],
+            *SCHEDULE_FIELDS,
+        }
         if self.instance.status in (ItemStatus.PROPOSED, ItemStatus.NOT_STARTED):
             shown.add("status")  # once work has begun, follow-up sets the status
         for name in list(self.fields):
@@ -158,6 +165,7 @@ class ActionItemForm(VersionedForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=self.instance.party_text(party.organisation_id) if self.instance.pk else "",
             )
+        self._offer_responsible_people()
         if "group_heading" in self.fields and not self.instance.pk and not self.is_bound:
             # A new promise most often joins the group of the last one.
             last = ActionItem.objects.filter(plan=plan).order_by("-position").first()
@@ -166,6 +174,18 @@ class ActionItemForm(VersionedForm):
         self.remember_opened_values()
         # The form opens in place of the row: the writing starts in its first column.
         self.fields[self._layout_names()[0]].widget.attrs["autofocus"] = True
+
+    def _offer_responsible_people(self):
+        """Only the members of the row's responsible organisations may be named (and the
+        person named now, who stays until changed even if they have left since)."""
+        field = self.fields["responsible_person"]
+        field.queryset = self.instance.eligible_people(also=self.instance.responsible_person_id)
+        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        field.empty_label = _("(no one named)")
+        field.help_text = _("A member of one of the row's responsible organisations.")
+        field.error_messages["invalid_choice"] = _(
+            "Choose a member of one of the row's responsible organisations."
+        )
 
     def _get_validation_exclusions(self):
         """The focus area is not validated again by the model: the form's field chose it
@@ -211,7 +231,12 @@ class ActionItemForm(VersionedForm):
 
     def schedule_fields(self):
         adoption = [self["status"]] if "status" in self.fields else []
-        return [self["focus_area"], *adoption, *(self[name] for name in SCHEDULE_FIELDS)]
+        return [
+            self["focus_area"],
+            *adoption,
+            self["responsible_person"],
+            *(self[name] for name in SCHEDULE_FIELDS),
+        ]
 
     def clean_status(self):
         status = self.cleaned_data["status"] or self.instance.status

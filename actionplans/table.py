@@ -147,6 +147,7 @@ class Columns:
         self.indicator_link += '">{1}</a>'
         self.addresses = escape(_("Addresses"))
         self.measured_by = escape(_("Measured by"))
+        self.person_label = escape(_("Responsible person"))
 
     def status(self, row) -> str:
         """The row's status (from its latest follow-up entry), and 'overdue' when its date
@@ -161,7 +162,16 @@ class Columns:
         mark = row.get("adoption_mark")
         if mark:  # changed or added since the plan was adopted
             text += f' <span class="adoption-mark">{self.adoption_marks[mark]}</span>'
-        return f'<p class="row-status">{text}</p>' + self.links(row)
+        return f'<p class="row-status">{text}</p>' + self.person(row) + self.links(row)
+
+    def person(self, row) -> str:
+        """The row's responsible person by name, when it names one."""
+        username = row.get("responsible_person__username")
+        if not username:
+            return ""
+        first, last = row["responsible_person__first_name"], row["responsible_person__last_name"]
+        name = f"{first} {last}".strip() or username
+        return f'<p class="responsible-person">{self.person_label}: {escape(name)}</p>'
 
     def links(self, row) -> str:
         """The problems the row addresses and the indicators that measure it, linked to the
