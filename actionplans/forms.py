@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import ProblemItem
 from organisations.models import Organisation
 from samverkan.ordering import next_position
-from samverkan.params import IdsChoiceField
+from samverkan.params import IdsChoiceField, is_id
 from samverkan.saving import finish_in_transaction
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
@@ -86,6 +86,16 @@ class LoadedChoiceField(forms.ModelChoiceField):
         )
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of user by id; an id longer than the database holds is an invalid choice
+    (Django's own field sends it to the database, where SQLite cannot bind it)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in self.empty_values and not is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class ActionItemForm(VersionedForm):
     """A row of a plan, with the columns the plan uses.
 
@@ -123,7 +133,7 @@ class ActionItemForm(VersionedForm):
             "ends_on": DateInput(),
             "due_on": DateInput(),
         }
-        field_classes = {"focus_area": LoadedChoiceField}
+        field_classes = {"focus_area": LoadedChoiceField, "responsible_person": PersonChoiceField}
 
     def __init__(self, *args, plan, parties, focus_areas, **kwargs):
         super().__init__(*args, **kwargs)

@@ -68,6 +68,7 @@ READ_ONLY = {
     "agreement_history",
     "row_history",
     "agreement_chain",
+    "my_tasks",
 }
 # Reached with a signed token instead of a login (tests/test_calendar.py).
 TOKEN_URLS = {"calendar_feed"}
