@@ -198,6 +198,8 @@ def edit_url(row):
 
 def test_only_members_of_the_rows_organisations_may_be_named(client, personas, promise, user):
     row = police_rows(promise)[0]
+    ActionItem.objects.filter(pk=row.pk).update(responsible_person=None)  # the demo names one
+    row.refresh_from_db()
     client.force_login(personas.kommunpolis)
     form = client.get(edit_url(row)).text
     officer = personas.kommunpolis
@@ -269,7 +271,9 @@ def test_after_a_save_the_entry_is_at_the_top_and_next_leads_on(client, personas
 
 
 def test_at_the_end_of_the_list_there_is_no_next(client, personas, promise, today):
-    (last,) = dated(police_rows(promise)[:1], today, 5000)
+    *_before, last_task = my_tasks(personas.kommunpolis, today).tasks
+    assert last_task.may_log
+    last = last_task.item
     client.force_login(personas.kommunpolis)
     data = {"occurred_on": today.isoformat(), "what_was_done": "Gjort.", "status": "done"}
     page = client.post(log_url(last), data, follow=True).text
@@ -292,3 +296,23 @@ def test_the_demo_names_the_kommunpolis_and_naming_again_changes_nothing(persona
     assert named.exists()
     assert name_demo_responsible_people(today) == 0
     assert my_tasks(personas.kommunpolis, today).tasks
+
+
+# --- The JSON format carries the responsible person by username
+
+
+def test_the_responsible_person_travels_in_json_by_username(promise, personas):
+    from exchange.export import agreements_for_export, export_document
+    from exchange.importer import import_document
+
+    agreement = promise.agreement
+    document = export_document(agreements_for_export([agreement.pk]))
+    items = document["agreements"][0]["action_plans"][0]["items"]
+    named = [item for item in items if item.get("responsible_person")]
+    assert named and {item["responsible_person"] for item in named} == {"kommunpolis.strangnas"}
+    named[-1]["responsible_person"] = "ingen.sadan"  # a user this installation does not have
+    agreement.delete()
+    (imported,) = import_document(document)
+    rows = ActionItem.objects.filter(plan__agreement=imported)
+    assert rows.filter(responsible_person=personas.kommunpolis).count() == len(named) - 1
+    assert rows.filter(responsible_person__isnull=False).count() == len(named) - 1
