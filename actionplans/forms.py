@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import ProblemItem
 from organisations.models import Organisation
 from samverkan.ordering import next_position
-from samverkan.params import IdsChoiceField, is_id
+from samverkan.params import IdsChoiceField
 from samverkan.saving import finish_in_transaction
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
 from .adoption import AdoptedMeanwhile, adopt
 from .models import ActionItem, ActionPlan, ItemStatus, PlanAdoption, PlanLayout, Responsibility
+from .people import PersonChoiceField, offer_responsible_people
 
 # The fields a row's form shows, by the plan's column set. Dates and recurrence come with
 # every layout: they are what follow-up and reminders compute with. The status is not here:
@@ -86,16 +87,6 @@ class LoadedChoiceField(forms.ModelChoiceField):
         )
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    """A choice of user by id; an id longer than the database holds is an invalid choice
-    (Django's own field sends it to the database, where SQLite cannot bind it)."""
-
-    def to_python(self, value):
-        if isinstance(value, str) and value not in self.empty_values and not is_id(value):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
 class ActionItemForm(VersionedForm):
     """A row of a plan, with the columns the plan uses.
 
@@ -139,13 +130,8 @@ class ActionItemForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.plan = self.instance.plan = plan  # the plan already loaded: validation reads it
         self.parties = parties if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else []
-        shown = {
-            "focus_area",
-            "version",
-            "responsible_person",
-            *LAYOUT_FIELDS[plan.layout],
-            *SCHEDULE_FIELDS,
-        }
+        shown = {"focus_area", "version", *LAYOUT_FIELDS[plan.layout], *SCHEDULE_FIELDS}
+        shown.add("responsible_person")
         if self.instance.status in (ItemStatus.PROPOSED, ItemStatus.NOT_STARTED):
             shown.add("status")  # once work has begun, follow-up sets the status
         for name in list(self.fields):
@@ -175,7 +161,7 @@ class ActionItemForm(VersionedForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=self.instance.party_text(party.organisation_id) if self.instance.pk else "",
             )
-        self._offer_responsible_people()
+        offer_responsible_people(self.fields["responsible_person"], self.instance)
         if "group_heading" in self.fields and not self.instance.pk and not self.is_bound:
             # A new promise most often joins the group of the last one.
             last = ActionItem.objects.filter(plan=plan).order_by("-position").first()
@@ -184,18 +170,6 @@ class ActionItemForm(VersionedForm):
         self.remember_opened_values()
         # The form opens in place of the row: the writing starts in its first column.
         self.fields[self._layout_names()[0]].widget.attrs["autofocus"] = True
-
-    def _offer_responsible_people(self):
-        """Only the members of the row's responsible organisations may be named (and the
-        person named now, who stays until changed even if they have left since)."""
-        field = self.fields["responsible_person"]
-        field.queryset = self.instance.eligible_people(also=self.instance.responsible_person_id)
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
-        field.empty_label = _("(no one named)")
-        field.help_text = _("A member of one of the row's responsible organisations.")
-        field.error_messages["invalid_choice"] = _(
-            "Choose a member of one of the row's responsible organisations."
-        )
 
     def _get_validation_exclusions(self):
         """The focus area is not validated again by the model: the form's field chose it

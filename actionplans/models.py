@@ -580,7 +580,8 @@ class ActionItem(Versioned):
     def responsible_organisation_ids(self) -> set[int]:
         """The organisations that answer for the row; a row that names none concerns every
         party of its agreement (as reminders read it)."""
-        named = {r.organisation_id for r in self._loaded_responsibilities() if r.organisation_id}
+        loaded = self._loaded_responsibilities() if self.pk else []  # a new row names none
+        named = {r.organisation_id for r in loaded if r.organisation_id}
         return named or set(
             Party.objects.filter(agreement_id=self.plan.agreement_id).values_list(
                 "organisation_id", flat=True
