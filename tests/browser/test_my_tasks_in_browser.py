@@ -3,6 +3,7 @@ axe-core on every page: from the menu to the list, Logga uppföljning one tap aw
 saved entry at the top and Nästa to the next row."""
 
 import datetime
+import os
 
 import pytest
 from browsing import WIDTHS, assert_accessible, log_in, opens
@@ -11,6 +12,9 @@ from playwright.sync_api import expect
 
 from actionplans.models import ItemStatus
 from agreements.models import Agreement
+
+# Where screenshots go when asked for (SAMVERKAN_SCREENSHOTS=/some/folder).
+SCREENSHOTS = os.environ.get("SAMVERKAN_SCREENSHOTS")
 
 
 @pytest.fixture
@@ -47,6 +51,8 @@ def test_a_kommunpolis_logs_from_my_tasks_and_goes_on_to_the_next(page, site, tw
     expect(cards.first).to_contain_text("försenad sedan")
     assert_accessible(page)
     fits(page, width)
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/my-tasks-{width}.png")
 
     # The filter works in place.
     page.get_by_label("Status").select_option("done")
