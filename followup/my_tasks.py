@@ -226,12 +226,12 @@ def _rows_of(user, agreement_ids, status) -> list[ActionItem]:
 
 
 def next_task(user, item, today: datetime.date) -> ActionItem | None:
-    """The row after `item` in the user's list (unfiltered) today: after logging a row, the
-    next one to log. The row logged keeps its place even when it is no longer in the list
-    (logged as done); None at the end of the list."""
+    """The row after `item` in the user's list (unfiltered) today that they may log: after
+    logging a row, the next one to log. The row logged keeps its place even when it is no
+    longer in the list (logged as done); None at the end of the list."""
     after = sort_key(item, today)
     for task in my_tasks(user, today).tasks:
-        if task.item.pk != item.pk and sort_key(task.item, today) > after:
+        if task.may_log and task.item.pk != item.pk and sort_key(task.item, today) > after:
             return task.item
     return None
 
