@@ -14,6 +14,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
@@ -215,6 +216,10 @@ class ActionItemQuerySet(models.QuerySet):
                 "is_citizen_promise",
                 "nature",
                 "term",
+                # The responsible person's name, joined in the same query.
+                "responsible_person__first_name",
+                "responsible_person__last_name",
+                "responsible_person__username",
             )
         )
         by_id = {row["id"]: row for row in rows}
@@ -474,6 +479,17 @@ class ActionItem(Versioned):
         blank=True,
         help_text=_("The 'Ansvarig' cell in the source's words, e.g. 'Polis och skola'."),
     )
+    # A person who answers for the row beside the organisations: a user who is a member of
+    # one of the row's responsible organisations (ActionItemForm offers only those). Their
+    # Mina uppgifter lists the row, and reminders of it go to them.
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_for_items",
+    )
     communication = models.TextField(_("communication"), blank=True)
     # The columns of Brå's layout that no other field holds: the cause the measure acts on
     # (in the row's words; the problems it addresses are `problem_items`), a contact for
@@ -570,6 +586,30 @@ class ActionItem(Versioned):
     def is_due_within(self, today, days: int) -> bool:
         deadline = self.deadline
         return self.is_open and deadline is not None and 0 <= (deadline - today).days <= days
+
+    def responsible_organisation_ids(self) -> set[int]:
+        """The organisations that answer for the row; a row that names none concerns every
+        party of its agreement (as reminders read it)."""
+        loaded = self._loaded_responsibilities() if self.pk else []  # a new row names none
+        named = {r.organisation_id for r in loaded if r.organisation_id}
+        return named or set(
+            Party.objects.filter(agreement_id=self.plan.agreement_id).values_list(
+                "organisation_id", flat=True
+            )
+        )
+
+    def eligible_people(self, also=None):
+        """Who may be named the row's responsible person: the active members of its
+        responsible organisations, by name (and the user `also`, by id)."""
+        members = Q(
+            is_active=True, memberships__organisation_id__in=self.responsible_organisation_ids()
+        )
+        return (
+            get_user_model()
+            .objects.filter(members | Q(pk=also) if also else members)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
 
     def party_text(self, organisation_id: int) -> str:
         """What the row says in a party's column: each of the party's responsibilities as

@@ -146,12 +146,12 @@ class Columns:
         self.indicator_link = '<a href="' + _braced(indicator).replace(RowUrls.STAND_IN, "{0}")
         self.indicator_link += '">{1}</a>'
         self.addresses = escape(_("Addresses"))
-        # Logged by someone else since the user's visit began: "Ny", in words, linked to
-        # the row's entries on the timeline.
+        # Logged by someone else since the user's visit began: "Ny", linked to the timeline.
         timeline = _braced(reverse("follow_up", args=[plan.agreement_id]))
         self.news_link = f'<a href="{timeline}?rad={{0}}#tidslinje" class="news-mark">'
         self.news_link += escape(_("New follow-up")) + "</a>"
         self.measured_by = escape(_("Measured by"))
+        self.person_label = escape(_("Responsible person"))
 
     def status(self, row) -> str:
         """The row's status (from its latest follow-up entry), and 'overdue' when its date
@@ -168,7 +168,15 @@ class Columns:
             text += f' <span class="adoption-mark">{self.adoption_marks[mark]}</span>'
         if row.get("has_new_entries"):
             text += " " + self.news_link.format(row["id"])
-        return f'<p class="row-status">{text}</p>' + self.links(row)
+        return f'<p class="row-status">{text}</p>' + self.person(row) + self.links(row)
+
+    def person(self, row) -> str:
+        """The row's responsible person by name, when it names one."""
+        if not (username := row.get("responsible_person__username")):
+            return ""
+        name = f"{row['responsible_person__first_name']} {row['responsible_person__last_name']}"
+        name = escape(name.strip() or username)
+        return f'<p class="responsible-person">{self.person_label}: {name}</p>'
 
     def links(self, row) -> str:
         """The problems the row addresses and the indicators that measure it, linked to the
@@ -177,16 +185,13 @@ class Columns:
         if links is None:
             return ""
         lines = []
-        if links.problems:
-            problems = "; ".join(
-                self.problem_link.format(link.pk, escape(link.text)) for link in links.problems
-            )
-            lines.append(f"{self.addresses}: {problems}")
-        if links.indicators:
-            indicators = "; ".join(
-                self.indicator_link.format(link.pk, escape(link.text)) for link in links.indicators
-            )
-            lines.append(f"{self.measured_by}: {indicators}")
+        for label, pattern, shown in (
+            (self.addresses, self.problem_link, links.problems),
+            (self.measured_by, self.indicator_link, links.indicators),
+        ):
+            if shown:
+                joined = "; ".join(pattern.format(link.pk, escape(link.text)) for link in shown)
+                lines.append(f"{label}: {joined}")
         return "".join(f'<span class="row-links">{line}</span>' for line in lines)
 
     @staticmethod

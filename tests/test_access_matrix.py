@@ -106,6 +106,9 @@ LAW_URLS = {
     "coordination_edit",
     "police_area_page",
 }
+# Mina uppgifter: the user's rows in agreements in force, of no one agreement, walked in
+# tests/test_my_tasks.py (anonymous, outsider, reader, kommunpolis).
+MY_TASKS_URLS = {"my_tasks"}
 # One's own account (password change and reset), walked in tests/test_accounts.py.
 ACCOUNT_URLS = {
     "password_change",
@@ -276,7 +279,8 @@ def test_the_walk_finds_the_pages():
 WALKED = [
     (name, route)
     for name, route in PATTERNS
-    if name not in TOKEN_URLS | ORGANISATION_URLS | ACCOUNT_URLS | CITIZEN_URLS | LAW_URLS
+    if name
+    not in TOKEN_URLS | ORGANISATION_URLS | ACCOUNT_URLS | CITIZEN_URLS | LAW_URLS | MY_TASKS_URLS
 ]
 
 

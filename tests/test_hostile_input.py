@@ -252,6 +252,7 @@ def test_pages_show_hostile_text_escaped(client, personas, hostile):
         reverse("plan_compare_adopted", args=[agreement.pk, plan.pk]),
         reverse("plan_adopt", args=[agreement.pk, plan.pk]),
         reverse("report_assessment", args=[agreement.pk, report.pk]),
+        reverse("my_tasks"),
         *law_pages(agreement, objects[-3]),
     ]
     for url in pages:

@@ -27,6 +27,7 @@ from agreements.forms import AgreementFilterForm
 from agreements.models import Agreement, AgreementStatus, ProblemArea, ProblemItem, ProblemPicture
 from followup.forms import TimelineFilterForm
 from followup.models import FollowUpCadence
+from followup.my_tasks import MyTasksFilterForm
 from organisations.models import MembershipRole
 
 EDITOR = "samordnare.strangnas"
@@ -41,6 +42,8 @@ QUERY_PARAMETERS = sorted(
     {"fokusomrade", "i", "rattar", "rad", "kommun", "sida", "fran", "till", "action", "typ"}
     | set(AgreementFilterForm.base_fields)
     | set(TimelineFilterForm.query_keys())
+    | set(MyTasksFilterForm.query_keys())
+    | {"sparad"}
 )
 SWEPT = [
     (name, route)
