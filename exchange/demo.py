@@ -19,6 +19,7 @@ from organisations.reference import load_reference_data
 from prevention.demo import load_demo_law_items
 
 from .demo_adoptions import load_demo_adoptions
+from .demo_current import load_demo_current
 from .demo_promises import load_demo_promises
 from .demo_steps import tick_demo_steps
 from .importer import import_document, load_file
@@ -73,6 +74,7 @@ def load_demo(password: str = DEMO_PASSWORD, today: datetime.date | None = None)
     result.created += created
     result.existing += existing
     result.citizen_promises = created + existing
+    result.created += load_demo_current(references, today or timezone.localdate())
     return result
 
 
