@@ -115,17 +115,35 @@ def load_demo_current(seed_references: list[str], today: datetime.date) -> list[
     none (see the module); the references of those made now."""
     made = []
     for reference in seed_references:
-        latest = _latest_period(Agreement.objects.get(reference=reference))
+        latest = _latest_period(reference)
         if latest.reference != reference and latest.is_in_force(today):
             continue
-        made.append(_start_current(latest, today).reference)
+        current = _start_current(latest, today)
+        if latest.reference == reference:
+            # Not linked as the seed's next period: Nästa period can still be tried on the
+            # seed. The invented periods after it follow each other.
+            Agreement.objects.filter(pk=current.pk).update(follows=None)
+        made.append(current.reference)
     return made
 
 
-def _latest_period(agreement: Agreement) -> Agreement:
+def _latest_period(seed_reference: str) -> Agreement:
+    """The latest invented period of the seed's row, else the seed."""
+    agreement = (
+        demo_current_agreements()
+        .filter(reference__startswith=_prefix(seed_reference), follows__isnull=True)
+        .first()
+    )
+    if agreement is None:
+        return Agreement.objects.get(reference=seed_reference)
     while (later := Agreement.objects.filter(follows=agreement).first()) is not None:
         agreement = later
     return agreement
+
+
+def _prefix(seed_reference: str) -> str:
+    """'strangnas-2020' → 'aktuell-strangnas-': the references of its invented periods."""
+    return f"{REFERENCE_PREFIX}{seed_reference.rsplit('-', 1)[0]}-"
 
 
 def _start_current(latest: Agreement, today: datetime.date) -> Agreement:
@@ -152,9 +170,8 @@ def _as_current(data, latest, years, label, before, named, today):
     """The next period's document (exchange format) as the demo's signed current one."""
     start = datetime.date(years.start, 1, 1)
     end = datetime.date(years.stop - 1, 12, 31)
-    seed_name = latest.reference.removeprefix(REFERENCE_PREFIX).rsplit("-", 1)[0]
     data.update(
-        reference=f"{REFERENCE_PREFIX}{seed_name}-{years.start}",
+        reference=f"{_prefix(latest.reference.removeprefix(REFERENCE_PREFIX))}{years.start}",
         title=renamed(data["title"], named, label),
         subtitle=renamed(data.get("subtitle") or "", before, label, add=False),
         validity_note=renamed(data.get("validity_note") or "", named, label, add=False)
