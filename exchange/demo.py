@@ -1,6 +1,6 @@
 """The demo: the five seed agreements, written by hand as JSON in demo/, this year's invented
-citizen promises (demo_promises.py), their users, and the ticks of their five steps
-(demo_steps.py)."""
+citizen promises (demo_promises.py), their users, the ticks of their five steps
+(demo_steps.py), and each seed's invented current period with work due (demo_current.py)."""
 
 import datetime
 from collections import defaultdict
