@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchange.copying import copy_agreement
+from exchange.demo_current import demo_current_agreements
 from exchange.demo_promises import demo_citizen_promises
 
 
@@ -25,10 +26,23 @@ def demo_promise_titles(*municipalities) -> list[str]:
     return sorted(promises.values_list("title", flat=True))
 
 
+def demo_current_titles(*municipalities) -> list[str]:
+    """The titles of the demo's invented current periods (exchange/demo_current.py) in force
+    today of these municipalities, or of all."""
+    current = [a for a in demo_current_agreements() if a.is_in_force(timezone.localdate())]
+    if municipalities:
+        current = [
+            a for a in current if a.parties.filter(organisation__name__in=municipalities).exists()
+        ]
+    return sorted(agreement.title for agreement in current)
+
+
 def without_demo_promises(titles) -> list[str]:
-    """The titles but the demo's citizen promises', for tests about the seed agreements."""
-    promises = set(demo_citizen_promises().values_list("title", flat=True))
-    return [title for title in titles if title not in promises]
+    """The titles but the demo's invented agreements' (its citizen promises and current
+    periods), for tests about the seed agreements."""
+    invented = set(demo_citizen_promises().values_list("title", flat=True))
+    invented |= set(demo_current_agreements().values_list("title", flat=True))
+    return [title for title in titles if title not in invented]
 
 
 def count_queries(client, url) -> int:
