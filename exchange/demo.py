@@ -19,7 +19,8 @@ from organisations.reference import load_reference_data
 from prevention.demo import load_demo_law_items
 
 from .demo_adoptions import load_demo_adoptions
-from .demo_current import load_demo_current
+from .demo_chain import tie_demo_problems
+from .demo_current import demo_current_agreements, load_demo_current
 from .demo_people import name_demo_responsible_people
 from .demo_promises import load_demo_promises
 from .demo_steps import tick_demo_steps
@@ -76,6 +77,7 @@ def load_demo(password: str = DEMO_PASSWORD, today: datetime.date | None = None)
     result.existing += existing
     result.citizen_promises = created + existing
     result.created += load_demo_current(references, today or timezone.localdate())
+    tie_demo_problems(demo_current_agreements())
     # After the current periods: their plans are the ones in force.
     name_demo_responsible_people(today or timezone.localdate())
     return result

@@ -135,3 +135,22 @@ def test_loaded_on_a_fixed_day_and_400_days_later_there_is_work_in_force(db, day
             earlier.counted_period()[1] < after.counted_period()[0]
             for earlier, after in itertools.pairwise(row)
         )
+
+
+def test_the_current_periods_show_whole_chains_and_one_gap(db):
+    """Kedjan in the demo: each current period's invented problems have causes and rows
+    that address them, and the problem no row addresses is listed as a gap."""
+    from pages.chain import build_chain
+
+    load_demo(today=DAY)
+    coordinator = get_user_model().objects.get(username="samordnare.strangnas")
+    agreement = demo_current_agreements().get(reference__contains="strangnas")
+    chain = build_chain(coordinator, agreement, DAY)
+    problems = [problem for area in chain.areas for problem in area.problems]
+    addressed = [p for p in problems if any(group.rows for group in p.activities)]
+    assert len(addressed) >= 2
+    assert all(p.problem.probable_causes for p in problems)
+    gaps = [gap.text for kind in chain.gap_kinds for gap in kind.gaps]
+    assert "Våld i nära relationer anmäls sällan" in gaps
+    load_demo(today=DAY)
+    assert agreement.problem_picture.areas.get().items.count() == len(problems)
