@@ -135,3 +135,15 @@ def test_the_history_page_reads_as_many_queries_for_many_saves_as_for_few(
     many, shown = queries()
     assert shown == 13
     assert many == few
+
+
+def test_a_created_records_fields_are_folded_and_a_changes_are_not(coordinator, strangnas):
+    """A record created lists every field: folded under "Visa fälten (N)", so a page of
+    saves stays short on a phone; a change shows its fields at once."""
+    agreement, plan = strangnas
+    cell_edit(coordinator, agreement, plan, "Socialtjänsten leder", activity="SIG varje vecka")
+    saves = saves_on(coordinator.get(history_url(agreement, "?typ=%2B")))
+    assert saves and all('<details class="created-fields">' in save for save in saves)
+    assert re.search(r"<summary>Visa fälten \(\d+\)</summary>", saves[0])
+    changed = saves_on(coordinator.get(history_url(agreement, "?typ=~")))[0]
+    assert "<details" not in changed and "<ins>SIG varje vecka</ins>" in changed
