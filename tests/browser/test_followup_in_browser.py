@@ -18,7 +18,8 @@ def open_strangnas(page, site, username):
     opens(
         page,
         page.get_by_role(
-            "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
+            "link",
+            name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023",
         ),
         r"/overenskommelser/\d+/",
     )

@@ -26,7 +26,8 @@ def open_plan(page, site, width, username="samordnare.strangnas"):
     opens(
         page,
         page.get_by_role(
-            "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
+            "link",
+            name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023",
         ),
         r"/overenskommelser/\d+/",
     )

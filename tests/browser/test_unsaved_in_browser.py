@@ -29,7 +29,10 @@ def open_a_draft(page, site):
     page.goto(f"{site}/overenskommelser/")
     opens(
         page,
-        page.get_by_role("link", name="Samverkansöverenskommelse mellan Polismyndigheten och"),
+        page.get_by_role(
+            "link",
+            name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023",
+        ),
         r"/overenskommelser/\d+/",
     )
     opens(
