@@ -27,9 +27,11 @@ def test_a_kommunpolis_searches_and_lands_on_the_hit(page, site, width):
     opens(page, header.get_by_role("button", name="Sök"), "/sok/")
     expect(page.get_by_role("heading", level=2)).to_contain_text("träffar för ”Eskilstuna”")
     parties = page.locator("#traffar .hit-group", has=page.get_by_role("heading", name="Parter"))
+    # A party of the 2020 seed and of the demo's current period: one hit for each.
     expect(
         parties.get_by_role("link", name="Lokalpolisområde Eskilstuna", exact=True)
-    ).to_be_visible()
+    ).to_have_count(2)
+    expect(parties.locator(f'a[href="/overenskommelser/{agreement.pk}/"]')).to_be_visible()
     expect(parties.locator("mark").first).to_have_text("Eskilstuna")
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
