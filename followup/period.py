@@ -25,7 +25,10 @@ SHOWN_FIELDS = ("activity", "goal", "when_text")
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The first moment after `day` in the site's time zone."""
+    """The first moment after `day` in the site's time zone (for the last day a date can
+    be, its last moment: a period may be typed to end on 9999-12-31)."""
+    if day == datetime.date.max:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
     following = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
     return timezone.make_aware(following)
 

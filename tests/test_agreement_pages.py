@@ -90,7 +90,7 @@ def test_the_overview_shows_status_period_days_left_and_parties(client, user, de
     assert "2023-01-01 – 2026-12-31" in page
     assert "Lokalpolisområde Sollentuna, Sollentuna, Upplands Väsby, Sigtuna" in page
     days = demo["sollentuna-2023"].days_left()
-    assert f'<td class="number">{days}</td>' in page
+    assert f'<td class="number" data-label="Dagar kvar">{days}</td>' in page
 
 
 def test_an_administrator_sees_every_agreement(client, user, demo):
