@@ -184,13 +184,15 @@ class ActionItemQuerySet(models.QuerySet):
             responsibility.item = item  # as a prefetch sets it
         return item
 
-    def shown_in_table(self, links: bool = False) -> list[dict]:
+    def shown_in_table(self, links: bool = False, parties=None) -> list[dict]:
         """The rows as the plan table shows them: dicts of their fields, with "party_texts"
         ({organisation id: the party's cell}), in two queries and without model instances
         (for 500 rows, building 1500 instances cost more than the queries:
         docs/performance.md). The same texts as `ActionItem.party_text`; "responsibilities"
         holds each responsibility as (organisation name, unit, role, description). With
-        `links`, also each row's "links" (actionplans/links.py), in one more query."""
+        `links`, also each row's "links" (actionplans/links.py), in one more query. `parties`
+        (the agreement's, loaded with their organisations) spare the join for the
+        organisations' names: a name they lack is read in one more query."""
         rows = list(
             self.order_by("position").values(
                 *self.query.annotations,  # what the caller added, e.g. `with_news_for`
@@ -228,6 +230,7 @@ class ActionItemQuerySet(models.QuerySet):
             row["responsibilities"] = []
         roles = dict(ResponsibilityRole.choices)
         row_ids = self.order_by().values("pk")
+        name_column = "organisation_id" if parties is not None else "organisation__name"
         lines = (
             Responsibility.objects.filter(item__in=row_ids)
             .order_by()
@@ -235,13 +238,17 @@ class ActionItemQuerySet(models.QuerySet):
                 "item_id",
                 "organisation_id",
                 "description",
-                "organisation__name",
+                name_column,
                 "unit",
                 "role",
                 "position",
             )
         )
         lines = list(lines.order_by("item_id", "position"))
+        if parties is not None:
+            lines = _named(
+                lines, {party.organisation_id: party.organisation.name for party in parties}
+            )
         for item_id, organisation_id, description, name, unit, role, _order in lines:
             by_id[item_id]["responsibilities"].append((name or "", unit, role, description))
             role_label = roles.get(role, role) if role else ""
@@ -252,6 +259,18 @@ class ActionItemQuerySet(models.QuerySet):
         if links:
             collect(rows, _link_lines(row_ids))
         return rows
+
+
+def _named(lines, names: dict) -> list[tuple]:
+    """The responsibility lines with each organisation's name from `names` (the parties',
+    loaded already: joining the organisations into 1,000 lines cost the plan page more on
+    PostgreSQL than the names it needed, docs/performance.md), and any other organisation's
+    read in one query."""
+    missing = {line[1] for line in lines if line[1] is not None and line[1] not in names}
+    if missing:
+        other = Organisation.objects.filter(pk__in=missing).values_list("pk", "name")
+        names = {**names, **dict(other)}
+    return [(*line[:3], names.get(line[1]), *line[4:]) for line in lines]
 
 
 def _link_lines(row_ids) -> list[tuple]:

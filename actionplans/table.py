@@ -334,7 +334,7 @@ def with_groups(table: PlanTable, shown=None, focus=None, status=None, news_for=
         rows = rows.filter(status=status)
     if news_for is not None:
         rows = rows.with_news_for(news_for, table.agreement.pk)
-    table_rows = list(rows.shown_in_table(links=True))
+    table_rows = list(rows.shown_in_table(links=True, parties=table.agreement.parties.all()))
     _mark_changes(table, table_rows, every_row=not status)
     for row in table_rows:
         area = row["focus_area_id"]
