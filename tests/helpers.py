@@ -215,3 +215,27 @@ def without_people(document):
     if isinstance(document, list):
         return [without_people(value) for value in document]
     return document
+
+
+def signature_data(version, signed_on: str, /, **per_signer) -> dict:
+    """Registrera underskrift's formset for every signer of `version`, each signing on
+    `signed_on` in Strängnäs; `per_signer` overrides a field of every signer."""
+    from signing.views import _signers
+
+    signers = _signers(version)
+    data = {
+        "underskrift-TOTAL_FORMS": str(len(signers)),
+        "underskrift-INITIAL_FORMS": str(len(signers)),
+        "underskrift-MIN_NUM_FORMS": "1",
+        "underskrift-MAX_NUM_FORMS": "1000",
+    }
+    for number, signer in enumerate(signers):
+        values = {
+            "organisation": signer["organisation"],
+            "name": signer.get("name") or f"Person {number}",
+            "title": signer.get("title", ""),
+            "place": "Strängnäs",
+            "signed_on": signed_on,
+        } | per_signer
+        data.update({f"underskrift-{number}-{key}": value for key, value in values.items()})
+    return data

@@ -10,11 +10,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from helpers import make_ready, strangnas_draft
+from helpers import make_ready, signature_data, strangnas_draft
 
 from printing.engine import render_pdf
 from samverkan import kept_uploads
-from signing.views import _signers
 
 TODAY = timezone.localdate()
 KEPT_NOTE = re.compile(r"Filen (\S+) är kvar: du behöver inte välja den igen\.")
@@ -32,26 +31,6 @@ def scan():
     return render_pdf("<html lang='sv'><title>Skanning</title><p>Undertecknad</p></html>")
 
 
-def signature_data(version, signed_on, **extra) -> dict:
-    signers = _signers(version)
-    data = {
-        "underskrift-TOTAL_FORMS": str(len(signers)),
-        "underskrift-INITIAL_FORMS": str(len(signers)),
-        "underskrift-MIN_NUM_FORMS": "1",
-        "underskrift-MAX_NUM_FORMS": "1000",
-    }
-    for number, signer in enumerate(signers):
-        values = {
-            "organisation": signer["organisation"],
-            "name": signer.get("name") or f"Person {number}",
-            "title": signer.get("title", ""),
-            "place": "Strängnäs",
-            "signed_on": signed_on,
-        }
-        data.update({f"underskrift-{number}-{key}": value for key, value in values.items()})
-    return data | extra
-
-
 def url(version):
     return reverse("register_signature", args=[version.agreement_id, version.number])
 
@@ -60,7 +39,7 @@ def rejected_with_the_scan_kept(client, version, scan):
     """Registrera underskrift with a date in the future and a good scan: shown again."""
     upload = SimpleUploadedFile("underskriven.pdf", scan, "application/pdf")
     future = (TODAY + datetime.timedelta(days=3)).isoformat()
-    response = client.post(url(version), signature_data(version, future, scan=upload))
+    response = client.post(url(version), signature_data(version, future) | {"scan": upload})
     assert response.status_code == 200
     assert "Datumet för underskriften kan inte ligga i framtiden" in response.text
     assert KEPT_NOTE.search(response.text).group(1) == "underskriven.pdf"
@@ -75,7 +54,9 @@ def rejected_with_the_scan_kept(client, version, scan):
 def test_a_bad_date_keeps_the_scan_and_the_corrected_form_saves_it(client, personas, ready, scan):
     client.force_login(personas.coordinator)
     token = rejected_with_the_scan_kept(client, ready, scan)
-    response = client.post(url(ready), signature_data(ready, TODAY.isoformat(), scan_kept=token))
+    response = client.post(
+        url(ready), signature_data(ready, TODAY.isoformat()) | {"scan_kept": token}
+    )
     assert response.status_code == 302
     ready.refresh_from_db()
     assert ready.is_signed and ready.signed_on == TODAY
@@ -112,7 +93,9 @@ def test_a_forged_or_expired_token_is_refused_in_swedish(
         monkeypatch.setattr(kept_uploads, "KEPT_UPLOAD_MAX_AGE", datetime.timedelta(seconds=-1))
     else:
         client.force_login(personas.kommunpolis)
-    response = client.post(url(ready), signature_data(ready, TODAY.isoformat(), scan_kept=token))
+    response = client.post(
+        url(ready), signature_data(ready, TODAY.isoformat()) | {"scan_kept": token}
+    )
     assert response.status_code == 200
     ready.refresh_from_db()
     assert not ready.is_signed
