@@ -14,6 +14,7 @@ from samverkan.widgets import DateInput
 
 from .adoption import AdoptedMeanwhile, adopt
 from .models import ActionItem, ActionPlan, ItemStatus, PlanAdoption, PlanLayout, Responsibility
+from .people import PersonChoiceField, offer_responsible_people
 
 # The fields a row's form shows, by the plan's column set. Dates and recurrence come with
 # every layout: they are what follow-up and reminders compute with. The status is not here:
@@ -110,6 +111,7 @@ class ActionItemForm(VersionedForm):
             "contact",
             "follow_up_text",
             "status",
+            "responsible_person",
             *SCHEDULE_FIELDS,
         ]
         widgets = {
@@ -122,13 +124,14 @@ class ActionItemForm(VersionedForm):
             "ends_on": DateInput(),
             "due_on": DateInput(),
         }
-        field_classes = {"focus_area": LoadedChoiceField}
+        field_classes = {"focus_area": LoadedChoiceField, "responsible_person": PersonChoiceField}
 
     def __init__(self, *args, plan, parties, focus_areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = self.instance.plan = plan  # the plan already loaded: validation reads it
         self.parties = parties if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else []
         shown = {"focus_area", "version", *LAYOUT_FIELDS[plan.layout], *SCHEDULE_FIELDS}
+        shown.add("responsible_person")
         if self.instance.status in (ItemStatus.PROPOSED, ItemStatus.NOT_STARTED):
             shown.add("status")  # once work has begun, follow-up sets the status
         for name in list(self.fields):
@@ -158,6 +161,7 @@ class ActionItemForm(VersionedForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=self.instance.party_text(party.organisation_id) if self.instance.pk else "",
             )
+        offer_responsible_people(self.fields["responsible_person"], self.instance)
         if "group_heading" in self.fields and not self.instance.pk and not self.is_bound:
             # A new promise most often joins the group of the last one.
             last = ActionItem.objects.filter(plan=plan).order_by("-position").first()
@@ -211,7 +215,12 @@ class ActionItemForm(VersionedForm):
 
     def schedule_fields(self):
         adoption = [self["status"]] if "status" in self.fields else []
-        return [self["focus_area"], *adoption, *(self[name] for name in SCHEDULE_FIELDS)]
+        return [
+            self["focus_area"],
+            *adoption,
+            self["responsible_person"],
+            *(self[name] for name in SCHEDULE_FIELDS),
+        ]
 
     def clean_status(self):
         status = self.cleaned_data["status"] or self.instance.status

@@ -14,6 +14,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
@@ -22,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, FocusArea, Party, ProblemItem
+from agreements.models import Agreement, FocusArea, Party, ProblemItem, visit_time
 from organisations.models import Organisation
 from samverkan.dates import EARLIEST, LATEST, validate_domain_date
 from samverkan.fetching import page_fetch_mode
@@ -128,6 +129,15 @@ class ActionPlanQuerySet(models.QuerySet):
 
 
 class ActionItemQuerySet(models.QuerySet):
+    def with_news_for(self, user, agreement_id: int):
+        """Each row's "has_new_entries": whether someone else logged it since the start of
+        the user's current visit to the agreement (agreements/models/visits.py). A
+        subquery in the rows' own query: no query more, however many rows."""
+        entries = self.model._meta.get_field("follow_up_entries").related_model.objects
+        since = visit_time(user, agreement_id, "new_since")
+        new = entries.filter(item=models.OuterRef("pk"), created_at__gt=since)
+        return self.annotate(has_new_entries=models.Exists(new.exclude(author=user.pk)))
+
     def with_responsibilities(self):
         """Rows with their focus area and their responsibilities (with organisations), as
         every page that shows or edits a row reads them."""
@@ -174,15 +184,18 @@ class ActionItemQuerySet(models.QuerySet):
             responsibility.item = item  # as a prefetch sets it
         return item
 
-    def shown_in_table(self, links: bool = False) -> list[dict]:
+    def shown_in_table(self, links: bool = False, parties=None) -> list[dict]:
         """The rows as the plan table shows them: dicts of their fields, with "party_texts"
         ({organisation id: the party's cell}), in two queries and without model instances
         (for 500 rows, building 1500 instances cost more than the queries:
         docs/performance.md). The same texts as `ActionItem.party_text`; "responsibilities"
         holds each responsibility as (organisation name, unit, role, description). With
-        `links`, also each row's "links" (actionplans/links.py), in one more query."""
+        `links`, also each row's "links" (actionplans/links.py), in one more query. `parties`
+        (the agreement's, loaded with their organisations) spare the join for the
+        organisations' names: a name they lack is read in one more query."""
         rows = list(
             self.order_by("position").values(
+                *self.query.annotations,  # what the caller added, e.g. `with_news_for`
                 "id",
                 "focus_area_id",
                 "group_heading",
@@ -205,6 +218,10 @@ class ActionItemQuerySet(models.QuerySet):
                 "is_citizen_promise",
                 "nature",
                 "term",
+                # The responsible person's name, joined in the same query.
+                "responsible_person__first_name",
+                "responsible_person__last_name",
+                "responsible_person__username",
             )
         )
         by_id = {row["id"]: row for row in rows}
@@ -213,6 +230,7 @@ class ActionItemQuerySet(models.QuerySet):
             row["responsibilities"] = []
         roles = dict(ResponsibilityRole.choices)
         row_ids = self.order_by().values("pk")
+        name_column = "organisation_id" if parties is not None else "organisation__name"
         lines = (
             Responsibility.objects.filter(item__in=row_ids)
             .order_by()
@@ -220,13 +238,17 @@ class ActionItemQuerySet(models.QuerySet):
                 "item_id",
                 "organisation_id",
                 "description",
-                "organisation__name",
+                name_column,
                 "unit",
                 "role",
                 "position",
             )
         )
         lines = list(lines.order_by("item_id", "position"))
+        if parties is not None:
+            lines = _named(
+                lines, {party.organisation_id: party.organisation.name for party in parties}
+            )
         for item_id, organisation_id, description, name, unit, role, _order in lines:
             by_id[item_id]["responsibilities"].append((name or "", unit, role, description))
             role_label = roles.get(role, role) if role else ""
@@ -237,6 +259,18 @@ class ActionItemQuerySet(models.QuerySet):
         if links:
             collect(rows, _link_lines(row_ids))
         return rows
+
+
+def _named(lines, names: dict) -> list[tuple]:
+    """The responsibility lines with each organisation's name from `names` (the parties',
+    loaded already: joining the organisations into 1,000 lines cost the plan page more on
+    PostgreSQL than the names it needed, docs/performance.md), and any other organisation's
+    read in one query."""
+    missing = {line[1] for line in lines if line[1] is not None and line[1] not in names}
+    if missing:
+        other = Organisation.objects.filter(pk__in=missing).values_list("pk", "name")
+        names = {**names, **dict(other)}
+    return [(*line[:3], names.get(line[1]), *line[4:]) for line in lines]
 
 
 def _link_lines(row_ids) -> list[tuple]:
@@ -464,6 +498,17 @@ class ActionItem(Versioned):
         blank=True,
         help_text=_("The 'Ansvarig' cell in the source's words, e.g. 'Polis och skola'."),
     )
+    # A person who answers for the row beside the organisations: a user who is a member of
+    # one of the row's responsible organisations (ActionItemForm offers only those). Their
+    # Mina uppgifter lists the row, and reminders of it go to them.
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_for_items",
+    )
     communication = models.TextField(_("communication"), blank=True)
     # The columns of Brå's layout that no other field holds: the cause the measure acts on
     # (in the row's words; the problems it addresses are `problem_items`), a contact for
@@ -560,6 +605,30 @@ class ActionItem(Versioned):
     def is_due_within(self, today, days: int) -> bool:
         deadline = self.deadline
         return self.is_open and deadline is not None and 0 <= (deadline - today).days <= days
+
+    def responsible_organisation_ids(self) -> set[int]:
+        """The organisations that answer for the row; a row that names none concerns every
+        party of its agreement (as reminders read it)."""
+        loaded = self._loaded_responsibilities() if self.pk else []  # a new row names none
+        named = {r.organisation_id for r in loaded if r.organisation_id}
+        return named or set(
+            Party.objects.filter(agreement_id=self.plan.agreement_id).values_list(
+                "organisation_id", flat=True
+            )
+        )
+
+    def eligible_people(self, also=None):
+        """Who may be named the row's responsible person: the active members of its
+        responsible organisations, by name (and the user `also`, by id)."""
+        members = Q(
+            is_active=True, memberships__organisation_id__in=self.responsible_organisation_ids()
+        )
+        return (
+            get_user_model()
+            .objects.filter(members | Q(pk=also) if also else members)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
 
     def party_text(self, organisation_id: int) -> str:
         """What the row says in a party's column: each of the party's responsibilities as

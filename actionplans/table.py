@@ -146,7 +146,12 @@ class Columns:
         self.indicator_link = '<a href="' + _braced(indicator).replace(RowUrls.STAND_IN, "{0}")
         self.indicator_link += '">{1}</a>'
         self.addresses = escape(_("Addresses"))
+        # Logged by someone else since the user's visit began: "Ny", linked to the timeline.
+        timeline = _braced(reverse("follow_up", args=[plan.agreement_id]))
+        self.news_link = f'<a href="{timeline}?rad={{0}}#tidslinje" class="news-mark">'
+        self.news_link += escape(_("New follow-up")) + "</a>"
         self.measured_by = escape(_("Measured by"))
+        self.person_label = escape(_("Responsible person"))
 
     def status(self, row) -> str:
         """The row's status (from its latest follow-up entry), and 'overdue' when its date
@@ -161,7 +166,17 @@ class Columns:
         mark = row.get("adoption_mark")
         if mark:  # changed or added since the plan was adopted
             text += f' <span class="adoption-mark">{self.adoption_marks[mark]}</span>'
-        return f'<p class="row-status">{text}</p>' + self.links(row)
+        if row.get("has_new_entries"):
+            text += " " + self.news_link.format(row["id"])
+        return f'<p class="row-status">{text}</p>' + self.person(row) + self.links(row)
+
+    def person(self, row) -> str:
+        """The row's responsible person by name, when it names one."""
+        if not (username := row.get("responsible_person__username")):
+            return ""
+        name = f"{row['responsible_person__first_name']} {row['responsible_person__last_name']}"
+        name = escape(name.strip() or username)
+        return f'<p class="responsible-person">{self.person_label}: {name}</p>'
 
     def links(self, row) -> str:
         """The problems the row addresses and the indicators that measure it, linked to the
@@ -170,16 +185,13 @@ class Columns:
         if links is None:
             return ""
         lines = []
-        if links.problems:
-            problems = "; ".join(
-                self.problem_link.format(link.pk, escape(link.text)) for link in links.problems
-            )
-            lines.append(f"{self.addresses}: {problems}")
-        if links.indicators:
-            indicators = "; ".join(
-                self.indicator_link.format(link.pk, escape(link.text)) for link in links.indicators
-            )
-            lines.append(f"{self.measured_by}: {indicators}")
+        for label, pattern, shown in (
+            (self.addresses, self.problem_link, links.problems),
+            (self.measured_by, self.indicator_link, links.indicators),
+        ):
+            if shown:
+                joined = "; ".join(pattern.format(link.pk, escape(link.text)) for link in shown)
+                lines.append(f"{label}: {joined}")
         return "".join(f'<span class="row-links">{line}</span>' for line in lines)
 
     @staticmethod
@@ -306,20 +318,23 @@ def plan_table(request, agreement, plan, *, may_edit) -> PlanTable:
     return PlanTable(agreement, plan, Columns(plan, agreement.parties.all()), urls, actions)
 
 
-def with_groups(table: PlanTable, shown=None, focus=None, status=None) -> PlanTable:
+def with_groups(table: PlanTable, shown=None, focus=None, status=None, news_for=None) -> PlanTable:
     """The table with the plan's rows in plan order, grouped under the focus areas that
     have rows, then those without one. A plan with no rows yet shows every focus area,
     ready for its first rows; later a row goes under another area by choosing it in the
     row's form. `shown` = (row, state) draws that row (a model instance) in the state;
     `focus` = (row id, button) puts the focus on one of a row's buttons. `status` shows only
-    the rows with that status, under the focus areas that have such rows."""
+    the rows with that status, under the focus areas that have such rows. `news_for`: the
+    user whose new follow-up entries the rows mark."""
     shown_pk, shown_state = (shown[0].pk, shown[1]) if shown else (None, "")
     by_area: dict[int | None, RowGroup] = {}
     pieces: dict[int | None, list[str]] = {}
     rows = ActionItem.objects.filter(plan=table.plan)
     if status:
         rows = rows.filter(status=status)
-    table_rows = list(rows.shown_in_table(links=True))
+    if news_for is not None:
+        rows = rows.with_news_for(news_for, table.agreement.pk)
+    table_rows = list(rows.shown_in_table(links=True, parties=table.agreement.parties.all()))
     _mark_changes(table, table_rows, every_row=not status)
     for row in table_rows:
         area = row["focus_area_id"]

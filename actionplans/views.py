@@ -21,6 +21,7 @@ from agreements.access import (
     get_agreement_for_new_plan,
     may_change_plan_now,
 )
+from agreements.models import AgreementVisit
 from samverkan.ordering import swap_with_neighbour
 from samverkan.params import query_id
 from samverkan.versioning import EditConflict
@@ -38,6 +39,7 @@ PAGE = "actionplans/plan_detail.html"
 def plan_detail(request, pk, plan_pk):
     agreement = get_agreement(request.user, pk, plan_page_agreements())
     plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    AgreementVisit.record(request.user, agreement.pk)  # what is new to the user: visits.py
     status = request.GET.get("status", "")
     if status in ItemStatus.values:
         return _filtered_page(request, agreement, plan, ItemStatus(status))
@@ -291,7 +293,8 @@ def _page(request, agreement, plan, shown=None, **context):
     context["may_edit"] = may_change_plan_now(agreement, plan, rights)
     context["status_choices"] = ItemStatus.choices
     table = plan_table(request, agreement, plan, may_edit=context["may_edit"])
-    return render(request, PAGE, {"table": with_groups(table, shown=shown), **context})
+    table = with_groups(table, shown=shown, news_for=request.user)
+    return render(request, PAGE, {"table": table, **context})
 
 
 def _filtered_page(request, agreement, plan, status):

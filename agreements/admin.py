@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from .models import (
     Agreement,
+    AgreementVisit,
     FocusArea,
     OldPeriodTexts,
     OverallGoal,
@@ -260,3 +261,17 @@ class StepTickAdmin(admin.ModelAdmin):
     search_fields = ["evidence", "ticked_by_name"]
     autocomplete_fields = ["agreement", "ticked_by", "carried_from"]
     raw_id_fields = ["section"]
+
+
+@admin.register(AgreementVisit)
+class AgreementVisitAdmin(admin.ModelAdmin):
+    """Recorded by the plan and follow-up pages (what is new to whom); only read here."""
+
+    list_display = ["user", "agreement", "last_seen_at", "new_since"]
+    list_select_related = ["user", "agreement"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

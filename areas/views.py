@@ -111,6 +111,8 @@ def _edit(request, kommun, key, pk=None):
         return _card(request, municipality, key)
     instance = instance or model(municipality=municipality)
     extra = {"municipality": municipality} if key == "samordning" else {}
+    if key == "lagesbild":  # its document is kept when the form is shown again
+        extra = {"owner": request.user.pk, "purpose": f"lagesbild-{municipality.pk}-{pk}"}
     files = request.FILES if request.method == "POST" else None
     form = form_class(request.POST or None, files, instance=instance, **extra)
     state = {}
@@ -128,6 +130,8 @@ def _edit(request, kommun, key, pk=None):
                 )
             )
             state["conflict"] = True
+    elif form.is_bound and hasattr(form, "keep_uploads"):
+        form.keep_uploads()
     context = {
         "municipality": municipality,
         "slug": municipality.slug,

@@ -10,6 +10,8 @@ Writes that do not go through `save()` (the conditional UPDATE of an edit, movin
 announce themselves with `samverkan.saving.saved_without_save`, and are recorded too.
 """
 
+import uuid
+
 from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +98,10 @@ class AuditRecord(models.Model):
 
     # The name as it was at the time: it stays when the user account is later removed.
     history_user_name = models.CharField(_("changed by"), max_length=300, blank=True)
+    # The save (one request) the record came from: a row saved with its parties' cells
+    # writes a record of the row and of each responsibility, shown on Historik as one
+    # entry. Empty for what no request wrote (the demo, management commands).
+    history_save = models.UUIDField(_("save"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -107,6 +113,18 @@ def _remember_who(sender, history_instance, history_user, **kwargs):
         history_instance.history_user_name = (
             history_user.get_full_name() or history_user.get_username()
         )
+    history_instance.history_save = _save_of_this_request()
+
+
+def _save_of_this_request():
+    """One id for every record the current request writes (simple-history's
+    HistoryRequestMiddleware keeps the request), None outside a request."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is None:
+        return None
+    if not hasattr(request, "history_save"):
+        request.history_save = uuid.uuid4()
+    return request.history_save
 
 
 class RecordsWithLinks(HistoricalRecords):

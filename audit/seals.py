@@ -31,6 +31,8 @@ from .models import HistoryChainHead, HistorySeal
 
 SALT = "samverkan.audit.history-chain"
 NOT_SEALED = {"history_user_id"}
+# Sealed when set; records from before the column existed keep the content they had.
+SEALED_WHEN_SET = {"history_save"}
 BATCH = 2000
 
 _pending = threading.local()
@@ -100,7 +102,11 @@ def contents(label, ids, unsealed=False) -> dict[int, str]:
         rows[record_id]["__links__"] = [found[key] for key in sorted(found)]
     return {
         history_id: json.dumps(
-            {key: value for key, value in row.items() if key not in NOT_SEALED},
+            {
+                key: value
+                for key, value in row.items()
+                if key not in NOT_SEALED and not (key in SEALED_WHEN_SET and value is None)
+            },
             sort_keys=True,
             default=str,
             ensure_ascii=False,

@@ -1,27 +1,26 @@
 """Reading the audit trail: who changed what, when, and each field before and after.
 
 A trail is a set of historical querysets (one per tracked model) read as one list, newest
-first. The list is a UNION of (date, id, model) so that one query orders and pages it;
-then each page fetches its own records, the records before them (to compare against) and
-the names its foreign keys point at: a fixed number of queries whatever the history holds.
+first. The list is a UNION of (date, id, model, save, who, kind) read in one query, and
+grouped by save and filtered in audit/saves.py; then each page fetches its own records,
+the records before them (to compare against) and the names its foreign keys point at: a
+fixed number of queries whatever the history holds.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actionplans.models import ActionItem, Responsibility
 from agreements.models import Agreement
+from organisations.models import Organisation
 from samverkan.values import EMPTY, differs, shown
 
 from .models import AGREEMENT_PATHS, M2M_TRACKED
-
-PAGE_SIZE = 50
 
 # The field that names an object of each model in the trail.
 LABEL_FIELDS = {
@@ -120,24 +119,28 @@ class Trail:
         self.models_by_key = {model._meta.model_name: model for model in scopes}
 
     def index(self):
-        """(date, history id, model) of every record, newest first, as one query."""
+        """(date, history id, model, save, user id, user name, kind) of every record,
+        newest first, as one query."""
         parts = [
             queryset.order_by()
             .annotate(model_key=models.Value(model._meta.model_name))
-            .values_list("history_date", "history_id", "model_key")
+            .values_list(
+                "history_date",
+                "history_id",
+                "model_key",
+                "history_save",
+                "history_user_id",
+                "history_user_name",
+                "history_type",
+            )
             for model, queryset in self.scopes.items()
         ]
         first, *rest = parts
         return first.union(*rest, all=True).order_by("-history_date", "-history_id")
 
-    def page(self, number):
-        page = Paginator(self.index(), PAGE_SIZE).get_page(number)
-        page.object_list = self.entries(list(page.object_list))
-        return page
-
     def entries(self, index_rows) -> list[Entry]:
         wanted: dict[str, list[int]] = {}
-        for _date, history_id, key in index_rows:
+        for _date, history_id, key, *_rest in index_rows:
             wanted.setdefault(key, []).append(history_id)
         records = {}
         previous = {}
@@ -152,7 +155,7 @@ class Trail:
             links.fetch(model, fetched + list(before.values()))
         names = _Names([r for r in records.values()] + list(previous.values()), links.targets)
         entries = []
-        for _date, history_id, key in index_rows:
+        for _date, history_id, key, *_rest in index_rows:
             record = records[(key, history_id)]
             entries.append(
                 _entry(
@@ -278,7 +281,9 @@ def _entry(model, record, before, names, links) -> Entry:
     fields = tracked_fields(model)
     label_field = LABEL_FIELDS.get(model._meta.model_name)
     label = ""
-    if label_field:
+    if model is Responsibility:
+        label = _short(_responsibility_label(record, names))
+    elif label_field:
         f = model._meta.get_field(label_field)
         label = _short(_shown(f, getattr(record, f.attname), names))
     changes = []
@@ -311,6 +316,16 @@ def _entry(model, record, before, names, links) -> Entry:
         changes=changes,
         row_id=row_id,
     )
+
+
+def _responsibility_label(record, names) -> str:
+    """Who and how, as the plan shows a responsibility: "Strängnäs – Socialtjänsten
+    (samverkar)", the role too (the organisation alone would lose it)."""
+    organisation = (
+        names.name(Organisation, record.organisation_id) if record.organisation_id else ""
+    )
+    role = shown(Responsibility._meta.get_field("role"), record.role) if record.role else ""
+    return Responsibility.words(organisation, record.unit, role)
 
 
 def _link_changes(model, name, kind, record, before, names, links) -> list[FieldChange]:

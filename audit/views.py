@@ -5,14 +5,16 @@ from django.views.decorators.http import require_GET
 
 from agreements.access import get_agreement
 
-from .trail import Trail, agreement_scopes, row_belongs_to, row_scopes
+from .saves import history_page
+from .trail import agreement_scopes, row_belongs_to, row_scopes
 
 
 @login_required
 @require_GET
 def agreement_history(request, pk):
-    """Historik: every change to the agreement and all it holds, newest first, with who
-    made it and each field before and after; the htmx request gets just the list."""
+    """Historik: every change to the agreement and all it holds, newest first, a save to
+    an entry, with who made it and each field before and after, filtered by who, the kind
+    of change and the days (a GET form); the htmx request gets just the list."""
     agreement = get_agreement(request.user, pk)
     return _trail_page(request, agreement, agreement_scopes(agreement.pk), row_id=None)
 
@@ -28,7 +30,7 @@ def row_history(request, pk, item_pk):
 
 
 def _trail_page(request, agreement, scopes, row_id):
-    page = Trail(scopes).page(request.GET.get("sida"))
-    context = {"agreement": agreement, "page": page, "row_id": row_id}
+    form, page = history_page(scopes, request.GET)
+    context = {"agreement": agreement, "page": page, "row_id": row_id, "form": form}
     template = "audit/history.html#trail" if request.htmx else "audit/history.html"
     return render(request, template, context)

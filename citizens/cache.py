@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from organisations.models import OrganisationKind
-from organisations.names import name_slug
+from organisations.names import all_municipality_slugs
 
 # How long a rendered public page is served from the cache, in seconds.
 PUBLIC_PAGE_SECONDS = 60
@@ -22,12 +22,13 @@ def forget_public_pages(agreement) -> None:
     """Forget the cached pages and feeds of every municipality party to the agreement: now,
     and again once the change is committed, in case a reader cached the page as it was
     in between."""
-    names = agreement.parties.filter(organisation__kind=OrganisationKind.MUNICIPALITY).values_list(
-        "organisation__name", flat=True
-    )
+    municipalities = agreement.parties.filter(
+        organisation__kind=OrganisationKind.MUNICIPALITY
+    ).values_list("organisation", flat=True)
+    slugs = all_municipality_slugs()
     keys = [
-        page_key(name_slug(name), language, what)
-        for name in names
+        page_key(slugs[pk], language, what)
+        for pk in municipalities
         for language, _label in settings.LANGUAGES
         for what in ("page", "feed")
     ]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from organisations.names import name_slug
+from organisations.names import municipality_slug
 
 from . import public
 
@@ -26,7 +26,7 @@ class MunicipalityFeed(Feed):
         return _("What the police and the municipality promise, and what came of it.")
 
     def link(self, municipality):
-        return reverse("citizen_municipality", args=[name_slug(municipality.name)])
+        return reverse("citizen_municipality", args=[municipality_slug(municipality)])
 
     def feed_guid(self, municipality):
         return self._absolute(self.link(municipality))

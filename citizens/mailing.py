@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 
 from followup.models import PublicFeedback
 from organisations.models import Organisation, OrganisationKind
-from organisations.names import name_slug
+from organisations.names import municipality_slug
 
 from .models import Subscription
 from .public import published_promises
@@ -124,7 +124,7 @@ def send_confirmation(subscription_id: int, language: str) -> None:
         "confirm_url": _absolute(reverse("citizen_confirm", args=[confirm_token(subscription)])),
         "unsubscribe_url": unsubscribe_url,
         "page_url": _absolute(
-            reverse("citizen_municipality", args=[name_slug(subscription.municipality.name)])
+            reverse("citizen_municipality", args=[municipality_slug(subscription.municipality)])
         ),
         "days": CONFIRM_DAYS,
     }
@@ -211,7 +211,7 @@ def _feedback_message(subscription, feedback) -> EmailMessage:
         "municipality": subscription.municipality,
         "feedback": feedback,
         "page_url": _absolute(
-            reverse("citizen_municipality", args=[name_slug(subscription.municipality.name)])
+            reverse("citizen_municipality", args=[municipality_slug(subscription.municipality)])
         ),
         "unsubscribe_url": unsubscribe_url,
     }

@@ -12,7 +12,7 @@ from actionplans.models import ActionItem, ActionPlan
 from agreements.models import Agreement, AgreementKind, ProblemSource, SourceKind
 from followup.models import PublicFeedback
 from organisations.models import Organisation
-from organisations.names import name_slug
+from organisations.names import all_municipality_slugs
 from signing.models import AgreementVersion
 
 
@@ -27,11 +27,15 @@ def municipalities_with_published_promises():
 
 
 def municipality_by_slug(slug: str) -> Organisation:
-    """The municipality with published promises whose name is written so; else 404."""
-    for municipality in municipalities_with_published_promises().only("pk", "name", "county"):
-        if name_slug(municipality.name) == slug:
-            return municipality
-    raise Http404
+    """The municipality with published promises whose address is `slug` (Håbo's and Habo's
+    differ, organisations.names.municipality_slugs); else 404."""
+    pk = next((pk for pk, each in all_municipality_slugs().items() if each == slug), None)
+    municipality = (
+        municipalities_with_published_promises().only("pk", "name", "county").filter(pk=pk).first()
+    )
+    if municipality is None:
+        raise Http404
+    return municipality
 
 
 @dataclass

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organisations.names import name_slug
+from organisations.names import all_municipality_slugs, municipality_slug
 
 from . import mailing, public
 from .cache import PUBLIC_PAGE_SECONDS, page_key
@@ -43,7 +43,8 @@ def municipality_list(request):
             municipalities = municipalities.filter(name__icontains=form.cleaned_data["name"])
         if form.cleaned_data["county"]:
             municipalities = municipalities.filter(county=form.cleaned_data["county"])
-    found = [(municipality, name_slug(municipality.name)) for municipality in municipalities]
+    slugs = all_municipality_slugs()
+    found = [(municipality, slugs[municipality.pk]) for municipality in municipalities]
     response = render(
         request,
         "citizens/municipality_list.html",
@@ -56,7 +57,7 @@ def _municipality_page(request, municipality, form, status=200) -> HttpResponse:
     current, earlier = public.promises_of(municipality, timezone.localdate())
     context = {
         "municipality": municipality,
-        "slug": name_slug(municipality.name),
+        "slug": municipality_slug(municipality),
         "current": current,
         "earlier": earlier,
         "form": form,
@@ -113,7 +114,7 @@ def subscribe(request, kommun):
     mailing.ask_to_subscribe(municipality, form.cleaned_data["email"])
     context = {
         "municipality": municipality,
-        "slug": name_slug(municipality.name),
+        "slug": municipality_slug(municipality),
         "email": form.cleaned_data["email"],
         "confirm_days": mailing.CONFIRM_DAYS,
     }
@@ -135,7 +136,7 @@ def confirm(request, token):
         "citizens/confirm.html",
         {
             "subscription": subscription,
-            "slug": name_slug(subscription.municipality.name),
+            "slug": municipality_slug(subscription.municipality),
             "confirmed": subscription.confirmed_at is not None,
         },
     )

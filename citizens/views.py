@@ -17,7 +17,7 @@ from agreements.access import get_agreement_for_editing
 from agreements.models import AgreementKind
 from followup.models import Publication, PublicFeedback
 from organisations.models import OrganisationKind
-from organisations.names import name_slug
+from organisations.names import all_municipality_slugs
 from signing.models import AgreementEvent, EventKind
 
 from . import publishing
@@ -68,14 +68,15 @@ def _context(agreement, form) -> dict:
     publication = Publication.objects.filter(agreement=agreement).first()
     municipalities = agreement.parties.filter(
         organisation__kind=OrganisationKind.MUNICIPALITY
-    ).values_list("organisation__name", flat=True)
+    ).values_list("organisation__name", "organisation")
+    slugs = all_municipality_slugs()
     return {
         "agreement": agreement,
         "publication": publication,
         "may_be_published": publishing.may_be_published(agreement),
         "rows": rows,
         "form": form,
-        "public_pages": [(name, name_slug(name)) for name in municipalities],
+        "public_pages": [(name, slugs[pk]) for name, pk in municipalities],
         "events": AgreementEvent.objects.filter(
             agreement=agreement, kind__in=[EventKind.PUBLISHED, EventKind.UNPUBLISHED]
         )

@@ -1,6 +1,6 @@
 """The demo: the five seed agreements, written by hand as JSON in demo/, this year's invented
-citizen promises (demo_promises.py), their users, and the ticks of their five steps
-(demo_steps.py)."""
+citizen promises (demo_promises.py), their users, the ticks of their five steps
+(demo_steps.py), and each seed's invented current period with work due (demo_current.py)."""
 
 import datetime
 from collections import defaultdict
@@ -19,6 +19,9 @@ from organisations.reference import load_reference_data
 from prevention.demo import load_demo_law_items
 
 from .demo_adoptions import load_demo_adoptions
+from .demo_chain import tie_demo_problems
+from .demo_current import demo_current_agreements, load_demo_current
+from .demo_people import name_demo_responsible_people
 from .demo_promises import load_demo_promises
 from .demo_steps import tick_demo_steps
 from .importer import import_document, load_file
@@ -73,6 +76,10 @@ def load_demo(password: str = DEMO_PASSWORD, today: datetime.date | None = None)
     result.created += created
     result.existing += existing
     result.citizen_promises = created + existing
+    result.created += load_demo_current(references, today or timezone.localdate())
+    tie_demo_problems(demo_current_agreements())
+    # After the current periods: their plans are the ones in force.
+    name_demo_responsible_people(today or timezone.localdate())
     return result
 
 

@@ -86,7 +86,9 @@ def agreements_for_export(ids=None):
                     Prefetch("adoptions", queryset=PlanAdoption.objects.order_by("number")),
                     Prefetch(
                         "items",
-                        queryset=ActionItem.objects.prefetch_related(
+                        queryset=ActionItem.objects.select_related(
+                            "responsible_person"
+                        ).prefetch_related(
                             "problem_items",
                             Prefetch(
                                 "responsibilities",
@@ -396,6 +398,12 @@ def _item(item: ActionItem, focus_area_numbers: dict, problem_item_keys: dict) -
         "status": item.status,
         "is_citizen_promise": item.is_citizen_promise,
         **({"carried_from_period": item.carried_from_period} if item.carried_from_period else {}),
+        # The responsible person by username, only when one is named (docs/json-format.md).
+        **(
+            {"responsible_person": item.responsible_person.get_username()}
+            if item.responsible_person
+            else {}
+        ),
         "nature": item.nature,
         "term": item.term,
         "problem_items": sorted(

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     ActivityAssessment,
+    EntrySeen,
     FollowUpCadence,
     FollowUpEntry,
     FollowUpReport,
@@ -153,3 +154,18 @@ class PublicFeedbackAdmin(WrittenByPublishingAdmin):
     list_display = ["written_on", "item", "published_at", "mailed_at"]
     list_select_related = ["item"]
     search_fields = ["text"]
+
+
+@admin.register(EntrySeen)
+class EntrySeenAdmin(admin.ModelAdmin):
+    """Made by Markera som sedd on the timeline; the first mark stays, so it is only read."""
+
+    list_display = ["entry", "seen_by_name", "seen_at"]
+    list_select_related = ["entry"]
+    search_fields = ["seen_by_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionItem, ItemStatus
 from agreements.models import FocusArea
-from organisations.models import Organisation
+from organisations.models import Membership, Organisation
 from samverkan.dates import validate_domain_date
 from samverkan.ordering import next_position
 from samverkan.params import IdsChoiceField, QueryKeyForm
@@ -49,6 +49,9 @@ class FollowUpEntryForm(forms.ModelForm):
         self.item, self.author, self.corrects = item, author, corrects
         parties = [party.organisation_id for party in agreement.parties.all()]
         self.fields["participants"].queryset = Organisation.objects.filter(pk__in=parties)
+        if corrects is None:  # the writer's own organisation took part, as a rule: ticked
+            own = Membership.objects.filter(user=author.pk, organisation__in=parties)
+            self.fields["participants"].initial = list(own.values_list("organisation", flat=True))
         self.fields["occurred_on"].initial = timezone.localdate()
         # Radio buttons with no empty choice: every entry sets the row's status.
         # A proposed row is adopted by the row's form; work logged on it has begun.

@@ -1,5 +1,6 @@
 """Reminders by e-mail: each responsible person hears what is overdue or due within
-DUE_SOON_DAYS; the coordinators hear which agreements end within 90 and within 30 days.
+DUE_SOON_DAYS (a row's named responsible person, else the editors of its organisations);
+the coordinators hear which agreements end within 90 and within 30 days.
 
 Safe to run as often as one likes: every e-mail is recorded by a key (SentReminder) in the
 same transaction as it is sent, and a key is never sent twice. The rows' digest has one key
@@ -70,7 +71,7 @@ def collect(today: datetime.date) -> dict[int, Reminder]:
     rows = (
         ActionItem.objects.filter(plan__agreement__in=list(by_pk), status__in=OPEN_STATUSES)
         .filter(Q(due_on__lte=horizon) | Q(due_on__isnull=True, ends_on__lte=horizon))
-        .select_related("plan")
+        .select_related("plan", "responsible_person")
         .prefetch_related(
             Prefetch("responsibilities", queryset=Responsibility.objects.all(), to_attr="who")
         )
@@ -85,6 +86,10 @@ def collect(today: datetime.date) -> dict[int, Reminder]:
             party.organisation_id for party in agreement.parties.all()
         }
         users = {user.pk: user for org in organisations for user in users_of.get(org, [])}
+        if row.responsible_person_id is not None:
+            # A row that names its responsible person reminds that person (who may log it).
+            person = row.responsible_person
+            users = {person.pk: person} if person.is_active and person.email else {}
         for user in users.values():
             if row.is_overdue(today):
                 reminder_for(user).overdue.append(row)

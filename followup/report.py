@@ -27,6 +27,7 @@ from .models import (
     ReportStatus,
     status_on,
 )
+from .period import rows_as_of, standing_with_corrected
 from .todo import end_of, report_due
 
 
@@ -60,6 +61,8 @@ def indicators_of(agreement):
 
 
 def entry_data(entry) -> dict:
+    """An entry as plain data; one that stands carries the earlier entries it corrects
+    (`corrected`), shown struck through beside it."""
     who = [organisation.name for organisation in entry.participants.all()]
     if entry.participant_units:
         who.append(entry.participant_units)
@@ -71,6 +74,7 @@ def entry_data(entry) -> dict:
         "status_label": entry.get_status_display(),
         "author_name": entry.author_name,
         "corrects_on": entry.corrects.occurred_on.isoformat() if entry.corrects_id else "",
+        "corrected": [entry_data(earlier) for earlier in getattr(entry, "corrected_list", [])],
     }
 
 
@@ -114,9 +118,10 @@ def fulfilment_data(agreement, report) -> list[dict]:
 
 
 def build_contents(report) -> dict:
-    """The report's contents from the data as it is now. Six queries (rows, their entries
-    with participants, indicators with measurements, the assessments of the parties and of
-    the activities), however many rows and entries."""
+    """The report's contents from the data as it is now, the rows as they were in the
+    period (followup/period.py). Seven queries (rows, their entries with participants, the
+    rows' history, indicators with measurements, the assessments of the parties and of the
+    activities), however many rows and entries."""
     agreement = report.agreement
     start, end = report.period_start, report.period_end
     entries = FollowUpEntry.objects.select_related("corrects").prefetch_related("participants")
@@ -139,17 +144,23 @@ def build_contents(report) -> dict:
     counts = Counter()
     entry_count = 0
     area_of_row = {}
+    rows = list(rows)
+    as_of = rows_as_of(rows, agreement, end)
     for row in rows:
         area_of_row[row.pk] = row.focus_area_id
+        words = as_of[row.pk]
+        if words is None:  # added after the period
+            continue
         status = status_on(row, end, row.entry_list)
         counts[status] += 1
-        in_period = [e for e in row.entry_list if start <= e.occurred_on <= end]
+        in_period = standing_with_corrected(row.entry_list, start, end)
         entry_count += len(in_period)
         groups.get(row.focus_area_id, other)["rows"].append(
             {
                 "plan": row.plan.shown_title,
-                "activity": row.activity,
-                "when_text": row.when_text,
+                "activity": words["activity"],
+                "goal": words["goal"],
+                "when_text": words["when_text"],
                 "deadline": row.deadline.isoformat() if row.deadline else "",
                 "status": status,
                 "status_label": str(ItemStatus(status).label),
@@ -161,7 +172,8 @@ def build_contents(report) -> dict:
         area_pk = indicator.focus_area_id or area_of_row.get(indicator.item_id)
         data = indicator_data(indicator, until=end)
         if indicator.item_id:
-            data["row"] = indicator.item.activity
+            words = as_of.get(indicator.item_id)
+            data["row"] = words["activity"] if words else indicator.item.activity
         groups.get(area_pk, other)["indicators"].append(data)
     all_groups = [*groups.values(), other]
     return {

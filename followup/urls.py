@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessing, views
+from . import assessing, calendar_views, seeing, task_views, views
 
 row = "overenskommelser/<int:pk>/handlingsplaner/<int:plan_pk>/rader/<int:item_pk>/"
 hub = "overenskommelser/<int:pk>/uppfoljning/"
@@ -8,6 +8,8 @@ hub = "overenskommelser/<int:pk>/uppfoljning/"
 urlpatterns = [
     path(row + "uppfoljning/", views.entry_create, name="entry_create"),
     path(hub, views.follow_up, name="follow_up"),
+    path(hub + "poster/<int:entry_pk>/sedd/", seeing.entry_seen, name="entry_seen"),
+    path("mina-uppgifter/", task_views.my_tasks_page, name="my_tasks"),
     path(hub + "kadens/ny/", views.cadence_create, name="cadence_create"),
     path(hub + "kadens/<int:cadence_pk>/ta-bort/", views.cadence_delete, name="cadence_delete"),
     path(hub + "matt/nytt/", views.indicator_form, name="indicator_create"),
@@ -25,6 +27,8 @@ urlpatterns = [
         views.report_finalise,
         name="report_finalise",
     ),
-    path("overenskommelser/<int:pk>/kalender.ics", views.calendar_download, name="calendar"),
-    path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path(
+        "overenskommelser/<int:pk>/kalender.ics", calendar_views.calendar_download, name="calendar"
+    ),
+    path("kalender/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
 ]

@@ -3,10 +3,8 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +23,7 @@ from agreements.access import (
 from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
-from .calendar import agreement_calendar, feed_token, read_token
+from .calendar import feed_token
 from .forms import (
     CadenceForm,
     FollowUpEntryForm,
@@ -35,6 +33,8 @@ from .forms import (
     TimelineFilterForm,
 )
 from .models import LATEST_FIRST, FollowUpEntry, ReportStatus
+from .my_tasks import saved_and_next, saved_entry_url
+from .news import timeline_page
 from .report import (
     build_contents,
     contents_of,
@@ -75,13 +75,13 @@ def entry_create(request, pk, plan_pk, item_pk):
         author=request.user,
         corrects=corrects,
     )
-    message = ""
+    message, saved = "", None
     if form.is_bound and form.is_valid():
-        form.save_entry()
+        saved = form.save_entry()
         message = _("The follow-up was saved.")
         if not request.htmx:
             messages.success(request, message)
-            return redirect(request.path)
+            return redirect(saved_entry_url(request.path, saved))
         corrects = None
         form = FollowUpEntryForm(item=item, agreement=agreement, author=request.user)
     context = {
@@ -91,7 +91,8 @@ def entry_create(request, pk, plan_pk, item_pk):
         "form": form,
         "corrects": corrects,
         "message": message,
-        "entries": entries.select_related("corrects")
+        **saved_and_next(request, item, entries, saved),
+        "entries": entries.select_related("corrects", "seen")
         .prefetch_related("participants", "corrections")
         .order_by("-occurred_on", "-created_at"),
     }
@@ -122,8 +123,8 @@ def follow_up(request, pk):
     cadences, the indicators and the reports."""
     agreement = get_agreement(request.user, pk, follow_up_queryset())
     form = TimelineFilterForm(request.GET or None, agreement=agreement)
-    paginator = Paginator(form.filter(timeline_entries(agreement)), TIMELINE_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("sida"))
+    entries = form.filter(timeline_entries(agreement))
+    page = timeline_page(request, agreement, entries, TIMELINE_PAGE_SIZE)  # with what is new
     context = {
         "agreement": agreement,
         "form": form,
@@ -372,29 +373,3 @@ def report_finalise(request, pk, report_pk):
     return render(
         request, "followup/report_finalise.html", {"agreement": agreement, "report": report}
     )
-
-
-def _calendar_response(agreement) -> HttpResponse:
-    response = HttpResponse(
-        agreement_calendar(agreement), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'inline; filename="{agreement.reference}.ics"'
-    return response
-
-
-@login_required
-@require_GET
-def calendar_download(request, pk):
-    """The agreement's dated activities and follow-up dates as an .ics file."""
-    return _calendar_response(get_agreement(request.user, pk))
-
-
-@require_GET
-def calendar_feed(request, token):
-    """The same calendar for a calendar program's subscription, without a login: the token
-    names the user and the agreement, and the user must still be active and a member."""
-    claims = read_token(token)
-    user = get_user_model().objects.filter(pk=(claims or {}).get("u"), is_active=True).first()
-    if claims is None or user is None:
-        raise Http404
-    return _calendar_response(get_agreement(user, claims["a"]))

@@ -37,6 +37,11 @@ def municipality_slugs(municipalities) -> dict[int, str]:
     }
 
 
+def municipality_slug(municipality) -> str:
+    """The address of one municipality's pages (`municipality_slugs`), in one query."""
+    return all_municipality_slugs()[municipality.pk]
+
+
 def all_municipality_slugs() -> dict[int, str]:
     """`municipality_slugs` of every municipality, in one query."""
     return municipality_slugs(

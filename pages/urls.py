@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import chain_views, drafting_views, next_period_views, step_views, views
+from . import chain_views, drafting_views, next_period_views, search_views, step_views, views
 
 draft = "overenskommelser/<int:pk>/utkast/"
 part = draft + "<slug:kind>/<int:part_pk>/"
@@ -8,6 +8,7 @@ part = draft + "<slug:kind>/<int:part_pk>/"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("overenskommelser/", views.agreement_list, name="agreement_list"),
+    path("sok/", search_views.search_page, name="search"),
     path("overenskommelser/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("overenskommelser/ny/", drafting_views.agreement_create, name="agreement_create"),
     path(

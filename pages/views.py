@@ -18,6 +18,7 @@ from agreements.access import (
 from agreements.forms import AgreementFilterForm
 from agreements.models import AgreementKind, Party
 from exchange.next_promise import next_promise_label
+from followup.news import news_by_agreement
 from followup.todo import agreements_in_force, follow_up_lists
 from organisations.access import managed_organisations
 from printing.agreement_document import build_document, document_queryset
@@ -49,6 +50,7 @@ def overview(request):
     # An organisation administrator reaches their users from here (administrators: the admin).
     managed = [] if request.user.is_superuser else managed_organisations(request.user)
     context = {"agreements": agreements, "to_do": to_do, "managed": list(managed)}
+    context["news"] = news_by_agreement(request.user, visible)  # new follow-up entries
     return render(request, "agreements/overview.html", context)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from samverkan.kept_uploads import KeepsUploads
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
@@ -51,7 +52,10 @@ class PdfField(forms.FileField):
         return upload
 
 
-class SituationReportForm(VersionedForm):
+class SituationReportForm(KeepsUploads, VersionedForm):
+    """A lägesbild; its document is kept when the form is shown again for a mistake."""
+
+    kept_fields = ("document",)
     document = PdfField(
         label=_("document (PDF)"),
         required=False,

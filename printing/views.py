@@ -8,6 +8,8 @@ background worker when not. Most often the file is ready before anyone asks: the
 makes the agreement's print and its plans' PDFs after each burst of changes (printing.ahead)."""
 
 import logging
+import unicodedata
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -113,9 +115,18 @@ def report_pdf(request, pk, report_pk):
     agreement = get_agreement(request.user, pk)
     report = get_object_or_404(agreement.follow_up_reports.all(), pk=report_pk)
     response = HttpResponse(documents.report_pdf(agreement, report), content_type="application/pdf")
-    filename = f"uppfoljning-{agreement.reference}-{report.period_end:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = inline_disposition(report.file_name())
     return response
+
+
+def inline_disposition(filename: str) -> str:
+    """Content-Disposition for a file shown in the browser and saved under `filename`: the
+    name in UTF-8 (RFC 6266 filename*, which browsers use) and a plain ASCII name beside it
+    for any client that reads only filename ("Strängnäs" becomes "Strangnas")."""
+    plain = unicodedata.normalize("NFKD", filename.replace("–", "-"))
+    plain = plain.encode("ascii", "ignore").decode()
+    plain = "".join(c for c in plain if c.isprintable() and c not in '"\\')
+    return f"inline; filename=\"{plain}\"; filename*=utf-8''{quote(filename)}"
 
 
 def _party_municipality(agreement, value):

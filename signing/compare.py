@@ -12,12 +12,23 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from actionplans.forms import BRA_LABELS
+from actionplans.models import PARTY_TEXT_SEPARATOR, PlanLayout, Responsibility
 from agreements.models import Agreement, RenewalRule
 from samverkan.values import shown
+
+
+@dataclass
+class CellChange:
+    """A named cell of a row: its column, and its text before and after (marked)."""
+
+    column: str
+    old: SafeString | str = ""
+    new: SafeString | str = ""
 
 
 @dataclass
@@ -25,6 +36,12 @@ class Change:
     kind: str  # "added", "removed" or "changed"
     old: SafeString | str = ""
     new: SafeString | str = ""
+    # A plan's row: which row, and only the cells that changed (all of an added or removed row).
+    row: str = ""
+    cells: list[CellChange] = field(default_factory=list)
+
+
+ROLE_FIELD = Responsibility._meta.get_field("role")
 
 
 @dataclass
@@ -115,25 +132,91 @@ def _focus_areas(data: dict) -> list[str]:
     ]
 
 
-def _rows(data: dict) -> list[str]:
-    texts = []
+@dataclass(frozen=True, eq=False)
+class RowCells:
+    """A plan's row as the columns a reader sees, each named: compared cell by cell, so a
+    changed cell is shown under its column, and the parties' cells by party, whatever order
+    their responsibilities were written in."""
+
+    plan: str
+    cells: tuple[tuple[str, str], ...]
+    name: str = ""  # how a reader finds the row: its plan and its activity (or goal)
+
+    def _key(self):
+        return (self.plan, tuple(sorted(self.cells)))
+
+    def __eq__(self, other):
+        return isinstance(other, RowCells) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __str__(self):
+        return f"{self.plan}:\n" + " · ".join(value for _name, value in self.cells)
+
+
+def _row_labels(layout: str) -> dict[str, str]:
+    labels = {
+        "group_heading": _("Heading"),
+        "goal": _("Goal"),
+        "activity": _("What")
+        if layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION
+        else _("Activity"),
+        "when_text": _("When"),
+        "responsible_text": _("Responsible"),
+        "communication": _("Communication"),
+        "cause": _("Cause"),
+        "contact": _("Contact"),
+        "follow_up_text": _("Follow-up"),
+    }
+    if layout == PlanLayout.BRA_CAUSE_MEASURE:
+        labels.update(BRA_LABELS)
+    return {name: str(label) for name, label in labels.items()}
+
+
+def _party_names(data: dict) -> dict[tuple, str]:
+    """Each party's column name (its label, else its name in the document), by organisation."""
+    return {
+        _organisation(party["organisation"]): party["label"]
+        or party.get("name")
+        or party["organisation"]["name"]
+        for party in data["parties"]
+    }
+
+
+def _organisation(key: dict | None) -> tuple:
+    return (key["kind"], key["name"], key.get("kommunkod", "")) if key else ()
+
+
+def _responsibility_cells(item: dict, party_names: dict) -> list[tuple[str, str]]:
+    """One cell per party (its responsibilities joined as the plan's party column joins
+    them), named by the party; a helper that is no party by its own name."""
+    by_who: dict[str, list[str]] = {}
+    for responsibility in item["responsibilities"]:
+        organisation = responsibility["organisation"]
+        who = party_names.get(_organisation(organisation)) or (
+            organisation["name"] if organisation else str(_("Responsible"))
+        )
+        role = responsibility["role"]
+        words = responsibility["description"] or Responsibility.words(
+            "", responsibility["unit"], shown(ROLE_FIELD, role) if role else ""
+        )
+        by_who.setdefault(who, []).append(words or who)
+    return [(who, PARTY_TEXT_SEPARATOR.join(texts)) for who, texts in by_who.items()]
+
+
+def _rows(data: dict) -> list[RowCells]:
+    rows = []
+    party_names = _party_names(data)
     for plan in data["action_plans"]:
+        labels = _row_labels(plan.get("layout", ""))
         for item in plan["items"]:
-            cells = [
-                item.get("group_heading", ""),
-                item["goal"],
-                item["activity"],
-                item["when_text"],
-                item["responsible_text"],
-                item["communication"],
-                # Brå's columns (only in snapshots of rows that have them).
-                item.get("cause", ""),
-                item.get("contact", ""),
-                item.get("follow_up_text", ""),
-                *(r["description"] for r in item["responsibilities"]),
-            ]
-            texts.append(f"{plan['title']}:\n" + " · ".join(cell for cell in cells if cell))
-    return texts
+            cells = [(labels[name], item.get(name, "")) for name in labels]
+            cells += _responsibility_cells(item, party_names)
+            name = Truncator(item["activity"] or item["goal"]).words(12)
+            name = f"{plan['title']}: {name}" if name else plan["title"]
+            rows.append(RowCells(plan["title"], tuple(c for c in cells if c[1]), name))
+    return rows
 
 
 PARTS = [
@@ -150,7 +233,7 @@ def compare(old: dict, new: dict) -> list[PartComparison]:
     return [_compare_texts(str(title), texts(old), texts(new)) for title, texts in PARTS]
 
 
-def _compare_texts(title: str, old: list[str], new: list[str]) -> PartComparison:
+def _compare_texts(title: str, old: list, new: list) -> PartComparison:
     part = PartComparison(title)
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
@@ -159,14 +242,45 @@ def _compare_texts(title: str, old: list[str], new: list[str]) -> PartComparison
             continue
         olds, news = old[old_start:old_end], new[new_start:new_end]
         for before, after in zip(olds, news, strict=False):
-            if _similar(before, after):
-                part.changes.append(Change("changed", *_word_diff(before, after)))
+            if _similar(str(before), str(after)):
+                part.changes.append(_changed(before, after))
             else:  # a different text in the same place: one removed, another added
-                part.changes.append(Change("removed", old=escape(before)))
-                part.changes.append(Change("added", new=escape(after)))
-        part.changes += [Change("removed", old=escape(text)) for text in olds[len(news) :]]
-        part.changes += [Change("added", new=escape(text)) for text in news[len(olds) :]]
+                part.changes.append(_removed(before))
+                part.changes.append(_added(after))
+        part.changes += [_removed(text) for text in olds[len(news) :]]
+        part.changes += [_added(text) for text in news[len(olds) :]]
     return part
+
+
+def _changed(before, after) -> Change:
+    if not isinstance(before, RowCells):
+        return Change("changed", *_word_diff(before, after))
+    old_cells, new_cells = dict(before.cells), dict(after.cells)
+    columns = [*new_cells, *(column for column in old_cells if column not in new_cells)]
+    cells = []
+    for column in columns:  # in the newer side's order, the same on both sides
+        old_text, new_text = old_cells.get(column, ""), new_cells.get(column, "")
+        if old_text == new_text:
+            continue
+        if old_text and new_text:
+            cells.append(CellChange(column, *_word_diff(old_text, new_text)))
+        else:
+            cells.append(CellChange(column, escape(old_text), escape(new_text)))
+    return Change("changed", row=after.name, cells=cells)
+
+
+def _removed(text) -> Change:
+    if isinstance(text, RowCells):
+        cells = [CellChange(column, old=escape(value)) for column, value in text.cells]
+        return Change("removed", row=text.name, cells=cells)
+    return Change("removed", old=escape(text))
+
+
+def _added(text) -> Change:
+    if isinstance(text, RowCells):
+        cells = [CellChange(column, new=escape(value)) for column, value in text.cells]
+        return Change("added", row=text.name, cells=cells)
+    return Change("added", new=escape(text))
 
 
 def _similar(before: str, after: str) -> bool:

@@ -11,6 +11,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from samverkan.dates import validate_domain_date
+from samverkan.kept_uploads import KeepsUploads
 from samverkan.params import QueryKeyForm
 from samverkan.widgets import DateInput
 
@@ -188,7 +189,10 @@ SignatureFormSet = forms.formset_factory(
 )
 
 
-class ScanForm(forms.Form):
+class ScanForm(KeepsUploads, forms.Form):
+    """The scan, kept when the form is shown again for a mistake in the signatures."""
+
+    kept_fields = ("scan",)
     scan = SignedScanField(
         label=_("The signed agreement, scanned (PDF)"),
         help_text=_("All pages with every signature, as one PDF file."),

@@ -183,8 +183,11 @@ def register_signature(request, pk, number):
         frozen_on=timezone.localtime(version.frozen_at).date(),
         prefix="underskrift",
     )
-    scan_form = ScanForm(data, request.FILES or None)
-    if data is not None and may_sign and formset.is_valid() & scan_form.is_valid():
+    scan_form = ScanForm(
+        data, request.FILES or None, owner=request.user.pk, purpose=f"signature-{version.pk}"
+    )
+    valid = data is not None and formset.is_valid() & scan_form.is_valid()
+    if valid and may_sign:
         scan = scan_form.cleaned_data["scan"]
         try:
             lifecycle.register_signature(
@@ -197,8 +200,11 @@ def register_signature(request, pk, number):
         except lifecycle.LifecycleError as error:
             messages.error(request, str(error))
         else:
+            scan_form.forget_uploads()
             messages.success(request, _("The signature is registered."))
         return redirect("version_detail", agreement.pk, version.number)
+    if data is not None and may_sign:
+        scan_form.keep_uploads()  # shown again: the chosen scan need not be chosen again
     context = {
         "agreement": agreement,
         "version": version,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchange.copying import copy_agreement
+from exchange.demo_current import demo_current_agreements
 from exchange.demo_promises import demo_citizen_promises
 
 
@@ -25,10 +26,23 @@ def demo_promise_titles(*municipalities) -> list[str]:
     return sorted(promises.values_list("title", flat=True))
 
 
+def demo_current_titles(*municipalities) -> list[str]:
+    """The titles of the demo's invented current periods (exchange/demo_current.py) in force
+    today of these municipalities, or of all."""
+    current = [a for a in demo_current_agreements() if a.is_in_force(timezone.localdate())]
+    if municipalities:
+        current = [
+            a for a in current if a.parties.filter(organisation__name__in=municipalities).exists()
+        ]
+    return sorted(agreement.title for agreement in current)
+
+
 def without_demo_promises(titles) -> list[str]:
-    """The titles but the demo's citizen promises', for tests about the seed agreements."""
-    promises = set(demo_citizen_promises().values_list("title", flat=True))
-    return [title for title in titles if title not in promises]
+    """The titles but the demo's invented agreements' (its citizen promises and current
+    periods), for tests about the seed agreements."""
+    invented = set(demo_citizen_promises().values_list("title", flat=True))
+    invented |= set(demo_current_agreements().values_list("title", flat=True))
+    return [title for title in titles if title not in invented]
 
 
 def count_queries(client, url) -> int:
@@ -191,3 +205,37 @@ PRODUCTION = {
 
 def login(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def without_people(document):
+    """A JSON document without the rows' responsible people: they name users, and users do
+    not travel with a file or an archive (a new installation has none of them)."""
+    if isinstance(document, dict):
+        return {k: without_people(v) for k, v in document.items() if k != "responsible_person"}
+    if isinstance(document, list):
+        return [without_people(value) for value in document]
+    return document
+
+
+def signature_data(version, signed_on: str, /, **per_signer) -> dict:
+    """Registrera underskrift's formset for every signer of `version`, each signing on
+    `signed_on` in Strängnäs; `per_signer` overrides a field of every signer."""
+    from signing.views import _signers
+
+    signers = _signers(version)
+    data = {
+        "underskrift-TOTAL_FORMS": str(len(signers)),
+        "underskrift-INITIAL_FORMS": str(len(signers)),
+        "underskrift-MIN_NUM_FORMS": "1",
+        "underskrift-MAX_NUM_FORMS": "1000",
+    }
+    for number, signer in enumerate(signers):
+        values = {
+            "organisation": signer["organisation"],
+            "name": signer.get("name") or f"Person {number}",
+            "title": signer.get("title", ""),
+            "place": "Strängnäs",
+            "signed_on": signed_on,
+        } | per_signer
+        data.update({f"underskrift-{number}-{key}": value for key, value in values.items()})
+    return data

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from actionplans.models import ActionItem, ActionPlan
 from agreements.access import editable_agreements, editing_rights
 from agreements.models import Agreement, AgreementStatus, Party
-from followup.models import FollowUpReport, PublicFeedback
+from followup.models import FollowUpEntry, FollowUpReport, PublicFeedback
 from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
 from organisations.names import name_slug, police_area_slug
 from prevention.models import PreventionPlan, SituationReport
@@ -68,7 +68,10 @@ READ_ONLY = {
     "agreement_history",
     "row_history",
     "agreement_chain",
+    "search",
 }
+# A page's query string in the walk: the search shows the walked agreement's party.
+WALK_QUERIES = {"search": "?q=Eskilstuna"}
 # Reached with a signed token instead of a login (tests/test_calendar.py).
 TOKEN_URLS = {"calendar_feed"}
 # Pages about an organisation rather than an agreement, walked in tests/test_organisations.py.
@@ -103,6 +106,9 @@ LAW_URLS = {
     "coordination_edit",
     "police_area_page",
 }
+# Mina uppgifter: the user's rows in agreements in force, of no one agreement, walked in
+# tests/test_my_tasks.py (anonymous, outsider, reader, kommunpolis).
+MY_TASKS_URLS = {"my_tasks"}
 # One's own account (password change and reset), walked in tests/test_accounts.py.
 ACCOUNT_URLS = {
     "password_change",
@@ -129,6 +135,7 @@ POST_ONLY = {
     "undo_ready",
     "version_pdf_retry",
     "step_untick",
+    "entry_seen",
 }
 # Of those, a form that, posted empty, is answered with its errors on the page (400).
 POST_FORMS = {"undo_ready"}
@@ -183,6 +190,16 @@ def url_kwargs(route, agreement):
             ).pk
         ),
         "token": lambda: "x" * 40,
+        # An entry neither walking editor wrote, for Markera som sedd (by both in turn).
+        "entry_pk": lambda: (
+            FollowUpEntry.objects.create(
+                item=plan.items.order_by("position").first(),
+                occurred_on=date(2022, 5, 1),
+                what_was_done="Möte i BRÅ.",
+                status="in_progress",
+                author_name="Samverkan",
+            ).pk
+        ),
         # The law's items of the agreement's municipality and its police area.
         "omrade": lambda: police_area_slug(
             Organisation.objects.get(
@@ -266,7 +283,13 @@ WALKED = [
     (name, route)
     for name, route in PATTERNS
     if name
-    not in TOKEN_URLS | ORGANISATION_URLS | ACCOUNT_URLS | SIGN_IN_URLS | CITIZEN_URLS | LAW_URLS
+    not in TOKEN_URLS
+    | ORGANISATION_URLS
+    | ACCOUNT_URLS
+    | SIGN_IN_URLS
+    | CITIZEN_URLS
+    | LAW_URLS
+    | MY_TASKS_URLS
 ]
 
 
@@ -277,7 +300,7 @@ def test_every_url_as_anonymous_outsider_reader_and_editor(
     agreement = demo["strangnas-2020"]
     # A draft, so that every page that changes an agreement is open to its editors.
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.DRAFT)
-    url = reverse(name, kwargs=url_kwargs(route, agreement))
+    url = reverse(name, kwargs=url_kwargs(route, agreement)) + WALK_QUERIES.get(name, "")
     visit = client.post if name in POST_ONLY else client.get
     if name == "logout":
         assert visit(url).status_code == 302

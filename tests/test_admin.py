@@ -43,6 +43,8 @@ def test_change_list_add_and_change_pages_open(admin_client, model):
         "publicfeedback",
         "planadoption",  # made by Fastställ on the plan's page, never changed
         "lastsignin",  # written at each sign-in
+        "agreementvisit",  # recorded by the plan and follow-up pages
+        "entryseen",  # made by Markera som sedd
     }
     first = model.objects.first()
     if first is not None:

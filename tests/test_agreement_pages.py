@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from helpers import (
     count_queries,
+    demo_current_titles,
     demo_promise_titles,
     remove_follow_up_entries,
     without_demo_promises,
@@ -76,8 +77,10 @@ def test_the_overview_shows_only_the_users_agreements(
     client, user, demo, username, expected, promises_of
 ):
     login(client, user, username)
-    expected = sorted(expected + demo_promise_titles(*promises_of))
-    assert len(expected) == 1 + len(promises_of)
+    # And the seed's invented current period (tests/test_demo_current.py).
+    current = demo_current_titles(*promises_of)
+    expected = sorted(expected + demo_promise_titles(*promises_of) + current)
+    assert len(expected) == 1 + len(promises_of) + 1
     assert sorted(titles(client.get(reverse("overview")))) == expected
 
 
@@ -87,12 +90,13 @@ def test_the_overview_shows_status_period_days_left_and_parties(client, user, de
     assert "2023-01-01 – 2026-12-31" in page
     assert "Lokalpolisområde Sollentuna, Sollentuna, Upplands Väsby, Sigtuna" in page
     days = demo["sollentuna-2023"].days_left()
-    assert f'<td class="number">{days}</td>' in page
+    assert f'<td class="number" data-label="Dagar kvar">{days}</td>' in page
 
 
 def test_an_administrator_sees_every_agreement(client, user, demo):
     login(client, user, "admin")
-    assert len(titles(client.get(reverse("agreement_list")))) == 5 + len(demo_promise_titles())
+    shown = titles(client.get(reverse("agreement_list")))
+    assert len(shown) == 5 + len(demo_promise_titles()) + len(demo_current_titles())
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from helpers import make_ready, strangnas_draft
+from helpers import make_ready, strangnas_draft, without_people
 from pypdf import PdfWriter
 
 from agreements.models import Agreement
@@ -94,7 +94,13 @@ def test_an_archive_restores_everything_into_an_empty_database(signed, tmp_path)
     assert f"{count} överenskommelser importerades." in restored
     again = tmp_path / "again.zip"
     run("export_agreement", "--all", "--archive", str(again), data_dir=empty)
-    assert contents(again) == written  # every agreement, version, event and file, byte for byte
+    # Every agreement, version, event and file, byte for byte; only the rows' responsible
+    # people, who name users, stay behind with the users.
+    restored_contents, people_left = contents(again), contents(archive)
+    for name in ("agreements.json",):
+        restored_contents[name] = without_people(json.loads(restored_contents[name]))
+        people_left[name] = without_people(json.loads(people_left[name]))
+    assert restored_contents == people_left
 
     signing = json.loads(written["signing.json"])[reference]
     assert signing["signed_version"] == 1

@@ -208,4 +208,5 @@ def test_comparing_versions_shows_a_changed_cause(bra_plan):
     after = printed_snapshot(agreement)
     rows = next(part for part in compare(before, after) if part.title == "Handlingsplanernas rader")
     assert [change.kind for change in rows.changes] == ["changed"]
-    assert "Bristande belysning i centrum" in str(rows.changes[0].new)
+    [cell] = rows.changes[0].cells  # only the changed cell, under its column's name
+    assert (cell.column, str(cell.new)) == ("Orsak", "<ins>Bristande belysning i centrum</ins>")

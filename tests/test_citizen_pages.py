@@ -326,3 +326,22 @@ def test_the_page_runs_as_many_queries_with_more_promises_and_feedback(
         feedback_on(more, f"Återkoppling {number}.", published_by=personas.coordinator)
     forget_cache()
     assert count_queries(client, PAGE) == before
+
+
+def test_habo_and_habo_each_have_their_own_address(client, published):
+    """Håbo and Habo are both written 'habo': the public pages give each its kommunkod, as
+    the municipality pages do, so neither address leads to the other's promises."""
+    from organisations.models import Organisation
+
+    habo_uppsala = Organisation.objects.municipalities().get(name="Håbo")
+    party = published.parties.get(organisation__name="Strängnäs")
+    party.organisation = habo_uppsala
+    party.save()
+    forget_cache()
+
+    listed = client.get(reverse("citizen_municipalities")).text
+    assert 'href="/medborgarloften/habo-0305/"' in listed
+    assert client.get("/medborgarloften/habo-0305/").status_code == 200
+    assert "Medborgarlöfte Strängnäs i år" in client.get("/medborgarloften/habo-0305/").text
+    assert client.get("/medborgarloften/habo-0643/").status_code == 404
+    assert client.get("/medborgarloften/habo/").status_code == 404

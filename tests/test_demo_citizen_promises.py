@@ -12,6 +12,7 @@ from django.utils import timezone
 from actionplans.models import PlanLayout, ResponsibilityRole
 from agreements.models import Agreement, AgreementKind, CurrentStatus, SourceKind
 from exchange.demo import load_demo
+from exchange.demo_current import demo_current_agreements
 from exchange.demo_promises import PROMISES, demo_citizen_promises
 from organisations.models import Membership, MembershipRole
 
@@ -89,9 +90,13 @@ def test_a_promise_belongs_to_its_agreement_while_that_is_in_force(db, demo):
         (municipality,) = [
             p.organisation for p in promise.parties.all() if p.organisation.is_municipality
         ]
-        seed = Agreement.objects.filter(
-            kind=AgreementKind.COOPERATION_AGREEMENT, parties__organisation=municipality
-        ).get()
+        seed = (
+            Agreement.objects.filter(
+                kind=AgreementKind.COOPERATION_AGREEMENT, parties__organisation=municipality
+            )
+            .exclude(pk__in=demo_current_agreements())
+            .get()
+        )
         in_force = Agreement.objects.filter(pk=seed.pk).valid_during(year).exists()
         assert promise.part_of == (seed if in_force else None)
     # Sandviken's agreement is renewed per calendar year: it holds every year.
@@ -109,7 +114,10 @@ def test_loading_again_adds_nothing_and_a_new_year_adds_its_promises(db):
     later = datetime.date(timezone.localdate().year + 3, 2, 1)
     result = load_demo(today=later)
     assert len(result.citizen_promises) == len(WITH_POLICE)
-    assert Agreement.objects.count() == before + len(WITH_POLICE)
+    # Besides, each of the five seeds gets its next current period, the one of today having
+    # ended by then (tests/test_demo_current.py).
+    assert Agreement.objects.count() == before + len(WITH_POLICE) + 5
+    assert sum(a.is_in_force(later) for a in demo_current_agreements()) == 5
     new = demo_citizen_promises().filter(first_year=later.year)
     assert municipalities(new) == Counter(WITH_POLICE)
     assert all(promise.status_on(later) == CurrentStatus.ACTIVE for promise in new)

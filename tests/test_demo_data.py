@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from actionplans.models import ActionItem, PlanLayout
 from agreements.models import Agreement, RenewalRule
+from exchange.demo_current import demo_current_agreements
 from exchange.demo_promises import demo_citizen_promises
 from exchange.export import agreements_for_export, export_document
 from organisations.models import Membership, MembershipRole
@@ -127,9 +128,11 @@ def strings(value):
 
 
 def test_all_five_seed_agreements_are_loaded(demo):
-    # Beside them, this year's citizen promises: tests/test_demo_citizen_promises.py.
-    promises = set(demo_citizen_promises().values_list("reference", flat=True))
-    assert sorted(set(demo) - promises) == sorted(EXPECTED)
+    # Beside them, this year's citizen promises (tests/test_demo_citizen_promises.py) and
+    # each seed's invented current period (tests/test_demo_current.py).
+    invented = set(demo_citizen_promises().values_list("reference", flat=True))
+    invented |= set(demo_current_agreements().values_list("reference", flat=True))
+    assert sorted(set(demo) - invented) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("reference", EXPECTED)

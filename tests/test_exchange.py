@@ -12,6 +12,7 @@ from helpers import remove_follow_up_entries
 
 from agreements.models import Agreement
 from exchange.demo import demo_files
+from exchange.demo_current import demo_current_agreements
 from exchange.demo_promises import demo_citizen_promises
 from exchange.export import agreements_for_export, export_document
 from exchange.importer import DocumentError, import_document, schema
@@ -69,8 +70,10 @@ def test_export_writes_the_documented_format(demo):
     assert document["format_version"] == 2
     promises = list(demo_citizen_promises().values_list("reference", flat=True))
     assert len(promises) == 7  # this year's, one per demo municipality with police
+    current = list(demo_current_agreements().values_list("reference", flat=True))
+    assert len(current) == 5  # each seed's invented current period
     assert [agreement["reference"] for agreement in document["agreements"]] == sorted(
-        SEED_REFERENCES + promises
+        SEED_REFERENCES + promises + current
     )
     validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
     assert list(validator.iter_errors(document)) == []

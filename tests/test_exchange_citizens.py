@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from helpers import without_people
 from test_exchange import empty_the_database, export_command
 
 from agreements.models import AgreementStatus
@@ -74,7 +75,7 @@ def test_round_trip_keeps_the_publication_and_the_feedback(published_promise):
     empty_the_database()
     assert not Publication.objects.exists() and not PublicFeedback.objects.exists()
     (imported,) = import_document(first)
-    assert export_command("--all") == first
+    assert without_people(export_command("--all")) == without_people(first)
     assert imported.publication.published_at == PUBLISHED_AT
     assert imported.publication.published_by is None  # no users travel
     feedback = PublicFeedback.objects.filter(item__plan__agreement=imported)

@@ -29,6 +29,7 @@ from agreements.models import (
 )
 from followup.models import (
     ActivityAssessment,
+    EntrySeen,
     FollowUpCadence,
     FollowUpEntry,
     FollowUpReport,
@@ -121,7 +122,7 @@ def hostile_objects(agreement):
         Responsibility.objects.create(
             item=item, position=99, organisation=party.organisation, description="Ansvar"
         ),
-        FollowUpEntry.objects.create(
+        entry := FollowUpEntry.objects.create(
             item=item, occurred_on=datetime.date(2022, 5, 1), what_was_done="Gjort"
         ),
         indicator,
@@ -159,6 +160,7 @@ def hostile_objects(agreement):
             user=None,
             focus_areas=agreement.focus_areas.all(),
         ),
+        EntrySeen.objects.create(entry=entry, seen_by_name="Namn"),
         *law_items(agreement),
     ]
 
@@ -250,6 +252,7 @@ def test_pages_show_hostile_text_escaped(client, personas, hostile):
         reverse("plan_compare_adopted", args=[agreement.pk, plan.pk]),
         reverse("plan_adopt", args=[agreement.pk, plan.pk]),
         reverse("report_assessment", args=[agreement.pk, report.pk]),
+        reverse("my_tasks"),
         *law_pages(agreement, objects[-3]),
     ]
     for url in pages:
@@ -259,6 +262,13 @@ def test_pages_show_hostile_text_escaped(client, personas, hostile):
         assert "<img src=x onerror" not in response.text, url
     for url in pages[2:8]:
         assert_escaped(client.get(url).text)
+    # The search's hits and snippets (PostgreSQL's headline drops the tags, SQLite's keeps
+    # them as text): escaped either way.
+    found = client.get(reverse("search"), {"q": "alert"})
+    assert found.status_code == 200
+    assert "<mark>" in found.text
+    assert "<script>alert" not in found.text
+    assert "<img src=x onerror" not in found.text
 
 
 def test_pdfs_print_hostile_text_as_text_and_fetch_nothing(hostile):
@@ -328,8 +338,9 @@ def test_every_form_refuses_100_000_characters_next_to_the_field(
                 too_long.append(key)
         elif initial is not None:
             data[key] = initial.pk if hasattr(initial, "pk") else initial
-    # The list's filter is a GET form.
-    response = client.get(url, data) if name == "agreement_list" else client.post(url, data)
+    # The list's filter and the search are GET forms.
+    is_get = name in ("agreement_list", "search")
+    response = client.get(url, data) if is_get else client.post(url, data)
     assert response.status_code < 500
     if too_long and response.status_code == 200:
         assert "Säkerställ att detta värde har som mest" in response.text

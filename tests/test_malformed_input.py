@@ -27,6 +27,7 @@ from agreements.forms import AgreementFilterForm
 from agreements.models import Agreement, AgreementStatus, ProblemArea, ProblemItem, ProblemPicture
 from followup.forms import TimelineFilterForm
 from followup.models import FollowUpCadence
+from followup.my_tasks import MyTasksFilterForm
 from organisations.models import MembershipRole
 
 EDITOR = "samordnare.strangnas"
@@ -38,9 +39,11 @@ BAD_NUMBERS = ["abc", "-1", HUGE]
 NUL_TEXT = "före\x00efter"
 # Query parameters the views read themselves, besides the fields of their filter forms.
 QUERY_PARAMETERS = sorted(
-    {"fokusomrade", "i", "rattar", "rad", "kommun", "sida", "fran", "till", "action"}
+    {"fokusomrade", "i", "rattar", "rad", "kommun", "sida", "fran", "till", "action", "typ"}
     | set(AgreementFilterForm.base_fields)
     | set(TimelineFilterForm.query_keys())
+    | set(MyTasksFilterForm.query_keys())
+    | {"sparad"}
 )
 SWEPT = [
     (name, route)

@@ -5,10 +5,13 @@ rows' model methods say."""
 import re
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans.models import ActionItem, ActionPlan, Responsibility, ResponsibilityRole
+from organisations.models import Organisation
 
 
 def test_a_plan_and_a_row_are_found_only_through_their_agreement(demo):
@@ -64,3 +67,22 @@ def test_the_page_shows_each_party_cell_as_the_row_reads_it(client, personas, de
     cells = re.search(rf'<tr id="rad-{row.pk}" class="plan-row">(.*?)</tr>', page, re.S).group(1)
     assert "Socialtjänsten (samordnar)" in cells
     assert cells.count('<button type="submit"') == 4  # Redigera, upp, ned, Ta bort
+
+
+def test_the_names_of_organisations_come_from_the_parties_and_the_others_are_read(demo):
+    """The plan page takes the organisations' names from the parties it has loaded instead
+    of joining them into every responsibility; an organisation that is not a party (an
+    imported row may name one) is still named, read in one query of its own."""
+    agreement = demo["strangnas-2020"]
+    plan = agreement.action_plans.get()
+    row = plan.items.order_by("position").first()
+    stranger = Organisation.objects.exclude(parties__agreement=agreement).first()
+    Responsibility.objects.create(item=row, organisation=stranger, position=98, unit="Enheten")
+    parties = list(agreement.parties.select_related("organisation"))
+    joined = ActionItem.objects.filter(plan=plan).shown_in_table()
+    with CaptureQueriesContext(connection) as queries:
+        named = ActionItem.objects.filter(plan=plan).shown_in_table(parties=parties)
+    assert len(queries) == 3  # the rows, their responsibilities, the one other name
+    assert named == joined
+    (mine,) = [r for r in named if r["id"] == row.pk]
+    assert (stranger.name, "Enheten", "", "") in mine["responsibilities"]

@@ -254,7 +254,7 @@ def test_compare_versions_shows_a_changed_heading_and_follow_up_arrangement(prom
     said = " ".join(f"{change.old} {change.new}" for change in facts.changes)
     assert "Så följs överenskommelsen upp" in said
     assert "<del>tertial</del>" in said and "<ins>kvartal</ins>" in said
-    said = " ".join(f"{change.old} {change.new}" for change in rows.changes)
+    said = " ".join(f"{cell.old} {cell.new}" for change in rows.changes for cell in change.cells)
     assert "Polisen</del> lovar att" in said and "alpolisen</ins> lovar att" in said
 
 

@@ -21,7 +21,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from helpers import make_ready, pdf_text, pdf_words, squeeze, strangnas_draft
+from helpers import make_ready, pdf_text, pdf_words, signature_data, squeeze, strangnas_draft
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -62,24 +62,7 @@ def ready(draft, personas):
 
 
 def sign(client, agreement, version, *, scan=None, **overrides):
-    signers = lifecycle_signers(version)
-    data = {
-        "underskrift-TOTAL_FORMS": str(len(signers)),
-        "underskrift-INITIAL_FORMS": str(len(signers)),
-        "underskrift-MIN_NUM_FORMS": "1",
-        "underskrift-MAX_NUM_FORMS": "1000",
-    }
-    for number, signer in enumerate(signers):
-        values = {
-            "organisation": signer["organisation"],
-            "name": signer.get("name") or f"Person {number}",
-            "title": signer.get("title", ""),
-            "place": "Strängnäs",
-            "signed_on": SIGNED_ON.isoformat(),
-        }
-        values.update(overrides)
-        for key, value in values.items():
-            data[f"underskrift-{number}-{key}"] = value
+    data = signature_data(version, SIGNED_ON.isoformat(), **overrides)
     data["scan"] = SimpleUploadedFile(
         "underskriven.pdf", scan if scan is not None else scan_pdf(), "application/pdf"
     )

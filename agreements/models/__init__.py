@@ -1,7 +1,8 @@
 """The agreement (samverkansöverenskommelse) and what it is made of: the agreement itself
 in `agreement.py`, its parts (parties, sections, signatories, problem picture, focus areas)
 in `parts.py`; what a next period's draft keeps of the period before in `period_texts.py`;
-the five steps' done-when lists and their ticks in `steps.py`."""
+the five steps' done-when lists and their ticks in `steps.py`; when each user last looked
+at an agreement in `visits.py`."""
 
 from .agreement import (
     EXPIRING_DAYS,
@@ -41,6 +42,7 @@ from .steps import (
     StepTick,
     start_steps_again,
 )
+from .visits import AgreementVisit, visit_time
 
 __all__ = [
     "EXPIRING_DAYS",
@@ -54,6 +56,7 @@ __all__ = [
     "AgreementKind",
     "AgreementQuerySet",
     "AgreementStatus",
+    "AgreementVisit",
     "CurrentStatus",
     "CycleStep",
     "FocusArea",
@@ -75,4 +78,5 @@ __all__ = [
     "StepTick",
     "start_steps_again",
     "status_on_expression",
+    "visit_time",
 ]

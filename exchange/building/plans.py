@@ -85,6 +85,7 @@ def _plan(build: AgreementBuild, plan_position: int, data: dict):
         build.items[f"{plan_position}.{row_position}"] = row
         _row_problem_items(build, row, row_data, row_path)
         _responsibilities(build, row, row_data, row_path)
+        _responsible_person(row, row_data)
         _follow_up_entries(build, row, row_data, row_path)
         public_feedback(build, row, row_data, row_path)
     _adoptions(build, plan, plan_position, data.get("adoptions", []), path)
@@ -128,6 +129,19 @@ def _adoptions(build: AgreementBuild, plan: ActionPlan, plan_position: int, adop
     if latest is not None:
         ActionPlan.objects.filter(pk=plan.pk).update(latest_adoption=latest)
         plan.latest_adoption = latest
+
+
+def _responsible_person(row: ActionItem, data: dict):
+    """The row's responsible person, by username, when this installation has that user and
+    they are a member of one of the row's responsible organisations; else no one (a file
+    from elsewhere names people this installation may not know)."""
+    username = data.get("responsible_person")
+    if not username:
+        return
+    person = row.eligible_people().filter(username=username).first()
+    if person is not None:
+        row.responsible_person = person
+        row.save(update_fields=["responsible_person"])
 
 
 def _row_problem_items(build: AgreementBuild, row: ActionItem, data: dict, path: str):

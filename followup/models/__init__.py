@@ -1,7 +1,8 @@
 """Follow-up: what was done on each action item (`entries.py`), measurable goals
 (`indicators.py`), follow-up reports (`reports.py`), when follow-up is due
-(`cadences.py`), a report's assessment of the parties and activities (`assessments.py`)
-and what a citizen promise tells the public (`public.py`)."""
+(`cadences.py`), a report's assessment of the parties and activities (`assessments.py`),
+what a citizen promise tells the public (`public.py`) and which entries an editor
+marked as seen (`seen.py`)."""
 
 from .assessments import (
     ActivityAssessment,
@@ -23,6 +24,7 @@ from .entries import (
 from .indicators import Direction, Indicator, Measurement
 from .public import Publication, PublicFeedback, PublicFeedbackQuerySet
 from .reports import FollowUpReport, FollowUpReportQuerySet, ReportFinalError, ReportStatus
+from .seen import EntrySeen
 
 __all__ = [
     "LATEST_FIRST",
@@ -32,6 +34,7 @@ __all__ = [
     "CadenceKind",
     "Direction",
     "EffectAssessment",
+    "EntrySeen",
     "FollowUpCadence",
     "FollowUpEntry",
     "FollowUpEntryQuerySet",

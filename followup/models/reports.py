@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
@@ -95,6 +96,18 @@ class FollowUpReport(Versioned):
     @property
     def is_final(self) -> bool:
         return self.status == ReportStatus.FINAL
+
+    def file_name(self) -> str:
+        """What the PDF is called, saying what it is: e.g. "Uppföljningsrapport Strängnäs
+        2026-01-01–2026-06-30.pdf", with "utkast" at the end while a draft."""
+        parties = self.agreement.parties.select_related("organisation").order_by("position")
+        places = [
+            party.organisation.name for party in parties if party.organisation.is_municipality
+        ]
+        words = [gettext("Follow-up report"), *places, f"{self.period_start}–{self.period_end}"]
+        if not self.is_final:
+            words.append(pgettext("file name of a report not yet final", "draft"))
+        return " ".join(words) + ".pdf"
 
     def finalise(self, contents: dict, day) -> bool:
         """Make the report final with the contents it shows now, for good.

@@ -14,7 +14,10 @@ def test_a_signed_agreement_is_copied_into_a_draft_and_a_section_edited(page, si
     page.goto(f"{site}/overenskommelser/")
     opens(
         page,
-        page.get_by_role("link", name="Samverkansöverenskommelse mellan Polismyndigheten och"),
+        page.get_by_role(
+            "link",
+            name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023",
+        ),
         r"/overenskommelser/\d+/",
     )
     assert_accessible(page)

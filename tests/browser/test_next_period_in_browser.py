@@ -15,7 +15,10 @@ def test_the_strangnas_agreement_is_taken_to_the_next_period(page, site, width):
     page.goto(f"{site}/overenskommelser/")
     opens(
         page,
-        page.get_by_role("link", name="Samverkansöverenskommelse mellan Polismyndigheten och"),
+        page.get_by_role(
+            "link",
+            name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023",
+        ),
         r"/overenskommelser/\d+/",
     )
     opens(

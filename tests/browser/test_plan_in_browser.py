@@ -26,7 +26,8 @@ def open_plan(page, site, width, username="samordnare.strangnas"):
     opens(
         page,
         page.get_by_role(
-            "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
+            "link",
+            name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023",
         ),
         r"/overenskommelser/\d+/",
     )
@@ -85,6 +86,8 @@ def test_a_row_is_edited_in_place_and_kept(page, site, width):
 
 def test_avbryt_and_escape_restore_the_row_without_saving(page, site, width):
     open_plan(page, site, width)
+    asked = []  # typed words are thrown away only when the user says so (unsaved.js)
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
     form = open_form(page, ROW)
     form.get_by_label("Vad", exact=True).fill("Ska inte sparas")
     button(form, "Avbryt").click()
@@ -96,6 +99,7 @@ def test_avbryt_and_escape_restore_the_row_without_saving(page, site, width):
     expect(button(row(page, ROW), "Redigera")).to_be_focused()
     expect(page.locator("tr.row-editing")).to_have_count(0)
     stayed_on_the_page(page)
+    assert asked == ["confirm", "confirm"]
     assert not ActionItem.objects.filter(activity__in=["Ska inte sparas", "Inte heller detta"])
 
 

@@ -22,7 +22,8 @@ def test_a_coordinator_ticks_and_unticks_an_item_of_the_steps(page, site, width)
     opens(
         page,
         page.get_by_role(
-            "link", name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs"
+            "link",
+            name="Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023",
         ),
         r"/overenskommelser/\d+/",
     )

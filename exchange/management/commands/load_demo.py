@@ -7,9 +7,10 @@ from exchange.importer import DocumentError
 
 class Command(BaseCommand):
     help = (
-        "Load the five demo agreements, this year's demo citizen promises and the demo users. "
-        "Agreements already there are left as they are, so running it twice leaves the same "
-        "data; run in a new year, it adds that year's citizen promises."
+        "Load the five demo agreements, this year's demo citizen promises, each seed's invented "
+        "current period with work due and the demo users. Agreements already there are left as "
+        "they are, so running it twice leaves the same data; run in a new year, it adds that "
+        "year's citizen promises, and once a current period has ended, the next one."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,156 @@
+"""The demo is alive on whatever day it is loaded (exchange/demo_current.py): beside the
+seeds, an agreement of the current period for each, with rows due and overdue, entries of
+the last weeks by the kommunpolis and the samordnare and a report due soon; loading again
+the same day changes nothing, loading on a later day adds the next period once it is due."""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from agreements.access import visible_agreements
+from agreements.models import Agreement, AgreementKind, Signatory
+from exchange.demo import load_demo
+from exchange.demo_current import demo_current_agreements
+from exchange.export import agreements_for_export, export_document
+from followup.models import FollowUpEntry
+from followup.todo import agreements_in_force, follow_up_lists
+
+SEEDS = ["harnosand-2012", "sandviken-2015", "sollentuna-2023", "strangnas-2020", "timra-2017"]
+MUNICIPALITIES = [
+    "harnosand",
+    "sandviken",
+    "sigtuna",
+    "sollentuna",
+    "strangnas",
+    "timra",
+    "upplands-vasby",
+]
+DAY = datetime.date(2026, 12, 1)
+
+
+def to_do(username, today):
+    user = get_user_model().objects.get(username=username)
+    return follow_up_lists(agreements_in_force(visible_agreements(user), today), today)
+
+
+def test_each_seed_has_a_signed_next_period_in_force_today(db):
+    today = timezone.localdate()
+    current = {a.reference.split("-")[1]: a for a in demo_current_agreements()}
+    assert sorted(current) == [seed.split("-")[0] for seed in SEEDS]
+    # Not linked as the seeds' next periods: Nästa period can still be tried on a seed.
+    assert not Agreement.objects.filter(follows__reference__in=SEEDS).exists()
+    for agreement in current.values():
+        assert agreement.kind == AgreementKind.COOPERATION_AGREEMENT
+        assert agreement.is_in_force(today)
+        assert agreement.signatories.count() == agreement.parties.count()
+        assert agreement.action_plans.exists()
+        assert all(plan.items.exists() for plan in agreement.action_plans.all())
+    strangnas = current["strangnas"]
+    years = f"{strangnas.first_year}–{strangnas.last_year}"
+    assert (
+        strangnas.title
+        == f"Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun {years}"
+    )
+    # The seeds stay the records they are: Strängnäs' rows are carried over, not moved.
+    assert all(row.carried_from for row in strangnas.action_plans.get().items.all())
+    assert demo_current_agreements().filter(reference="strangnas-2020").count() == 0
+
+
+@pytest.mark.parametrize("role", ["samordnare", "kommunpolis", "lasare"])
+def test_every_demo_role_has_rows_due_or_overdue_and_a_report_due(db, role):
+    today = timezone.localdate()
+    for municipality in MUNICIPALITIES:
+        lists = to_do(f"{role}.{municipality}", today)
+        current = [each for each in lists if each.agreement.reference.startswith("aktuell-")]
+        assert len(current) == 1, municipality
+        (work,) = current
+        assert work.overdue and work.due_soon, municipality
+        assert all(row.deadline < today for row in work.overdue)
+        assert all(today <= row.deadline <= today + datetime.timedelta(14) for row in work.due_soon)
+        assert [report.is_overdue(today) for report in work.reports] == [False]
+
+
+def test_strangnas_kommunpolis_has_entries_of_the_last_weeks(db):
+    today = timezone.localdate()
+    entries = FollowUpEntry.objects.filter(
+        item__plan__agreement__reference__startswith="aktuell-strangnas",
+        author__username="kommunpolis.strangnas",
+    )
+    assert entries.count() >= 2
+    assert all(today - datetime.timedelta(28) <= e.occurred_on <= today for e in entries)
+    by_coordinator = FollowUpEntry.objects.filter(author__username="samordnare.strangnas")
+    assert by_coordinator.filter(occurred_on__gt=today - datetime.timedelta(28)).exists()
+
+
+def test_nothing_that_should_be_past_is_dated_after_today(db):
+    today = timezone.localdate()
+    current = demo_current_agreements()
+    assert not FollowUpEntry.objects.filter(
+        item__plan__agreement__in=current, occurred_on__gt=today
+    ).exists()
+    assert not Signatory.objects.filter(agreement__in=current, signed_on__gt=today).exists()
+    for agreement in current:
+        start, end = agreement.counted_period()
+        assert start <= today <= end
+        assert all(tick.ticked_on <= today for tick in agreement.step_ticks.all())
+
+
+def snapshot():
+    return export_document(agreements_for_export()), FollowUpEntry.objects.count()
+
+
+def test_loading_twice_on_one_day_changes_nothing(db):
+    load_demo(today=DAY)
+    before = snapshot()
+    load_demo(today=DAY)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("day", [DAY, datetime.date(2027, 1, 4), datetime.date(2031, 7, 15)])
+def test_loaded_on_a_fixed_day_and_400_days_later_there_is_work_in_force(db, day):
+    later = day + datetime.timedelta(days=400)
+    load_demo(today=day)
+    periods = demo_current_agreements().count()
+    load_demo(today=later)
+    load_demo(today=later)  # and again the same day: nothing more
+    for today in (day, later):
+        for municipality in MUNICIPALITIES:
+            lists = to_do(f"kommunpolis.{municipality}", today)
+            current = [w for w in lists if w.agreement.reference.startswith("aktuell-")]
+            # The period of that day, and only it: earlier ones have ended.
+            (work,) = current
+            assert work.overdue or work.due_soon
+    # A period more for each seed whose period had ended by then, none for the others.
+    assert demo_current_agreements().count() in (periods, periods + len(SEEDS))
+    for reference in SEEDS:
+        name = reference.split("-")[0]
+        row = [demo_current_agreements().get(reference__contains=name, follows__isnull=True)]
+        while (after := Agreement.objects.filter(follows=row[-1]).first()) is not None:
+            row.append(after)
+        assert row[-1].is_in_force(later)
+        assert all(
+            earlier.counted_period()[1] < after.counted_period()[0]
+            for earlier, after in itertools.pairwise(row)
+        )
+
+
+def test_the_current_periods_show_whole_chains_and_one_gap(db):
+    """Kedjan in the demo: each current period's invented problems have causes and rows
+    that address them, and the problem no row addresses is listed as a gap."""
+    from pages.chain import build_chain
+
+    load_demo(today=DAY)
+    coordinator = get_user_model().objects.get(username="samordnare.strangnas")
+    agreement = demo_current_agreements().get(reference__contains="strangnas")
+    chain = build_chain(coordinator, agreement, DAY)
+    problems = [problem for area in chain.areas for problem in area.problems]
+    addressed = [p for p in problems if any(group.rows for group in p.activities)]
+    assert len(addressed) >= 2
+    assert all(p.problem.probable_causes for p in problems)
+    gaps = [gap.text for kind in chain.gap_kinds for gap in kind.gaps]
+    assert "Våld i nära relationer anmäls sällan" in gaps
+    load_demo(today=DAY)
+    assert agreement.problem_picture.areas.get().items.count() == len(problems)
