@@ -26,7 +26,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
 from django.dispatch import receiver
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -34,7 +34,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from . import signin
+from . import second_factor, signin
 from .forms import LoginForm
 from .models import IdentityProvider, LastSignIn
 
@@ -110,6 +110,14 @@ class SignInView(auth_views.LoginView):
     login, django-axes' lockout and all."""
 
     authentication_form = LoginForm
+
+    def form_valid(self, form):
+        """A right password logs in, unless the user has a second factor: then its code."""
+        user = form.get_user()
+        if second_factor.has_second_factor(user):
+            second_factor.wait_for_code(self.request, user, self.get_success_url())
+            return redirect("second_factor_code")
+        return super().form_valid(form)
 
     def post(self, request, *args, **kwargs):
         address = request.POST.get("username", "").strip()
@@ -188,6 +196,12 @@ class IdleSessionMiddleware:
 def note_the_save_at_login(sender, request, user, **kwargs):
     """Logging in saves the session anyway: the first minute after it needs no second write."""
     request.session[IdleSessionMiddleware.SAVED_AT] = int(time.time())
+
+
+@receiver(user_logged_in)
+def note_second_factor_requirements(sender, request, user, **kwargs):
+    if request is not None:
+        second_factor.note_requirements(request, user)
 
 
 @receiver(user_logged_in)

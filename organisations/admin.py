@@ -16,7 +16,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "kommunkod", "parent", "county"]
-    list_filter = ["kind", "county"]
+    list_filter = ["kind", "county", "second_factor_required"]
     search_fields = ["name", "kommunkod"]
     autocomplete_fields = ["parent"]
     filter_horizontal = ["municipalities"]

@@ -81,6 +81,14 @@ class Organisation(models.Model):
         related_name="police_units",
         limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
     )
+    second_factor_required = models.BooleanField(
+        _("two-factor sign-in required"),
+        default=False,
+        help_text=_(
+            "Everyone of the organisation who signs in with a password must also give a code "
+            "from an authenticator app."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 

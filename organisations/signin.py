@@ -93,6 +93,11 @@ class AccountAdapter(DefaultAccountAdapter):
             user.backend = MODEL_BACKEND
         super().login(request, user)
 
+    def get_login_stages(self):
+        """No second factor at a provider's sign-in (the provider has its own); where one is
+        required, SecondFactorMiddleware asks for the code (organisations.second_factor)."""
+        return [stage for stage in super().get_login_stages() if "allauth.mfa" not in stage]
+
 
 class ProviderAdapter(DefaultSocialAccountAdapter):
     def list_apps(self, request, provider=None, client_id=None):

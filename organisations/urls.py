@@ -5,13 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import accounts, views
+from . import accounts, second_factor_views, views
 
 members = "organisationer/<int:pk>/anvandare/"
 
 # django-allauth's part of signing in, under konto/sso/: the providers' redirect addresses
-# (oidc/<key>/login/callback/), their error pages and the second factor. Its own password
-# login and sign-up are not offered: their names lead to our login page.
+# (oidc/<key>/login/callback/) and their error pages. Its own password login and sign-up
+# are not offered: their names lead to our login page. Nor are its second-factor pages:
+# ours (konto/tvastegs/, konto/kod/) keep the rule that an administrator cannot turn it off.
 allauth_urlpatterns = [
     path(
         "login/",
@@ -20,8 +21,6 @@ allauth_urlpatterns = [
     ),
     path("signup/", RedirectView.as_view(pattern_name="login"), name="account_signup"),
     path("inactive/", allauth_views.account_inactive, name="account_inactive"),
-    path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
-    path("2fa/", include("allauth.mfa.urls")),
     path(
         "3rdparty/login/cancelled/",
         socialaccount_views.login_cancelled,
@@ -50,6 +49,18 @@ urlpatterns = [
         name="login",
     ),
     path("konto/sso/", include(allauth_urlpatterns)),
+    # Two-factor sign-in: your own page, its set-up, and the code after the password.
+    path("konto/tvastegs/", second_factor_views.overview, name="second_factor"),
+    path("konto/tvastegs/aktivera/", second_factor_views.set_up, name="second_factor_setup"),
+    path("konto/tvastegs/stang-av/", second_factor_views.turn_off, name="second_factor_off"),
+    path(
+        "konto/tvastegs/nya-koder/",
+        second_factor_views.new_codes,
+        name="second_factor_new_codes",
+    ),
+    path("konto/kod/", second_factor_views.code, name="second_factor_code"),
+    # The admin's own login would skip the code: ours serves it.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/losenord/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "samverkan.errors.MethodNotAllowedMiddleware",
     # django-allauth: keeps a half-finished sign-in (provider, second factor) in step.
     "allauth.account.middleware.AccountMiddleware",
+    # The second factor before the pages that require it (organisations.second_factor).
+    "organisations.second_factor.SecondFactorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -238,6 +240,8 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 # Each request to a provider (discovery, token, user info) waits at most this long.
 SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("SIGN_IN_PROVIDER_TIMEOUT_SECONDS", "10"))
+# Two-factor sign-in (organisations.second_factor): the name authenticator apps show.
+MFA_TOTP_ISSUER = "Samverkan"
 
 # Accounts: a session ends at logout or after this many minutes without a request. The
 # expiry moves forward at most once a minute (organisations.accounts.IdleSessionMiddleware),

@@ -36,6 +36,26 @@ def raise_on_lazy_fetch(settings):
     settings.RAISE_ON_LAZY_FETCH = True
 
 
+@pytest.fixture(autouse=True)
+def force_login_includes_second_factor(monkeypatch):
+    """`client.force_login` stands for a finished sign-in, the second factor included, so
+    that tests of the admin and the members pages need not give a code. The second factor's
+    own rules are tested through the login form (tests/test_second_factor.py)."""
+    from django.test import Client
+
+    from organisations import second_factor
+
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        session[second_factor.PASSED] = user.pk
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
 @pytest.fixture
 def user(db):
     """Log in as a demo user by name: `client.force_login(user("samordnare.strangnas"))`."""

@@ -118,6 +118,10 @@ ACCOUNT_URLS = {
     "password_reset_confirm",
     "password_reset_complete",
 }
+# Two-factor sign-in, one's own, walked in tests/test_second_factor.py.
+SECOND_FACTOR_URLS = {
+    name for name, route in PATTERNS if route.startswith(("konto/tvastegs", "konto/kod"))
+}
 # django-allauth's sign-in pages under konto/sso/ (providers, their errors, the second
 # factor): tests/test_sign_in.py checks them.
 SIGN_IN_URLS = {name for name, route in PATTERNS if route.startswith("konto/sso/")}
@@ -287,6 +291,7 @@ WALKED = [
     | ORGANISATION_URLS
     | ACCOUNT_URLS
     | SIGN_IN_URLS
+    | SECOND_FACTOR_URLS
     | CITIZEN_URLS
     | LAW_URLS
     | MY_TASKS_URLS

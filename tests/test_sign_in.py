@@ -252,9 +252,13 @@ def test_allauths_own_password_login_and_sign_up_lead_to_our_login_page(client):
     assert client.get("/konto/sso/3rdparty/").status_code == 404  # no connecting of accounts
 
 
-def test_the_second_factor_pages_ask_for_a_login_first(client):
-    response = client.get("/konto/sso/2fa/totp/activate/", follow=True)
-    assert response.redirect_chain[-1][0].startswith("/konto/logga-in/")
+def test_allauths_own_second_factor_pages_are_not_offered(client, personas):
+    """Ours are (tests/test_second_factor.py): allauth's would let an administrator turn
+    the second factor off."""
+    client.force_login(personas.reader)
+    assert client.get("/konto/sso/2fa/totp/activate/").status_code == 404
+    assert client.get("/konto/sso/2fa/totp/deactivate/").status_code == 404
+    assert client.get("/konto/sso/reauthenticate/").status_code == 404
 
 
 def test_the_admin_never_shows_the_client_secret_and_keeps_it_when_left_empty(

@@ -55,18 +55,18 @@ def test_model_names_follow_the_active_language(language, expected):
 
 @pytest.mark.django_db
 def test_pages_are_swedish_whatever_language_the_browser_asks_for(client):
-    response = client.get("/admin/login/", headers={"accept-language": "en-US,en;q=0.9"})
+    response = client.get("/konto/logga-in/", headers={"accept-language": "en-US,en;q=0.9"})
     assert "Användarnamn" in response.text
     assert response.headers["Content-Language"] == "sv"
 
 
 @pytest.mark.django_db
 def test_english_is_shown_to_whoever_chooses_it(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/admin/login/"})
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/konto/logga-in/"})
     assert response.status_code == 302
-    assert "Username" in client.get("/admin/login/").text
-    client.post("/i18n/setlang/", {"language": "sv", "next": "/admin/login/"})
-    assert "Användarnamn" in client.get("/admin/login/").text
+    assert "User name" in client.get("/konto/logga-in/").text
+    client.post("/i18n/setlang/", {"language": "sv", "next": "/konto/logga-in/"})
+    assert "Användarnamn" in client.get("/konto/logga-in/").text
 
 
 def test_djangos_empty_choice_label_is_swedish_too():

@@ -1,8 +1,11 @@
 """What every browser test does: log in, open a page, check it with axe-core."""
 
 import re
+import time
 
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 PASSWORD = "samverkan-demo"
 WIDTHS = {"desktop": 1280, "phone": 390}
@@ -43,3 +46,21 @@ def log_in(page, site, username, *, check=True):
     page.wait_for_url(f"{site}/")
     if check:
         assert_accessible(page)
+
+
+def totp_code(key):
+    """The code an authenticator app shows now for `key`, by allauth.mfa's own function."""
+    return format_hotp_value(hotp_value(key, int(time.time()) // 30))
+
+
+def set_up_second_factor(page):
+    """On the page that asks an administrator to turn on two-factor sign-in: turn it on
+    with a code from the key shown, and continue past the recovery codes (returned)."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Slå på tvåstegsinloggning")
+    key = page.locator("#second-factor-key").inner_text()
+    page.get_by_label("Kod").fill(totp_code(key))
+    page.get_by_role("button", name="Slå på", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dina återställningskoder")
+    codes = page.locator(".recovery-codes code").all_inner_texts()
+    page.get_by_role("link", name="Fortsätt").click()
+    return key, codes
