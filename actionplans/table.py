@@ -318,23 +318,22 @@ def plan_table(request, agreement, plan, *, may_edit) -> PlanTable:
     return PlanTable(agreement, plan, Columns(plan, agreement.parties.all()), urls, actions)
 
 
-def with_groups(table: PlanTable, shown=None, focus=None, status=None, news_for=None) -> PlanTable:
+def with_groups(table: PlanTable, shown=None, focus=None, status=None, news=None) -> PlanTable:
     """The table with the plan's rows in plan order, grouped under the focus areas that
     have rows, then those without one. A plan with no rows yet shows every focus area,
     ready for its first rows; later a row goes under another area by choosing it in the
     row's form. `shown` = (row, state) draws that row (a model instance) in the state;
     `focus` = (row id, button) puts the focus on one of a row's buttons. `status` shows only
-    the rows with that status, under the focus areas that have such rows. `news_for`: the
-    user whose new follow-up entries the rows mark."""
+    the rows with that status, under the focus areas that have such rows. `news` = (since,
+    user id): the rows mark follow-up entries others recorded since then."""
     shown_pk, shown_state = (shown[0].pk, shown[1]) if shown else (None, "")
     by_area: dict[int | None, RowGroup] = {}
     pieces: dict[int | None, list[str]] = {}
     rows = ActionItem.objects.filter(plan=table.plan)
     if status:
         rows = rows.filter(status=status)
-    if news_for is not None:
-        rows = rows.with_news_for(news_for, table.agreement.pk)
-    table_rows = list(rows.shown_in_table(links=True, parties=table.agreement.parties.all()))
+    parties = table.agreement.parties.all()
+    table_rows = list(rows.shown_in_table(links=True, parties=parties, news=news))
     _mark_changes(table, table_rows, every_row=not status)
     for row in table_rows:
         area = row["focus_area_id"]

@@ -39,11 +39,11 @@ PAGE = "actionplans/plan_detail.html"
 def plan_detail(request, pk, plan_pk):
     agreement = get_agreement(request.user, pk, plan_page_agreements())
     plan = ActionPlan.objects.get_for(agreement, plan_pk)
-    AgreementVisit.record(request.user, agreement.pk)  # what is new to the user: visits.py
+    since = AgreementVisit.record(request.user, agreement.pk)  # what is new: visits.py
     status = request.GET.get("status", "")
     if status in ItemStatus.values:
         return _filtered_page(request, agreement, plan, ItemStatus(status))
-    return _page(request, agreement, plan)
+    return _page(request, agreement, plan, news_since=since)
 
 
 @login_required
@@ -286,14 +286,16 @@ def _row_form(agreement, plan, item, data=None, initial=None):
     )
 
 
-def _page(request, agreement, plan, shown=None, **context):
+def _page(request, agreement, plan, shown=None, news_since=None, **context):
     """The whole plan page. `shown` = (row, "form" | "delete" | "conflict") shows that
-    row as a form, a confirmation or a conflict instead of as text."""
+    row as a form, a confirmation or a conflict instead of as text. `news_since`: where
+    the visit's new entries begin, when the view has just recorded the visit."""
     rights = editing_rights(request.user, agreement)
     context["may_edit"] = may_change_plan_now(agreement, plan, rights)
     context["status_choices"] = ItemStatus.choices
     table = plan_table(request, agreement, plan, may_edit=context["may_edit"])
-    table = with_groups(table, shown=shown, news_for=request.user)
+    since = news_since or AgreementVisit.current_new_since(request.user, agreement.pk)
+    table = with_groups(table, shown=shown, news=(since, request.user.pk))
     return render(request, PAGE, {"table": table, **context})
 
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from helpers import row_data
 
 from actionplans.models import OPEN_STATUSES, ActionItem
 from agreements.models import Agreement, AgreementVisit
@@ -113,16 +114,18 @@ def test_a_visit_marks_what_came_since_the_previous_one(personas, strangnas):
         visit = AgreementVisit.objects.get(user=user, agreement=agreement)
         return visit.new_since, visit.last_seen_at
 
-    AgreementVisit.record(user, agreement.pk, now=start)
+    # Each record returns where the visit's new entries begin, as stored.
+    assert AgreementVisit.record(user, agreement.pk, now=start) == start - FIRST_VISIT_LOOKS_BACK
     assert stored() == (start - FIRST_VISIT_LOOKS_BACK, start)
     # Within the same sitting the new entries stay the same.
     later = start + VISIT_GAP / 2
-    AgreementVisit.record(user, agreement.pk, now=later)
+    assert AgreementVisit.record(user, agreement.pk, now=later) == start - FIRST_VISIT_LOOKS_BACK
     assert stored() == (start - FIRST_VISIT_LOOKS_BACK, later)
     # The next sitting: new is what came after the last look.
     next_visit = later + VISIT_GAP * 3
-    AgreementVisit.record(user, agreement.pk, now=next_visit)
+    assert AgreementVisit.record(user, agreement.pk, now=next_visit) == later
     assert stored() == (later, next_visit)
+    assert AgreementVisit.current_new_since(user, agreement.pk) == later
     assert AgreementVisit.objects.filter(user=user).count() == 1
 
 
@@ -172,6 +175,18 @@ def test_the_plan_marks_rows_with_new_entries(client, personas, news):
     assert "Ny uppföljning" in page
     visit = AgreementVisit.objects.get(user=personas.reader, agreement=agreement)
     assert timezone.now() - visit.last_seen_at < VISIT_GAP
+
+
+def test_the_plan_shown_again_with_a_rows_form_still_marks_new_entries(client, personas, news):
+    """A row form shown again for a mistake is the plan page without a visit recorded: the
+    news come from the visit as stored."""
+    agreement, plan, item, _theirs, _own = news
+    client.force_login(personas.coordinator)
+    other = plan.items.exclude(pk=item.pk).order_by("position").first()
+    url = reverse("row_edit", args=[agreement.pk, plan.pk, other.pk])
+    page = client.post(url, row_data(other, due_on="inte ett datum")).text
+    assert "Fyll i ett giltigt datum." in page
+    assert page.count('class="news-mark"') == 1
 
 
 def test_the_overview_counts_new_entries_until_the_agreement_is_looked_at(client, personas, news):
