@@ -43,3 +43,9 @@ def log_in(page, site, username, *, check=True):
     page.wait_for_url(f"{site}/")
     if check:
         assert_accessible(page)
+
+
+def assert_fits(page, width):
+    """No part of the page is wider than the screen: nothing to scroll sideways."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url}: {scroll_width} px wide on a {width} px screen"
