@@ -4,14 +4,18 @@ Mina uppgifter, log the first task and land on the saved entry with Nästa to th
 in fewer than ten taps and typed fields from Översikt. axe-core checks every page and state
 on the way, and none is wider than the screen. The demo's current period
 (exchange/demo_current.py) gives both of them rows overdue and due soon on the day it is
-loaded, whatever the day."""
+loaded, whatever the day. Then the coordinator marks an entry of the kommunpolis as seen
+on the row's logging page."""
 
 import re
 from urllib.parse import urlsplit
 
 import pytest
 from browsing import assert_accessible, assert_fits, log_in
+from django.urls import reverse
 from playwright.sync_api import expect
+
+from followup.models import FollowUpEntry
 
 PHONE = 390
 MOST_TAPS = 9  # "under ten taps"
@@ -94,4 +98,30 @@ def test_a_kommunpolis_logs_todays_task_in_under_ten_taps(page, site, municipali
     thumb.tap_to(next_link, LOGGING_PAGE)
     expect(page.get_by_role("heading", level=1)).to_have_text("Logga uppföljning")
     expect(page.locator(".followup-item")).to_contain_text(" ".join(second_title.split()[:3]))
+    checked(page)
+
+
+@pytest.mark.browser_context_args(
+    viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True
+)
+def test_the_coordinator_marks_the_kommunpolis_entry_seen_on_the_logging_page(page, site):
+    """The other half of the loop: on the row's logging page the coordinator marks what the
+    kommunpolis logged as seen, in place (followup/seeing.py)."""
+    entry = (
+        FollowUpEntry.objects.filter(
+            item__plan__agreement__reference__startswith="aktuell-strangnas",
+            author__username="kommunpolis.strangnas",
+            seen__isnull=True,
+        )
+        .select_related("item__plan")
+        .latest("created_at")
+    )
+    row = entry.item
+    log_in(page, site, "samordnare.strangnas")
+    page.goto(site + reverse("entry_create", args=[row.plan.agreement_id, row.plan_id, row.pk]))
+    item = page.locator(f"#post-{entry.pk}")
+    checked(page)
+    item.get_by_role("button", name="Markera som sedd").tap()
+    expect(item.get_by_role("status")).to_contain_text("Sedd av Samordnare Strängnäs")
+    expect(item.get_by_role("button", name="Markera som sedd")).to_have_count(0)
     checked(page)
