@@ -34,7 +34,7 @@ from .forms import (
 )
 from .models import LATEST_FIRST, FollowUpEntry, ReportStatus
 from .my_tasks import saved_and_next, saved_entry_url
-from .news import timeline_page
+from .news import timeline_page, with_seen_marks
 from .report import (
     build_contents,
     contents_of,
@@ -92,9 +92,7 @@ def entry_create(request, pk, plan_pk, item_pk):
         "corrects": corrects,
         "message": message,
         **saved_and_next(request, item, entries, saved),
-        "entries": entries.select_related("corrects", "seen")
-        .prefetch_related("participants", "corrections")
-        .order_by("-occurred_on", "-created_at"),
+        "entries": with_seen_marks(request.user, item, entries),
     }
     return render(request, f"{PAGE}#logging" if request.htmx else PAGE, context)
 

@@ -274,3 +274,39 @@ def test_an_entry_of_another_agreement_or_none_is_not_found(client, personas, de
     huge = f"/overenskommelser/{agreement.pk}/uppfoljning/poster/{'9' * 25}/sedd/"
     assert client.post(huge).status_code == 404
     assert not EntrySeen.objects.exists()
+
+
+def test_an_editor_marks_an_entry_as_seen_on_the_rows_logging_page(client, personas, news):
+    """The row's logging page lists its earlier entries: the same Markera som sedd as the
+    timeline, by the same rules (editors only, never on one's own entry, the first mark
+    kept), in place with scripts and back to the logging page without."""
+    agreement, _plan, item, theirs, own = news
+    url = reverse("entry_seen", args=[agreement.pk, theirs.pk])
+    own_url = reverse("entry_seen", args=[agreement.pk, own.pk])
+    logging = reverse("entry_create", args=[agreement.pk, item.plan_id, item.pk])
+    client.force_login(personas.reader)
+    assert client.get(logging).status_code == 403  # readers do not reach the page at all
+    client.force_login(personas.coordinator)
+    page = client.get(logging).text
+    assert f'action="{url}"' in entry_html(page, theirs)
+    assert f'action="{own_url}"' not in page  # one's own entry
+    # After a save (the part swapped in place) the list still offers it.
+    data = {"occurred_on": timezone.localdate().isoformat(), "what_was_done": "Lokalen bokad."}
+    fragment = client.post(logging, {**data, "status": "in_progress"}, headers=HTMX).text
+    assert "<html" not in fragment and f'action="{url}"' in entry_html(fragment, theirs)
+    # Without scripts the mark leads back to the entry on this page.
+    plain = client.post(url, {"tillbaka": "rad"})
+    assert plain.status_code == 302 and plain.url == f"{logging}#post-{theirs.pk}"
+    page = client.get(plain.url).text
+    today = timezone.localdate().isoformat()
+    assert f"Sedd av Samordnare Strängnäs {today}" in entry_html(page, theirs)
+    assert f'action="{url}"' not in page
+    # Another editor later: the first mark stays, and no button is offered to them.
+    client.force_login(personas.admin)
+    assert f'action="{url}"' not in client.get(logging).text
+    client.post(url, {"tillbaka": "rad"})
+    assert EntrySeen.objects.get(entry=theirs).seen_by == personas.coordinator
+    # The kommunpolis who wrote it: no button on their own entry, and the mark shown.
+    client.force_login(personas.kommunpolis)
+    page = client.get(logging).text
+    assert f'action="{url}"' not in page and f"Sedd av Samordnare Strängnäs {today}" in page
