@@ -394,3 +394,4 @@ def test_a_row_naming_no_organisation_is_every_partys(
     send_reminders(today)
     assert told_of(row, officer) and told_of(row, coordinator)
     assert not told_of(row, outsider)
+    assert not told_of(row, colleague)
