@@ -50,8 +50,9 @@ def attachments_data(agreements, files: dict) -> tuple[dict, list]:
         if not attachments:
             continue
         entries, reports = entry_keys(agreement), report_keys(agreement)
-        for attachment in attachments:
-            name = f"files/{agreement.reference}/bilagor/{attachment.pk}-{attachment.name}"
+        for number, attachment in enumerate(attachments, start=1):
+            # Numbered in the archive, not by id: a restored database gives other ids.
+            name = f"files/{agreement.reference}/bilagor/{number}-{attachment.name}"
             with attachment.file.open("rb") as handle:
                 files[name] = handle.read()
             users.append(attachment.added_by)
