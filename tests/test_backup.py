@@ -1,8 +1,8 @@
 """Backups: `export_agreement --all --archive FILE` writes every agreement with its frozen
-versions, PDFs and signed scans, and the follow-up's attachments, into one archive, and `import_agreement` of that archive
-into an empty database restores all of it; a damaged archive restores nothing, and an
-archive not signed with this SECRET_KEY (edited, or made elsewhere) only when the operator
-says --trust-unsigned."""
+versions, PDFs and signed scans, and the follow-up's attachments, into one archive, and
+`import_agreement` of that archive into an empty database restores all of it; a damaged
+archive restores nothing, and an archive not signed with this SECRET_KEY (edited, or made
+elsewhere) only when the operator says --trust-unsigned."""
 
 import hashlib
 import json
