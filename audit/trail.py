@@ -40,6 +40,7 @@ LABEL_FIELDS = {
     "measurement": "measured_on",
     "followupreport": "title",
     "followupcadence": "kind",
+    "attachment": "name",
     "organisation": "name",
     "membership": "user",
 }

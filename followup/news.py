@@ -47,7 +47,7 @@ def with_seen_marks(user, item, entries) -> list:
     page (followup.views.entry_create checks it), so what is left is the entry's writer."""
     entries = list(
         entries.select_related("corrects", "seen")
-        .prefetch_related("participants", "corrections")
+        .prefetch_related("participants", "corrections", "attachments")
         .order_by("-occurred_on", "-created_at")
     )
     for entry in entries:

@@ -40,6 +40,7 @@ NOT_PAGES = {
     "citizen_feed",
     "citizen_signed_pdf",
     "situation_report_document",
+    "attachment_download",
     "password_reset_confirm",
     "citizen_confirm",
     "citizen_unsubscribe",
