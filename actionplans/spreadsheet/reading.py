@@ -18,6 +18,7 @@ from .changes import PlanChanges, RowChange
 from .layout import (
     CHOICES,
     DOWNLOADED_SHEET,
+    FORMER_HEADINGS,
     ID,
     NO,
     YES,
@@ -83,7 +84,11 @@ def _opened(content: bytes):
 def _check_headings(lines, cols) -> None:
     headings = [str(value or "").strip() for value in (lines[0] if lines else [])]
     expected = [column.heading for column in cols]
-    if headings[: len(expected)] != expected:
+    given = headings[: len(expected)]
+    if len(given) != len(expected) or any(
+        heading != column.heading and heading not in FORMER_HEADINGS.get(column.key, ())
+        for heading, column in zip(given, cols, strict=False)
+    ):
         raise SheetError(
             [
                 _(
