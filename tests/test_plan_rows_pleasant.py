@@ -189,7 +189,7 @@ def test_the_sheet_warns_of_dates_outside_the_plans_period(coordinator, plan):
 
 
 def test_an_uploaded_date_outside_the_period_is_a_warning_not_a_refusal(coordinator, plan):
-    start, end = plan_period(plan)
+    _start, end = plan_period(plan)
     item = plan.items.order_by("position").first()
     late = end + datetime.timedelta(days=40)
     content = edited(download(coordinator, plan), set_cell(item, "Slutar", late))

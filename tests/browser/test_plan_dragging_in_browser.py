@@ -52,7 +52,7 @@ def test_a_row_is_dragged_to_another_place_in_its_focus_area(page, site, width):
     status = page.get_by_role("status")
     expect(status).to_contain_text(re.compile(r"Raden flyttades till plats [23]\."))
     place = int(re.search(r"plats (\d+)", status.inner_text()).group(1))
-    expected = before[1:place] + [before[0]] + before[place:]
+    expected = [*before[1:place], before[0], *before[place:]]
     assert group_order(rows[0]) == expected
     shown = page.locator(f"#rad-{rows[0].pk}").locator("xpath=..").locator(":scope > tr[id]")
     assert [int(dom_id[4:]) for dom_id in shown.evaluate_all("rows => rows.map(r => r.id)")] == (
