@@ -22,13 +22,13 @@ from agreements.access import (
     may_change_plan_now,
 )
 from agreements.models import AgreementVisit
-from samverkan.ordering import swap_with_neighbour
 from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
 from .adoption import changes_since, rows_from_table
 from .forms import ActionItemForm, ActionPlanForm, PlanAdoptionForm, ProblemLinksForm
 from .models import ActionItem, ActionPlan, ItemStatus, plan_page_agreements
+from .moving import RowMoveForm, move_row
 from .table import RowGroup, plan_table, single_row, with_groups
 
 PAGE = "actionplans/plan_detail.html"
@@ -136,25 +136,19 @@ def row_delete(request, pk, plan_pk, item_pk):
 @login_required
 @require_POST
 def row_move(request, pk, plan_pk, item_pk):
-    """Flytta upp / Flytta ned: trade places with the row above or below in its group."""
+    """Flytta upp / Flytta ned: trade places with the row above or below in its group; a
+    row dragged to another place in its group moves there (actionplans/moving.py)."""
     agreement, plan = _plan_for_changing(request, pk, plan_pk)
     item = ActionItem.objects.get_for(plan, item_pk)
-    direction = "up" if request.POST.get("direction") == "up" else "down"
-    moved = swap_with_neighbour(
-        item,
-        direction,
-        among=ActionItem.objects.filter(plan=plan, focus_area=item.focus_area),
-        parent_rows=ActionItem.objects.filter(plan=plan),
-    )
-    if moved is None:
-        message = (
-            _("The row is already first.") if direction == "up" else _("The row is already last.")
-        )
-    else:
-        message = _("The row was moved up.") if direction == "up" else _("The row was moved down.")
-    return _group_response(
-        request, agreement, plan, item.focus_area, message=message, focus=(item.pk, direction)
-    )
+    form = RowMoveForm(request.POST)
+    if not form.is_valid():
+        message = _("The row could not be moved: %(reason)s") % {
+            "reason": " ".join(error for errors in form.errors.values() for error in errors)
+        }
+        return _group_response(request, agreement, plan, item.focus_area, message=message)
+    message, button = move_row(plan, item, form)
+    focus = (item.pk, button) if button else None
+    return _group_response(request, agreement, plan, item.focus_area, message=message, focus=focus)
 
 
 @login_required

@@ -15,6 +15,7 @@ from samverkan.values import shown
 
 from ..models import ActionItem
 from .changes import PlanChanges, RowChange
+from .guides import dates_outside, plan_period
 from .layout import (
     CHOICES,
     DOWNLOADED_SHEET,
@@ -116,6 +117,7 @@ class _SheetReading:
         )
         self.messages: list[str] = []
         self.seen_ids: set[int] = set()
+        self.period = plan_period(plan)
 
     def read_line(self, line_number: int, line) -> None:
         cells = list(line) + [None] * (len(self.cols) - len(line))
@@ -131,6 +133,7 @@ class _SheetReading:
         if problems:
             self.messages += problems
             return
+        self.changes.warnings += dates_outside(line_number, self.cols, values, item, self.period)
         change = RowChange(line_number, item, values)
         if row_id is None:
             self.changes.added.append(change)

@@ -35,6 +35,7 @@ def open_logging(page, site):
     )
     assert_accessible(page)
     # Loaded, not only shown: htmx (a deferred script) has then set the form up.
+    page.locator("tr.plan-row", has_text=ROW).locator("summary").click()  # the row's Mer
     opens(
         page,
         page.locator("tr.plan-row", has_text=ROW).get_by_role("link", name="Logga uppföljning"),
