@@ -17,7 +17,9 @@ from django.db import connection
 SHOWN_CHARACTERS = 80
 # In the role's column: never a role (ResponsibilityRole's values have no "~").
 PROBLEM, OWN_INDICATOR, AREA_INDICATOR = "~problem", "~indicator", "~area-indicator"
-KINDS = (PROBLEM, OWN_INDICATOR, AREA_INDICATOR)
+# A row someone else logged since the user's visit began (agreements/models/visits.py).
+NEW_ENTRIES = "~new"
+KINDS = (PROBLEM, OWN_INDICATOR, AREA_INDICATOR, NEW_ENTRIES)
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,14 @@ class Links:
     indicators: list[Link] = field(default_factory=list)
 
 
-def link_sql(model, row_ids: tuple[str, tuple]) -> tuple[str, list]:
+def link_sql(model, row_ids: tuple[str, tuple], news=None) -> tuple[str, list]:
     """The rows' link lines as SQL (`row_ids`: the SQL and parameters of a subquery of
     ActionItem ids; `model` is ActionItem). Written out once rather than built as three
     querysets: compiling those on every plan page cost more than running them (3.6 of
     4.4 ms for 500 rows, docs/performance.md). The tables and columns are the models' own
-    names."""
+    names. `news` = (since, user id) adds a line for each row with follow-up entries
+    someone else recorded after `since`: a grouped lookup for all rows, cheaper than a
+    subquery per row in the rows' query (docs/performance.md)."""
     ids, ids_params = row_ids
     meta = model._meta
     through = meta.get_field("problem_items").remote_field.through._meta
@@ -78,7 +82,19 @@ def link_sql(model, row_ids: tuple[str, tuple]) -> tuple[str, list]:
         f" (SELECT r.{column(meta, 'focus_area')} FROM {quote(meta.db_table)} r"
         f" WHERE r.{column(meta, 'id')} IN ({ids}))"
     )
-    return sql, [*ids_params, *ids_params, *ids_params]
+    params = [*ids_params, *ids_params, *ids_params]
+    if news is not None:
+        since, user_id = news
+        entry = meta.get_field("follow_up_entries").related_model._meta
+        item, author = column(entry, "item"), column(entry, "author")
+        sql += (
+            f" UNION ALL SELECT e.{item}, MIN(e.{column(entry, 'id')}), '', '', '',"  # noqa: S608
+            f" '{NEW_ENTRIES}', 0 FROM {quote(entry.db_table)} e WHERE e.{item} IN ({ids})"
+            f" AND e.{column(entry, 'created_at')} > %s"
+            f" AND (e.{author} IS NULL OR e.{author} <> %s) GROUP BY e.{item}"
+        )
+        params += [*ids_params, connection.ops.adapt_datetimefield_value(since), user_id]
+    return sql, params
 
 
 def collect(rows: list[dict], lines) -> None:
@@ -91,6 +107,9 @@ def collect(rows: list[dict], lines) -> None:
     for row_id, pk, words, _blank, _also_blank, kind, _order in lines:
         shown = words if len(words) <= SHOWN_CHARACTERS else words[:SHOWN_CHARACTERS] + "…"
         link = Link(pk, shown)
+        if kind == NEW_ENTRIES:
+            by_id[row_id]["has_new_entries"] = True
+            continue
         if kind == AREA_INDICATOR:
             of_area.setdefault(row_id, []).append(link)
         elif kind == PROBLEM:

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, FocusArea, Party, ProblemItem, visit_time
+from agreements.models import Agreement, FocusArea, Party, ProblemItem
 from organisations.models import Organisation
 from samverkan.dates import EARLIEST, LATEST, validate_domain_date
 from samverkan.fetching import page_fetch_mode
@@ -129,15 +129,6 @@ class ActionPlanQuerySet(models.QuerySet):
 
 
 class ActionItemQuerySet(models.QuerySet):
-    def with_news_for(self, user, agreement_id: int):
-        """Each row's "has_new_entries": whether someone else logged it since the start of
-        the user's current visit to the agreement (agreements/models/visits.py). A
-        subquery in the rows' own query: no query more, however many rows."""
-        entries = self.model._meta.get_field("follow_up_entries").related_model.objects
-        since = visit_time(user, agreement_id, "new_since")
-        new = entries.filter(item=models.OuterRef("pk"), created_at__gt=since)
-        return self.annotate(has_new_entries=models.Exists(new.exclude(author=user.pk)))
-
     def with_responsibilities(self):
         """Rows with their focus area and their responsibilities (with organisations), as
         every page that shows or edits a row reads them."""
@@ -184,7 +175,7 @@ class ActionItemQuerySet(models.QuerySet):
             responsibility.item = item  # as a prefetch sets it
         return item
 
-    def shown_in_table(self, links: bool = False, parties=None) -> list[dict]:
+    def shown_in_table(self, links: bool = False, parties=None, news=None) -> list[dict]:
         """The rows as the plan table shows them: dicts of their fields, with "party_texts"
         ({organisation id: the party's cell}), in two queries and without model instances
         (for 500 rows, building 1500 instances cost more than the queries:
@@ -192,10 +183,11 @@ class ActionItemQuerySet(models.QuerySet):
         holds each responsibility as (organisation name, unit, role, description). With
         `links`, also each row's "links" (actionplans/links.py), in one more query. `parties`
         (the agreement's, loaded with their organisations) spare the join for the
-        organisations' names: a name they lack is read in one more query."""
+        organisations' names: a name they lack is read in one more query. `news` =
+        (since, user id), with `links`: each row's "has_new_entries" (links.link_sql)."""
         rows = list(
             self.order_by("position").values(
-                *self.query.annotations,  # what the caller added, e.g. `with_news_for`
+                *self.query.annotations,  # what the caller added
                 "id",
                 "focus_area_id",
                 "group_heading",
@@ -257,7 +249,7 @@ class ActionItemQuerySet(models.QuerySet):
             said = texts.get(organisation_id)
             texts[organisation_id] = text if said is None else f"{said}{PARTY_TEXT_SEPARATOR}{text}"
         if links:
-            collect(rows, _link_lines(row_ids))
+            collect(rows, _link_lines(row_ids, news))
         return rows
 
 
@@ -273,11 +265,11 @@ def _named(lines, names: dict) -> list[tuple]:
     return [(*line[:3], names.get(line[1]), *line[4:]) for line in lines]
 
 
-def _link_lines(row_ids) -> list[tuple]:
+def _link_lines(row_ids, news=None) -> list[tuple]:
     """The rows' link lines (actionplans/links.py), ordered by row and position: a query of
     their own, cheaper on PostgreSQL than a UNION with the responsibilities' (whose plan
     and sort of wide lines cost more than the one round trip, docs/performance.md)."""
-    sql, params = link_sql(ActionItem, row_ids.query.sql_with_params())
+    sql, params = link_sql(ActionItem, row_ids.query.sql_with_params(), news)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM ({sql}) AS link_lines ORDER BY 1, 7", params)  # noqa: S608
         return cursor.fetchall()

@@ -57,7 +57,7 @@ def plan_xlsx(request, pk, plan_pk):
     plan = ActionPlan.objects.get_for(agreement, plan_pk)
     content = plan_to_workbook(agreement, plan, list(agreement.parties.all()), _rows(plan))
     response = HttpResponse(content, content_type=XLSX)
-    filename = f"handlingsplan-{agreement.reference}-{plan.position}.xlsx"
+    filename = f"handlingsplan-{agreement.file_stem}-{plan.position}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -14,7 +14,6 @@ once per page. Every text is escaped.
 from dataclasses import dataclass, field
 from html import escape  # the standard library's: Django's wraps it for lazy strings, slower
 
-from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -25,9 +24,8 @@ from agreements.models import Agreement, FocusArea
 
 from .adoption import MARKS, AdoptionChanges, marks_from_table, row_mark, rows_from_table
 from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, is_overdue
-
-AUTOFOCUS = " autofocus"
-FOCUSABLE = ("edit", "up", "down")
+from .row_actions import RowActions
+from .row_actions import braced as _braced
 
 
 class RowUrls:
@@ -53,53 +51,6 @@ class RowUrls:
         """The URL for str.format, the row's id as {0}."""
         before, after = (_braced(part) for part in self._parts[name])
         return f"{before}{{0}}{after}"
-
-
-def _braced(text: str) -> str:
-    """`text` as itself in a str.format pattern."""
-    return text.replace("{", "{{").replace("}", "}}")
-
-
-class RowActions:
-    """A row's Redigera / Flytta upp / Flytta ned / Ta bort / Logga uppföljning, as HTML.
-    Built once per page as a str.format pattern with the row's id as {0}: the labels
-    translated and escaped, the URLs reversed, and the CSRF field the request's (never
-    kept beyond it)."""
-
-    def __init__(self, request, urls: RowUrls):
-        label = {
-            key: _braced(escape(text))
-            for key, text in (
-                ("edit", _("Edit")),
-                ("up", _("Move up")),
-                ("down", _("Move down")),
-                ("delete", _("Delete")),
-                ("log", _("Log follow-up")),
-            )
-        }
-        csrf = _braced(str(csrf_input(request)))
-        url = urls.pattern
-        self.pattern = (
-            '<td class="actions-cell"><div class="row-actions" hx-boost="true">\n'
-            f'    <form action="{url("row_edit")}"><button type="submit" class="button small"'
-            f"{{edit}}>{label['edit']}</button></form>\n"
-            f'    <form method="post" action="{url("row_move")}" hx-target="closest section">'
-            f'{csrf}<button type="submit" name="direction" value="up" class="button small"'
-            f'{{up}}>{label["up"]}</button><button type="submit" name="direction" value="down" '
-            f'class="button small"{{down}}>{label["down"]}</button></form>\n'
-            f'    <form action="{url("row_delete")}"><button type="submit" class="button small '
-            f'danger">{label["delete"]}</button></form>\n'
-            f'    <a href="{url("entry_create")}" class="button small log-link" '
-            f'hx-boost="false">{label["log"]}</a>\n'
-            "  </div></td>"
-        )
-
-    def cell(self, pk, focus="") -> str:
-        """The actions' cell; `focus` ("edit", "up" or "down") gets the focus after a swap."""
-        if not focus:
-            return self.pattern.format(pk, edit="", up="", down="")
-        focused = {button: AUTOFOCUS if focus == button else "" for button in FOCUSABLE}
-        return self.pattern.format(pk, **focused)
 
 
 class Columns:
@@ -152,6 +103,8 @@ class Columns:
         self.news_link += escape(_("New follow-up")) + "</a>"
         self.measured_by = escape(_("Measured by"))
         self.person_label = escape(_("Responsible person"))
+        # A layout without a När column shows the row's När under its activity.
+        self.when_label = escape(_("When")) if self.by_party else ""
 
     def status(self, row) -> str:
         """The row's status (from its latest follow-up entry), and 'overdue' when its date
@@ -168,7 +121,10 @@ class Columns:
             text += f' <span class="adoption-mark">{self.adoption_marks[mark]}</span>'
         if row.get("has_new_entries"):
             text += " " + self.news_link.format(row["id"])
-        return f'<p class="row-status">{text}</p>' + self.person(row) + self.links(row)
+        when = ""
+        if self.when_label and row["when_text"]:
+            when = f'<p class="row-when">{self.when_label}: {escape(row["when_text"])}</p>'
+        return f'<p class="row-status">{text}</p>' + when + self.person(row) + self.links(row)
 
     def person(self, row) -> str:
         """The row's responsible person by name, when it names one."""
@@ -318,23 +274,22 @@ def plan_table(request, agreement, plan, *, may_edit) -> PlanTable:
     return PlanTable(agreement, plan, Columns(plan, agreement.parties.all()), urls, actions)
 
 
-def with_groups(table: PlanTable, shown=None, focus=None, status=None, news_for=None) -> PlanTable:
+def with_groups(table: PlanTable, shown=None, focus=None, status=None, news=None) -> PlanTable:
     """The table with the plan's rows in plan order, grouped under the focus areas that
     have rows, then those without one. A plan with no rows yet shows every focus area,
     ready for its first rows; later a row goes under another area by choosing it in the
     row's form. `shown` = (row, state) draws that row (a model instance) in the state;
     `focus` = (row id, button) puts the focus on one of a row's buttons. `status` shows only
-    the rows with that status, under the focus areas that have such rows. `news_for`: the
-    user whose new follow-up entries the rows mark."""
+    the rows with that status, under the focus areas that have such rows. `news` = (since,
+    user id): the rows mark follow-up entries others recorded since then."""
     shown_pk, shown_state = (shown[0].pk, shown[1]) if shown else (None, "")
     by_area: dict[int | None, RowGroup] = {}
     pieces: dict[int | None, list[str]] = {}
     rows = ActionItem.objects.filter(plan=table.plan)
     if status:
         rows = rows.filter(status=status)
-    if news_for is not None:
-        rows = rows.with_news_for(news_for, table.agreement.pk)
-    table_rows = list(rows.shown_in_table(links=True, parties=table.agreement.parties.all()))
+    parties = table.agreement.parties.all()
+    table_rows = list(rows.shown_in_table(links=True, parties=parties, news=news))
     _mark_changes(table, table_rows, every_row=not status)
     for row in table_rows:
         area = row["focus_area_id"]

@@ -22,13 +22,13 @@ from agreements.access import (
     may_change_plan_now,
 )
 from agreements.models import AgreementVisit
-from samverkan.ordering import swap_with_neighbour
 from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
 from .adoption import changes_since, rows_from_table
 from .forms import ActionItemForm, ActionPlanForm, PlanAdoptionForm, ProblemLinksForm
 from .models import ActionItem, ActionPlan, ItemStatus, plan_page_agreements
+from .moving import RowMoveForm, move_row
 from .table import RowGroup, plan_table, single_row, with_groups
 
 PAGE = "actionplans/plan_detail.html"
@@ -39,11 +39,11 @@ PAGE = "actionplans/plan_detail.html"
 def plan_detail(request, pk, plan_pk):
     agreement = get_agreement(request.user, pk, plan_page_agreements())
     plan = ActionPlan.objects.get_for(agreement, plan_pk)
-    AgreementVisit.record(request.user, agreement.pk)  # what is new to the user: visits.py
+    since = AgreementVisit.record(request.user, agreement.pk)  # what is new: visits.py
     status = request.GET.get("status", "")
     if status in ItemStatus.values:
         return _filtered_page(request, agreement, plan, ItemStatus(status))
-    return _page(request, agreement, plan)
+    return _page(request, agreement, plan, news_since=since)
 
 
 @login_required
@@ -136,25 +136,19 @@ def row_delete(request, pk, plan_pk, item_pk):
 @login_required
 @require_POST
 def row_move(request, pk, plan_pk, item_pk):
-    """Flytta upp / Flytta ned: trade places with the row above or below in its group."""
+    """Flytta upp / Flytta ned: trade places with the row above or below in its group; a
+    row dragged to another place in its group moves there (actionplans/moving.py)."""
     agreement, plan = _plan_for_changing(request, pk, plan_pk)
     item = ActionItem.objects.get_for(plan, item_pk)
-    direction = "up" if request.POST.get("direction") == "up" else "down"
-    moved = swap_with_neighbour(
-        item,
-        direction,
-        among=ActionItem.objects.filter(plan=plan, focus_area=item.focus_area),
-        parent_rows=ActionItem.objects.filter(plan=plan),
-    )
-    if moved is None:
-        message = (
-            _("The row is already first.") if direction == "up" else _("The row is already last.")
-        )
-    else:
-        message = _("The row was moved up.") if direction == "up" else _("The row was moved down.")
-    return _group_response(
-        request, agreement, plan, item.focus_area, message=message, focus=(item.pk, direction)
-    )
+    form = RowMoveForm(request.POST)
+    if not form.is_valid():
+        message = _("The row could not be moved: %(reason)s") % {
+            "reason": " ".join(error for errors in form.errors.values() for error in errors)
+        }
+        return _group_response(request, agreement, plan, item.focus_area, message=message)
+    message, button = move_row(plan, item, form)
+    focus = (item.pk, button) if button else None
+    return _group_response(request, agreement, plan, item.focus_area, message=message, focus=focus)
 
 
 @login_required
@@ -286,14 +280,16 @@ def _row_form(agreement, plan, item, data=None, initial=None):
     )
 
 
-def _page(request, agreement, plan, shown=None, **context):
+def _page(request, agreement, plan, shown=None, news_since=None, **context):
     """The whole plan page. `shown` = (row, "form" | "delete" | "conflict") shows that
-    row as a form, a confirmation or a conflict instead of as text."""
+    row as a form, a confirmation or a conflict instead of as text. `news_since`: where
+    the visit's new entries begin, when the view has just recorded the visit."""
     rights = editing_rights(request.user, agreement)
     context["may_edit"] = may_change_plan_now(agreement, plan, rights)
     context["status_choices"] = ItemStatus.choices
     table = plan_table(request, agreement, plan, may_edit=context["may_edit"])
-    table = with_groups(table, shown=shown, news_for=request.user)
+    since = news_since or AgreementVisit.current_new_since(request.user, agreement.pk)
+    table = with_groups(table, shown=shown, news=(since, request.user.pk))
     return render(request, PAGE, {"table": table, **context})
 
 

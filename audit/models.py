@@ -39,6 +39,7 @@ from agreements.models import (
 )
 from followup.models import (
     ActivityAssessment,
+    Attachment,
     FollowUpCadence,
     FollowUpReport,
     Indicator,
@@ -86,6 +87,7 @@ AGREEMENT_PATHS = {
     FollowUpCadence: ("agreement_id", Agreement),
     PartyFulfilment: ("report_id", FollowUpReport),
     ActivityAssessment: ("report_id", FollowUpReport),
+    Attachment: ("agreement_id", Agreement),
 }
 WITHOUT_AGREEMENT = [Organisation, Membership]
 # The law's items belong to a municipality; its page shows their history.

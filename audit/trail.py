@@ -40,6 +40,7 @@ LABEL_FIELDS = {
     "measurement": "measured_on",
     "followupreport": "title",
     "followupcadence": "kind",
+    "attachment": "name",
     "organisation": "name",
     "membership": "user",
 }
@@ -376,4 +377,6 @@ def _shown(f, value, names) -> str:
     """A field's value in a record: a foreign key (an id) by the name it points at."""
     if f.is_relation and value is not None:
         value = names.name(f.related_model, value)
+    if isinstance(f, models.JSONField) and value:
+        return _("kept")  # a report's frozen contents: pages of data, not a value to read
     return shown(f, value)

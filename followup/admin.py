@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     ActivityAssessment,
+    Attachment,
     EntrySeen,
     FollowUpCadence,
     FollowUpEntry,
@@ -169,3 +170,26 @@ class EntrySeenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Attached on the logging page and the report page, where the file is checked and a
+    photo cleaned; here only read, and removed (with its file) when it must go."""
+
+    list_display = ["name", "agreement", "entry", "report", "size", "added_by_name", "added_at"]
+    list_select_related = ["agreement", "entry", "report"]
+    search_fields = ["name", "added_by_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        obj.remove()
+
+    def delete_queryset(self, request, queryset):
+        for attachment in queryset:
+            attachment.remove()

@@ -8,22 +8,35 @@ from actionplans.models import ActionItem, ItemStatus
 from agreements.models import FocusArea
 from organisations.models import Membership, Organisation
 from samverkan.dates import validate_domain_date
+from samverkan.kept_uploads import KeepsUploads
 from samverkan.ordering import next_position
 from samverkan.params import IdsChoiceField, QueryKeyForm
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
-from .models import FollowUpCadence, FollowUpEntry, FollowUpReport, Indicator, Measurement
+from .attachments import AttachmentField
+from .models import (
+    Attachment,
+    FollowUpCadence,
+    FollowUpEntry,
+    FollowUpReport,
+    Indicator,
+    Measurement,
+)
 
 
-class FollowUpEntryForm(forms.ModelForm):
+class FollowUpEntryForm(KeepsUploads, forms.ModelForm):
     """Logga uppföljning: what was done on a row, by whom, with what effect, and the row's
-    status now; optionally a measurement of one of its indicators. One screen on a phone."""
+    status now; optionally a measurement of one of its indicators and a document or photo
+    (kept when the form is shown again for a mistake elsewhere). One screen on a phone."""
+
+    kept_fields = ("attachment",)
 
     indicator = forms.ModelChoiceField(
         label=_("Measured indicator"), required=False, queryset=Indicator.objects.none()
     )
     value = forms.DecimalField(label=_("Measured value"), required=False, max_digits=14)
+    attachment = AttachmentField(required=False)
 
     class Meta:
         model = FollowUpEntry
@@ -45,7 +58,7 @@ class FollowUpEntryForm(forms.ModelForm):
         }
 
     def __init__(self, *args, item, agreement, author, corrects=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, owner=author.pk, purpose=f"entry-{item.pk}", **kwargs)
         self.item, self.author, self.corrects = item, author, corrects
         parties = [party.organisation_id for party in agreement.parties.all()]
         self.fields["participants"].queryset = Organisation.objects.filter(pk__in=parties)
@@ -98,6 +111,10 @@ class FollowUpEntryForm(forms.ModelForm):
                 measured_on=entry.occurred_on,
                 defaults={"value": self.cleaned_data["value"]},
             )
+        attachment = self.cleaned_data.get("attachment")
+        if attachment:
+            Attachment.add(attachment.checked, user=self.author, entry=entry)
+            self.forget_uploads()
         return entry
 
 

@@ -41,6 +41,21 @@ def may_mark_seen(user, entry, agreement, rights) -> bool:
     )
 
 
+def with_seen_marks(user, item, entries) -> list:
+    """A row's entries for its logging page, newest first, with their seen marks and
+    whether the user may mark each as seen. Only an editor of the row's plan reaches the
+    page (followup.views.entry_create checks it), so what is left is the entry's writer."""
+    entries = list(
+        entries.select_related("corrects", "seen")
+        .prefetch_related("participants", "corrections", "attachments")
+        .order_by("-occurred_on", "-created_at")
+    )
+    for entry in entries:
+        entry.may_mark_seen = not hasattr(entry, "seen") and entry.author_id != user.pk
+        entry.back_to_row = True  # a plain POST of the mark comes back to this page
+    return entries
+
+
 def timeline_page(request, agreement, entries, page_size):
     """One page of an agreement's timeline as the user sees it now: the visit recorded,
     new entries marked, each entry saying whether the user may mark it as seen."""

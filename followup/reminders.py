@@ -1,5 +1,7 @@
 """Reminders by e-mail: each responsible person hears what is overdue or due within
-DUE_SOON_DAYS (a row's named responsible person, else the editors of its organisations);
+DUE_SOON_DAYS (a row's named responsible person, else the editors of its organisations and
+of the organisations a unit it names is part of, those assigned to one municipality only
+for its rows, as Mina uppgifter reads it);
 the coordinators hear which agreements end within 90 and within 30 days.
 
 Safe to run as often as one likes: every e-mail is recorded by a key (SentReminder) in the
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -59,7 +61,9 @@ def collect(today: datetime.date) -> dict[int, Reminder]:
     users_of = {}
     coordinators_of = {}
     for membership in editors.select_related("user"):
-        users_of.setdefault(membership.organisation_id, []).append(membership.user)
+        users_of.setdefault(membership.organisation_id, []).append(
+            (membership.user, membership.works_with_id)
+        )
         if membership.role == MembershipRole.COORDINATOR:
             coordinators_of.setdefault(membership.organisation_id, []).append(membership.user)
     reminders: dict[int, Reminder] = {}
@@ -73,7 +77,11 @@ def collect(today: datetime.date) -> dict[int, Reminder]:
         .filter(Q(due_on__lte=horizon) | Q(due_on__isnull=True, ends_on__lte=horizon))
         .select_related("plan", "responsible_person")
         .prefetch_related(
-            Prefetch("responsibilities", queryset=Responsibility.objects.all(), to_attr="who")
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.annotate(part_of=F("organisation__parent_id")),
+                to_attr="who",
+            )
         )
         .order_by("plan__agreement_id", "plan__position", "position")
     )
@@ -81,11 +89,20 @@ def collect(today: datetime.date) -> dict[int, Reminder]:
         agreement = by_pk[row.plan.agreement_id]
         row.agreement = agreement
         row.url = absolute(reverse("entry_create", args=[agreement.pk, row.plan_id, row.pk]))
-        # The row's responsible organisations; a row that names none concerns every party.
-        organisations = {r.organisation_id for r in row.who if r.organisation_id} or {
-            party.organisation_id for party in agreement.parties.all()
+        # The row's responsible organisations, and those a unit it names is part of (a
+        # närpolisområde's lokalpolisområde); a row that names none concerns every party.
+        organisations = {
+            organisation
+            for r in row.who
+            for organisation in (r.organisation_id, r.part_of)
+            if organisation is not None
+        } or {party.organisation_id for party in agreement.parties.all()}
+        users = {
+            user.pk: user
+            for org in organisations
+            for user, works_with in users_of.get(org, [])
+            if works_there(works_with, agreement, row.plan)
         }
-        users = {user.pk: user for org in organisations for user in users_of.get(org, [])}
         if row.responsible_person_id is not None:
             # A row that names its responsible person reminds that person (who may log it).
             person = row.responsible_person
@@ -110,6 +127,17 @@ def collect(today: datetime.date) -> dict[int, Reminder]:
         for user in coordinators.values():
             reminder_for(user).ending.append((agreement, end, days, threshold))
     return reminders
+
+
+def works_there(works_with_id, agreement, plan) -> bool:
+    """Whether a member who works with `works_with_id` (a kommunpolis assigned to one
+    municipality; None: the whole unit) has the plan's rows, as Mina uppgifter and their
+    rights (agreements/access.py) read it: the municipality is a party, and the plan is
+    not another municipality's."""
+    if works_with_id is None:
+        return True
+    parties = {party.organisation_id for party in agreement.parties.all()}
+    return works_with_id in parties and plan.municipality_id in (None, works_with_id)
 
 
 def rows_key(today: datetime.date) -> str:

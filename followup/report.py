@@ -71,6 +71,7 @@ def entry_data(entry) -> dict:
         "what_was_done": entry.what_was_done,
         "participants": ", ".join(who),
         "effect": entry.effect,
+        "status": entry.status,
         "status_label": entry.get_status_display(),
         "author_name": entry.author_name,
         "corrects_on": entry.corrects.occurred_on.isoformat() if entry.corrects_id else "",
@@ -140,7 +141,7 @@ def build_contents(report) -> dict:
     assessments = {a.item_id: a for a in report.activity_assessments.all()} if report.pk else {}
     areas = list(agreement.focus_areas.all())
     groups = {area.pk: {"title": area.title, "rows": [], "indicators": []} for area in areas}
-    other = {"title": _("Other rows"), "rows": [], "indicators": []}
+    other = {"title": _("Other rows"), "other": True, "rows": [], "indicators": []}
     counts = Counter()
     entry_count = 0
     area_of_row = {}
@@ -195,13 +196,39 @@ def contents_of(report) -> dict:
     """What the report shows: frozen once final, else as the data is now; with a chart
     for each indicator (drawn when shown, never stored)."""
     if report.status == ReportStatus.FINAL and report.snapshot:
-        contents = copy.deepcopy(report.snapshot)
+        contents = in_readers_language(copy.deepcopy(report.snapshot))
     else:
         contents = build_contents(report)
     for group in contents["groups"]:
         for indicator in group["indicators"]:
             with_chart(indicator)
     return contents
+
+
+def in_readers_language(contents: dict) -> dict:
+    """A snapshot's own words (statuses, assessments, "Other rows") in the reader's
+    language: they were stored in the language of whoever made the report final, so they
+    are named anew from the codes stored beside them. The users' words stay as written."""
+    for count in contents["counts"]:
+        count["label"] = str(ItemStatus(count["status"]).label)
+    for fulfilment in contents["fulfilments"]:
+        fulfilment["rating_label"] = str(Fulfilment(fulfilment["rating"]).label)
+    for group in contents["groups"]:
+        if group.get("other") or group["title"] in OTHER_ROWS_STORED:
+            group["title"] = _("Other rows")
+        for row in group["rows"]:
+            row["status_label"] = str(ItemStatus(row["status"]).label)
+            assessment = row["assessment"]
+            assessment["process_label"] = str(ProcessAssessment(assessment["process"]).label)
+            assessment["effect_label"] = str(EffectAssessment(assessment["effect"]).label)
+            for entry in [*row["entries"], *(e for x in row["entries"] for e in x["corrected"])]:
+                if "status" in entry:  # older snapshots have only the label
+                    entry["status_label"] = str(ItemStatus(entry["status"]).label)
+    return contents
+
+
+# How "Other rows" was stored in snapshots made before the group was marked `other`.
+OTHER_ROWS_STORED = {"Other rows", "Övriga rader"}
 
 
 def with_chart(indicator: dict) -> dict:

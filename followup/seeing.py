@@ -1,6 +1,7 @@
 """Markera som sedd: an editor of the entry's plan says they read a follow-up entry, so its
-writer knows (followup/news.py). One URL, for HTMX (the mark in place) and plain POST
-(back to the entry on the row's timeline)."""
+writer knows (followup/news.py), on the timeline and on the row's logging page. One URL,
+for HTMX (the mark in place) and plain POST (back to the entry on the timeline, or on the
+logging page when the form says it came from there)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,8 @@ from actionplans.models import plan_page_agreements
 from agreements.access import check_may_change_plan, get_agreement
 
 from .models import EntrySeen, FollowUpEntry
+
+BACK_KEY, BACK_TO_ROW = "tillbaka", "rad"
 
 
 @login_required
@@ -33,5 +36,9 @@ def entry_seen(request, pk, entry_pk):
         context = {"agreement": agreement, "entry": entry, "just_marked": True}
         return render(request, "followup/_entry_seen.html", context)
     messages.success(request, _("The entry is marked as seen."))
+    if request.POST.get(BACK_KEY) == BACK_TO_ROW:  # marked on the row's logging page
+        row = entry.item
+        logging = reverse("entry_create", args=[agreement.pk, row.plan_id, row.pk])
+        return redirect(f"{logging}#post-{entry.pk}")
     timeline = reverse("follow_up", args=[agreement.pk])
     return redirect(f"{timeline}?rad={entry.item_id}#post-{entry.pk}")

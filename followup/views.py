@@ -23,6 +23,7 @@ from agreements.access import (
 from samverkan.params import query_id
 from samverkan.versioning import EditConflict
 
+from .attachments import AttachmentForm
 from .calendar import feed_token
 from .forms import (
     CadenceForm,
@@ -34,7 +35,7 @@ from .forms import (
 )
 from .models import LATEST_FIRST, FollowUpEntry, ReportStatus
 from .my_tasks import saved_and_next, saved_entry_url
-from .news import timeline_page
+from .news import timeline_page, with_seen_marks
 from .report import (
     build_contents,
     contents_of,
@@ -70,6 +71,7 @@ def entry_create(request, pk, plan_pk, item_pk):
             raise Http404
     form = FollowUpEntryForm(
         request.POST or None,
+        request.FILES or None,
         item=item,
         agreement=agreement,
         author=request.user,
@@ -84,6 +86,8 @@ def entry_create(request, pk, plan_pk, item_pk):
             return redirect(saved_entry_url(request.path, saved))
         corrects = None
         form = FollowUpEntryForm(item=item, agreement=agreement, author=request.user)
+    elif form.is_bound:
+        form.keep_uploads()  # shown again: the chosen file need not be chosen again
     context = {
         "agreement": agreement,
         "plan": plan,
@@ -91,10 +95,9 @@ def entry_create(request, pk, plan_pk, item_pk):
         "form": form,
         "corrects": corrects,
         "message": message,
+        "attaching": True,  # check_may_change_plan said so: entries' files may change here
         **saved_and_next(request, item, entries, saved),
-        "entries": entries.select_related("corrects", "seen")
-        .prefetch_related("participants", "corrections")
-        .order_by("-occurred_on", "-created_at"),
+        "entries": with_seen_marks(request.user, item, entries),
     }
     return render(request, f"{PAGE}#logging" if request.htmx else PAGE, context)
 
@@ -110,7 +113,7 @@ def timeline_entries(agreement):
     return (
         FollowUpEntry.objects.filter(item__plan__agreement=agreement)
         .select_related("item__plan", "item__focus_area", "corrects")
-        .prefetch_related("participants", "corrections")
+        .prefetch_related("participants", "corrections", "attachments")
         .order_by(*LATEST_FIRST)
     )
 
@@ -334,6 +337,7 @@ def report_detail(request, pk, report_pk):
         "message": message,
         "contents": contents_of(report),
         "may_edit": may_edit(request.user, agreement),
+        "attachment_form": AttachmentForm(),
     }
     template = "followup/report_detail.html"
     return render(request, f"{template}#report_text" if request.htmx else template, context)

@@ -306,7 +306,7 @@ def _facts(request, agreement):
     if not request.htmx:
         return _back_to(agreement, "uppgifter")
     agreement.refresh_from_db()
-    return _render(request, f"{PAGE}#facts", agreement)
+    return _render(request, f"{PAGE}#facts_saved", agreement)
 
 
 def _follow_up(request, agreement):

@@ -217,7 +217,7 @@ def agreement_request(agreement: Agreement, municipality=None) -> PrintRequest:
     name = f"version-{agreement.version}" if day is None else f"per-{day:%Y-%m-%d}"
     suffix = f"-{municipality.pk}" if municipality else ""
     return PrintRequest(
-        filename=f"{agreement.reference}-{name}{suffix}.pdf",
+        filename=f"{agreement.file_stem}-{name}{suffix}.pdf",
         html=living_agreement_html(agreement, municipality=municipality),
         quick=row_count(agreement, municipality) <= QUICK_ROWS,
         document=f"agreement-{municipality.pk}" if municipality else "agreement",
@@ -228,7 +228,7 @@ def plan_request(agreement: Agreement, plan) -> PrintRequest:
     day = as_of(agreement)
     suffix = "" if day is None else f"-per-{day:%Y-%m-%d}"
     return PrintRequest(
-        filename=f"{agreement.reference}-handlingsplan-{plan.position}{suffix}.pdf",
+        filename=f"{agreement.file_stem}-handlingsplan-{plan.position}{suffix}.pdf",
         html=plan_html(agreement, plan.pk),
         quick=plan.items.count() <= QUICK_ROWS,
         document=f"plan-{plan.pk}",

@@ -287,6 +287,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The signed scan of an agreement (Registrera underskrift): a PDF of at most this size.
 SIGNED_SCAN_MAX_BYTES = int(os.environ.get("SIGNED_SCAN_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A document or photo attached to a follow-up entry or report: at most this size.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # Background work (PDFs that take more than a moment): Django's tasks framework, queued in
 # the database and run by `manage.py run_worker` (db_worker made to survive a killed worker

@@ -2,7 +2,8 @@
 
     agreements.json   the agreements in the JSON format (docs/json-format.md)
     signing.json      per agreement (by reference): its frozen versions and lifecycle events
-    files/...         each version's stored PDF and signed scan
+    attachments.json  per agreement: the follow-up's attachments (attachment_archive.py)
+    files/...         each version's stored PDF and signed scan, each attachment's file
     manifest.json     what the archive holds, with the SHA-256 of every file
     manifest.sig      the manifest's SHA-256, signed with a key derived from SECRET_KEY
 
@@ -31,6 +32,7 @@ from agreements.models import Agreement
 from exchange.export import agreements_for_export, export_document
 from exchange.importer import DocumentError, import_document
 
+from .attachment_archive import attachments_data, check_attachment_files, restore_attachments
 from .models import AgreementEvent, AgreementVersion
 
 FORMAT = "samverkan-archive"
@@ -93,10 +95,12 @@ def write_archive(path, ids=None) -> ArchiveSummary:
     )
     for event in events:
         _signing_entry(signing, event.agreement)["events"].append(_event_data(event))
+    attachments, attached_by = attachments_data(agreements, files)
     parts = {
         "agreements.json": _json(document),
         "signing.json": _json(signing),
-        "people.json": _json(_people(versions, events)),
+        "attachments.json": _json(attachments),
+        "people.json": _json(_people(versions, events, attached_by)),
         **files,
     }
     manifest = {
@@ -122,10 +126,10 @@ def _signing_entry(signing, agreement) -> dict:
     )
 
 
-def _people(versions, events) -> dict:
-    """Who froze, registered or recorded something: user name, names and e-mail."""
+def _people(versions, events, attached_by=()) -> dict:
+    """Who froze, registered, recorded or attached something: user name, names and e-mail."""
     users = [v.frozen_by for v in versions] + [v.signature_registered_by for v in versions]
-    users += [event.recorded_by for event in events]
+    users += [event.recorded_by for event in events] + list(attached_by)
     return {
         user.get_username(): {
             "first_name": user.first_name,
@@ -191,7 +195,10 @@ def restore_archive(path, trust_unsigned=False) -> list[Agreement]:
     parts = _read_checked(path, trust_unsigned)
     document = json.loads(parts["agreements.json"])
     signing = json.loads(parts.get("signing.json", b"{}"))
+    attachments = json.loads(parts.get("attachments.json", b"{}"))
     _check_version_files(signing, parts)
+    if damaged := check_attachment_files(attachments, parts):
+        raise _damaged(damaged)
     written = []  # stored files, removed again if the database part fails
     try:
         with transaction.atomic():
@@ -201,6 +208,10 @@ def restore_archive(path, trust_unsigned=False) -> list[Agreement]:
                 entry = signing.get(agreement.reference)
                 if entry:
                     _restore_signing(agreement, entry, parts, users, written)
+                if agreement.reference in attachments:
+                    restore_attachments(
+                        agreement, attachments[agreement.reference], parts, users, written
+                    )
     except BaseException:
         for stored in written:
             stored.delete(save=False)

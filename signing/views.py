@@ -152,7 +152,7 @@ def version_pdf(request, pk, number):
         raise Http404
     # Stored files (the frozen PDF, the uploaded scan) are downloaded, never shown in the
     # browser's own viewer: a file is never run as part of the site.
-    return _file_response(version.pdf, f"{agreement.reference}-version-{number}.pdf", download=True)
+    return _file_response(version.pdf, f"{agreement.file_stem}-version-{number}.pdf", download=True)
 
 
 @login_required
@@ -164,7 +164,7 @@ def version_scan(request, pk, number):
         raise Http404
     return _file_response(
         version.signed_scan,
-        f"{agreement.reference}-version-{number}-underskriven.pdf",
+        f"{agreement.file_stem}-version-{number}-underskriven.pdf",
         download=True,
     )
 

@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from actionplans.models import ActionItem, ActionPlan
 from agreements.access import editable_agreements, editing_rights
 from agreements.models import Agreement, AgreementStatus, Party
-from followup.models import FollowUpEntry, FollowUpReport, PublicFeedback
+from followup.attachments import CheckedFile
+from followup.models import Attachment, FollowUpEntry, FollowUpReport, PublicFeedback
 from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
 from organisations.names import name_slug, police_area_slug
 from prevention.models import PreventionPlan, SituationReport
@@ -69,6 +70,7 @@ READ_ONLY = {
     "row_history",
     "agreement_chain",
     "search",
+    "attachment_download",
 }
 # A page's query string in the walk: the search shows the walked agreement's party.
 WALK_QUERIES = {"search": "?q=Eskilstuna"}
@@ -217,6 +219,8 @@ def url_kwargs(route, agreement):
             PreventionPlan.objects.filter(municipality=_municipality(agreement)).first().pk
         ),
         "item": lambda: "staff_dialogues",  # an item of the five steps, left in the demo
+        # A PDF attached to an entry of the walked agreement's first row.
+        "attachment_pk": lambda: walked_attachment(agreement, plan).pk,
         "report_pk": lambda: (
             FollowUpReport.objects.get_or_create(
                 agreement=agreement,
@@ -249,6 +253,17 @@ def walked_version(agreement):
     version.signed_scan.save("v1-underskriven.pdf", ContentFile(content), save=False)
     version.save()
     return version
+
+
+def walked_attachment(agreement, plan):
+    entry = FollowUpEntry.objects.create(
+        item=plan.items.order_by("position").first(),
+        occurred_on=date(2022, 6, 1),
+        what_was_done="Trygghetsvandring.",
+        status="in_progress",
+    )
+    checked = CheckedFile("protokoll.pdf", "application/pdf", agreement_pdf(agreement))
+    return Attachment.add(checked, user=None, entry=entry)
 
 
 def walked_print_job(agreement):

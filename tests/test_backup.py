@@ -1,8 +1,8 @@
 """Backups: `export_agreement --all --archive FILE` writes every agreement with its frozen
-versions, PDFs and signed scans into one archive, and `import_agreement` of that archive
-into an empty database restores all of it; a damaged archive restores nothing, and an
-archive not signed with this SECRET_KEY (edited, or made elsewhere) only when the operator
-says --trust-unsigned."""
+versions, PDFs and signed scans, and the follow-up's attachments, into one archive, and
+`import_agreement` of that archive into an empty database restores all of it; a damaged
+archive restores nothing, and an archive not signed with this SECRET_KEY (edited, or made
+elsewhere) only when the operator says --trust-unsigned."""
 
 import hashlib
 import json
@@ -16,10 +16,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 from helpers import make_ready, strangnas_draft, without_people
+from PIL import Image
 from pypdf import PdfWriter
 
 from agreements.models import Agreement
+from followup.attachments import CheckedFile
+from followup.models import Attachment, FollowUpEntry, FollowUpReport
 from signing import lifecycle
 from signing.archive import MANIFEST, MANIFEST_SIGNATURE
 from signing.models import AgreementVersion
@@ -58,6 +62,26 @@ def signed(demo, user, personas):
     return AgreementVersion.objects.get(pk=version.pk)
 
 
+@pytest.fixture
+def attached(demo, personas):
+    """A photo on a Strängnäs entry (not its row's first) and a document on a report."""
+    agreement = demo["strangnas-2020"]
+    entries = FollowUpEntry.objects.filter(item__plan__agreement=agreement)
+    item_id = entries.values("item").annotate(n=Count("pk")).filter(n__gt=1)[0]["item"]
+    entry = entries.filter(item_id=item_id).order_by("occurred_on", "created_at", "pk")[1]
+    report = FollowUpReport.objects.create(
+        agreement=agreement, title="Uppföljning", period_start="2026-01-01", period_end="2026-06-30"
+    )
+    image = BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(image, "JPEG")
+    photo = CheckedFile("scen.jpg", "image/jpeg", image.getvalue())
+    document = CheckedFile("bilaga.pdf", "application/pdf", scan())
+    return [
+        Attachment.add(photo, user=personas.kommunpolis, entry=entry),
+        Attachment.add(document, user=personas.coordinator, report=report),
+    ]
+
+
 def run(*args, data_dir):
     env = {"PATH": os.environ["PATH"], "DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING"}
     result = subprocess.run(
@@ -76,13 +100,21 @@ def contents(path) -> dict:
         }
 
 
-def test_an_archive_restores_everything_into_an_empty_database(signed, tmp_path):
+def test_an_archive_restores_everything_into_an_empty_database(signed, attached, tmp_path):
     archive = tmp_path / "backup.zip"
     out = StringIO()
     call_command("export_agreement", "--all", "--archive", str(archive), stdout=out)
     count = Agreement.objects.count()  # the seeds, the demo's citizen promises and `signed`
-    assert f"{count} överenskommelser, 1 versioner och 2 filer" in out.getvalue()
+    assert f"{count} överenskommelser, 1 versioner och 4 filer" in out.getvalue()
     written = contents(archive)
+    # The attachments of entries and reports, with their files.
+    photo, document = attached
+    saved = json.loads(written["attachments.json"])[photo.agreement.reference]
+    assert [(a["name"], bool(a["entry"]), bool(a["report"])) for a in saved] == [
+        ("scen.jpg", True, False),
+        ("bilaga.pdf", False, True),
+    ]
+    assert written[saved[1]["file"]] == document.file.open("rb").read()
     reference = signed.agreement.reference
     assert written[f"files/{reference}/1/{Path(signed.pdf.name).name}"].startswith(b"%PDF-")
     assert any(name.endswith("underskriven.pdf") for name in written)
@@ -101,6 +133,11 @@ def test_an_archive_restores_everything_into_an_empty_database(signed, tmp_path)
         restored_contents[name] = without_people(json.loads(restored_contents[name]))
         people_left[name] = without_people(json.loads(people_left[name]))
     assert restored_contents == people_left
+
+    assert (
+        json.loads(restored_contents["attachments.json"]) == json.loads(written["attachments.json"])
+        and restored_contents[saved[0]["file"]] == written[saved[0]["file"]]
+    )
 
     signing = json.loads(written["signing.json"])[reference]
     assert signing["signed_version"] == 1

@@ -131,7 +131,7 @@ def test_the_excel_sheet_has_bras_columns_and_reads_them_back(client, personas, 
     headings = [cell.value for cell in sheet[1]]
     assert headings[2:6] == ["Orsak", "Åtgärd", "Operativt mål", "När"]
     assert {"Vem", "Kontakt", "Uppföljning"} <= set(headings)
-    assert "Fortsätter målet ovan" not in headings
+    assert "Samma mål som raden ovanför" not in headings
     row = next(line for line in sheet.iter_rows(min_row=2) if line[0].value == item.pk)
     cells = dict(zip(headings, (cell.value for cell in row), strict=False))
     assert (cells["Orsak"], cells["Kontakt"], cells["Uppföljning"]) == (CAUSE, CONTACT, FOLLOW_UP)

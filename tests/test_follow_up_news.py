@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from helpers import row_data
 
 from actionplans.models import OPEN_STATUSES, ActionItem
 from agreements.models import Agreement, AgreementVisit
@@ -113,16 +114,18 @@ def test_a_visit_marks_what_came_since_the_previous_one(personas, strangnas):
         visit = AgreementVisit.objects.get(user=user, agreement=agreement)
         return visit.new_since, visit.last_seen_at
 
-    AgreementVisit.record(user, agreement.pk, now=start)
+    # Each record returns where the visit's new entries begin, as stored.
+    assert AgreementVisit.record(user, agreement.pk, now=start) == start - FIRST_VISIT_LOOKS_BACK
     assert stored() == (start - FIRST_VISIT_LOOKS_BACK, start)
     # Within the same sitting the new entries stay the same.
     later = start + VISIT_GAP / 2
-    AgreementVisit.record(user, agreement.pk, now=later)
+    assert AgreementVisit.record(user, agreement.pk, now=later) == start - FIRST_VISIT_LOOKS_BACK
     assert stored() == (start - FIRST_VISIT_LOOKS_BACK, later)
     # The next sitting: new is what came after the last look.
     next_visit = later + VISIT_GAP * 3
-    AgreementVisit.record(user, agreement.pk, now=next_visit)
+    assert AgreementVisit.record(user, agreement.pk, now=next_visit) == later
     assert stored() == (later, next_visit)
+    assert AgreementVisit.current_new_since(user, agreement.pk) == later
     assert AgreementVisit.objects.filter(user=user).count() == 1
 
 
@@ -172,6 +175,18 @@ def test_the_plan_marks_rows_with_new_entries(client, personas, news):
     assert "Ny uppföljning" in page
     visit = AgreementVisit.objects.get(user=personas.reader, agreement=agreement)
     assert timezone.now() - visit.last_seen_at < VISIT_GAP
+
+
+def test_the_plan_shown_again_with_a_rows_form_still_marks_new_entries(client, personas, news):
+    """A row form shown again for a mistake is the plan page without a visit recorded: the
+    news come from the visit as stored."""
+    agreement, plan, item, _theirs, _own = news
+    client.force_login(personas.coordinator)
+    other = plan.items.exclude(pk=item.pk).order_by("position").first()
+    url = reverse("row_edit", args=[agreement.pk, plan.pk, other.pk])
+    page = client.post(url, row_data(other, due_on="inte ett datum")).text
+    assert "Fyll i ett giltigt datum." in page
+    assert page.count('class="news-mark"') == 1
 
 
 def test_the_overview_counts_new_entries_until_the_agreement_is_looked_at(client, personas, news):
@@ -259,3 +274,39 @@ def test_an_entry_of_another_agreement_or_none_is_not_found(client, personas, de
     huge = f"/overenskommelser/{agreement.pk}/uppfoljning/poster/{'9' * 25}/sedd/"
     assert client.post(huge).status_code == 404
     assert not EntrySeen.objects.exists()
+
+
+def test_an_editor_marks_an_entry_as_seen_on_the_rows_logging_page(client, personas, news):
+    """The row's logging page lists its earlier entries: the same Markera som sedd as the
+    timeline, by the same rules (editors only, never on one's own entry, the first mark
+    kept), in place with scripts and back to the logging page without."""
+    agreement, _plan, item, theirs, own = news
+    url = reverse("entry_seen", args=[agreement.pk, theirs.pk])
+    own_url = reverse("entry_seen", args=[agreement.pk, own.pk])
+    logging = reverse("entry_create", args=[agreement.pk, item.plan_id, item.pk])
+    client.force_login(personas.reader)
+    assert client.get(logging).status_code == 403  # readers do not reach the page at all
+    client.force_login(personas.coordinator)
+    page = client.get(logging).text
+    assert f'action="{url}"' in entry_html(page, theirs)
+    assert f'action="{own_url}"' not in page  # one's own entry
+    # After a save (the part swapped in place) the list still offers it.
+    data = {"occurred_on": timezone.localdate().isoformat(), "what_was_done": "Lokalen bokad."}
+    fragment = client.post(logging, {**data, "status": "in_progress"}, headers=HTMX).text
+    assert "<html" not in fragment and f'action="{url}"' in entry_html(fragment, theirs)
+    # Without scripts the mark leads back to the entry on this page.
+    plain = client.post(url, {"tillbaka": "rad"})
+    assert plain.status_code == 302 and plain.url == f"{logging}#post-{theirs.pk}"
+    page = client.get(plain.url).text
+    today = timezone.localdate().isoformat()
+    assert f"Sedd av Samordnare Strängnäs {today}" in entry_html(page, theirs)
+    assert f'action="{url}"' not in page
+    # Another editor later: the first mark stays, and no button is offered to them.
+    client.force_login(personas.admin)
+    assert f'action="{url}"' not in client.get(logging).text
+    client.post(url, {"tillbaka": "rad"})
+    assert EntrySeen.objects.get(entry=theirs).seen_by == personas.coordinator
+    # The kommunpolis who wrote it: no button on their own entry, and the mark shown.
+    client.force_login(personas.kommunpolis)
+    page = client.get(logging).text
+    assert f'action="{url}"' not in page and f"Sedd av Samordnare Strängnäs {today}" in page

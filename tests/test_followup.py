@@ -562,12 +562,12 @@ class TestReminders:
 
 
 def test_entries_have_no_change_or_delete_path(client, personas, demo):
-    """Append-only in the views: the only follow-up URL for entries adds one (the other
-    adds a seen mark beside an entry, which leaves the entry as it is)."""
+    """Append-only in the views: the only follow-up URL for entries adds one (the others
+    add a seen mark or an attachment beside an entry, which leave the entry as it is)."""
     from followup import urls
 
     entry_views = [p.name for p in urls.urlpatterns if "entry" in p.name]
-    assert entry_views == ["entry_create", "entry_seen"]
+    assert entry_views == ["entry_create", "entry_seen", "entry_attachment_add"]
     entry = FollowUpEntry.objects.filter(item__plan__agreement=demo["strangnas-2020"]).first()
     client.force_login(personas.kommunpolis)
     url = reverse(

@@ -27,8 +27,10 @@ from agreements.models import (
     StepItem,
     StepTick,
 )
+from followup.attachments import CheckedFile
 from followup.models import (
     ActivityAssessment,
+    Attachment,
     EntrySeen,
     FollowUpCadence,
     FollowUpEntry,
@@ -65,6 +67,8 @@ NOT_TYPED = {
     ("PrintJob", "document"),
     ("WorkerHeartbeat", "worker_id"),
     ("WorkerHeartbeat", "hostname"),
+    ("Attachment", "content_type"),
+    ("Attachment", "sha256"),
 }
 
 
@@ -161,6 +165,9 @@ def hostile_objects(agreement):
             focus_areas=agreement.focus_areas.all(),
         ),
         EntrySeen.objects.create(entry=entry, seen_by_name="Namn"),
+        Attachment.add(
+            CheckedFile("bilaga.pdf", "application/pdf", b"%PDF-1.4"), user=None, entry=entry
+        ),
         *law_items(agreement),
     ]
 

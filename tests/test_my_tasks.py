@@ -316,3 +316,82 @@ def test_the_responsible_person_travels_in_json_by_username(promise, personas):
     rows = ActionItem.objects.filter(plan__agreement=imported)
     assert rows.filter(responsible_person=personas.kommunpolis).count() == len(named) - 1
     assert rows.filter(responsible_person__isnull=False).count() == len(named) - 1
+
+
+# --- A row that is mine through a unit of my organisation, and a row that names none
+
+
+def told_of(row, user):
+    return [m for m in mail.outbox if user.email in m.to and row.activity[:30] in m.body]
+
+
+def naming_only(row, *responsibilities, today):
+    """The row, due in two days, open, named by no one, with these responsibilities only."""
+    row.responsibilities.all().delete()
+    for position, (organisation, unit) in enumerate(responsibilities, start=1):
+        row.responsibilities.create(position=position, organisation=organisation, unit=unit)
+    ActionItem.objects.filter(pk=row.pk).update(
+        responsible_person=None,
+        status=ItemStatus.NOT_STARTED,
+        due_on=today + datetime.timedelta(days=2),
+    )
+    return row
+
+
+def municipal_row(promise):
+    """One of the municipality's own promises: not the police's by its organisation."""
+    return promise.items.filter(group_heading__startswith="Kommunen").order_by("position")[0]
+
+
+@pytest.mark.parametrize("as_its_own_organisation", [False, True], ids=["by-name", "organisation"])
+def test_a_row_naming_a_unit_of_my_organisation_is_mine_and_reminds_me(
+    personas, promise, today, as_its_own_organisation
+):
+    """A unit is written beside its organisation ("Lokalpolisområde Eskilstuna –
+    Mobila poliskontoret": Responsibility.unit) or is an organisation of its own under it
+    (a närpolisområde whose `parent` is the lokalpolisområde). Either way the row is the
+    lokalpolisområde's kommunpolis's: in Mina uppgifter and in their reminders."""
+    police = Organisation.objects.get(name="Lokalpolisområde Eskilstuna")
+    if as_its_own_organisation:
+        unit = Organisation.objects.create(
+            name="Närpolisområde Mälardalen", kind="police_district", parent=police
+        )
+        named = (unit, "")
+    else:
+        named = (police, "Mobila poliskontoret")
+    row = naming_only(municipal_row(promise), named, today=today)
+    officer, coordinator = personas.kommunpolis, personas.coordinator
+    assert row.pk in [task.item.pk for task in my_tasks(officer, today).tasks]
+    assert row.pk not in [task.item.pk for task in my_tasks(coordinator, today).tasks]
+    send_reminders(today)
+    assert told_of(row, officer) and not told_of(row, coordinator)
+
+
+@pytest.mark.parametrize("only_a_unit_by_name", [False, True], ids=["nothing", "unit-text"])
+def test_a_row_naming_no_organisation_is_every_partys(
+    personas, promise, today, only_a_unit_by_name
+):
+    """A row that names no organisation (no responsibility, or only a unit written without
+    its organisation, "Socialtjänsten") concerns every party, as reminders read it: it is in
+    the Mina uppgifter of each party's people and reminds them, and no one else's."""
+    responsibilities = [(None, "Socialtjänsten")] if only_a_unit_by_name else []
+    row = naming_only(municipal_row(promise), *responsibilities, today=today)
+    officer, coordinator, outsider = personas.kommunpolis, personas.coordinator, personas.outsider
+    for party in (officer, coordinator):
+        (task,) = [task for task in my_tasks(party, today).tasks if task.item.pk == row.pk]
+        assert task.is_due_soon and task.may_log
+    assert row.pk not in [task.item.pk for task in my_tasks(outsider, today).tasks]
+    # A kommunpolis of the same police area working with another municipality: not theirs
+    # (the promise is Strängnäs'), as their rights are.
+    colleague = get_user_model().objects.create_user("kommunpolis.annan", email="a@example.org")
+    Membership.objects.create(
+        user=colleague,
+        organisation=Organisation.objects.get(name="Lokalpolisområde Eskilstuna"),
+        role=MembershipRole.POLICE_OFFICER,
+        works_with=Organisation.objects.get(name="Timrå", kind="municipality"),
+    )
+    assert row.pk not in [task.item.pk for task in my_tasks(colleague, today).tasks]
+    send_reminders(today)
+    assert told_of(row, officer) and told_of(row, coordinator)
+    assert not told_of(row, outsider)
+    assert not told_of(row, colleague)

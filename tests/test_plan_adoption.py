@@ -242,7 +242,7 @@ def test_the_comparison_names_the_changed_fields_and_marks_only_them(harnosand, 
     plan.save()
     page = harnosand.get(url("plan_compare_adopted", plan)).text
     assert "Fastställd version 1, 2026-03-14, Styrgruppen för BRÅ, dnr KS 2026/123" in page
-    assert "Ändrad: Mål, När (som i källan)" in page
+    assert "Ändrad: Mål, När (fritext)" in page
     section = page.split("Ändrad: Mål")[1].split("</section>")[0]
     assert "<del" in section and "Varje vecka</ins>" in section and "Ett nytt mål</ins>" in section
     # The activity did not change: shown on both sides, not marked.
@@ -250,7 +250,7 @@ def test_the_comparison_names_the_changed_fields_and_marks_only_them(harnosand, 
     assert section.count("<del") == 2
     assert "Ny sedan fastställelsen" in page and "En ny aktivitet" in page
     assert "Borttagen sedan fastställelsen" in page and removed_activity[:30] in page
-    assert "Period (som i källan)" in page and "2012 – 2014</ins>" in page
+    assert "Period (fritext)" in page and "2012 – 2014</ins>" in page
 
 
 def test_an_earlier_version_is_compared_by_its_number(harnosand, plan):

@@ -148,7 +148,7 @@ def test_a_signed_agreement_without_a_frozen_paper_prints_as_of_today(client, pe
     assert squeeze(f"handlingsplan · gällande per {today}") in text
     assert "Version" not in pages(content)[0]
     job = PrintJob.objects.get(agreement=agreement)
-    assert job.filename == f"{agreement.reference}-per-{today}.pdf"
+    assert job.filename == f"{agreement.file_stem}-per-{today}.pdf"
 
 
 def test_a_signed_agreements_plan_prints_as_of_today(client, personas, demo):

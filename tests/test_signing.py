@@ -149,20 +149,7 @@ def test_a_bad_scan_is_refused_next_to_the_field_and_nothing_is_signed(
     client, personas, ready, draft, name, content, message
 ):
     client.force_login(personas.coordinator)
-    signers = lifecycle_signers(ready)
-    data = {
-        "underskrift-TOTAL_FORMS": str(len(signers)),
-        "underskrift-INITIAL_FORMS": str(len(signers)),
-        "underskrift-MIN_NUM_FORMS": "1",
-        "underskrift-MAX_NUM_FORMS": "1000",
-    }
-    for number, signer in enumerate(signers):
-        data |= {
-            f"underskrift-{number}-organisation": signer["organisation"],
-            f"underskrift-{number}-name": "N",
-            f"underskrift-{number}-place": "P",
-            f"underskrift-{number}-signed_on": SIGNED_ON.isoformat(),
-        }
+    data = signature_data(ready, SIGNED_ON.isoformat(), name="N", place="P")
     data["scan"] = SimpleUploadedFile(name, content if content is not None else scan_pdf())
     response = client.post(reverse("register_signature", args=[draft.pk, 1]), data)
     assert response.status_code == 200

@@ -102,6 +102,26 @@ def plan(demo):
     return demo["harnosand-2012"].action_plans.get()
 
 
+def test_a_sheet_downloaded_before_a_column_was_renamed_is_still_read(client, user, plan):
+    """ "Fortsätter målet ovan" is now "Samma mål som raden ovanför": a sheet kept from
+    before is read as it was, and another heading is still refused."""
+    client.force_login(user(EDITOR))
+    headings = [cell.value for cell in load_workbook(BytesIO(download(client, plan))).active[1]]
+    column = headings.index("Samma mål som raden ovanför") + 1
+
+    def renamed(heading):
+        def edit(sheet):
+            sheet.cell(row=1, column=column).value = heading
+
+        return edited(download(client, plan), edit)
+
+    kept = upload(client, plan, renamed("Fortsätter målet ovan"))
+    assert kept.status_code == 200
+    assert kept.context["changes"].is_empty
+    refused = upload(client, plan, renamed("Något annat"))
+    assert "Första raden ska ha planens rubriker" in refused.text
+
+
 def test_changed_added_and_removed_rows_are_previewed_then_saved(client, user, plan):
     client.force_login(user(EDITOR))
     items = list(plan.items.order_by("position"))

@@ -58,6 +58,8 @@ class PlanChanges:
     removal_conflicts: list[ActionItem] = field(default_factory=list)
     added_on_web: list[ActionItem] = field(default_factory=list)  # since the download: kept
     kept_from_web: list[RowChange] = field(default_factory=list)  # stale cells, web kept
+    # Dates outside the plan's period, new in the sheet: told, not refused (guides.py).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:

@@ -21,6 +21,9 @@ from ..models import (
 
 ID = "id"
 YES, NO = gettext_lazy("yes"), gettext_lazy("no")
+# Headings a column had in sheets downloaded before it was renamed: such a sheet is still
+# read (a coordinator may upload a sheet kept for weeks).
+FORMER_HEADINGS = {"continues_goal_above": ("Fortsätter målet ovan",)}
 
 
 @dataclass(frozen=True)

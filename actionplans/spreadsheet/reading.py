@@ -15,9 +15,11 @@ from samverkan.values import shown
 
 from ..models import ActionItem
 from .changes import PlanChanges, RowChange
+from .guides import dates_outside, plan_period
 from .layout import (
     CHOICES,
     DOWNLOADED_SHEET,
+    FORMER_HEADINGS,
     ID,
     NO,
     YES,
@@ -83,7 +85,11 @@ def _opened(content: bytes):
 def _check_headings(lines, cols) -> None:
     headings = [str(value or "").strip() for value in (lines[0] if lines else [])]
     expected = [column.heading for column in cols]
-    if headings[: len(expected)] != expected:
+    given = headings[: len(expected)]
+    if len(given) != len(expected) or any(
+        heading != column.heading and heading not in FORMER_HEADINGS.get(column.key, ())
+        for heading, column in zip(given, cols, strict=False)
+    ):
         raise SheetError(
             [
                 _(
@@ -111,6 +117,7 @@ class _SheetReading:
         )
         self.messages: list[str] = []
         self.seen_ids: set[int] = set()
+        self.period = plan_period(plan)
 
     def read_line(self, line_number: int, line) -> None:
         cells = list(line) + [None] * (len(self.cols) - len(line))
@@ -126,6 +133,7 @@ class _SheetReading:
         if problems:
             self.messages += problems
             return
+        self.changes.warnings += dates_outside(line_number, self.cols, values, item, self.period)
         change = RowChange(line_number, item, values)
         if row_id is None:
             self.changes.added.append(change)

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .guides import add_guides, plan_period
 from .layout import (
     DOWNLOADED_SHEET,
     ID,
@@ -51,6 +52,7 @@ def plan_to_workbook(agreement, plan, parties, items) -> bytes:
         _append_as_text(help_sheet, [str(line)])
     help_sheet.column_dimensions["A"].width = 110
     _write_downloaded_rows(book, plan, cols, items)
+    add_guides(book, sheet, cols, agreement.focus_areas.all(), plan_period(plan), len(items))
     output = BytesIO()
     book.save(output)
     return output.getvalue()

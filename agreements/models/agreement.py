@@ -16,6 +16,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -413,6 +414,14 @@ class Agreement(Versioned):
 
     def get_absolute_url(self):
         return reverse("agreement_detail", args=[self.pk])
+
+    @property
+    def file_stem(self) -> str:
+        """The start of its files' names, from the title as it is now: the reference was
+        made from the title it had when written and stays, but a file is named by what the
+        agreement is called today."""
+        words = self.title.replace("–", "-").replace("—", "-")  # 2026–2029: two years
+        return slugify(words)[:60].strip("-") or self.reference
 
     @property
     def has_follow_up_arrangement(self) -> bool:

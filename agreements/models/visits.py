@@ -47,13 +47,13 @@ class AgreementVisit(models.Model):
         return f"{self.user}: {self.agreement} {self.last_seen_at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def record(cls, user, agreement_id: int, now: datetime.datetime | None = None) -> None:
+    def record(cls, user, agreement_id: int, now: datetime.datetime | None = None):
         """The user looks at the agreement now. One statement (an upsert, the same SQL on
         PostgreSQL and SQLite), so a page pays one query and two tabs cannot both insert:
         a view after a gap of VISIT_GAP starts a new visit, whose entries are new since the
-        previous one was last seen."""
+        previous one was last seen. Returns the visit's `new_since`."""
         if not user.is_authenticated:
-            return
+            return None
         now = now or timezone.now()
         table = connection.ops.quote_name(cls._meta.db_table)
         adapt = connection.ops.adapt_datetimefield_value
@@ -62,7 +62,8 @@ class AgreementVisit(models.Model):
                 f"INSERT INTO {table} (user_id, agreement_id, last_seen_at, new_since) "  # noqa: S608 - names only
                 "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id, agreement_id) DO UPDATE SET "
                 f"new_since = CASE WHEN {table}.last_seen_at < %s "
-                f"THEN {table}.last_seen_at ELSE {table}.new_since END, last_seen_at = %s",
+                f"THEN {table}.last_seen_at ELSE {table}.new_since END, last_seen_at = %s"
+                " RETURNING new_since",
                 [
                     user.pk,
                     agreement_id,
@@ -72,6 +73,23 @@ class AgreementVisit(models.Model):
                     adapt(now),
                 ],
             )
+            (new_since,) = cursor.fetchone()
+        return _aware(new_since)
+
+    @classmethod
+    def current_new_since(cls, user, agreement_id: int) -> datetime.datetime:
+        """Where the user's current visit's new entries begin, without recording a visit."""
+        since = cls.objects.filter(user=user.pk, agreement=agreement_id).values_list(
+            "new_since", flat=True
+        )
+        return since.first() or timezone.now() - FIRST_VISIT_LOOKS_BACK
+
+
+def _aware(value) -> datetime.datetime:
+    """A datetime read by plain SQL: SQLite gives the stored text, in UTC."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
 
 
 def visit_time(user, agreement_ref, field: str, now: datetime.datetime | None = None):

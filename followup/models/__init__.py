@@ -2,7 +2,8 @@
 (`indicators.py`), follow-up reports (`reports.py`), when follow-up is due
 (`cadences.py`), a report's assessment of the parties and activities (`assessments.py`),
 what a citizen promise tells the public (`public.py`) and which entries an editor
-marked as seen (`seen.py`)."""
+marked as seen (`seen.py`); documents and photos attached to entries and reports
+(`attachments.py`)."""
 
 from .assessments import (
     ActivityAssessment,
@@ -11,6 +12,7 @@ from .assessments import (
     PartyFulfilment,
     ProcessAssessment,
 )
+from .attachments import Attachment
 from .cadences import CadenceFrequency, CadenceKind, FollowUpCadence, SentReminder
 from .entries import (
     LATEST_FIRST,
@@ -30,6 +32,7 @@ __all__ = [
     "LATEST_FIRST",
     "ActivityAssessment",
     "AppendOnlyError",
+    "Attachment",
     "CadenceFrequency",
     "CadenceKind",
     "Direction",

@@ -14,15 +14,20 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 AXE = Axe()
 
 
-def assert_accessible(page):
-    """Fail on any serious or critical axe-core violation of the page as it is now."""
+def serious_violations(page) -> list[str]:
+    """The serious and critical axe-core violations of the page as it is now, one line each."""
     violations = AXE.run(page).response["violations"]
-    serious = [
+    return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} – "
         + "; ".join(node["target"][0] for node in violation["nodes"][:5])
         for violation in violations
         if violation["impact"] in ("serious", "critical")
     ]
+
+
+def assert_accessible(page):
+    """Fail on any serious or critical axe-core violation of the page as it is now."""
+    serious = serious_violations(page)
     assert serious == [], f"{page.url}: " + "\n".join(serious)
 
 
@@ -64,3 +69,9 @@ def set_up_second_factor(page):
     codes = page.locator(".recovery-codes code").all_inner_texts()
     page.get_by_role("link", name="Fortsätt").click()
     return key, codes
+
+
+def assert_fits(page, width):
+    """No part of the page is wider than the screen: nothing to scroll sideways."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url}: {scroll_width} px wide on a {width} px screen"

@@ -35,6 +35,7 @@ def open_logging(page, site):
     )
     assert_accessible(page)
     # Loaded, not only shown: htmx (a deferred script) has then set the form up.
+    page.locator("tr.plan-row", has_text=ROW).locator("summary").click()  # the row's Mer
     opens(
         page,
         page.locator("tr.plan-row", has_text=ROW).get_by_role("link", name="Logga uppföljning"),
@@ -45,7 +46,7 @@ def open_logging(page, site):
 def test_a_kommunpolis_logs_an_entry_on_a_phone(page, site):
     open_logging(page, site)
     expect(page.get_by_role("heading", level=1)).to_have_text("Logga uppföljning")
-    expect(page.get_by_text("allmänna handlingar")).to_be_visible()
+    expect(page.get_by_text("Uppföljningen blir allmänna handlingar")).to_be_visible()
     assert_accessible(page)
     # One screen: the form fits the phone's width, with no sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

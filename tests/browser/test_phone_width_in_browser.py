@@ -1,6 +1,7 @@
-"""Every page a coordinator reaches, at 390 pixels: none is wider than the screen, and a
+"""Every page a coordinator reaches, at 390 pixels: none is wider than the screen, a
 table wider than the screen scrolls inside a labelled region (role="region", an
-aria-label and tabindex="0", so that a keyboard and a screen reader reach it too).
+aria-label and tabindex="0", so that a keyboard and a screen reader reach it too), and
+axe-core finds nothing serious on any of them (once per page, at this width only).
 
 The pages are every named URL that answers GET (tests/test_access_matrix.py's walk, with
 its arguments naming objects of Strängnäs' agreement, made a draft so that the editing
@@ -10,7 +11,7 @@ Excel, calendar) are not pages and are left out."""
 
 import re
 
-from browsing import log_in
+from browsing import log_in, serious_violations
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 from test_access_matrix import (
@@ -39,6 +40,7 @@ NOT_PAGES = {
     "citizen_feed",
     "citizen_signed_pdf",
     "situation_report_document",
+    "attachment_download",
     "password_reset_confirm",
     "citizen_confirm",
     "citizen_unsubscribe",
@@ -86,7 +88,7 @@ def test_no_page_is_wider_than_a_phone(page, site):
     assert len(urls) > 40
     page.set_viewport_size({"width": PHONE, "height": 844})
     log_in(page, site, "samordnare.strangnas", check=False)
-    too_wide = []
+    too_wide, inaccessible = [], []
     for name, url in urls:
         try:
             response = page.goto(site + url)
@@ -102,7 +104,9 @@ def test_no_page_is_wider_than_a_phone(page, site):
         measured = page.evaluate(MEASURE)
         if measured["width"] > PHONE or measured["unlabelled"]:
             too_wide.append((name, measured["width"], measured["unlabelled"]))
+        inaccessible += [f"{name}: {violation}" for violation in serious_violations(page)]
     assert too_wide == [], "\n".join(map(str, too_wide))
+    assert inaccessible == [], "\n".join(inaccessible)
 
 
 def test_the_walk_knows_every_page():

@@ -52,6 +52,13 @@ def button(locator, name):
     return locator.get_by_role("button", name=name, exact=True)
 
 
+def open_menu(page, locator):
+    """The row's Mer menu opened by keyboard: its other buttons are in it."""
+    locator.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(locator.locator("details.row-menu")).to_have_attribute("open", "")
+
+
 def open_form(page, text):
     """Redigera on the row, then wait for the form's first field to take the focus: htmx
     has then set the form up (a click before that would submit it as a plain form)."""
@@ -116,6 +123,7 @@ def test_a_row_is_added_and_removed_after_a_confirmation(page, site, width):
     expect(added).to_be_visible()
     assert strangnas_plan().items.filter(activity="Nattvandring med föräldrar").exists()
 
+    added.locator("summary").click()
     button(added, "Ta bort").click()
     confirmation = page.locator("tr.row-confirm")
     expect(confirmation).to_contain_text("Ta bort raden?")
@@ -131,6 +139,7 @@ def test_a_row_is_added_and_removed_after_a_confirmation(page, site, width):
 def test_rows_are_reordered_by_keyboard(page, site, width):
     open_plan(page, site, width)
     first, second = (item.activity for item in strangnas_plan().items.order_by("position")[:2])
+    open_menu(page, row(page, first))
     move_down = button(row(page, first), "Flytta ned")
     move_down.focus()
     page.keyboard.press("Enter")
@@ -144,6 +153,7 @@ def test_rows_are_reordered_by_keyboard(page, site, width):
     texts = [cell.splitlines()[0] for cell in cells]
     assert texts.index(second) < texts.index(first)
 
+    open_menu(page, row(page, first))
     button(row(page, first), "Flytta upp").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Raden flyttades upp.")
