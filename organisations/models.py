@@ -1,5 +1,7 @@
 """Organisations that make agreements, and the people who work for them."""
 
+import textwrap
+
 from cryptography import x509
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -191,7 +193,7 @@ def normalised_certificate(text: str) -> str:
     """A certificate as PEM, also when pasted as the bare base64 of a metadata file."""
     text = text.strip()
     if text and "-----BEGIN" not in text:
-        body = "".join(text.split())
+        body = "\n".join(textwrap.wrap("".join(text.split()), 64))
         text = "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----"
     return text
 
