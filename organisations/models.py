@@ -1,4 +1,8 @@
-"""Organisations that make agreements, and the people who work for them."""
+"""Organisations that make agreements, and the people who work for them.
+
+Over 400 lines: the identity providers, with the fields and checks of both their kinds
+(OpenID Connect and SAML 2.0), and the last sign-ins stay beside the organisations and
+memberships they sign people into; split them into a module of their own when they grow."""
 
 import textwrap
 
