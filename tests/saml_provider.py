@@ -95,6 +95,7 @@ class IdentityProvider:
         self.metadata_url = self.base + "/metadata"
         self.sso_url = self.base + "/sso"
         self.accounts = accounts
+        self.signs = True
         key_file, certificate_file, self.certificate = key_and_certificate(directory, "idp")
         config = IdPConfig()
         config.load(
@@ -157,27 +158,36 @@ class IdentityProvider:
         response_args = self.server.response_args(request.message, [BINDING_HTTP_POST])
         destination = response_args.pop("destination")
         response_args.pop("binding", None)
-        response = self.server.create_authn_response(
-            self.accounts[login],
-            userid=login,
-            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=f"{login}-at-the-test-idp"),
-            authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"},
-            sign_response=True,
-            sign_assertion=True,
-            # SHA-256: python3-saml refuses SHA-1 signatures, as it should.
-            sign_alg=SIG_RSA_SHA256,
-            digest_alg=DIGEST_SHA256,
-            destination=destination,
-            **response_args,
+        response = self.response_for(login, destination=destination, **response_args)
+        return self.answer(
+            start_response,
+            "200 OK",
+            self.post_form(response, destination, form.get("RelayState", "")),
         )
-        http_args = self.server.apply_binding(
-            BINDING_HTTP_POST,
-            str(response),
-            destination,
-            form.get("RelayState", ""),
-            response=True,
+
+    def response_for(self, login, **response_args) -> str:
+        """The signed answer for `login` (unsigned while `signs` is off): in reply to a
+        request, or, given no in_response_to, one the identity provider starts itself."""
+        return str(
+            self.server.create_authn_response(
+                self.accounts[login],
+                userid=login,
+                name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=f"{login}-at-the-test-idp"),
+                authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"},
+                sign_response=self.signs,
+                sign_assertion=self.signs,
+                # SHA-256: python3-saml refuses SHA-1 signatures, as it should.
+                sign_alg=SIG_RSA_SHA256,
+                digest_alg=DIGEST_SHA256,
+                **response_args,
+            )
         )
-        return self.answer(start_response, "200 OK", http_args["data"])
+
+    def post_form(self, response: str, destination: str, relay_state: str = "") -> str:
+        """The HTTP-POST binding: a page whose form posts the answer to the service provider."""
+        return self.server.apply_binding(
+            BINDING_HTTP_POST, response, destination, relay_state, response=True
+        )["data"]
 
     @staticmethod
     def answer(start_response, status, body, content_type="text/html; charset=utf-8"):

@@ -11,6 +11,7 @@ from html import unescape
 
 import pytest
 import requests
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.test import Client
@@ -239,6 +240,40 @@ def test_a_response_we_did_not_ask_for_is_refused(client, strangnas, idp, anna):
     response = post_to_acs(client, posted)
     assert response.status_code == 401
     assert SESSION_KEY not in client.session
+
+
+def test_an_unsigned_response_is_refused(client, strangnas, idp, anna):
+    register_provider(client, strangnas, idp)
+    idp.signs = False
+    try:
+        response, _posted = sign_in(client, "anna.berg@strangnas.test", "anna")
+    finally:
+        idp.signs = True
+    assert response.status_code == 401
+    assert SESSION_KEY not in client.session
+    assert not anna.socialaccount_set.exists()
+
+
+def test_a_response_the_identity_provider_starts_itself_is_refused(client, strangnas, idp, anna):
+    """IdP-initiated sign-in: a signed answer to no request of ours, e.g. one sent to
+    someone's browser by another site, which would sign them in as someone else."""
+    provider = register_provider(client, strangnas, idp)
+    acs = "http://testserver" + ACS
+    response = idp.response_for(
+        "anna",
+        in_response_to=None,
+        destination=acs,
+        sp_entity_id=settings.SITE_URL + provider.saml_metadata_path,
+    )
+    page = idp.post_form(response, acs)
+    posted = dict(re.findall(r'name="(SAMLResponse)" value="([^"]*)"', page))
+
+    answer = post_to_acs(client, {name: unescape(value) for name, value in posted.items()})
+
+    assert answer.status_code == 401
+    assert "Inloggningen misslyckades" in answer.text
+    assert SESSION_KEY not in client.session
+    assert not anna.socialaccount_set.exists()
 
 
 def test_an_identity_provider_that_is_down_is_answered_in_swedish(client, strangnas):
