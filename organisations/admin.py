@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import IdentityProvider, LastSignIn, Membership, Organisation, SignInDomain
+from .signin import saml_idp_from_metadata
 
 
 class MembershipInline(admin.TabularInline):
@@ -34,7 +35,18 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 class IdentityProviderForm(forms.ModelForm):
-    """The client secret is never shown again once saved; left empty, it is kept."""
+    """The client secret is never shown again once saved; left empty, it is kept. For SAML,
+    the identity provider's metadata may be pasted instead of its fields."""
+
+    saml_metadata_xml = forms.CharField(
+        label=_("SAML metadata (XML)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Paste the identity provider's metadata file to fill in its sign-in address and "
+            "certificate (the entity id above picks the provider in a federation's file)."
+        ),
+    )
 
     class Meta:
         model = IdentityProvider
@@ -46,6 +58,11 @@ class IdentityProviderForm(forms.ModelForm):
             "client_id",
             "client_secret",
             "email_claim",
+            "saml_entity_id",
+            "saml_metadata_url",
+            "saml_sso_url",
+            "saml_certificate",
+            "saml_email_attribute",
             "domain_users_may_join",
             "enabled",
         ]
@@ -60,6 +77,21 @@ class IdentityProviderForm(forms.ModelForm):
 
     def clean_client_secret(self):
         return self.cleaned_data["client_secret"] or self.instance.client_secret
+
+    def clean(self):
+        cleaned = super().clean()
+        xml = cleaned.get("saml_metadata_xml", "").strip()
+        if xml:
+            try:
+                read = saml_idp_from_metadata(xml, cleaned.get("saml_entity_id", "").strip())
+            except ValueError as error:
+                self.add_error("saml_metadata_xml", str(error))
+            else:
+                cleaned.update(read)
+                # The model's own checks (IdentityProvider.clean) see the values read.
+                for name, value in read.items():
+                    setattr(self.instance, name, value)
+        return cleaned
 
 
 class SignInDomainInline(admin.TabularInline):
@@ -78,15 +110,45 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name", "key", "issuer", "domains__domain"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
-    readonly_fields = ["redirect_address"]
+    readonly_fields = ["redirect_address", "saml_service_provider_metadata"]
     inlines = [SignInDomainInline]
-    fields = [*IdentityProviderForm.Meta.fields, "redirect_address"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["organisation", "key", "kind", "domain_users_may_join", "enabled"]},
+        ),
+        (
+            _("OpenID Connect"),
+            {"fields": ["issuer", "client_id", "client_secret", "email_claim"]},
+        ),
+        (
+            _("SAML 2.0"),
+            {
+                "fields": [
+                    "saml_entity_id",
+                    "saml_metadata_url",
+                    "saml_metadata_xml",
+                    "saml_sso_url",
+                    "saml_certificate",
+                    "saml_email_attribute",
+                    "saml_service_provider_metadata",
+                ]
+            },
+        ),
+        (None, {"fields": ["redirect_address"]}),
+    ]
 
     @admin.display(description=_("redirect address to register at the provider"))
     def redirect_address(self, provider):
         if not provider.key:
             return "–"
         return settings.SITE_URL + provider.callback_path
+
+    @admin.display(description=_("our SAML metadata (also our entity id)"))
+    def saml_service_provider_metadata(self, provider):
+        if not provider.key or not provider.is_saml:
+            return "–"
+        return settings.SITE_URL + provider.saml_metadata_path
 
 
 @admin.register(SignInDomain)

@@ -3,7 +3,8 @@
 The login page asks for the user name or e-mail address. An address whose domain belongs to
 an organisation's IdentityProvider is sent to that provider (home-realm discovery); anything
 else goes on to the password. django-allauth does the OpenID Connect part (state, PKCE,
-the token and the ID token); the adapters here decide who gets in:
+the token and the ID token) and, on python3-saml, the SAML 2.0 part (the signed response,
+its audience, times and InResponseTo); the adapters here decide who gets in:
 
 - a person already connected to the provider signs in as the user they were connected to;
 - a person whose address (in one of the provider's domains) belongs to an active user who is
@@ -21,15 +22,28 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.adapter import get_adapter as get_provider_adapter
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.saml import utils as saml_utils
+from allauth.socialaccount.providers.saml import views as saml_views
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
-from .models import IdentityProvider, Membership, MembershipRole
+from .models import (
+    IdentityProvider,
+    Membership,
+    MembershipRole,
+    ProviderKind,
+    normalised_certificate,
+)
 
 logger = logging.getLogger(__name__)
 
 OPENID_CONNECT = "openid_connect"
+SAML = "saml"
 # Django's own backend: a person signed in through a provider is a plain Django user.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -37,6 +51,8 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 def app_for(provider: IdentityProvider) -> SocialApp:
     """The provider as django-allauth's app: built on the fly, never stored, so that the
     IdentityProvider row is the only place its settings and secret live."""
+    if provider.is_saml:
+        return saml_app_for(provider)
     return SocialApp(
         provider=OPENID_CONNECT,
         provider_id=provider.key,
@@ -53,9 +69,71 @@ def app_for(provider: IdentityProvider) -> SocialApp:
     )
 
 
+def saml_app_for(provider: IdentityProvider) -> SocialApp:
+    """A SAML provider as allauth's app; its client id is the key in allauth's SAML
+    addresses (/konto/sso/saml/<key>/acs/)."""
+    if provider.saml_metadata_url:
+        idp = {
+            "entity_id": provider.saml_entity_id,
+            "metadata_url": provider.saml_metadata_url,
+            "metadata_request_timeout": settings.SOCIALACCOUNT_REQUESTS_TIMEOUT,
+        }
+    else:
+        idp = {
+            "entity_id": provider.saml_entity_id,
+            "sso_url": provider.saml_sso_url,
+            "x509cert": provider.saml_certificate,
+        }
+    return SocialApp(
+        provider=SAML,
+        provider_id=provider.key,
+        name=provider.organisation.name,
+        client_id=provider.key,
+        settings={
+            "idp": idp,
+            # Our entity id is our metadata address at SITE_URL, as the admin shows it,
+            # whatever host a request came in by.
+            "sp": {"entity_id": settings.SITE_URL + provider.saml_metadata_path},
+            "attribute_mapping": {"uid": [], "email": [provider.saml_email_attribute]},
+            "advanced": {
+                # Only sign-ins we started: each response must answer our request, once.
+                "reject_idp_initiated_sso": True,
+                "strict": True,
+                "want_assertion_signed": False,
+                "want_message_signed": False,
+                # python3-saml checks our own addresses too, and would refuse a host with
+                # no dot in it (localhost on a developer's machine, the tests' testserver).
+                "allow_single_label_domains": True,
+            },
+        },
+    )
+
+
+def saml_idp_from_metadata(xml: str, entity_id: str) -> dict:
+    """The identity provider's fields read from its metadata (pasted in the admin)."""
+    try:
+        read = OneLogin_Saml2_IdPMetadataParser.parse(xml, entity_id=entity_id or None)
+    except Exception as error:  # lxml's and python3-saml's own errors alike
+        raise ValueError(_("This is not SAML metadata (XML).")) from error
+    idp = read.get("idp") or {}
+    sso_url = (idp.get("singleSignOnService") or {}).get("url")
+    certificate = idp.get("x509cert") or (idp.get("x509certMulti") or {}).get("signing", [""])[0]
+    if not sso_url or not certificate:
+        raise ValueError(
+            _("The metadata has no identity provider with a sign-in address and certificate.")
+        )
+    return {
+        "saml_entity_id": idp.get("entityId", entity_id),
+        "saml_sso_url": sso_url,
+        "saml_certificate": normalised_certificate(certificate),
+    }
+
+
 def start_provider_sign_in(request, provider: IdentityProvider, address: str, next_url: str):
     """Send the browser to the provider; None when the provider does not answer."""
     allauth_provider = get_provider_adapter(request).get_provider(request, provider.key)
+    if provider.is_saml:
+        return start_saml_sign_in(request, provider, allauth_provider, next_url)
     auth_params = {**allauth_provider.get_auth_params(), "login_hint": address}
     try:
         return allauth_provider.redirect(
@@ -67,10 +145,48 @@ def start_provider_sign_in(request, provider: IdentityProvider, address: str, ne
         return None
 
 
+def start_saml_sign_in(request, provider, allauth_provider, next_url):
+    """The SAML request, for the HTTP-Redirect binding; its id is the state allauth keeps
+    for the answer. Where the provider is given by its metadata address, the metadata is
+    read first (and kept a few hours): that is where a provider that is down shows."""
+    idp = allauth_provider.app.settings["idp"]
+    if idp.get("metadata_url"):
+        try:
+            metadata = saml_utils.fetch_metadata_url_config(idp)
+        except Exception:  # python3-saml's own errors are bare Exceptions; urllib's OSErrors
+            logger.warning("SAML identity provider %s did not answer", provider.key, exc_info=True)
+            return None
+        if "idp" not in metadata:
+            logger.warning("SAML metadata of %s names no such entity", provider.key)
+            return None
+    return allauth_provider.redirect(request, process="login", next_url=next_url or None)
+
+
+def finish_saml_sign_in(request, organization_slug):
+    """allauth's end of a SAML sign-in, where a response that answers no request of this
+    browser's (replayed, or from a sign-in started elsewhere) gets our page for a failed
+    sign-in rather than a bare 403: allauth's state for it is used once, or was never here."""
+    try:
+        return saml_views.finish_acs(request, organization_slug=organization_slug)
+    except PermissionDenied:
+        logger.warning("SAML response for %s answers no request of ours", organization_slug)
+        return render(request, "socialaccount/authentication_error.html", status=401)
+
+
 def claims_of(sociallogin) -> dict:
     """The ID token's claims with the user info's on top (the user info is fresher)."""
     extra = sociallogin.account.extra_data or {}
     return {**(extra.get("id_token") or {}), **(extra.get("userinfo") or {})}
+
+
+def address_of(provider: IdentityProvider, sociallogin) -> str:
+    """The e-mail address the provider vouches for: a claim, or a SAML attribute."""
+    if provider.is_saml:
+        values = (sociallogin.account.extra_data or {}).get(provider.saml_email_attribute)
+        value = values[0] if isinstance(values, list) and values else values
+    else:
+        value = claims_of(sociallogin).get(provider.email_claim)
+    return str(value or "").strip()
 
 
 def refuse(request, provider: IdentityProvider | None, reason: str):
@@ -103,9 +219,16 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
     def list_apps(self, request, provider=None, client_id=None):
         """The organisations' providers in use, as allauth's apps (none from settings)."""
         providers = IdentityProvider.objects.filter(enabled=True).select_related("organisation")
-        if provider and provider != OPENID_CONNECT:
+        if provider == OPENID_CONNECT:
+            providers = providers.filter(kind=ProviderKind.OPENID_CONNECT)
+        elif provider == SAML:
+            providers = providers.filter(kind=ProviderKind.SAML)
+        elif provider:
             providers = providers.filter(key=provider)
-        if client_id:
+        if client_id and provider == SAML:
+            # allauth's SAML addresses name the app by its client id, our key.
+            providers = providers.filter(key=client_id)
+        elif client_id:
             providers = providers.filter(client_id=client_id)
         return [app_for(p) for p in providers]
 
@@ -127,7 +250,7 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing:
             return
         claims = claims_of(sociallogin)
-        address = str(claims.get(provider.email_claim) or "").strip()
+        address = address_of(provider, sociallogin)
         if not address or not provider.serves(address):
             refuse(request, provider, "address outside the provider's domains")
         if claims.get("email_verified") is False:

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import accounts, second_factor_views, views
+from . import accounts, second_factor_views, signin, views
 
 members = "organisationer/<int:pk>/anvandare/"
 
@@ -32,6 +32,12 @@ allauth_urlpatterns = [
     # allauth asks here for what auto sign-up lacks; ProviderAdapter has refused before.
     path(
         "3rdparty/signup/", RedirectView.as_view(pattern_name="login"), name="socialaccount_signup"
+    ),
+    # Before allauth's own: a SAML response that answers no request of ours gets our page.
+    path(
+        "saml/<str:organization_slug>/acs/finish/",
+        signin.finish_saml_sign_in,
+        name="saml_finish_acs",
     ),
     *build_provider_urlpatterns(),
 ]
