@@ -233,3 +233,46 @@ def test_a_report_takes_attachments_while_a_draft(client, personas, demo):
     client.post(add, {"file": upload("sen.pdf", pdf())})
     client.post(reverse("attachment_remove", args=[agreement.pk, attachment.pk]))
     assert list(Attachment.objects.values_list("name", flat=True)) == ["bilaga.pdf"]
+
+
+def test_a_double_click_on_attach_attaches_the_file_once(client, personas, row):
+    """The same file posted twice (a double click on Bifoga fil, or the page sent again)
+    is attached once; another file, or the same file to another entry, is attached."""
+    client.force_login(personas.kommunpolis)
+    client.post(log_url(row), entry_data())
+    client.post(log_url(row), entry_data(what_was_done="Ny vandring."))
+    first, second = FollowUpEntry.objects.filter(item=row).order_by("pk")
+    add = reverse("entry_attachment_add", args=[row.plan.agreement_id, first.pk])
+    for _ in range(2):
+        response = client.post(add, {"file": upload("bilaga.pdf", pdf())})
+        assert response.status_code == 302 and response["Location"].endswith(f"#post-{first.pk}")
+    assert first.attachments.count() == 1
+    client.post(add, {"file": upload("scen.jpg", photo())})
+    other = reverse("entry_attachment_add", args=[row.plan.agreement_id, second.pk])
+    client.post(other, {"file": upload("bilaga.pdf", pdf())})
+    assert sorted(first.attachments.values_list("name", flat=True)) == ["bilaga.pdf", "scen.jpg"]
+    assert second.attachments.count() == 1
+
+
+def test_removing_twice_says_it_is_gone_and_records_one_removal(client, personas, row):
+    client.force_login(personas.kommunpolis)
+    client.post(log_url(row), entry_data())
+    entry = FollowUpEntry.objects.get(item=row)
+    agreement_id = row.plan.agreement_id
+    client.post(
+        reverse("entry_attachment_add", args=[agreement_id, entry.pk]),
+        {"file": upload("bilaga.pdf", pdf())},
+    )
+    attachment = Attachment.objects.get(entry=entry)
+    remove = reverse("attachment_remove", args=[agreement_id, attachment.pk])
+    assert client.post(remove).status_code == 302
+    again = client.post(remove, follow=True)
+    assert again.redirect_chain[0][0].endswith(f"#post-{entry.pk}")
+    assert "Bilagan var redan borttagen." in again.text
+    records = Attachment.history.model.objects.filter(id=attachment.pk)
+    assert sorted(r.history_type for r in records) == ["+", "-"]
+    client.force_login(personas.outsider)
+    assert client.post(remove).status_code == 404
+    assert (
+        client.post(reverse("attachment_remove", args=[agreement_id, 99999999])).status_code == 404
+    )
