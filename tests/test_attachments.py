@@ -276,3 +276,29 @@ def test_removing_twice_says_it_is_gone_and_records_one_removal(client, personas
     assert (
         client.post(reverse("attachment_remove", args=[agreement_id, 99999999])).status_code == 404
     )
+
+
+def test_a_pdf_that_runs_something_is_refused_and_one_opening_at_a_page_is_not(
+    client, personas, row
+):
+    """The signed scan's check (samverkan/pdfs.py), less its triggers: office programs
+    open a document at a page with /OpenAction, which runs nothing by itself."""
+    from pypdf.generic import ArrayObject, NameObject, NumberObject
+
+    from tests.test_signing import document_level_script, scan_with, script_on_opening
+
+    def opens_at_the_first_page(writer, page):
+        writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+            [page.indirect_reference, NameObject("/XYZ")] + [NumberObject(0)] * 3
+        )
+
+    client.force_login(personas.kommunpolis)
+    client.post(log_url(row), entry_data())
+    entry = FollowUpEntry.objects.get(item=row)
+    add = reverse("entry_attachment_add", args=[row.plan.agreement_id, entry.pk])
+    for hostile in (script_on_opening, document_level_script):
+        response = client.post(add, {"file": upload("rapport.pdf", scan_with(hostile))})
+        assert "PDF-filen innehåller skript eller inbäddade filer (JS, JavaScript)" in response.text
+        assert not Attachment.objects.exists()
+    response = client.post(add, {"file": upload("rapport.pdf", scan_with(opens_at_the_first_page))})
+    assert response.status_code == 302 and entry.attachments.count() == 1
