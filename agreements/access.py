@@ -122,13 +122,38 @@ def _rights(memberships, municipalities_of_agreement) -> EditingRights:
             shared = True
             if organisation_id in municipalities_of_agreement:
                 municipalities.add(organisation_id)
-        elif works_with_id is None:  # a kommunpolis for the whole unit
-            shared = True
-            municipalities |= municipalities_of_agreement
-        elif works_with_id in municipalities_of_agreement:
-            shared = True
-            municipalities.add(works_with_id)
+        else:  # a kommunpolis, for the whole unit or for one municipality
+            if works_with_plan(works_with_id, municipalities_of_agreement, None):
+                shared = True
+            municipalities |= {
+                municipality
+                for municipality in municipalities_of_agreement
+                if works_with_plan(works_with_id, municipalities_of_agreement, municipality)
+            }
     return EditingRights(shared=shared, municipalities=frozenset(municipalities))
+
+
+def works_with_plan(works_with_id, party_ids, plan_municipality_id) -> bool:
+    """The rule for a kommunpolis who works with one municipality (`works_with`; None: for
+    the whole unit), in one place for their rights, Mina uppgifter and the reminders: they
+    have an agreement's plan when that municipality is a party and the plan is not
+    another municipality's (a shared plan, or their municipality's own)."""
+    if works_with_id is None:
+        return True
+    return works_with_id in party_ids and plan_municipality_id in (None, works_with_id)
+
+
+def works_with_plan_condition(works_with_id, plan="plan") -> Q:
+    """`works_with_plan` as a condition on a query reaching the plan by the path `plan`."""
+    if works_with_id is None:
+        return Q()
+    is_a_party = Party.objects.filter(
+        agreement_id=OuterRef(f"{plan}__agreement_id"), organisation_id=works_with_id
+    )
+    return Q(Exists(is_a_party)) & (
+        Q(**{f"{plan}__municipality__isnull": True})
+        | Q(**{f"{plan}__municipality_id": works_with_id})
+    )
 
 
 def visible_agreements(user):

@@ -9,7 +9,7 @@ with). What a file may be is decided in followup/attachments.py.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -85,7 +85,7 @@ def _add(request, agreement, target, back):
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if form.is_bound and form.is_valid():
         with transaction.atomic():
-            Attachment.add(form.cleaned_data["file"].checked, user=request.user, **target)
+            Attachment.add_once(form.cleaned_data["file"].checked, user=request.user, **target)
         messages.success(request, _("The file was attached."))
         return redirect(back)
     context = {"agreement": agreement, "form": form, "back": back, **target}
@@ -97,9 +97,10 @@ def _add(request, agreement, target, back):
 def attachment_remove(request, pk, attachment_pk):
     """Asks first (GET), removes on POST; the history keeps that it was there."""
     agreement = get_agreement(request.user, pk, plan_page_agreements())
-    attachment = get_object_or_404(
-        agreement.attachments.select_related("entry__item__plan", "report"), pk=attachment_pk
-    )
+    attachments = agreement.attachments.select_related("entry__item__plan", "report")
+    attachment = attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        return _removed_already(request, agreement, attachment_pk)
     if attachment.entry_id:
         check_may_change_plan(request.user, agreement, attachment.entry.item.plan)
         back = _entry_url(agreement, attachment.entry)
@@ -111,8 +112,28 @@ def attachment_remove(request, pk, attachment_pk):
             return redirect(back)
     if request.method == "POST":
         with transaction.atomic():
+            # Two posts at once (a double click): the second waits here, then finds none.
+            if not Attachment.objects.select_for_update().filter(pk=attachment.pk).exists():
+                return _removed_already(request, agreement, attachment_pk)
             attachment.remove()
         messages.success(request, _("The attachment was removed."))
         return redirect(back)
     context = {"agreement": agreement, "attachment": attachment, "back": back}
     return render(request, "followup/attachment_remove.html", context)
+
+
+def _removed_already(request, agreement, attachment_pk):
+    """A second Ta bort (a double click, a page left open) finds the attachment gone: back
+    to where it was, saying so, for whoever may still see where it was; else 404."""
+    removed = Attachment.removed_from(agreement, attachment_pk)
+    if removed is None:
+        raise Http404
+    if removed.entry_id:
+        entry = get_object_or_404(FollowUpEntry.objects.select_related("item"), pk=removed.entry_id)
+        back = _entry_url(agreement, entry)
+    else:
+        back = _report_url(
+            agreement, get_object_or_404(agreement.follow_up_reports.all(), pk=removed.report_id)
+        )
+    messages.info(request, _("The attachment was removed already."))
+    return redirect(back)

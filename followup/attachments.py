@@ -28,9 +28,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
 
-from prevention.forms import BROKEN_PDF
+from samverkan.pdfs import RUNNABLE, read_pdf, shown_names
 
 # The extension, the type the file is served as, and how its content is recognised.
 KINDS = {
@@ -106,12 +105,19 @@ def _lies(extension):
 
 
 def _check_pdf(content: bytes) -> None:
-    try:
-        pages = len(PdfReader(BytesIO(content)).pages) if content.startswith(b"%PDF-") else 0
-    except BROKEN_PDF:
-        pages = 0
-    if not pages:
+    pdf = read_pdf(content)
+    if not pdf.pages:
         raise _lies(".pdf")
+    # Office programs open a document at a page with the triggers; what runs is refused.
+    if runnable := pdf.active & RUNNABLE:
+        raise ValidationError(
+            _(
+                "The PDF contains scripts or embedded files (%(found)s), which an "
+                "attachment may not have: save it again as an ordinary PDF."
+            )
+            % {"found": shown_names(runnable)},
+            code="runnable_content",
+        )
 
 
 def _check_zipped_document(content, mark, content_type, extension) -> None:

@@ -23,7 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import OPEN_STATUSES, ActionItem, ItemStatus, Responsibility
-from agreements.access import editing_rights_in, may_change_plan_now, visible_agreements
+from agreements.access import (
+    editing_rights_in,
+    may_change_plan_now,
+    visible_agreements,
+    works_with_plan_condition,
+)
 from agreements.models import Party
 from organisations.models import Membership
 from samverkan.params import QueryKeyForm, is_id, query_id
@@ -90,14 +95,7 @@ def _concerns(user, memberships) -> Q:
             agreement_id=OuterRef("plan__agreement_id"), organisation_id=organisation_id
         )
         through = Exists(names_mine) | (~Exists(names_an_organisation) & Exists(of_a_party))
-        if works_with_id is not None:  # as agreements/access.py gives them rights
-            works_there = Party.objects.filter(
-                agreement_id=OuterRef("plan__agreement_id"), organisation_id=works_with_id
-            )
-            through &= Exists(works_there) & (
-                Q(plan__municipality__isnull=True) | Q(plan__municipality_id=works_with_id)
-            )
-        mine |= through
+        mine |= through & works_with_plan_condition(works_with_id)
     return mine
 
 

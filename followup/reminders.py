@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from actionplans.models import OPEN_STATUSES, ActionItem, Responsibility
-from agreements.access import EDITING_ROLES
+from agreements.access import EDITING_ROLES, works_with_plan
 from agreements.models import Agreement
 from organisations.models import Membership, MembershipRole
 
@@ -96,12 +96,14 @@ def collect(today: datetime.date) -> dict[int, Reminder]:
             for r in row.who
             for organisation in (r.organisation_id, r.part_of)
             if organisation is not None
-        } or {party.organisation_id for party in agreement.parties.all()}
+        }
+        party_ids = {party.organisation_id for party in agreement.parties.all()}
+        organisations = organisations or party_ids
         users = {
             user.pk: user
             for org in organisations
             for user, works_with in users_of.get(org, [])
-            if works_there(works_with, agreement, row.plan)
+            if works_with_plan(works_with, party_ids, row.plan.municipality_id)
         }
         if row.responsible_person_id is not None:
             # A row that names its responsible person reminds that person (who may log it).
@@ -127,17 +129,6 @@ def collect(today: datetime.date) -> dict[int, Reminder]:
         for user in coordinators.values():
             reminder_for(user).ending.append((agreement, end, days, threshold))
     return reminders
-
-
-def works_there(works_with_id, agreement, plan) -> bool:
-    """Whether a member who works with `works_with_id` (a kommunpolis assigned to one
-    municipality; None: the whole unit) has the plan's rows, as Mina uppgifter and their
-    rights (agreements/access.py) read it: the municipality is a party, and the plan is
-    not another municipality's."""
-    if works_with_id is None:
-        return True
-    parties = {party.organisation_id for party in agreement.parties.all()}
-    return works_with_id in parties and plan.municipality_id in (None, works_with_id)
 
 
 def rows_key(today: datetime.date) -> str:

@@ -1,29 +1,21 @@
 """The forms of the law's items. Each belongs to the municipality the view passes; its
 messages are in Swedish through the translations."""
 
-from io import BytesIO
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from samverkan.kept_uploads import KeepsUploads
+from samverkan.pdfs import read_pdf
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
 from .models import CoordinatingFunction, PreventionPlan, SituationReport
 
 DATE = DateInput()
-
-
-# What pypdf raises on a damaged file, its own errors and others (as signing/forms.py).
-BROKEN_PDF = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError)
-BROKEN_PDF += (RecursionError,)
 
 
 class PdfField(forms.FileField):
@@ -43,11 +35,7 @@ class PdfField(forms.FileField):
             raise ValidationError(_("Upload the lägesbild as a PDF file (.pdf)."))
         content = upload.read()
         upload.seek(0)
-        try:
-            pages = len(PdfReader(BytesIO(content)).pages) if content.startswith(b"%PDF-") else 0
-        except BROKEN_PDF:
-            pages = 0
-        if not pages:
+        if not read_pdf(content).pages:
             raise ValidationError(_("The file is not a PDF that can be read."))
         return upload
 

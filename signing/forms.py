@@ -1,82 +1,15 @@
-from io import BytesIO
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from samverkan.dates import validate_domain_date
 from samverkan.kept_uploads import KeepsUploads
 from samverkan.params import QueryKeyForm
+from samverkan.pdfs import read_pdf, shown_names
 from samverkan.widgets import DateInput
-
-# What a scanned paper never holds and a PDF reader may run or open: scripts, actions
-# run on opening or on events, programs to launch, forms that send data, embedded files.
-ACTIVE_CONTENT = {
-    "/JS",
-    "/JavaScript",
-    "/OpenAction",
-    "/AA",
-    "/Launch",
-    "/SubmitForm",
-    "/ImportData",
-    "/GoToE",
-    "/EmbeddedFile",
-    "/EmbeddedFiles",
-    "/RichMedia",
-    "/XFA",
-}
-# What pypdf raises besides its own errors on a damaged file (seen with corrupted scans).
-MALFORMED_PDF_ERRORS = (
-    ValueError,
-    KeyError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    OSError,
-    RecursionError,
-)
-# More objects than any scan has: a file with more is not read to the end.
-MAX_PDF_OBJECTS = 100_000
-
-
-class TooManyObjectsError(ValueError):
-    pass
-
-
-def active_content(reader: PdfReader) -> set[str]:
-    """The names of active content anywhere in the PDF: in what the trailer reaches and in
-    every numbered object, reachable or not, as pypdf reads them (names decoded, object
-    streams unpacked; page contents are not decompressed, as they cannot hold actions)."""
-    found = set()
-    seen = set()
-    pending = [reader.trailer]
-    for generation, numbers in reader.xref.items():
-        pending += [IndirectObject(number, generation, reader) for number in numbers]
-    pending += [IndirectObject(number, 0, reader) for number in reader.xref_objStm]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, IndirectObject):
-            key = (value.idnum, value.generation)
-            if key in seen:
-                continue
-            seen.add(key)
-            if len(seen) > MAX_PDF_OBJECTS:
-                raise TooManyObjectsError
-            value = value.get_object()
-        if isinstance(value, DictionaryObject):
-            found |= ACTIVE_CONTENT.intersection(value.keys())
-            pending += value.values()
-        elif isinstance(value, ArrayObject):
-            pending += value
-        elif isinstance(value, NameObject) and value in ACTIVE_CONTENT:
-            found.add(str(value))
-    return found
 
 
 class SignedScanField(forms.FileField):
@@ -99,21 +32,16 @@ class SignedScanField(forms.FileField):
         upload.seek(0)
         if not content.startswith(b"%PDF-"):
             raise ValidationError(_("The file is not a PDF, whatever its name says."))
-        try:
-            reader = PdfReader(BytesIO(content))
-            pages = len(reader.pages)
-            found = active_content(reader)
-        except (PyPdfError, *MALFORMED_PDF_ERRORS):
-            pages, found = 0, set()
-        if pages == 0:
+        pdf = read_pdf(content)
+        if pdf.pages == 0:
             raise ValidationError(_("The PDF cannot be read: scan the paper again."))
-        if found:
+        if pdf.active:
             raise ValidationError(
                 _(
                     "The PDF contains scripts, actions or embedded files (%(found)s), which "
                     "a scanned paper never has: upload the scanner's own file."
                 )
-                % {"found": ", ".join(sorted(name.lstrip("/") for name in found))}
+                % {"found": shown_names(pdf.active)}
             )
         return upload
 

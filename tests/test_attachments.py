@@ -233,3 +233,72 @@ def test_a_report_takes_attachments_while_a_draft(client, personas, demo):
     client.post(add, {"file": upload("sen.pdf", pdf())})
     client.post(reverse("attachment_remove", args=[agreement.pk, attachment.pk]))
     assert list(Attachment.objects.values_list("name", flat=True)) == ["bilaga.pdf"]
+
+
+def test_a_double_click_on_attach_attaches_the_file_once(client, personas, row):
+    """The same file posted twice (a double click on Bifoga fil, or the page sent again)
+    is attached once; another file, or the same file to another entry, is attached."""
+    client.force_login(personas.kommunpolis)
+    client.post(log_url(row), entry_data())
+    client.post(log_url(row), entry_data(what_was_done="Ny vandring."))
+    first, second = FollowUpEntry.objects.filter(item=row).order_by("pk")
+    add = reverse("entry_attachment_add", args=[row.plan.agreement_id, first.pk])
+    for _ in range(2):
+        response = client.post(add, {"file": upload("bilaga.pdf", pdf())})
+        assert response.status_code == 302 and response["Location"].endswith(f"#post-{first.pk}")
+    assert first.attachments.count() == 1
+    client.post(add, {"file": upload("scen.jpg", photo())})
+    other = reverse("entry_attachment_add", args=[row.plan.agreement_id, second.pk])
+    client.post(other, {"file": upload("bilaga.pdf", pdf())})
+    assert sorted(first.attachments.values_list("name", flat=True)) == ["bilaga.pdf", "scen.jpg"]
+    assert second.attachments.count() == 1
+
+
+def test_removing_twice_says_it_is_gone_and_records_one_removal(client, personas, row):
+    client.force_login(personas.kommunpolis)
+    client.post(log_url(row), entry_data())
+    entry = FollowUpEntry.objects.get(item=row)
+    agreement_id = row.plan.agreement_id
+    client.post(
+        reverse("entry_attachment_add", args=[agreement_id, entry.pk]),
+        {"file": upload("bilaga.pdf", pdf())},
+    )
+    attachment = Attachment.objects.get(entry=entry)
+    remove = reverse("attachment_remove", args=[agreement_id, attachment.pk])
+    assert client.post(remove).status_code == 302
+    again = client.post(remove, follow=True)
+    assert again.redirect_chain[0][0].endswith(f"#post-{entry.pk}")
+    assert "Bilagan var redan borttagen." in again.text
+    records = Attachment.history.model.objects.filter(id=attachment.pk)
+    assert sorted(r.history_type for r in records) == ["+", "-"]
+    client.force_login(personas.outsider)
+    assert client.post(remove).status_code == 404
+    assert (
+        client.post(reverse("attachment_remove", args=[agreement_id, 99999999])).status_code == 404
+    )
+
+
+def test_a_pdf_that_runs_something_is_refused_and_one_opening_at_a_page_is_not(
+    client, personas, row
+):
+    """The signed scan's check (samverkan/pdfs.py), less its triggers: office programs
+    open a document at a page with /OpenAction, which runs nothing by itself."""
+    from pypdf.generic import ArrayObject, NameObject, NumberObject
+
+    from tests.test_signing import document_level_script, scan_with, script_on_opening
+
+    def opens_at_the_first_page(writer, page):
+        writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+            [page.indirect_reference, NameObject("/XYZ")] + [NumberObject(0)] * 3
+        )
+
+    client.force_login(personas.kommunpolis)
+    client.post(log_url(row), entry_data())
+    entry = FollowUpEntry.objects.get(item=row)
+    add = reverse("entry_attachment_add", args=[row.plan.agreement_id, entry.pk])
+    for hostile in (script_on_opening, document_level_script):
+        response = client.post(add, {"file": upload("rapport.pdf", scan_with(hostile))})
+        assert "PDF-filen innehåller skript eller inbäddade filer (JS, JavaScript)" in response.text
+        assert not Attachment.objects.exists()
+    response = client.post(add, {"file": upload("rapport.pdf", scan_with(opens_at_the_first_page))})
+    assert response.status_code == 302 and entry.attachments.count() == 1

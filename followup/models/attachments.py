@@ -109,6 +109,28 @@ class Attachment(Versioned):
             raise
         return attachment
 
+    @classmethod
+    def add_once(cls, checked, *, user, entry=None, report=None) -> "Attachment":
+        """`add`, unless the same file of the same name is attached there already: then
+        that one. A double click on Bifoga fil posts the file twice; the entry or report
+        is locked first, so that two posts at once find each other too. In a transaction."""
+        owner = entry or report
+        type(owner).objects.select_for_update().filter(pk=owner.pk).exists()
+        there = cls.objects.filter(
+            entry=entry, report=report, sha256=checked.sha256, name=checked.name
+        ).first()
+        return there or cls.add(checked, user=user, entry=entry, report=report)
+
+    @classmethod
+    def removed_from(cls, agreement, pk) -> "Attachment | None":
+        """The last record of an attachment of the agreement that was removed, to find
+        where it was (its entry or report) when it is asked to be removed again."""
+        return (
+            cls.history.filter(agreement_id=agreement.pk, id=pk, history_type="-")
+            .order_by("-history_id")
+            .first()
+        )
+
     def remove(self) -> None:
         """Remove the record (the history keeps that it was there, by whom and when) and,
         once that is committed, the file."""

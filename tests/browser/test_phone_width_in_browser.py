@@ -113,3 +113,17 @@ def test_the_walk_knows_every_page():
     names = {name for name, _route in PATTERNS}
     assert {"overview", "agreement_list", "report_detail", "version_detail"} <= names
     assert names >= NOT_PAGES
+
+
+def test_the_main_menu_fits_one_line_on_a_phone(page, site):
+    """Översikt, Mina uppgifter and Överenskommelser side by side at 390 pixels, none
+    broken over two lines (Mina uppgifter was)."""
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    log_in(page, site, "kommunpolis.strangnas", check=False)
+    links = page.evaluate(
+        "[...document.querySelectorAll('.nav a')].map(a => "
+        "({lines: a.getClientRects().length, top: a.getBoundingClientRect().top}))"
+    )
+    assert len(links) == 3
+    assert [link["lines"] for link in links] == [1, 1, 1]
+    assert len({round(link["top"]) for link in links}) == 1
