@@ -20,6 +20,7 @@ from test_access_matrix import (
     ORGANISATION_URLS,
     PATTERNS,
     POST_ONLY,
+    SIGN_IN_URLS,
     TOKEN_URLS,
     url_kwargs,
 )
@@ -64,7 +65,8 @@ def walked_urls(agreement):
     walked = [
         (name, route)
         for name, route in PATTERNS
-        if name not in NOT_PAGES | POST_ONLY | TOKEN_URLS
+        # The sign-in pages through a provider are for those not signed in yet.
+        if name not in NOT_PAGES | POST_ONLY | TOKEN_URLS | SIGN_IN_URLS
         # An organisation's users are its administrator's; the rest come by mail.
         and not (name in ORGANISATION_URLS | ACCOUNT_URLS | CITIZEN_URLS and "<" in route)
     ]
