@@ -45,6 +45,9 @@ NOT_PAGES = {
     "password_reset_confirm",
     "citizen_confirm",
     "citizen_unsubscribe",
+    # Two-factor sign-in's buttons (turn off, new recovery codes): they answer POST only.
+    "second_factor_off",
+    "second_factor_new_codes",
 }
 
 MEASURE = """() => {
