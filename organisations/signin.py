@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.shortcuts import render
 
+from . import invitations
 from .models import IdentityProvider, Membership, MembershipRole
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,15 @@ def refuse(request, provider: IdentityProvider | None, reason: str):
     )
 
 
+def refuse_invitation(request, reason):
+    request.session.pop(invitations.SESSION_KEY, None)
+    logger.info("Invitation refused: %s", reason)
+    context = {"reason": reason}
+    raise ImmediateHttpResponse(
+        render(request, "registration/invitation_unusable.html", context, status=403)
+    )
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         """No one signs up: people are added, invited, or join through their domain."""
@@ -124,6 +134,8 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
         if sociallogin.state.get("process") != "login":
             # Only signing in: no connecting of further accounts to a signed-in user.
             refuse(request, provider, "not a sign-in")
+        if request.session.get(invitations.SESSION_KEY):
+            return self.accept_invitation(request, sociallogin, provider)
         if sociallogin.is_existing:
             return
         claims = claims_of(sociallogin)
@@ -154,8 +166,44 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
             refuse(request, provider, "the address belongs to a user outside the organisation")
         sociallogin.user.email = address.lower()
 
+    def accept_invitation(self, request, sociallogin, provider):
+        """The person came from an invitation's link (organisations.invitations): the
+        provider must vouch for the invited address; then the invitation is accepted for
+        the user connected to the provider, or the one with the address, or a new one
+        (save_user). Anything else is refused and nothing is made."""
+        try:
+            invitation = invitations.find(request.session[invitations.SESSION_KEY])
+        except invitations.InvitationUnusable as error:
+            refuse_invitation(request, error.reason)
+        claims = claims_of(sociallogin)
+        address = str(claims.get(provider.email_claim) or "").strip().lower()
+        if invitation.organisation_id != provider.organisation_id or address != invitation.email:
+            refuse_invitation(request, invitations.WRONG_ADDRESS)
+        if not provider.serves(address) or claims.get("email_verified") is False:
+            refuse(request, provider, "invited address outside the domains or unverified")
+        if sociallogin.is_existing:
+            user = sociallogin.user
+        else:
+            users = list(get_user_model().objects.filter(email__iexact=address)[:2])
+            if len(users) > 1:
+                refuse(request, provider, "several users have the address")
+            if not users:
+                sociallogin.user.email = address
+                return  # a new user: save_user accepts the invitation
+            user = users[0]
+        try:
+            with transaction.atomic():
+                if not sociallogin.is_existing:
+                    sociallogin.connect(request, user)
+                invitations.accept(invitation, user)
+        except invitations.InvitationUnusable as error:
+            refuse_invitation(request, error.reason)
+        del request.session[invitations.SESSION_KEY]
+
     def is_open_for_signup(self, request, sociallogin):
         """Only a person pre_social_login let through unconnected gets a new account."""
+        if request.session.get(invitations.SESSION_KEY):
+            return True
         provider = self.provider_of(sociallogin)
         return bool(provider and provider.domain_users_may_join)
 
@@ -169,6 +217,13 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
     @transaction.atomic
     def save_user(self, request, sociallogin, form=None):
         user = super().save_user(request, sociallogin, form)
+        token_hash = request.session.pop(invitations.SESSION_KEY, None)
+        if token_hash:
+            try:
+                invitations.accept(invitations.find(token_hash), user)
+            except invitations.InvitationUnusable as error:
+                refuse_invitation(request, error.reason)  # undoes the new user too
+            return user
         provider = self.provider_of(sociallogin)
         Membership.objects.create(
             user=user, organisation=provider.organisation, role=MembershipRole.READER
