@@ -101,8 +101,7 @@ def accept_and_go(request, invitation, get_user):
         return unusable(request, error.reason)
     if request.user != user:
         login(request, user, backend=signin.MODEL_BACKEND)
-    welcome = _("Welcome! You are now a user of %(organisation)s.")
-    messages.success(request, welcome % {"organisation": invitation.organisation.name})
+    invitations.welcome(request, invitation)
     return redirect("/")
 
 

@@ -16,6 +16,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
@@ -105,6 +106,12 @@ def send_invitation(invitation_id: int, language: str) -> None:
         subject = render_to_string("registration/invitation_subject.txt", context)
         body = render_to_string("registration/invitation_email.txt", context)
     EmailMessage(" ".join(subject.split()), body, to=[invitation.email]).send()
+
+
+def welcome(request, invitation: Invitation) -> None:
+    organisation = invitation.organisation.name
+    message = _("Welcome! You are now a user of %(organisation)s.")
+    messages.success(request, message % {"organisation": organisation})
 
 
 def withdraw(invitation: Invitation) -> None:

@@ -199,6 +199,7 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
         except invitations.InvitationUnusable as error:
             refuse_invitation(request, error.reason)
         del request.session[invitations.SESSION_KEY]
+        invitations.welcome(request, invitation)
 
     def is_open_for_signup(self, request, sociallogin):
         """Only a person pre_social_login let through unconnected gets a new account."""
@@ -220,9 +221,11 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
         token_hash = request.session.pop(invitations.SESSION_KEY, None)
         if token_hash:
             try:
-                invitations.accept(invitations.find(token_hash), user)
+                invitation = invitations.find(token_hash)
+                invitations.accept(invitation, user)
             except invitations.InvitationUnusable as error:
                 refuse_invitation(request, error.reason)  # undoes the new user too
+            invitations.welcome(request, invitation)
             return user
         provider = self.provider_of(sociallogin)
         Membership.objects.create(
