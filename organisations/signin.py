@@ -14,12 +14,14 @@ the token and the ID token); the adapters here decide who gets in:
 """
 
 import logging
+import secrets
 
 import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.adapter import get_adapter as get_provider_adapter
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -57,10 +59,17 @@ def app_for(provider: IdentityProvider) -> SocialApp:
 def start_provider_sign_in(request, provider: IdentityProvider, address: str, next_url: str):
     """Send the browser to the provider; None when the provider does not answer."""
     allauth_provider = get_provider_adapter(request).get_provider(request, provider.key)
-    auth_params = {**allauth_provider.get_auth_params(), "login_hint": address}
+    # allauth sends no nonce: ours goes in the request and in the stashed state, and the ID
+    # token must bring it back (ProviderAdapter.check_nonce).
+    nonce = secrets.token_urlsafe(32)
+    auth_params = {**allauth_provider.get_auth_params(), "login_hint": address, "nonce": nonce}
     try:
         return allauth_provider.redirect(
-            request, process="login", next_url=next_url or None, auth_params=auth_params
+            request,
+            process="login",
+            next_url=next_url or None,
+            auth_params=auth_params,
+            nonce=nonce,
         )
     except (requests.RequestException, ValueError, KeyError):
         # Discovery failed: the provider is down, answers with an error or not with JSON.
@@ -134,6 +143,7 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
         if sociallogin.state.get("process") != "login":
             # Only signing in: no connecting of further accounts to a signed-in user.
             refuse(request, provider, "not a sign-in")
+        self.check_nonce(request, sociallogin)
         if request.session.get(invitations.SESSION_KEY):
             return self.accept_invitation(request, sociallogin, provider)
         if sociallogin.is_existing:
@@ -165,6 +175,19 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
             # Someone else's account already has the address: no second one beside it.
             refuse(request, provider, "the address belongs to a user outside the organisation")
         sociallogin.user.email = address.lower()
+
+    def check_nonce(self, request, sociallogin):
+        """The ID token must carry the nonce this browser's sign-in was started with: an ID
+        token made for another sign-in (stolen, or injected with another's code) is refused
+        as a failed sign-in. A sign-in not started by us (allauth's own login address) has
+        no nonce in its state and is refused too."""
+        expected = sociallogin.state.get("nonce")
+        claimed = ((sociallogin.account.extra_data or {}).get("id_token") or {}).get("nonce")
+        if not expected or not claimed or not secrets.compare_digest(expected, str(claimed)):
+            response = render_authentication_error(
+                request, sociallogin.provider, extra_context={"reason": "nonce"}
+            )
+            raise ImmediateHttpResponse(response)
 
     def accept_invitation(self, request, sociallogin, provider):
         """The person came from an invitation's link (organisations.invitations): the
