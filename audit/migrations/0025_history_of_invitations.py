@@ -2,8 +2,13 @@
 
 import django.db.models.deletion
 import simple_history.models
+import importlib
+
 from django.conf import settings
 from django.db import migrations, models
+
+# The new history table is guarded like every other (0004_refuse_history_changes).
+_GUARD = importlib.import_module("audit.migrations.0004_refuse_history_changes")
 
 
 class Migration(migrations.Migration):
@@ -43,4 +48,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(_GUARD.install, migrations.RunPython.noop),
     ]
