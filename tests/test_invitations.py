@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from oidc_provider import CLIENT_ID, CLIENT_SECRET, running_provider
+from oidc_provider import CLIENT_ID, CLIENT_SECRET, free_port, running_provider
 from test_sign_in import sign_in_at_provider
 
 from organisations import invitations
@@ -343,3 +343,13 @@ def test_the_invitation_pages_ask_anonymous_visitors_to_log_in_and_take_only_pos
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
     client.force_login(personas.org_admin)
     assert client.get(reverse("invitation_create", args=[strangnas.pk])).status_code == 405
+
+
+def test_a_provider_that_is_down_is_named_and_the_invitation_kept(client, personas, strangnas):
+    register_provider(strangnas, f"http://127.0.0.1:{free_port()}")
+    client.force_login(personas.org_admin)
+    link = invited(client, strangnas, "nina.ny@strangnas.test")
+    response = client.post(link)
+    assert response.status_code == 503
+    assert "Strängnäs inloggningstjänst svarar inte just nu" in response.text
+    assert client.get(link).status_code == 200  # the link still works afterwards
