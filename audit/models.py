@@ -46,7 +46,7 @@ from followup.models import (
     Measurement,
     PartyFulfilment,
 )
-from organisations.models import Membership, Organisation
+from organisations.models import Invitation, Membership, Organisation
 from prevention.models import CoordinatingFunction, PreventionPlan, SituationReport
 
 # Bookkeeping columns: they change with every save and say nothing a reader needs. A plan's
@@ -60,7 +60,8 @@ NOT_TRACKED = [
 ]
 # An adopted plan keeps the plan as adopted in its own row, and never changes: its record
 # need not copy it.
-NOT_TRACKED_OF = {PlanAdoption: ["snapshot"]}
+# An invitation's token hash would let a reader of the history tell a link is current.
+NOT_TRACKED_OF = {PlanAdoption: ["snapshot"], Invitation: ["token_hash"]}
 
 # Each tracked model, and how its history finds its agreement: through a field holding the
 # agreement's id, or through the historical records of its parent (which outlive it).
@@ -89,7 +90,7 @@ AGREEMENT_PATHS = {
     ActivityAssessment: ("report_id", FollowUpReport),
     Attachment: ("agreement_id", Agreement),
 }
-WITHOUT_AGREEMENT = [Organisation, Membership]
+WITHOUT_AGREEMENT = [Organisation, Membership, Invitation]
 # The law's items belong to a municipality; its page shows their history.
 WITHOUT_AGREEMENT += [SituationReport, PreventionPlan, CoordinatingFunction]
 M2M_TRACKED = {ActionItem: ["problem_items"]}

@@ -3,7 +3,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import IdentityProvider, LastSignIn, Membership, Organisation, SignInDomain
+from .models import (
+    IdentityProvider,
+    Invitation,
+    LastSignIn,
+    Membership,
+    Organisation,
+    SignInDomain,
+)
 from .signin import saml_idp_from_metadata
 
 
@@ -168,6 +175,24 @@ class LastSignInAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user", "provider__organisation"]
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations, made and withdrawn by organisation administrators on the members page
+    (the e-mail's token is made there too): only read here."""
+
+    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation"]
+    exclude = ["token_hash"]
 
     def has_add_permission(self, request):
         return False

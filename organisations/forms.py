@@ -113,3 +113,55 @@ class LoginForm(AuthenticationForm):
             "If your organisation signs you in itself, your work e-mail address is enough: "
             "you are sent on to its sign-in."
         )
+
+
+class InvitationForm(forms.Form):
+    """Invite an e-mail address to the organisation, with the role it gets."""
+
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+    def __init__(self, *args, organisation, **kwargs):
+        self.organisation = organisation
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if self.organisation.memberships.filter(user__email__iexact=email).exists():
+            raise forms.ValidationError(_("Someone with this address is already a user here."))
+        return email
+
+
+class InvitedAccountForm(SetPasswordMixin, forms.Form):
+    """An invited person's own account where the organisation has no sign-in service: their
+    name, a user name and a password (Django's password validators); the address is the
+    invited one."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    username = NewMemberForm.base_fields["username"]
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    def __init__(self, *args, email, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    clean_username = NewMemberForm.clean_username
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        # The validators' messages by the password, not under its repetition.
+        self.validate_password_for_user(self._new_user(), "password1")
+        return cleaned
+
+    def _new_user(self):
+        fields = ("username", "first_name", "last_name")
+        values = {name: self.cleaned_data.get(name, "") for name in fields}
+        return get_user_model()(email=self.email, **values)
+
+    def save(self):
+        user = self._new_user()
+        user.set_password(self.cleaned_data["password1"])
+        user.save()
+        return user

@@ -15,12 +15,14 @@ its audience, times and InResponseTo); the adapters here decide who gets in:
 """
 
 import logging
+import secrets
 
 import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.adapter import get_adapter as get_provider_adapter
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.saml import utils as saml_utils
 from allauth.socialaccount.providers.saml import views as saml_views
@@ -32,6 +34,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
+from . import invitations
 from .models import (
     IdentityProvider,
     Membership,
@@ -134,10 +137,17 @@ def start_provider_sign_in(request, provider: IdentityProvider, address: str, ne
     allauth_provider = get_provider_adapter(request).get_provider(request, provider.key)
     if provider.is_saml:
         return start_saml_sign_in(request, provider, allauth_provider, next_url)
-    auth_params = {**allauth_provider.get_auth_params(), "login_hint": address}
+    # allauth sends no nonce: ours goes in the request and in the stashed state, and the ID
+    # token must bring it back (ProviderAdapter.check_nonce).
+    nonce = secrets.token_urlsafe(32)
+    auth_params = {**allauth_provider.get_auth_params(), "login_hint": address, "nonce": nonce}
     try:
         return allauth_provider.redirect(
-            request, process="login", next_url=next_url or None, auth_params=auth_params
+            request,
+            process="login",
+            next_url=next_url or None,
+            auth_params=auth_params,
+            nonce=nonce,
         )
     except (requests.RequestException, ValueError, KeyError):
         # Discovery failed: the provider is down, answers with an error or not with JSON.
@@ -197,6 +207,15 @@ def refuse(request, provider: IdentityProvider | None, reason: str):
     )
 
 
+def refuse_invitation(request, reason):
+    request.session.pop(invitations.SESSION_KEY, None)
+    logger.info("Invitation refused: %s", reason)
+    context = {"reason": reason}
+    raise ImmediateHttpResponse(
+        render(request, "registration/invitation_unusable.html", context, status=403)
+    )
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         """No one signs up: people are added, invited, or join through their domain."""
@@ -247,6 +266,10 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
         if sociallogin.state.get("process") != "login":
             # Only signing in: no connecting of further accounts to a signed-in user.
             refuse(request, provider, "not a sign-in")
+        if not provider.is_saml:  # SAML's answer is bound to our request by InResponseTo
+            self.check_nonce(request, sociallogin)
+        if request.session.get(invitations.SESSION_KEY):
+            return self.accept_invitation(request, sociallogin, provider)
         if sociallogin.is_existing:
             return
         claims = claims_of(sociallogin)
@@ -277,8 +300,58 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
             refuse(request, provider, "the address belongs to a user outside the organisation")
         sociallogin.user.email = address.lower()
 
+    def check_nonce(self, request, sociallogin):
+        """The ID token must carry the nonce this browser's sign-in was started with: an ID
+        token made for another sign-in (stolen, or injected with another's code) is refused
+        as a failed sign-in. A sign-in not started by us (allauth's own login address) has
+        no nonce in its state and is refused too."""
+        expected = sociallogin.state.get("nonce")
+        claimed = ((sociallogin.account.extra_data or {}).get("id_token") or {}).get("nonce")
+        if not expected or not claimed or not secrets.compare_digest(expected, str(claimed)):
+            response = render_authentication_error(
+                request, sociallogin.provider, extra_context={"reason": "nonce"}
+            )
+            raise ImmediateHttpResponse(response)
+
+    def accept_invitation(self, request, sociallogin, provider):
+        """The person came from an invitation's link (organisations.invitations): the
+        provider must vouch for the invited address; then the invitation is accepted for
+        the user connected to the provider, or the one with the address, or a new one
+        (save_user). Anything else is refused and nothing is made."""
+        try:
+            invitation = invitations.find(request.session[invitations.SESSION_KEY])
+        except invitations.InvitationUnusable as error:
+            refuse_invitation(request, error.reason)
+        claims = claims_of(sociallogin)
+        address = address_of(provider, sociallogin).lower()
+        if invitation.organisation_id != provider.organisation_id or address != invitation.email:
+            refuse_invitation(request, invitations.WRONG_ADDRESS)
+        if not provider.serves(address) or claims.get("email_verified") is False:
+            refuse(request, provider, "invited address outside the domains or unverified")
+        if sociallogin.is_existing:
+            user = sociallogin.user
+        else:
+            users = list(get_user_model().objects.filter(email__iexact=address)[:2])
+            if len(users) > 1:
+                refuse(request, provider, "several users have the address")
+            if not users:
+                sociallogin.user.email = address
+                return  # a new user: save_user accepts the invitation
+            user = users[0]
+        try:
+            with transaction.atomic():
+                if not sociallogin.is_existing:
+                    sociallogin.connect(request, user)
+                invitations.accept(invitation, user)
+        except invitations.InvitationUnusable as error:
+            refuse_invitation(request, error.reason)
+        del request.session[invitations.SESSION_KEY]
+        invitations.welcome(request, invitation)
+
     def is_open_for_signup(self, request, sociallogin):
         """Only a person pre_social_login let through unconnected gets a new account."""
+        if request.session.get(invitations.SESSION_KEY):
+            return True
         provider = self.provider_of(sociallogin)
         return bool(provider and provider.domain_users_may_join)
 
@@ -292,6 +365,15 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
     @transaction.atomic
     def save_user(self, request, sociallogin, form=None):
         user = super().save_user(request, sociallogin, form)
+        token_hash = request.session.pop(invitations.SESSION_KEY, None)
+        if token_hash:
+            try:
+                invitation = invitations.find(token_hash)
+                invitations.accept(invitation, user)
+            except invitations.InvitationUnusable as error:
+                refuse_invitation(request, error.reason)  # undoes the new user too
+            invitations.welcome(request, invitation)
+            return user
         provider = self.provider_of(sociallogin)
         Membership.objects.create(
             user=user, organisation=provider.organisation, role=MembershipRole.READER

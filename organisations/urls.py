@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import accounts, second_factor_views, signin, views
+from . import accounts, invitation_views, second_factor_views, signin, views
 
 members = "organisationer/<int:pk>/anvandare/"
 
@@ -48,6 +48,14 @@ urlpatterns = [
     path(members + "ny/", views.member_create, name="member_create"),
     path(members + "<int:membership_pk>/", views.member_edit, name="member_edit"),
     path(members + "<int:membership_pk>/ta-bort/", views.member_remove, name="member_remove"),
+    path(members + "inbjudan/", invitation_views.invitation_create, name="invitation_create"),
+    path(
+        members + "inbjudan/<int:invitation_pk>/dra-tillbaka/",
+        invitation_views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    # The e-mailed link of an invitation: the token is the key, no login needed.
+    path("konto/inbjudan/<str:token>/", invitation_views.invitation, name="invitation"),
     # Accounts: log in and out, change your password, reset a forgotten one by e-mail.
     path(
         "konto/logga-in/",

@@ -15,7 +15,8 @@ from .access import (
     get_others_membership,
     managed_organisations,
 )
-from .forms import MembershipForm, NewMemberForm
+from .forms import InvitationForm, MembershipForm, NewMemberForm
+from .invitations import VALID_DAYS
 
 
 @login_required
@@ -33,11 +34,22 @@ def my_organisations(request):
 @require_GET
 def members(request, pk):
     organisation = get_managed_organisation(request.user, pk)
+    return members_page(request, organisation, InvitationForm(organisation=organisation))
+
+
+def members_page(request, organisation, invitation_form, status=200):
+    """The members, the open invitations and the form to invite (bound where it failed)."""
     memberships = organisation.memberships.select_related(
         "user", "works_with", "user__last_sign_in__provider__organisation"
     ).order_by("user__last_name", "user__first_name", "user__username")
-    context = {"organisation": organisation, "memberships": memberships}
-    return render(request, "organisations/members.html", context)
+    context = {
+        "organisation": organisation,
+        "memberships": memberships,
+        "invitations": organisation.invitations.open().select_related("invited_by"),
+        "invitation_form": invitation_form,
+        "invitation_days": VALID_DAYS,
+    }
+    return render(request, "organisations/members.html", context, status=status)
 
 
 @login_required

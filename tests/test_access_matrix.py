@@ -78,6 +78,8 @@ WALK_QUERIES = {"search": "?q=Eskilstuna"}
 TOKEN_URLS = {"calendar_feed"}
 # Pages about an organisation rather than an agreement, walked in tests/test_organisations.py.
 ORGANISATION_URLS = {"my_organisations", "members", "member_create", "member_edit", "member_remove"}
+# Invitations: the members page's and the e-mailed link's, walked in tests/test_invitations.py.
+ORGANISATION_URLS |= {"invitation_create", "invitation_withdraw", "invitation"}
 # A citizen promise's publishing (its editors) and the public pages without login (anyone),
 # walked in tests/test_citizen_pages.py and tests/test_citizen_mail.py.
 CITIZEN_URLS = {

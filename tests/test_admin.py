@@ -43,6 +43,7 @@ def test_change_list_add_and_change_pages_open(admin_client, model):
         "publicfeedback",
         "planadoption",  # made by Fastställ on the plan's page, never changed
         "lastsignin",  # written at each sign-in
+        "invitation",  # made on the members page, with the e-mail's token
         "agreementvisit",  # recorded by the plan and follow-up pages
         "entryseen",  # made by Markera som sedd
         "attachment",  # checked and cleaned on the logging and report pages

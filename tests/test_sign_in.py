@@ -7,7 +7,7 @@ does the same in Chromium."""
 
 import json
 import re
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -203,6 +203,45 @@ def test_a_replayed_callback_is_refused(client, strangnas, issuer):
     assert replayed.status_code == 401
     assert "Inloggningen misslyckades" in replayed.text
     assert SESSION_KEY not in client.session
+
+
+def with_nonce(authorize_url: str, nonce: str | None) -> str:
+    """The authorization request with another nonce (or none), as the provider then puts
+    in the ID token it makes."""
+    parts = urlsplit(authorize_url)
+    query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+    query.pop("nonce")
+    if nonce is not None:
+        query["nonce"] = nonce
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def test_the_sign_in_sends_a_nonce_and_the_id_token_brings_it_back(client, strangnas, issuer):
+    register_provider(strangnas, issuer)
+    User.objects.filter(username="samordnare.strangnas").update(email="anna.berg@strangnas.test")
+    url = forwarded_to(client, "anna.berg@strangnas.test")
+    (nonce,) = parse_qs(urlsplit(url).query)["nonce"]
+    assert len(nonce) >= 32
+    response = client.get(sign_in_at_provider(url, "anna"))
+    assert response.status_code == 302 and SESSION_KEY in client.session
+    user = User.objects.get(username="samordnare.strangnas")
+    assert user.socialaccount_set.get().extra_data["id_token"]["nonce"] == nonce
+
+
+@pytest.mark.parametrize("nonce", ["another-sign-ins-nonce", None])
+def test_an_id_token_with_another_nonce_or_none_is_refused(client, strangnas, issuer, nonce):
+    """An ID token made for another sign-in (the provider was asked with another nonce, or
+    with none) is refused, though the state and the code are good."""
+    register_provider(strangnas, issuer)
+    User.objects.filter(username="samordnare.strangnas").update(email="anna.berg@strangnas.test")
+    url = with_nonce(forwarded_to(client, "anna.berg@strangnas.test"), nonce)
+
+    response = client.get(sign_in_at_provider(url, "anna"))
+
+    assert response.status_code == 401
+    assert "Inloggningen misslyckades" in response.text
+    assert SESSION_KEY not in client.session
+    assert not User.objects.get(username="samordnare.strangnas").socialaccount_set.exists()
 
 
 def test_a_provider_that_is_down_is_answered_in_swedish_on_the_login_page(client, strangnas):
