@@ -31,6 +31,9 @@ read), as healthchecks' `_get_check_for_user`:
 - a new agreement: `check_may_create_agreements`.
 
 Pages ask `agreement_permissions` what the user may do, so templates never restate a rule.
+
+Over 400 lines as one module on purpose: it is the one place of every rule of who sees and
+changes what, which a split would scatter again.
 """
 
 from dataclasses import dataclass, field
