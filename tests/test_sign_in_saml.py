@@ -8,13 +8,16 @@ consumer service as the browser's self-submitting form would."""
 
 import re
 from html import unescape
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
+from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils.html import escape
 from oidc_provider import free_port
 from saml_provider import MAIL, another_certificate, running_identity_provider
@@ -34,6 +37,7 @@ ACCOUNTS = {
     "anna": {"mail": ["Anna.Berg@strangnas.test"], "givenName": ["Anna"], "sn": ["Berg"]},
     "okand": {"mail": ["okand@strangnas.test"], "givenName": ["Ove"], "sn": ["Okänd"]},
     "utanfor": {"mail": ["utanfor@annan.test"], "givenName": ["Ulla"], "sn": ["Utanför"]},
+    "nina": {"mail": ["nina.ny@strangnas.test"], "givenName": ["Nina"], "sn": ["Ny"]},
 }
 
 
@@ -364,3 +368,38 @@ def test_a_certificate_pasted_without_its_pem_lines_is_kept_as_pem(strangnas, id
     )
     assert form.is_valid(), form.errors
     assert form.save().saml_certificate.startswith("-----BEGIN CERTIFICATE-----\n")
+
+
+def test_an_invitation_is_accepted_through_saml(client, strangnas, idp, personas):
+    """The invitation's link, then the SAML identity provider vouching for the invited
+    address: the person lands in the organisation with the invited role, no password of
+    ours; another address at the identity provider accepts nothing."""
+    register_provider(client, strangnas, idp)
+    client.force_login(personas.org_admin)
+    mail.outbox.clear()
+    response = client.post(
+        reverse("invitation_create", args=[strangnas.pk]),
+        {"email": "nina.ny@strangnas.test", "role": MembershipRole.POLICE_OFFICER},
+    )
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    link = urlsplit(re.search(r"https?://\S+/konto/inbjudan/\S+/", message.body).group()).path
+    client.logout()
+
+    def accept_as(login):
+        forward = client.post(link)
+        assert forward.status_code == 200, forward.content
+        return post_to_acs(
+            client, sign_in_at_identity_provider(forward.context["provider_url"], login)
+        )
+
+    refused = accept_as("okand")  # the identity provider vouches for another address
+    assert refused.status_code == 403
+    assert not User.objects.filter(email="nina.ny@strangnas.test").exists()
+
+    response = accept_as("nina")
+    assert response.status_code == 302 and response.url == "/"
+    nina = User.objects.get(email="nina.ny@strangnas.test")
+    assert client.session[SESSION_KEY] == str(nina.pk) and not nina.has_usable_password()
+    membership = nina.memberships.get()
+    assert (membership.organisation, membership.role) == (strangnas, MembershipRole.POLICE_OFFICER)
