@@ -21,13 +21,21 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import Resolver404, resolve, reverse
-from test_access_matrix import ORGANISATION_URLS, PATTERNS, POST_ONLY, TOKEN_URLS, url_kwargs
+from test_access_matrix import (
+    ORGANISATION_URLS,
+    PATTERNS,
+    POST_ONLY,
+    SIGN_IN_URLS,
+    TOKEN_URLS,
+    url_kwargs,
+)
 
 from agreements.forms import AgreementFilterForm
 from agreements.models import Agreement, AgreementStatus, ProblemArea, ProblemItem, ProblemPicture
 from followup.forms import TimelineFilterForm
 from followup.models import FollowUpCadence
 from followup.my_tasks import MyTasksFilterForm
+from organisations.invitations import invite
 from organisations.models import MembershipRole
 
 EDITOR = "samordnare.strangnas"
@@ -137,15 +145,28 @@ def sweep_agreement(demo):
 def organisation_kwargs(route, user):
     membership = user.memberships.order_by("pk").first()
     values = {"pk": membership.organisation_id, "membership_pk": membership.pk}
-    return {name: values[name] for name in ("pk", "membership_pk") if f":{name}>" in route}
+    if ":invitation_pk>" in route:
+        invitation, _renewed = invite(
+            membership.organisation, "inbjuden@example.org", MembershipRole.READER, user
+        )
+        values["invitation_pk"] = invitation.pk
+    names = ("pk", "membership_pk", "invitation_pk")
+    return {name: values[name] for name in names if f":{name}>" in route}
 
 
 def swept_kwargs(name, route, agreement, editor) -> list[dict]:
     """The page's URL with valid arguments; a draft's parts in three kinds: sections,
     problems, which belong to a problem area named by `?i=`, and signatories, whose party
     is chosen among the agreement's."""
+    if name == "invitation":
+        # An invitation link someone made up: a token that was never issued.
+        return [{"token": "inbjudan"}, {"token": "x" * 300}]
     if name in ORGANISATION_URLS:
         return [organisation_kwargs(route, editor)]
+    if name in SIGN_IN_URLS:
+        # allauth's sign-in addresses, for a provider that is not registered.
+        names = re.findall(r"\(\?P<(\w+)>|<(?:\w+:)?(\w+)>", route)
+        return [dict.fromkeys((a or b for a, b in names), "okand")]
     if name == "password_reset_confirm":
         # A reset link someone made up: no such user, a token that was never issued.
         return [

@@ -4,7 +4,8 @@ page finds the provider by the address's domain, and a real SAML identity provid
 they may do comes from us, by the same rules as for OpenID Connect.
 
 These walk the provider's pages with an HTTP client, and post its answer to our assertion
-consumer service as the browser's self-submitting form would."""
+consumer service as the browser's self-submitting form would. Over 400 lines in one module
+because every test walks the same identity provider's pages with the same helpers."""
 
 import re
 from html import unescape
