@@ -35,7 +35,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from . import second_factor, signin
-from .forms import LoginForm
+from .forms import AddressForm, LoginForm
 from .models import IdentityProvider, LastSignIn
 
 EMAIL_MAX_LENGTH = 254
@@ -105,11 +105,22 @@ def send_password_reset_link(user_id: int, language: str) -> None:
 
 
 class SignInView(auth_views.LoginView):
-    """Log in: an address in a domain with its own identity provider goes to that provider
-    (home-realm discovery, organisations.signin); anything else is checked as a password
-    login, django-axes' lockout and all."""
+    """Log in in two steps: first the address (or user name). One in a domain with its own
+    identity provider goes to that provider (home-realm discovery, organisations.signin);
+    anything else is asked its password next, and checked as a password login, django-axes'
+    lockout and all. A post with both at once (a password manager's) is one step."""
 
     authentication_form = LoginForm
+
+    def get_form_class(self):
+        if self.request.method == "POST" and "password" in self.request.POST:
+            return LoginForm
+        return AddressForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["asks_password"] = "password" in context["form"].fields
+        return context
 
     def form_valid(self, form):
         """A right password logs in, unless the user has a second factor: then its code."""
@@ -124,8 +135,13 @@ class SignInView(auth_views.LoginView):
         provider = None
         if "@" in address and len(address) <= EMAIL_MAX_LENGTH:
             provider = IdentityProvider.objects.for_address(address)
-        if provider is None:
+        if provider is None and "password" in request.POST:
             return super().post(request, *args, **kwargs)
+        if provider is None:
+            form = AddressForm(request, data=request.POST)
+            if form.is_valid():  # the second step: the password, the address kept
+                form = LoginForm(request, initial={"username": form.cleaned_data["username"]})
+            return self.render_to_response(self.get_context_data(form=form))
         response = signin.start_provider_sign_in(
             request, provider, address, self.get_redirect_url()
         )
@@ -138,7 +154,7 @@ class SignInView(auth_views.LoginView):
             context = {"provider": provider, "provider_url": response["Location"]}
             return render(request, "registration/provider_redirect.html", context)
         # An unbound form: the password is not checked, nor counted by django-axes.
-        form = self.get_form_class()(request, initial={"username": address})
+        form = AddressForm(request, initial={"username": address})
         provider_error = _(
             "%(organisation)s's sign-in service is not answering just now, so you cannot "
             "sign in through it. Try again in a few minutes; if it goes on, contact your "

@@ -113,6 +113,28 @@ class LoginForm(AuthenticationForm):
             "If your organisation signs you in itself, your work e-mail address is enough: "
             "you are sent on to its sign-in."
         )
+        if not self.is_bound and self.initial.get("username"):
+            # The second step: the address is known, the password is what is asked.
+            field.widget.attrs.pop("autofocus", None)
+            self.fields["password"].widget.attrs["autofocus"] = True
+
+
+class AddressForm(forms.Form):
+    """The login page's first step: who is signing in. An address whose organisation signs
+    its people in itself goes on to it; anything else is asked its password next."""
+
+    username = forms.CharField(
+        label=_("User name or e-mail address"),
+        max_length=254,
+        help_text=_(
+            "If your organisation signs you in itself, your work e-mail address is enough: "
+            "you are sent on to its sign-in."
+        ),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 class InvitationForm(forms.Form):

@@ -334,3 +334,31 @@ def test_an_e_mail_domain_is_kept_in_lowercase_and_belongs_to_one_provider(stran
     assert domain.domain == "kommun.strangnas.test"
     with pytest.raises(ValidationError):
         SignInDomain(provider=provider, domain="STRANGNAS.test").full_clean()
+
+
+def test_the_login_page_asks_for_the_address_first_and_then_the_password(client, personas):
+    """Two steps (issue 18 point 1): the address alone first; where no provider answers for
+    it, the password next with the address kept, nothing checked or counted yet; then the
+    password logs in. A post of both at once (a password manager's) still logs in."""
+    first = client.get("/konto/logga-in/")
+    assert 'name="username"' in first.text and 'name="password"' not in first.text
+    assert ">Fortsätt</button>" in first.text
+
+    empty = client.post("/konto/logga-in/", {"username": ""})
+    assert empty.status_code == 200 and "Detta fält måste fyllas i." in empty.text
+    assert 'name="password"' not in empty.text
+
+    second = client.post("/konto/logga-in/", {"username": "samordnare.strangnas"})
+    assert second.status_code == 200 and SESSION_KEY not in client.session
+    assert 'name="password"' in second.text and ">Logga in</button>" in second.text
+    assert 'value="samordnare.strangnas"' in second.text
+    assert re.search(r'<input type="password" name="password"[^>]* autofocus', second.text)
+    assert not AccessAttempt.objects.exists()  # asking for the password is no failed login
+
+    wrong = client.post("/konto/logga-in/", {"username": "samordnare.strangnas", "password": "fel"})
+    assert 'name="password"' in wrong.text and SESSION_KEY not in client.session
+    signed_in = client.post(
+        "/konto/logga-in/", {"username": "samordnare.strangnas", "password": "samverkan-demo"}
+    )
+    assert signed_in.status_code == 302
+    assert client.session[SESSION_KEY] == str(personas.coordinator.pk)

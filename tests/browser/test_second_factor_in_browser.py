@@ -3,14 +3,20 @@ admin to turn it on, signs out, and signs in again with a code from the app, the
 recovery code; axe-core on each of its pages. The codes are computed from the key the page
 shows, as an authenticator app would."""
 
-from browsing import PASSWORD, assert_accessible, log_in, opens, set_up_second_factor, totp_code
+from browsing import (
+    PASSWORD,
+    assert_accessible,
+    give_the_password,
+    log_in,
+    opens,
+    set_up_second_factor,
+    totp_code,
+)
 from playwright.sync_api import expect
 
 
 def password_step(page, site, username):
-    page.goto(f"{site}/konto/logga-in/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(PASSWORD)
+    give_the_password(page, site, username, PASSWORD)
     opens(page, page.get_by_role("button", name="Logga in"), "/konto/kod/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ange din kod")
 

@@ -39,7 +39,7 @@ def register_provider(issuer):
 def give_the_address_to_us_then_the_provider(page, site, address, login):
     page.goto(f"{site}/konto/logga-in/")
     page.get_by_label("Användarnamn eller e-postadress").fill(address)
-    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("button", name="Fortsätt").click()
     # The provider's own login page (its development one: any password).
     page.locator("input[name=login]").fill(login)
     page.locator("input[name=password]").fill("the provider's password, not ours")
@@ -83,7 +83,7 @@ def test_someone_unknown_to_us_is_refused_and_a_provider_that_is_down_is_named(p
     IdentityProvider.objects.update(issuer=f"http://127.0.0.1:{free_port()}")
     page.goto(f"{site}/konto/logga-in/")
     page.get_by_label("Användarnamn eller e-postadress").fill("anna.berg@strangnas.test")
-    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("button", name="Fortsätt").click()
     expect(page.get_by_role("alert")).to_contain_text(
         "Strängnäs inloggningstjänst svarar inte just nu"
     )

@@ -41,7 +41,7 @@ def register_provider(site, idp):
 def give_the_address_to_us_then_the_provider(page, site, address, login):
     page.goto(f"{site}/konto/logga-in/")
     page.get_by_label("Användarnamn eller e-postadress").fill(address)
-    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("button", name="Fortsätt").click()
     # The identity provider's login page; its answer then posts itself to our ACS.
     page.get_by_label("Login").fill(login)
     page.get_by_role("button", name="Sign in").click()

@@ -2,7 +2,14 @@
 a row is edited, Användare for an organisation administrator, and the lockout page."""
 
 import pytest
-from browsing import WIDTHS, assert_accessible, log_in, opens, set_up_second_factor
+from browsing import (
+    WIDTHS,
+    assert_accessible,
+    give_the_password,
+    log_in,
+    opens,
+    set_up_second_factor,
+)
 from playwright.sync_api import expect
 
 TITLE = "Samverkansöverenskommelse mellan Polismyndigheten och Strängnäs kommun 2020-2023"
@@ -49,9 +56,7 @@ def test_history_users_and_lockout_pages(page, site, width):
 
     opens(page, page.get_by_role("button", name="Logga ut"), "/konto/logga-in/")
     for _attempt in range(5):
-        page.goto(f"{site}/konto/logga-in/")
-        page.get_by_label("Användarnamn").fill("lasare.strangnas")
-        page.get_by_label("Lösenord").fill("fel-lösenord")
+        give_the_password(page, site, "lasare.strangnas", "fel-lösenord")
         # The next goto would cancel an attempt the server has not answered yet.
         with page.expect_response(lambda response: response.request.method == "POST"):
             page.get_by_role("button", name="Logga in").click()
