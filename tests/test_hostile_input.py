@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 from helpers import pdf_text
-from test_access_matrix import PATTERNS, url_kwargs
+from test_access_matrix import PATTERNS, SIGN_IN_URLS, url_kwargs
 
 from actionplans.adoption import adopt
 from actionplans.models import Responsibility
@@ -69,7 +69,21 @@ NOT_TYPED = {
     ("WorkerHeartbeat", "hostname"),
     ("Attachment", "content_type"),
     ("Attachment", "sha256"),
+    ("Invitation", "token_hash"),
 }
+# Sign-in settings, typed by administrators in the admin (its forms check them:
+# tests/test_sign_in.py, tests/test_sign_in_saml.py), and the address an organisation
+# administrator invites (an e-mail field: tests/test_invitations.py). No page of the
+# product shows them besides the admin, which escapes what it shows.
+NOT_TYPED |= {
+    ("IdentityProvider", name)
+    for name in ("key", "issuer", "client_id", "client_secret", "email_claim")
+}
+NOT_TYPED |= {
+    ("IdentityProvider", f"saml_{name}")
+    for name in ("entity_id", "metadata_url", "sso_url", "certificate", "email_attribute")
+}
+NOT_TYPED |= {("SignInDomain", "domain"), ("Invitation", "email")}
 
 
 def text_fields(model):
@@ -318,7 +332,13 @@ FORM_PAGES = [
         "member_remove",
         # Its address carries a one-time token: tests/test_accounts.py walks it.
         "password_reset_confirm",
+        # Invitations: tests/test_invitations.py (an e-mail field; a link's token).
+        "invitation_create",
+        "invitation_withdraw",
+        "invitation",
     }
+    # Sign-in through a provider (allauth's addresses): tests/test_sign_in*.py.
+    and name not in SIGN_IN_URLS
 ]
 
 
