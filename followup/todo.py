@@ -17,6 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Prefetch
+from django.utils import timezone
 
 from actionplans.models import OPEN_STATUSES, ActionItem
 from agreements.access import may_change_plan_now
@@ -99,7 +100,7 @@ def open_rows(agreement_ids):
 def follow_up_lists(agreements, today: datetime.date | None = None) -> list[AgreementToDo]:
     """One list per agreement in force today with something to follow up, in the order
     given. Four queries, however many agreements, rows and entries there are."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     agreements = [a for a in with_follow_up(agreements) if in_force(a, today)]
     rows_by_agreement = {}
     for row in open_rows([agreement.pk for agreement in agreements]):

@@ -15,7 +15,6 @@ from helpers import make_ready, signature_data, strangnas_draft
 from printing.engine import render_pdf
 from samverkan import kept_uploads
 
-TODAY = timezone.localdate()
 KEPT_NOTE = re.compile(r"Filen (\S+) är kvar: du behöver inte välja den igen\.")
 
 
@@ -38,7 +37,7 @@ def url(version):
 def rejected_with_the_scan_kept(client, version, scan):
     """Registrera underskrift with a date in the future and a good scan: shown again."""
     upload = SimpleUploadedFile("underskriven.pdf", scan, "application/pdf")
-    future = (TODAY + datetime.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     response = client.post(url(version), signature_data(version, future) | {"scan": upload})
     assert response.status_code == 200
     assert "Datumet för underskriften kan inte ligga i framtiden" in response.text
@@ -55,11 +54,11 @@ def test_a_bad_date_keeps_the_scan_and_the_corrected_form_saves_it(client, perso
     client.force_login(personas.coordinator)
     token = rejected_with_the_scan_kept(client, ready, scan)
     response = client.post(
-        url(ready), signature_data(ready, TODAY.isoformat()) | {"scan_kept": token}
+        url(ready), signature_data(ready, timezone.localdate().isoformat()) | {"scan_kept": token}
     )
     assert response.status_code == 302
     ready.refresh_from_db()
-    assert ready.is_signed and ready.signed_on == TODAY
+    assert ready.is_signed and ready.signed_on == timezone.localdate()
     assert ready.signed_scan.read() == scan
     # The temporary file is gone once the signature is saved.
     assert default_storage.listdir(kept_uploads.DIRECTORY)[1] == []
@@ -69,7 +68,7 @@ def test_without_the_fix_the_form_would_ask_for_the_file_again(client, personas,
     """The corrected form sent with neither a file nor a token is refused as before."""
     client.force_login(personas.coordinator)
     rejected_with_the_scan_kept(client, ready, scan)
-    response = client.post(url(ready), signature_data(ready, TODAY.isoformat()))
+    response = client.post(url(ready), signature_data(ready, timezone.localdate().isoformat()))
     assert response.status_code == 200
     assert "Detta fält måste fyllas i." in response.text
     ready.refresh_from_db()
@@ -94,7 +93,7 @@ def test_a_forged_or_expired_token_is_refused_in_swedish(
     else:
         client.force_login(personas.kommunpolis)
     response = client.post(
-        url(ready), signature_data(ready, TODAY.isoformat()) | {"scan_kept": token}
+        url(ready), signature_data(ready, timezone.localdate().isoformat()) | {"scan_kept": token}
     )
     assert response.status_code == 200
     ready.refresh_from_db()

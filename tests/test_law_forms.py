@@ -8,6 +8,7 @@ from io import BytesIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from helpers import count_queries
 
 from actionplans.models import ActionItem, ActionPlan, ItemStatus
@@ -237,7 +238,7 @@ def add_municipality_with_agreement(area, kommunkod, name):
         name=name, kind=OrganisationKind.MUNICIPALITY, kommunkod=kommunkod
     )
     area.municipalities.add(municipality)
-    today = datetime.date.today()
+    today = timezone.localdate()
     SituationReport.objects.create(municipality=municipality, title="L", adopted_on=today)
     PreventionPlan.objects.create(
         municipality=municipality, title="Å", decided_on=today, decided_by="KF"

@@ -39,8 +39,6 @@ from signing.compare import compare
 from signing.forms import SignedScanField
 from signing.models import AgreementEvent, AgreementVersion, EventKind, VersionFrozenError
 
-SIGNED_ON = timezone.localdate()
-
 
 def scan_pdf(text="Undertecknad") -> bytes:
     """A real one-page PDF, as a scanner would make."""
@@ -62,7 +60,7 @@ def ready(draft, personas):
 
 
 def sign(client, agreement, version, *, scan=None, **overrides):
-    data = signature_data(version, SIGNED_ON.isoformat(), **overrides)
+    data = signature_data(version, timezone.localdate().isoformat(), **overrides)
     data["scan"] = SimpleUploadedFile(
         "underskriven.pdf", scan if scan is not None else scan_pdf(), "application/pdf"
     )
@@ -126,12 +124,12 @@ def test_registering_the_signature_makes_the_agreement_signed_and_active(
     assert response.status_code == 302, response.context["formset"].errors
     ready.refresh_from_db()
     draft.refresh_from_db()
-    assert ready.is_signed and ready.signed_on == SIGNED_ON
+    assert ready.is_signed and ready.signed_on == timezone.localdate()
     assert ready.signed_scan.read() == scan
     assert ready.signed_scan_sha256 == hashlib.sha256(scan).hexdigest()
     assert [s["place"] for s in ready.signatures] == ["Strängnäs"] * len(ready.signatures)
     assert draft.signed_version == 1
-    assert draft.status == AgreementStatus.SIGNED and draft.is_in_force(SIGNED_ON)
+    assert draft.status == AgreementStatus.SIGNED and draft.is_in_force(timezone.localdate())
     page = client.get(reverse("version_detail", args=[draft.pk, 1])).text
     assert ready.signed_scan_sha256 in page and "Strängnäs" in page
 
@@ -149,7 +147,7 @@ def test_a_bad_scan_is_refused_next_to_the_field_and_nothing_is_signed(
     client, personas, ready, draft, name, content, message
 ):
     client.force_login(personas.coordinator)
-    data = signature_data(ready, SIGNED_ON.isoformat(), name="N", place="P")
+    data = signature_data(ready, timezone.localdate().isoformat(), name="N", place="P")
     data["scan"] = SimpleUploadedFile(name, content if content is not None else scan_pdf())
     response = client.post(reverse("register_signature", args=[draft.pk, 1]), data)
     assert response.status_code == 200
@@ -172,7 +170,7 @@ def forged_signature_post(version, forge):
             f"underskrift-{number}-organisation": signer["organisation"],
             f"underskrift-{number}-name": f"Person {number}",
             f"underskrift-{number}-place": "Strängnäs",
-            f"underskrift-{number}-signed_on": SIGNED_ON.isoformat(),
+            f"underskrift-{number}-signed_on": timezone.localdate().isoformat(),
         }
     forge(data, signers)
     data["scan"] = SimpleUploadedFile("underskriven.pdf", scan_pdf(), "application/pdf")
@@ -349,7 +347,7 @@ def test_a_signature_dated_before_the_freeze_or_in_the_future_is_refused(
     client.force_login(personas.coordinator)
     response = sign(client, draft, ready, signed_on="2020-01-01")
     assert response.status_code == 200 and "kan inte ha undertecknats" in response.text
-    tomorrow = SIGNED_ON + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = sign(client, draft, ready, signed_on=tomorrow.isoformat())
     assert response.status_code == 200 and "framtiden" in response.text
     ready.refresh_from_db()
@@ -391,7 +389,7 @@ def test_a_signed_version_never_changes_even_below_the_orm(signed):
             [datetime.date(2020, 1, 1), signed.pk],
         )
     signed.refresh_from_db()
-    assert signed.signed_on == SIGNED_ON
+    assert signed.signed_on == timezone.localdate()
 
 
 def test_an_unsigned_versions_contents_never_change_either(ready):
@@ -415,7 +413,7 @@ def test_the_admin_shows_versions_read_only(client, personas, signed):
     delete = reverse("admin:signing_agreementversion_delete", args=[signed.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     signed.refresh_from_db()
-    assert signed.signed_on == SIGNED_ON
+    assert signed.signed_on == timezone.localdate()
 
 
 def test_a_signed_version_cannot_be_signed_again_through_the_views(client, personas, signed):

@@ -2,9 +2,8 @@
 scanned paper, revises the agreement and compares the versions: in a real browser, with
 axe-core on every page."""
 
-import datetime
-
 from browsing import assert_accessible, log_in, opens
+from django.utils import timezone
 from helpers import complete_for_signing
 from playwright.sync_api import expect
 
@@ -48,7 +47,7 @@ def test_a_coordinator_freezes_signs_revises_and_compares(page, site, tmp_path):
         field.fill(f"Undertecknare {number + 1}")
     for field in page.get_by_label("Ort").all():
         field.fill("Strängnäs")
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     for field in page.get_by_label("Datum").all():
         field.fill(today)
     scan = tmp_path / "underskriven.pdf"
