@@ -3,7 +3,6 @@ goes stale when the suite (or the server) runs past midnight, and the machine's 
 is in UTC: between 23:00 and midnight it is still yesterday there. Both broke CI once."""
 
 import ast
-from pathlib import Path
 
 from test_module_sizes import project_modules
 
