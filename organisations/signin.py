@@ -272,12 +272,8 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
             return self.accept_invitation(request, sociallogin, provider)
         if sociallogin.is_existing:
             return
-        claims = claims_of(sociallogin)
         address = address_of(provider, sociallogin)
-        if not address or not provider.serves(address):
-            refuse(request, provider, "address outside the provider's domains")
-        if claims.get("email_verified") is False:
-            refuse(request, provider, "address not verified by the provider")
+        self.check_vouched_for(request, sociallogin, provider, address)
         members = list(
             get_user_model()
             .objects.filter(
@@ -299,6 +295,14 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
             # Someone else's account already has the address: no second one beside it.
             refuse(request, provider, "the address belongs to a user outside the organisation")
         sociallogin.user.email = address.lower()
+
+    def check_vouched_for(self, request, sociallogin, provider, address):
+        """The provider vouches only for addresses in its own domains, and not for one it
+        says it has not verified: anything else is refused, with or without an invitation."""
+        if not address or not provider.serves(address):
+            refuse(request, provider, "address outside the provider's domains")
+        if claims_of(sociallogin).get("email_verified") is False:
+            refuse(request, provider, "address not verified by the provider")
 
     def check_nonce(self, request, sociallogin):
         """The ID token must carry the nonce this browser's sign-in was started with: an ID
@@ -322,12 +326,10 @@ class ProviderAdapter(DefaultSocialAccountAdapter):
             invitation = invitations.find(request.session[invitations.SESSION_KEY])
         except invitations.InvitationUnusable as error:
             refuse_invitation(request, error.reason)
-        claims = claims_of(sociallogin)
         address = address_of(provider, sociallogin).lower()
         if invitation.organisation_id != provider.organisation_id or address != invitation.email:
             refuse_invitation(request, invitations.WRONG_ADDRESS)
-        if not provider.serves(address) or claims.get("email_verified") is False:
-            refuse(request, provider, "invited address outside the domains or unverified")
+        self.check_vouched_for(request, sociallogin, provider, address)
         if sociallogin.is_existing:
             user = sociallogin.user
         else:

@@ -4,18 +4,23 @@ the machine's Node.js on a free port and stopped when the test is done."""
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
+import requests
 
 SERVER_DIR = Path(__file__).resolve().parent / "oidc"
 CLIENT_ID = "samverkan-test"
 CLIENT_SECRET = "a-client-secret-for-the-tests-only"
+# Our callback as Django's test client is served (a browser test has the live server's).
+CALLBACK = "http://testserver/konto/sso/oidc/strangnas/login/callback/"
 
 
 def free_port() -> int:
@@ -81,3 +86,40 @@ def running_provider(*, redirect_uris: list[str], accounts: dict[str, dict]):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def register_provider(issuer: str, **options):
+    """Strängnäs's own provider at `issuer`, for addresses in strangnas.test, registered as
+    its administrator does (`options`: more of the provider's settings)."""
+    from organisations.models import IdentityProvider, Organisation
+
+    provider = IdentityProvider.objects.create(
+        organisation=Organisation.objects.get(kommunkod="0486"),
+        key="strangnas",
+        issuer=issuer,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        **options,
+    )
+    provider.domains.create(domain="strangnas.test")
+    return provider
+
+
+def sign_in_at_provider(authorize_url: str, login: str) -> str:
+    """The person's part at the provider, walked with an HTTP client: its login page, then
+    back. Returns our callback address with the code and state the provider sent back."""
+    browser = requests.Session()
+    response = browser.get(authorize_url, allow_redirects=True, timeout=10)
+    form_action = re.search(r'<form[^>]*action="([^"]+)"', response.text).group(1)
+    response = browser.post(
+        urljoin(response.url, form_action),
+        data={"prompt": "login", "login": login, "password": "whatever"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    # The provider's own redirects, until it sends the browser back to us.
+    while not response.headers["Location"].startswith(CALLBACK):
+        response = browser.get(
+            urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=10
+        )
+    return response.headers["Location"]

@@ -14,22 +14,26 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from oidc_provider import CLIENT_ID, CLIENT_SECRET, free_port, running_provider
-from test_sign_in import sign_in_at_provider
+from oidc_provider import (
+    CALLBACK,
+    free_port,
+    register_provider,
+    running_provider,
+    sign_in_at_provider,
+)
 
 from organisations import invitations
 from organisations.models import (
-    IdentityProvider,
     Invitation,
     Membership,
     MembershipRole,
     Organisation,
 )
 
-CALLBACK = "http://testserver/konto/sso/oidc/strangnas/login/callback/"
 ACCOUNTS = {
     "nina": {"email": "Nina.Ny@strangnas.test", "email_verified": True, "name": "Nina Ny"},
     "annan": {"email": "annan@strangnas.test", "email_verified": True, "name": "Ann Annan"},
+    "overifierad": {"email": "ulf@strangnas.test", "email_verified": False, "name": "Ulf Ny"},
 }
 STRONG = "Trygg-i-Strängnäs-2027!"
 
@@ -49,18 +53,6 @@ def strangnas(db):
 def admin_client(client, personas):
     client.force_login(personas.org_admin)
     return client
-
-
-def register_provider(organisation, issuer):
-    provider = IdentityProvider.objects.create(
-        organisation=organisation,
-        key="strangnas",
-        issuer=issuer,
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-    )
-    provider.domains.create(domain="strangnas.test")
-    return provider
 
 
 def invite(client, organisation, email, role=MembershipRole.COORDINATOR, **kwargs):
@@ -96,7 +88,7 @@ def accept_through_provider(client, link, login):
 def test_an_invited_person_signs_in_through_the_provider_and_gets_the_role(
     admin_client, strangnas, issuer, personas
 ):
-    register_provider(strangnas, issuer)
+    register_provider(issuer)
     link = invited(admin_client, strangnas, "nina.ny@strangnas.test")
     invitation = Invitation.objects.get(email="nina.ny@strangnas.test")
     # Only the token's hash is kept: the link's token is not in the database.
@@ -130,7 +122,7 @@ def test_an_invited_person_signs_in_through_the_provider_and_gets_the_role(
 def test_signing_in_with_another_address_than_the_invited_one_makes_nothing(
     admin_client, strangnas, issuer
 ):
-    register_provider(strangnas, issuer)
+    register_provider(issuer)
     link = invited(admin_client, strangnas, "nina.ny@strangnas.test")
     users_before = User.objects.count()
 
@@ -143,10 +135,26 @@ def test_signing_in_with_another_address_than_the_invited_one_makes_nothing(
     assert Invitation.objects.get().accepted_at is None
 
 
+def test_an_invited_address_the_provider_has_not_verified_makes_nothing(
+    admin_client, strangnas, issuer
+):
+    """The invitation names the address, but the provider must still vouch for it."""
+    register_provider(issuer)
+    link = invited(admin_client, strangnas, "ulf@strangnas.test")
+    users_before = User.objects.count()
+
+    response = accept_through_provider(admin_client, link, "overifierad")
+
+    assert response.status_code == 403
+    assert SESSION_KEY not in admin_client.session
+    assert User.objects.count() == users_before
+    assert Invitation.objects.get().accepted_at is None
+
+
 def test_an_invited_user_of_another_organisation_is_connected_and_joins(
     admin_client, strangnas, issuer
 ):
-    register_provider(strangnas, issuer)
+    register_provider(issuer)
     elsewhere = User.objects.get(username="samordnare.timra")
     elsewhere.email = "annan@strangnas.test"
     elsewhere.save()
@@ -346,7 +354,7 @@ def test_the_invitation_pages_ask_anonymous_visitors_to_log_in_and_take_only_pos
 
 
 def test_a_provider_that_is_down_is_named_and_the_invitation_kept(client, personas, strangnas):
-    register_provider(strangnas, f"http://127.0.0.1:{free_port()}")
+    register_provider(f"http://127.0.0.1:{free_port()}")
     client.force_login(personas.org_admin)
     link = invited(client, strangnas, "nina.ny@strangnas.test")
     response = client.post(link)

@@ -10,10 +10,10 @@ import pytest
 from browsing import assert_accessible, log_in, opens, set_up_second_factor
 from django.contrib.auth.models import User
 from django.core import mail
-from oidc_provider import CLIENT_ID, CLIENT_SECRET, running_provider
+from oidc_provider import register_provider, running_provider
 from playwright.sync_api import expect
 
-from organisations.models import IdentityProvider, MembershipRole, Organisation
+from organisations.models import MembershipRole, Organisation
 
 ACCOUNTS = {
     "nina": {"email": "nina.ny@strangnas.test", "email_verified": True, "name": "Nina Ny"},
@@ -31,14 +31,7 @@ def test_an_invited_person_signs_in_through_the_provider_and_lands_with_the_role
     page, site, issuer
 ):
     strangnas = Organisation.objects.get(kommunkod="0486")
-    provider = IdentityProvider.objects.create(
-        organisation=strangnas,
-        key="strangnas",
-        issuer=issuer,
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-    )
-    provider.domains.create(domain="strangnas.test")
+    register_provider(issuer)
     mail.outbox.clear()
 
     log_in(page, site, "orgadmin.strangnas")

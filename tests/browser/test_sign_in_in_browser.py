@@ -7,10 +7,10 @@ answered in Swedish on the login page."""
 import pytest
 from browsing import assert_accessible
 from django.contrib.auth.models import User
-from oidc_provider import CLIENT_ID, CLIENT_SECRET, free_port, running_provider
+from oidc_provider import free_port, register_provider, running_provider
 from playwright.sync_api import expect
 
-from organisations.models import IdentityProvider, Organisation
+from organisations.models import IdentityProvider
 
 ACCOUNTS = {
     "anna": {"email": "anna.berg@strangnas.test", "email_verified": True, "name": "Anna Berg"},
@@ -23,17 +23,6 @@ def issuer(live_server):
     callback = f"{live_server.url}/konto/sso/oidc/strangnas/login/callback/"
     with running_provider(redirect_uris=[callback], accounts=ACCOUNTS) as address:
         yield address
-
-
-def register_provider(issuer):
-    provider = IdentityProvider.objects.create(
-        organisation=Organisation.objects.get(kommunkod="0486"),
-        key="strangnas",
-        issuer=issuer,
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-    )
-    provider.domains.create(domain="strangnas.test")
 
 
 def give_the_address_to_us_then_the_provider(page, site, address, login):
