@@ -6,14 +6,18 @@ sign-in with another address, is answered in Swedish and makes nothing."""
 
 import datetime
 import re
+from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from oidc_provider import (
     CALLBACK,
     free_port,
@@ -310,6 +314,33 @@ def test_the_members_page_invites_lists_renews_and_withdraws(admin_client, stran
     # Invited anew after a withdrawal: a new invitation.
     invite(admin_client, strangnas, "nina.ny@example.org")
     assert Invitation.objects.count() == 2
+
+
+def test_with_the_worker_down_an_invitation_waits_for_it_and_a_withdrawn_one_is_not_sent(
+    admin_client, strangnas, settings, monkeypatch
+):
+    """The real queue: the members page answers at once, the e-mail goes when the worker
+    runs, and the queue holds the invitation's id, never a token."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    mail.outbox.clear()
+    for email in ("nina.ny@example.org", "olle.ek@example.org"):
+        assert invite(admin_client, strangnas, email).status_code == 302
+    assert mail.outbox == []  # the worker is down: nothing sent yet, nothing lost
+    page = admin_client.get(reverse("members", args=[strangnas.pk])).text
+    assert "nina.ny@example.org" in page and "olle.ek@example.org" in page
+    withdrawn = Invitation.objects.get(email="olle.ek@example.org")
+    admin_client.post(reverse("invitation_withdraw", args=[strangnas.pk, withdrawn.pk]))
+    queued = [task.args_kwargs["args"][0] for task in DBTaskResult.objects.order_by("pk")]
+    assert queued == list(Invitation.objects.order_by("pk").values_list("pk", flat=True))
+
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+
+    (message,) = mail.outbox
+    assert message.to == ["nina.ny@example.org"]
+    assert Client().get(link_in(message)).status_code == 200
 
 
 def test_a_bad_invitation_is_refused_next_to_the_field(admin_client, strangnas, personas):
