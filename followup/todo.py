@@ -133,6 +133,9 @@ def agreement_to_do(agreement, rows, today) -> AgreementToDo:
             and (row.last_logged_on is None or row.last_logged_on < to_do.last_checkpoint)
         ):
             to_do.not_logged.append(row)
+    # The most urgent first, as on Mina uppgifter; rows due the same day in plan order.
+    to_do.overdue.sort(key=lambda row: row.deadline)
+    to_do.due_soon.sort(key=lambda row: row.deadline)
     for cadence in cadences:
         if cadence.kind == CadenceKind.REPORT and (due := report_due(agreement, cadence, today)):
             to_do.reports.append(due)

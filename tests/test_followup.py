@@ -227,6 +227,17 @@ class TestToFollowUp:
         assert later not in to_do.not_logged
         assert (to_do.last_checkpoint, to_do.next_checkpoint) == (D(2023, 12, 31), D(2024, 3, 31))
 
+    def test_the_most_urgent_come_first_whatever_the_plans_order(self, sollentuna):
+        agreement, plan = sollentuna
+        today = D(2024, 2, 10)
+        late = add_row(plan, "Försenad en dag", due_on=D(2024, 2, 9))
+        later = add_row(plan, "Försenad en månad", due_on=D(2024, 1, 10))
+        last = add_row(plan, "Snart, sist", due_on=D(2024, 2, 20))
+        first = add_row(plan, "Snart, först", ends_on=D(2024, 2, 12))
+        (to_do,) = follow_up_lists(Agreement.objects.filter(pk=agreement.pk), today)
+        assert to_do.overdue == [later, late]
+        assert to_do.due_soon == [first, last]
+
     def test_agreements_not_in_force_have_nothing_due(self, demo):
         expired = Agreement.objects.filter(reference="strangnas-2020")
         assert follow_up_lists(expired, D(2026, 11, 23)) == []
