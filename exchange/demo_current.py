@@ -274,6 +274,8 @@ def _add_invented_rows(agreement: Agreement, today: datetime.date) -> None:
             starts_on=start,
             ends_on=end,
         )
+    # Each row under one of the agreement's focus areas, in turn, as the seeds' rows are.
+    areas = list(agreement.focus_areas.order_by("position")) or [None]
     for plan in agreement.action_plans.filter(items__isnull=True).select_related("municipality"):
         municipality = plan.municipality or first_municipality
         centrum, ort = PLACES.get(municipality.name, (f"{municipality.name} centrum",) * 2)
@@ -282,6 +284,7 @@ def _add_invented_rows(agreement: Agreement, today: datetime.date) -> None:
             row = ActionItem.objects.create(
                 plan=plan,
                 position=number + 1,
+                focus_area=areas[number % len(areas)],
                 goal=goal,
                 activity=activity.format(centrum=centrum, ort=ort),
                 when_text=when,

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from actionplans.models import ActionItem
 from agreements.access import visible_agreements
 from agreements.models import Agreement, AgreementKind, Signatory
 from exchange.demo import load_demo
@@ -154,3 +155,15 @@ def test_the_current_periods_show_whole_chains_and_one_gap(db):
     assert "Våld i nära relationer anmäls sällan" in gaps
     load_demo(today=DAY)
     assert agreement.problem_picture.areas.get().items.count() == len(problems)
+
+
+def test_invented_rows_sit_under_the_agreements_focus_areas(db):
+    """The plan page groups rows by focus area. Sollentuna's seed has focus areas and no
+    rows, so its current period's rows are invented: each under one of its areas, not in
+    a group of their own. (Rows carried from a seed keep the seed's, none or some.)"""
+    load_demo(today=DAY)
+    agreement = demo_current_agreements().get(reference__contains="sollentuna")
+    areas = set(agreement.focus_areas.all())
+    rows = ActionItem.objects.filter(plan__agreement=agreement).select_related("focus_area")
+    assert areas and rows
+    assert {row.focus_area for row in rows} == areas
