@@ -138,7 +138,7 @@ class SignInView(auth_views.LoginView):
         if provider is None and "password" in request.POST:
             return super().post(request, *args, **kwargs)
         if provider is None:
-            form = AddressForm(request, data=request.POST)
+            form = self.get_form()  # AddressForm: no password was given
             if form.is_valid():  # the second step: the password, the address kept
                 form = LoginForm(request, initial={"username": form.cleaned_data["username"]})
             return self.render_to_response(self.get_context_data(form=form))

@@ -96,6 +96,14 @@ class NewMemberForm(SetPasswordMixin, MembershipForm):
         return membership
 
 
+# The login page's first field, the same in both its steps.
+USERNAME_LABEL = _("User name or e-mail address")
+USERNAME_HELP = _(
+    "If your organisation signs you in itself, your work e-mail address is enough: "
+    "you are sent on to its sign-in."
+)
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, with the user name's length checked before anyone is asked.
 
@@ -108,11 +116,8 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
-        field.label = _("User name or e-mail address")
-        field.help_text = _(
-            "If your organisation signs you in itself, your work e-mail address is enough: "
-            "you are sent on to its sign-in."
-        )
+        field.label = USERNAME_LABEL
+        field.help_text = USERNAME_HELP
         if not self.is_bound and self.initial.get("username"):
             # The second step: the address is known, the password is what is asked.
             field.widget.attrs.pop("autofocus", None)
@@ -124,16 +129,14 @@ class AddressForm(forms.Form):
     its people in itself goes on to it; anything else is asked its password next."""
 
     username = forms.CharField(
-        label=_("User name or e-mail address"),
-        max_length=254,
-        help_text=_(
-            "If your organisation signs you in itself, your work e-mail address is enough: "
-            "you are sent on to its sign-in."
-        ),
+        label=USERNAME_LABEL,
+        max_length=254,  # an e-mail address's longest
+        help_text=USERNAME_HELP,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
     def __init__(self, request=None, *args, **kwargs):
+        """Takes the request first, as LoginForm does, so the view builds either alike."""
         super().__init__(*args, **kwargs)
 
 
