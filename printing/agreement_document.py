@@ -104,6 +104,12 @@ class PlanRow:
     participants: list[str] = field(default_factory=list)
 
     @property
+    def responsible(self) -> str:
+        """Who answers for the row: as written, else the parties' cells that say something."""
+        written = self.item.responsible_text
+        return written or ", ".join(cell for cell in self.party_cells if cell)
+
+    @property
     def promise_notes(self) -> list[str]:
         """What is printed under a promise: when, who answers for it where the heading does
         not already say so, and who takes part besides those who promise."""

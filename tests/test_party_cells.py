@@ -10,8 +10,9 @@ from django.urls import reverse
 from helpers import row_data
 from openpyxl import load_workbook
 
-from actionplans.models import Responsibility
+from actionplans.models import PlanLayout, Responsibility
 from printing.agreement_document import party_cells
+from printing.documents import plan_html
 
 
 @pytest.fixture
@@ -130,3 +131,21 @@ def test_the_page_the_form_the_print_and_excel_read_the_cell_alike(client, stran
     column = next(c.column for c in sheet[1] if c.value == municipality.display_label)
     line = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == item.pk)
     assert sheet.cell(line, column).value == expected
+
+
+def test_who_answers_for_a_row_names_only_the_parties_that_say_something(client, strangnas):
+    """A row whose Ansvarig is not written out shows the parties' cells joined, and a party
+    with nothing to say leaves no stray comma on the page or on paper."""
+    plan, municipality = strangnas
+    plan.layout = PlanLayout.GOAL_ACTIVITY_WHEN_RESPONSIBLE
+    plan.save(update_fields=["layout"])
+    item = plan.items.order_by("position").first()
+    item.responsibilities.all().delete()
+    item.responsible_text = ""
+    item.save(update_fields=["responsible_text"])
+    given(item, municipality, ("", "", "Fältgruppen leder"))
+    printed = plan_html(plan.agreement, plan.pk)
+    page = client.get(reverse("agreement_detail", args=[plan.agreement_id])).text
+    for html in (printed, page):
+        assert "<td>Fältgruppen leder</td>" in html
+        assert "Fältgruppen leder," not in html and ", Fältgruppen leder" not in html
