@@ -336,6 +336,15 @@ def _mark_changes(table: PlanTable, rows: list[dict], every_row: bool) -> None:
         row["adoption_mark"] = marks.get(row["id"], "")
 
 
+def splice_rows(table: PlanTable, splice) -> None:
+    """The table's finished rows handed to `splice` (a samverkan.spliced.Splice), to be put
+    into the rendered page in one piece each."""
+    for group in table.groups:
+        for part in group.parts:
+            if isinstance(part, ShownRows):
+                part.html = splice.piece(part.html)
+
+
 def _flush(group: RowGroup, pieces: list[str]) -> None:
     if pieces:
         group.parts.append(ShownRows(mark_safe("".join(pieces))))  # noqa: S308 - escaped
