@@ -66,7 +66,7 @@ def test_the_page_shows_each_party_cell_as_the_row_reads_it(client, personas, de
     page = client.get(reverse("plan_detail", args=[agreement.pk, plan.pk])).text
     cells = re.search(rf'<tr id="rad-{row.pk}" class="plan-row">(.*?)</tr>', page, re.S).group(1)
     assert "Socialtjänsten (samordnar)" in cells
-    assert cells.count('<button ') == 4  # Redigera, upp, ned, Ta bort
+    assert cells.count("<button ") == 4  # Redigera, upp, ned, Ta bort
 
 
 def test_the_names_of_organisations_come_from_the_parties_and_the_others_are_read(demo):
