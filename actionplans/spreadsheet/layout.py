@@ -21,9 +21,6 @@ from ..models import (
 
 ID = "id"
 YES, NO = gettext_lazy("yes"), gettext_lazy("no")
-# Headings a column had in sheets downloaded before it was renamed: such a sheet is still
-# read (a coordinator may upload a sheet kept for weeks).
-FORMER_HEADINGS = {"continues_goal_above": ("Fortsätter målet ovan",)}
 
 
 @dataclass(frozen=True)
@@ -32,6 +29,13 @@ class Column:
     heading: str
     width: int = 18
     kind: str = "text"  # text, date, bool, choice, focus_area, party, id, info, proposed
+    # Headings the column had in sheets downloaded before it was renamed: such a sheet is
+    # still read (a coordinator may upload a sheet kept for weeks).
+    former_headings: tuple[str, ...] = ()
+
+    def is_headed(self, heading: str) -> bool:
+        """Whether a sheet's heading names this column, as it is called now or was."""
+        return heading == self.heading or heading in self.former_headings
 
     @property
     def field(self):
@@ -96,7 +100,13 @@ def _columns(plan) -> list[Column]:
             else []
         ),
         Column("goal", _("Goal"), 30),
-        Column("continues_goal_above", _("Continues the goal above"), 12, "bool"),
+        Column(
+            "continues_goal_above",
+            _("Continues the goal above"),
+            12,
+            "bool",
+            former_headings=("Fortsätter målet ovan",),
+        ),
         Column("activity", _("Activity"), 45),
         Column("when_text", _("When"), 22),
         *_dates(),

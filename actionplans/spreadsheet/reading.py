@@ -19,7 +19,6 @@ from .guides import dates_outside, plan_period
 from .layout import (
     CHOICES,
     DOWNLOADED_SHEET,
-    FORMER_HEADINGS,
     ID,
     NO,
     YES,
@@ -87,8 +86,7 @@ def _check_headings(lines, cols) -> None:
     expected = [column.heading for column in cols]
     given = headings[: len(expected)]
     if len(given) != len(expected) or any(
-        heading != column.heading and heading not in FORMER_HEADINGS.get(column.key, ())
-        for heading, column in zip(given, cols, strict=False)
+        not column.is_headed(heading) for heading, column in zip(given, cols, strict=False)
     ):
         raise SheetError(
             [
