@@ -1,16 +1,18 @@
 """What may be attached to a follow-up entry or report, checked by content, not by name.
 
 Documents: PDF, Word (.docx), Excel (.xlsx), OpenDocument text and spreadsheet (.odt,
-.ods). Photos: JPEG and PNG. At most ATTACHMENT_MAX_BYTES (10 MB unless configured). A
-file must be what its name says: a PDF that a reader opens and finds pages in, an Office
-or OpenDocument file whose zip holds that kind of document (and no macros), an image that
-Pillow reads whole in the format its name gives. Old binary Office files (.doc, .xls),
-macro-enabled files and anything else are refused.
+.ods). Photos: JPEG, PNG and HEIC (an iPhone's, stored as JPEG). At most
+ATTACHMENT_MAX_BYTES (10 MB unless configured). A file must be what its name says: a PDF
+that a reader opens and finds pages in, an Office or OpenDocument file whose zip holds that
+kind of document (and no macros), an image that Pillow reads whole in the format its name
+gives. Old binary Office files (.doc, .xls), macro-enabled files and anything else are
+refused.
 
 A photo is stored re-encoded without its metadata: EXIF (with the GPS position, the camera
 and the time), XMP and text chunks are left out, so a photo taken at a scene does not tell
 where it was taken or by whom's phone; its orientation is applied to the pixels first, so
-it still stands the right way up.
+it still stands the right way up. A HEIC photo is stored as a JPEG (named .jpg), which
+every browser and office program shows; pillow-heif reads it, registered with Pillow here.
 """
 
 import hashlib
@@ -28,6 +30,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from samverkan.pdfs import RUNNABLE, read_pdf, shown_names
 
@@ -47,12 +50,17 @@ KINDS = {
     ".jpg": ("image/jpeg", "JPEG"),
     ".jpeg": ("image/jpeg", "JPEG"),
     ".png": ("image/png", "PNG"),
+    ".heic": ("image/jpeg", "HEIF"),
+    ".heif": ("image/jpeg", "HEIF"),
 }
+# Photos stored in another format than they came in, and the name's new extension.
+STORED_AS_JPEG = {"HEIF": ".jpg"}
 ACCEPT = ",".join(KINDS)
 # More pixels than any phone's photo (about 50 megapixels): a larger image is refused
 # before it is decoded, so a small file cannot unpack into gigabytes.
 MAX_PIXELS = 60_000_000
 JPEG_QUALITY = 90
+register_heif_opener()  # Image.open reads HEIC; only this module opens images
 WRONG_CONTENT = _("The file is not a %(kind)s, whatever its name says.")
 
 
@@ -81,7 +89,7 @@ def checked_file(upload) -> CheckedFile:
         raise ValidationError(
             _(
                 "Attach a PDF, Word, Excel or OpenDocument file (.pdf, .docx, .xlsx, .odt, "
-                ".ods) or a photo (.jpg, .png)."
+                ".ods) or a photo (.jpg, .png, .heic)."
             ),
             code="wrong_type",
         )
@@ -91,6 +99,8 @@ def checked_file(upload) -> CheckedFile:
     content_type, mark = KINDS[extension]
     if content_type.startswith("image/"):
         content = _cleaned_photo(content, mark, extension)
+        if mark in STORED_AS_JPEG:
+            name = PurePath(name).stem + STORED_AS_JPEG[mark]
     elif mark == "pdf":
         _check_pdf(content)
     else:
@@ -162,7 +172,7 @@ def _cleaned_photo(content: bytes, image_format: str, extension: str) -> bytes:
         ) from error
     output = BytesIO()
     options = {"icc_profile": icc_profile} if icc_profile else {}
-    if image_format == "JPEG":
+    if image_format in ("JPEG", *STORED_AS_JPEG):
         if upright.mode not in ("RGB", "L", "CMYK"):
             upright = upright.convert("RGB")
         upright.save(output, "JPEG", quality=JPEG_QUALITY, **options)
@@ -173,8 +183,8 @@ def _cleaned_photo(content: bytes, image_format: str, extension: str) -> bytes:
 
 def _limits_text() -> str:
     return gettext(
-        "PDF, Word, Excel, OpenDocument, JPEG or PNG, at most %(limit)s. Photos are stored "
-        "without their location and camera data."
+        "PDF, Word, Excel, OpenDocument, JPEG, PNG or HEIC, at most %(limit)s. Photos are "
+        "stored without their location and camera data."
     ) % {"limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
 
 

@@ -12,12 +12,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from pillow_heif import register_heif_opener
 from pypdf import PdfWriter
 
 from followup.models import Attachment, FollowUpEntry, FollowUpReport, ReportStatus
 
 HTMX = {"HX-Request": "true"}
 GPS_IFD = 0x8825
+register_heif_opener()  # for the tests' own HEIC photos, as followup/attachments.py does
 
 
 def photo(fmt="JPEG", size=(40, 20)) -> bytes:
@@ -118,9 +120,36 @@ def test_a_png_loses_its_metadata_too(client, personas, row):
     assert Image.open(BytesIO(stored)).format == "PNG" and b"Testkamera" not in stored
 
 
+def test_an_iphones_heic_photo_is_stored_as_an_upright_jpeg_without_its_location(
+    client, personas, row
+):
+    """A coordinator attaches photos copied from an iPhone to a computer: HEIC, which no
+    browser shows. It is stored as a JPEG named .jpg, turned upright, with no EXIF."""
+    client.force_login(personas.kommunpolis)
+    sent = photo("HEIF")
+    assert sent[4:12] == b"ftypheic" and Image.open(BytesIO(sent)).getexif().get_ifd(GPS_IFD)
+    response = client.post(
+        log_url(row), entry_data(attachment=upload("IMG_0042.HEIC", sent, "image/heic"))
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(entry__item=row)
+    stored = attachment.file.read()
+    image = Image.open(BytesIO(stored))
+    assert image.format == "JPEG" and image.size == (20, 40)
+    assert not image.getexif() and b"Testkamera" not in stored and b"Exif" not in stored
+    assert attachment.name == "IMG_0042.jpg" and attachment.content_type == "image/jpeg"
+    assert attachment.size == len(stored)
+    download = reverse("attachment_download", args=[row.plan.agreement_id, attachment.pk])
+    got = client.get(download)
+    assert b"".join(got.streaming_content) == stored and got["Content-Type"] == "image/jpeg"
+    assert "IMG_0042.jpg" in got["Content-Disposition"]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
+        ("bild.heic", photo("JPEG"), "Filen är inte en HEIC, vad namnet än säger."),
+        ("trasig.heic", photo("HEIF")[:300], "Filen är inte en HEIC, vad namnet än säger."),
         ("program.exe", b"MZ...", "Bifoga en PDF-, Word-, Excel- eller OpenDocument-fil"),
         ("bild.jpg", b"%PDF-1.7 not a photo", "Filen är inte en JPG, vad namnet än säger."),
         ("rapport.pdf", b"just text", "Filen är inte en PDF, vad namnet än säger."),
