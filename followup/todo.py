@@ -63,6 +63,9 @@ class AgreementToDo:
     next_checkpoint: datetime.date | None = None
     reports: list[ReportDue] = field(default_factory=list)
     may_edit: bool = False  # whether the reader may log entries and write reports
+    # Rows from more than one plan (a plan per municipality): each row names its plan, or
+    # the same activity planned in two municipalities would read as one listed twice.
+    several_plans: bool = False
 
     def __bool__(self):
         return bool(self.overdue or self.due_soon or self.not_logged or self.reports)
@@ -119,6 +122,9 @@ def agreement_to_do(agreement, rows, today) -> AgreementToDo:
     last = [day for c in checkpoints if (day := c.last_on_or_before(today))]
     to_do.last_checkpoint = max(last, default=None)
     to_do.next_checkpoint = min((c.next_after(today) for c in checkpoints), default=None)
+    to_do.several_plans = len({row.plan_id for row in rows}) > 1
+    for row in rows:
+        row.plan.agreement = agreement  # the plan's shown title without a query
     end = end_of(agreement)
     if to_do.next_checkpoint and end and to_do.next_checkpoint > end:
         to_do.next_checkpoint = None

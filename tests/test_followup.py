@@ -238,6 +238,21 @@ class TestToFollowUp:
         assert to_do.overdue == [later, late]
         assert to_do.due_soon == [first, last]
 
+    def test_rows_from_several_plans_name_their_plan(self, client, user, sollentuna):
+        """Sollentuna's agreement has a plan per municipality: the same activity due in two
+        of them is two lines, each naming its plan; one plan's rows name none."""
+        agreement, first = sollentuna
+        second = agreement.action_plans.exclude(pk=first.pk).order_by("position").first()
+        due = TODAY() - datetime.timedelta(days=2)
+        add_row(first, "Trygghetsvandring i centrum", due_on=due)
+        client.force_login(user("samordnare.sollentuna"))
+        page = client.get(reverse("overview")).text
+        assert "Trygghetsvandring i centrum</a></li>" in page
+        add_row(second, "Trygghetsvandring i centrum", due_on=due)
+        page = client.get(reverse("overview")).text
+        for plan in (first, second):
+            assert f'centrum</a> <span class="note">{plan.shown_title}</span>' in page
+
     def test_agreements_not_in_force_have_nothing_due(self, demo):
         expired = Agreement.objects.filter(reference="strangnas-2020")
         assert follow_up_lists(expired, D(2026, 11, 23)) == []
