@@ -36,6 +36,12 @@ from .links import Links, collect, link_sql
 PARTY_TEXT_SEPARATOR = "; "
 
 
+def responsible_words(written: str, party_texts) -> str:
+    """Who answers for a row, as the page and the print say it: its Ansvarig as written,
+    else the parties' cells that say something."""
+    return written or ", ".join(text for text in party_texts if text)
+
+
 class PlanLayout(models.TextChoices):
     GOAL_ACTIVITY_WHEN_RESPONSIBLE = (
         "goal_activity_when_responsible",

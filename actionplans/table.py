@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, FocusArea
 
 from .adoption import MARKS, AdoptionChanges, marks_from_table, row_mark, rows_from_table
-from .models import ActionItem, ActionPlan, ItemStatus, PlanLayout, is_overdue
+from .models import (
+    ActionItem,
+    ActionPlan,
+    ItemStatus,
+    PlanLayout,
+    is_overdue,
+    responsible_words,
+)
 from .row_actions import RowActions
 from .row_actions import braced as _braced
 
@@ -154,7 +161,7 @@ class Columns:
     def who(row, party_texts) -> str:
         """Brå's Vem: who answers for the row (as written, else the parties' cells), and
         under it whom to contact."""
-        responsible = escape(row["responsible_text"] or ", ".join(t for t in party_texts if t))
+        responsible = escape(responsible_words(row["responsible_text"], party_texts))
         if not row["contact"]:
             return responsible
         contact = f'<span class="note">{escape(row["contact"])}</span>'
@@ -181,7 +188,7 @@ class Columns:
                 escape(row["follow_up_text"]),
             ]
         else:
-            responsible = row["responsible_text"] or ", ".join(t for t in party_texts if t)
+            responsible = responsible_words(row["responsible_text"], party_texts)
             goal = self.continued if row["continues_goal_above"] else escape(row["goal"])
             texts = [goal, activity, escape(row["when_text"]), escape(responsible)]
         return self.pattern.format(*texts)

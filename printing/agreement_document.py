@@ -15,6 +15,7 @@ from actionplans.models import (
     PlanLayout,
     Responsibility,
     ResponsibilityRole,
+    responsible_words,
 )
 from agreements.models import (
     Agreement,
@@ -106,8 +107,7 @@ class PlanRow:
     @property
     def responsible(self) -> str:
         """Who answers for the row: as written, else the parties' cells that say something."""
-        written = self.item.responsible_text
-        return written or ", ".join(cell for cell in self.party_cells if cell)
+        return responsible_words(self.item.responsible_text, self.party_cells)
 
     @property
     def promise_notes(self) -> list[str]:

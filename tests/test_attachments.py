@@ -283,6 +283,19 @@ def test_a_double_click_on_attach_attaches_the_file_once(client, personas, row):
     assert second.attachments.count() == 1
 
 
+def test_a_heic_photo_sent_twice_is_attached_once(client, personas, row):
+    """The HEIC is stored as the JPEG made from it, which is the same both times: a double
+    click on Bifoga fil attaches it once."""
+    client.force_login(personas.kommunpolis)
+    client.post(log_url(row), entry_data())
+    entry = FollowUpEntry.objects.get(item=row)
+    add = reverse("entry_attachment_add", args=[row.plan.agreement_id, entry.pk])
+    sent = photo("HEIF")
+    for _ in range(2):
+        assert client.post(add, {"file": upload("IMG_0042.HEIC", sent)}).status_code == 302
+    assert list(entry.attachments.values_list("name", flat=True)) == ["IMG_0042.jpg"]
+
+
 def test_removing_twice_says_it_is_gone_and_records_one_removal(client, personas, row):
     client.force_login(personas.kommunpolis)
     client.post(log_url(row), entry_data())
