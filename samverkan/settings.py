@@ -141,6 +141,17 @@ DATABASES = {
     )
 }
 
+# One cache that every worker process and server shares, in the database (its table is made
+# by organisations' migration 0009): a two-factor code used in one worker must be refused in
+# the others (allauth.mfa keeps used codes in the cache), and Avpublicera must take a public
+# page down in every worker at once (citizens/cache.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "samverkan_cache",
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -243,6 +254,9 @@ SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("SIGN_IN_PROVIDER_TIMEOUT_SECONDS", "10"))
 # Two-factor sign-in (organisations.second_factor): the name authenticator apps show.
 MFA_TOTP_ISSUER = "Samverkan"
+# A code is also taken in the half-minute after the app stopped showing it, as RFC 6238
+# advises: one typed as the app turned over, or from a phone a few seconds off, is not wrong.
+MFA_TOTP_TOLERANCE = 1
 
 # Accounts: a session ends at logout or after this many minutes without a request. The
 # expiry moves forward at most once a minute (organisations.accounts.IdleSessionMiddleware),

@@ -21,7 +21,7 @@ SUBSCRIBE = PAGE + "prenumerera/"
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(db):
     forget_cache()
     yield
     forget_cache()

@@ -12,6 +12,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from axes.models import AccessAttempt
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from organisations import second_factor
@@ -22,7 +23,7 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(db):
     """allauth remembers used codes in the cache; each test starts without any."""
     cache.clear()
 
@@ -119,6 +120,29 @@ def test_a_code_is_good_once(client, personas):
     again = client.post(reverse("second_factor_code"), {"code": code})
     assert again.status_code == 200
     assert "Koden är inte rätt" in again.text
+
+
+def test_the_code_the_app_showed_just_before_is_taken_an_older_one_is_not(client, personas):
+    """A code typed as the app turned over, or from a phone a few seconds off, is not
+    wrong (MFA_TOTP_TOLERANCE, RFC 6238); one from a minute ago is."""
+    with_second_factor(personas.coordinator)
+    log_in(client, personas.COORDINATOR)
+    old = client.post(reverse("second_factor_code"), {"code": code_for(SECRET, steps_ago=2)})
+    assert "Koden är inte rätt" in old.text
+    just_before = code_for(SECRET, steps_ago=1)
+    assert client.post(reverse("second_factor_code"), {"code": just_before}).status_code == 302
+
+
+def test_a_used_code_is_kept_where_every_worker_sees_it(client, personas):
+    """allauth keeps used codes in the cache: a cache of one worker's memory would let the
+    same code in again through another worker (settings.CACHES)."""
+    with_second_factor(personas.coordinator)
+    log_in(client, personas.COORDINATOR)
+    assert client.post(reverse("second_factor_code"), {"code": code_for(SECRET)}).status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM samverkan_cache")
+        keys = [key for (key,) in cursor.fetchall()]
+    assert any("allauth.mfa.totp.used" in key for key in keys)
 
 
 def test_sign_in_with_a_recovery_code_used_once(client, personas):
