@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.access import get_of_agreement
 from agreements.models import Agreement, FocusArea, Party, ProblemItem
 from organisations.models import Organisation
 from samverkan.dates import EARLIEST, LATEST, validate_domain_date
@@ -112,15 +113,38 @@ class ItemTerm(models.TextChoices):
     LONG = "long", _("long-term")
 
 
-def plan_page_agreements():
-    """Agreements with what every plan page and row fragment shows of one (its parties with
-    their organisations, its focus areas): the queryset views give agreements/access.py's
-    `get_agreement` before fetching a plan through the agreement."""
+def _what_plan_pages_show(path=""):
+    """What every plan page and row fragment shows of an agreement (its parties with their
+    organisations, its focus areas), as prefetches of the agreement at `path`."""
     mode = page_fetch_mode()
-    return Agreement.objects.fetch_mode(mode).prefetch_related(
-        Prefetch("parties", queryset=Party.objects.fetch_mode(mode).select_related("organisation")),
-        Prefetch("focus_areas", queryset=FocusArea.objects.fetch_mode(mode)),
+    return (
+        Prefetch(
+            f"{path}parties",
+            queryset=Party.objects.fetch_mode(mode).select_related("organisation"),
+        ),
+        Prefetch(f"{path}focus_areas", queryset=FocusArea.objects.fetch_mode(mode)),
     )
+
+
+def plan_page_agreements():
+    """Agreements with what every plan page shows of one: the queryset views give
+    agreements/access.py's `get_agreement` where they fetch no plan (`get_plan` does)."""
+    return Agreement.objects.fetch_mode(page_fetch_mode()).prefetch_related(
+        *_what_plan_pages_show()
+    )
+
+
+def get_plan(user, pk, plan_pk) -> "ActionPlan":
+    """The plan `plan_pk` of the agreement `pk` if the user may see the agreement, fetched
+    through it (as pretix fetches through the event) in one query with the check
+    (agreements/access.py's `get_of_agreement`); `plan.agreement` holds what plan pages
+    show of it. Else 404."""
+    plans = (
+        ActionPlan.objects.fetch_mode(page_fetch_mode())
+        .select_related("agreement", "municipality", "latest_adoption")
+        .prefetch_related(*_what_plan_pages_show("agreement__"))
+    )
+    return get_of_agreement(user, pk, plans, plan_pk)
 
 
 class ActionPlanQuerySet(models.QuerySet):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements.access import check_may_change_plan, get_agreement
+from agreements.access import check_may_change_plan
 
-from .models import ActionItem, ActionPlan, plan_page_agreements
+from .models import ActionItem, get_plan
 from .spreadsheet import PlanChangedMeanwhile, SheetError, apply, plan_to_workbook, read_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,8 +53,8 @@ def _rows(plan):
 @login_required
 @require_GET
 def plan_xlsx(request, pk, plan_pk):
-    agreement = get_agreement(request.user, pk, plan_page_agreements())
-    plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    plan = get_plan(request.user, pk, plan_pk)
+    agreement = plan.agreement
     content = plan_to_workbook(agreement, plan, list(agreement.parties.all()), _rows(plan))
     response = HttpResponse(content, content_type=XLSX)
     filename = f"handlingsplan-{agreement.file_stem}-{plan.position}.xlsx"
@@ -68,8 +68,8 @@ def plan_upload(request, pk, plan_pk):
     """GET: the upload form. POST with a file: the preview, nothing written; the file is
     kept in the session (it is small and the user's own) for the confirmation. POST with
     `apply`: the previewed changes, all or none."""
-    agreement = get_agreement(request.user, pk, plan_page_agreements())
-    plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    plan = get_plan(request.user, pk, plan_pk)
+    agreement = plan.agreement
     check_may_change_plan(request.user, agreement, plan)
     parties = list(agreement.parties.all())
     key = f"plan-upload-{plan.pk}"

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agreements.access import (
     check_may_change_plan,
     editing_rights,
-    get_agreement,
     get_agreement_for_new_plan,
     may_change_plan_now,
 )
@@ -29,7 +28,7 @@ from samverkan.versioning import EditConflict
 
 from .adoption import changes_since, rows_from_table
 from .forms import ActionItemForm, ActionPlanForm, PlanAdoptionForm, ProblemLinksForm
-from .models import ActionItem, ActionPlan, ItemStatus, plan_page_agreements
+from .models import ActionItem, ActionPlan, ItemStatus, get_plan, plan_page_agreements
 from .moving import RowMoveForm, move_row
 from .table import RowGroup, plan_table, single_row, splice_rows, with_groups
 
@@ -39,8 +38,8 @@ PAGE = "actionplans/plan_detail.html"
 @login_required
 @require_GET
 def plan_detail(request, pk, plan_pk):
-    agreement = get_agreement(request.user, pk, plan_page_agreements())
-    plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    plan = get_plan(request.user, pk, plan_pk)
+    agreement = plan.agreement
     since = AgreementVisit.record(request.user, agreement.pk)  # what is new: visits.py
     status = request.GET.get("status", "")
     if status in ItemStatus.values:
@@ -170,8 +169,8 @@ def plan_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk, plan_pk):
     """Redigera uppgifter: the plan's title, columns, period and introduction in place."""
-    agreement = get_agreement(request.user, pk, plan_page_agreements())
-    plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    plan = get_plan(request.user, pk, plan_pk)
+    agreement = plan.agreement
     rights = check_may_change_plan(request.user, agreement, plan)
     if "cancel" in request.POST:
         if request.htmx:
@@ -234,8 +233,8 @@ def plan_adopt(request, pk, plan_pk):
 def plan_compare_adopted(request, pk, plan_pk):
     """Jämför med fastställd version: an adopted version (the latest, or ?version=N) and the
     plan as it stands, side by side, only what changed marked (everyone who sees it)."""
-    agreement = get_agreement(request.user, pk, plan_page_agreements())
-    plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    plan = get_plan(request.user, pk, plan_pk)
+    agreement = plan.agreement
     adoptions = list(plan.adoptions.select_related("adopted_by").order_by("-number"))
     number = query_id(request, "version")
     adoption = next((a for a in adoptions if a.number == number), None)
@@ -265,8 +264,8 @@ def _saved_facts(request, plan):
 def _plan_for_changing(request, pk, plan_pk):
     """The agreement and the plan, if the user may change the plan:
     404 for an outsider, 403 for a party's member who may not (agreements/access.py)."""
-    agreement = get_agreement(request.user, pk, plan_page_agreements())
-    plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    plan = get_plan(request.user, pk, plan_pk)
+    agreement = plan.agreement
     check_may_change_plan(request.user, agreement, plan)
     return agreement, plan
 

@@ -25,7 +25,8 @@ read), as healthchecks' `_get_check_for_user`:
 - an agreement: `get_agreement` / `get_agreement_for_editing`;
 - a draft's text: `get_agreement` / `get_draft_for_editing`;
 - a new plan of the agreement: `get_agreement_for_new_plan`;
-- a plan, its rows and their follow-up: `get_agreement` then `check_may_change_plan`;
+- a plan, its rows and their follow-up: `get_of_agreement` (the plan with its agreement,
+  through `actionplans.models.get_plan`) then `check_may_change_plan`;
 - the follow-up (reports, measurable goals), shown to readers and changed by editors on
   the same page: `get_agreement` then `check_may_post`;
 - a new agreement: `check_may_create_agreements`.
@@ -211,6 +212,22 @@ def get_agreement(user, pk, queryset=None):
     try:
         return queryset.get(pk=pk)
     except Agreement.DoesNotExist:
+        raise Http404 from None
+
+
+def get_of_agreement(user, pk, queryset, object_pk):
+    """The object `object_pk` of the agreement `pk` (a plan, whose `queryset` selects its
+    agreement) if the user may see the agreement, in one query with the check that
+    `get_agreement` makes: asking for the agreement and then for its plan cost a round trip
+    more on every plan page and row save. Else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    queryset = queryset.filter(agreement__pk=pk)
+    if not user.is_superuser:
+        queryset = queryset.filter(agreement_id__in=_ids_of_agreements_seen_by(user))
+    try:
+        return queryset.get(pk=object_pk)
+    except queryset.model.DoesNotExist:
         raise Http404 from None
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actionplans.models import ActionItem, ActionPlan, plan_page_agreements
+from actionplans.models import ActionItem, get_plan, plan_page_agreements
 from agreements.access import (
     check_may_change_plan,
     check_may_post,
@@ -57,8 +57,8 @@ PAGE = "followup/entry_form.html"
 def entry_create(request, pk, plan_pk, item_pk):
     """The form, and the row's entries so far, newest first. `?rattar=<id>` corrects one:
     a new entry pointing back at it; both stay (entries are never changed or deleted)."""
-    agreement = get_agreement(request.user, pk, plan_page_agreements())
-    plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    plan = get_plan(request.user, pk, plan_pk)
+    agreement = plan.agreement
     # Logging follows the plan's rule: docs/editing.md says why.
     check_may_change_plan(request.user, agreement, plan)
     item = ActionItem.objects.get_for(plan, item_pk)

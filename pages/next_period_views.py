@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from actionplans.models import ActionPlan, plan_page_agreements
+from actionplans.models import get_plan
 from agreements.access import (
     check_may_change_plan,
     check_may_create_agreements,
-    get_agreement,
     get_agreement_for_editing,
     get_draft_for_editing,
 )
@@ -56,8 +55,8 @@ def next_period(request, pk):
 def plan_next_period(request, pk, plan_pk):
     """Nästa period for a plan renewed each year: next year's plan in the same agreement;
     once made, the same button leads to it. For those who may change this plan."""
-    agreement = get_agreement(request.user, pk, plan_page_agreements())
-    plan = ActionPlan.objects.get_for(agreement, plan_pk)
+    plan = get_plan(request.user, pk, plan_pk)
+    agreement = plan.agreement
     check_may_change_plan(request.user, agreement, plan)
     try:
         target = start_next_plan(plan)

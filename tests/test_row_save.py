@@ -69,12 +69,11 @@ def test_a_coordinators_row_save_runs_these_queries_and_no_more(
     assert [what(query["sql"]) for query in captured.captured_queries] == [
         "SELECT django_session",
         "SELECT auth_user",
-        # The agreement if the user may see it (one query with the check), its parties
-        # and focus areas, the plan through the agreement, the user's editing memberships.
-        "SELECT agreements_agreement",
+        # The plan with its agreement if the user may see it (one query with the check),
+        # the agreement's parties and focus areas, the user's editing memberships.
+        "SELECT actionplans_actionplan",
         "SELECT agreements_party",
         "SELECT agreements_focusarea",
-        "SELECT actionplans_actionplan",
         "SELECT organisations_membership",
         # The row and its responsibilities (the party cells are compared with them).
         "SELECT actionplans_actionitem",
