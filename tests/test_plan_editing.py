@@ -399,13 +399,13 @@ def test_the_plan_page_and_a_row_save_run_as_many_queries_for_500_rows_as_for_5(
     many = [queries(page), queries(save({})), queries(save(HTMX))]
     assert many == few
     # The page: session, user, the plan with its agreement (in one query with the
-    # visibility check), the agreement's parties and focus areas, rows, responsibilities, the rows' links to problems and indicators,
-    # each once (an administrator's rights need none), and the user's visit recorded (one
-    # upsert: which entries are new to them; the rows' "Ny" is a subquery of the rows'
-    # query, agreements/models/visits.py). A plain save: the same reads up to
-    # the plan, the row with its responsibilities, then in one transaction the conditional
-    # UPDATE, its history and the history's seal (tests/test_row_save.py lists them); by
-    # HTMX also the row as shown, in three queries.
+    # visibility check), the agreement's parties and focus areas, rows, responsibilities,
+    # the rows' links to problems and indicators, each once (an administrator's rights
+    # need none), and the user's visit recorded (one upsert: which entries are new to
+    # them). A plain save: the same reads up to the agreement's focus areas, the row with
+    # its responsibilities, then in one transaction the conditional UPDATE, its history
+    # and the history's seal (tests/test_row_save.py lists them); by HTMX also the row as
+    # shown, in three queries.
     assert few == [9, 16, 19]
 
 
