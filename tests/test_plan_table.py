@@ -5,12 +5,19 @@ rows' model methods say."""
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actionplans.models import ActionItem, ActionPlan, Responsibility, ResponsibilityRole
+from actionplans.models import (
+    ActionItem,
+    ActionPlan,
+    Responsibility,
+    ResponsibilityRole,
+    get_plan,
+)
 from organisations.models import Organisation
 
 
@@ -24,6 +31,24 @@ def test_a_plan_and_a_row_are_found_only_through_their_agreement(demo):
         ActionPlan.objects.get_for(harnosand, plan.pk)
     with pytest.raises(Http404):
         ActionItem.objects.get_for(harnosand.action_plans.get(), row.pk)
+
+
+def test_get_plan_finds_a_plan_only_through_an_agreement_the_user_sees(demo, personas):
+    """One query asks both (agreements.access.get_of_agreement): the agreement must be one
+    the user sees, and the plan must be that agreement's."""
+    strangnas, harnosand = demo["strangnas-2020"], demo["harnosand-2012"]
+    plan, elsewhere = strangnas.action_plans.get(), harnosand.action_plans.get()
+    found = get_plan(personas.coordinator, strangnas.pk, plan.pk)
+    assert found == plan and found.agreement == strangnas
+    for user, agreement, asked in [
+        (personas.coordinator, harnosand, elsewhere),  # not a party to Härnösand's
+        (personas.coordinator, strangnas, elsewhere),  # not Strängnäs' plan
+        (personas.outsider, strangnas, plan),
+        (AnonymousUser(), strangnas, plan),
+    ]:
+        with pytest.raises(Http404):
+            get_plan(user, agreement.pk, asked.pk)
+    assert get_plan(personas.admin, harnosand.pk, elsewhere.pk) == elsewhere
 
 
 @pytest.mark.parametrize("name", ["plan_xlsx", "plan_upload", "entry_create"])
