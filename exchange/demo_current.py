@@ -15,6 +15,7 @@ pile up. Find them with `demo_current_agreements()`.
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from actionplans.models import (
     ActionItem,
@@ -23,11 +24,12 @@ from actionplans.models import (
     Responsibility,
     ResponsibilityRole,
 )
-from agreements.models import RUNS_ON, Agreement, CycleStep, RenewalRule
+from agreements.models import RUNS_ON, Agreement, CycleStep, OldPeriodTexts, RenewalRule
 from agreements.next_period import next_period, period_years, years_label
 from followup.models import FollowUpEntry
 from organisations.names import name_slug
 
+from .demo_period_texts import reword_period
 from .demo_promises import PLACES
 from .next_period import YEARS_IN_TEXT, renamed, start_following, years_of
 
@@ -118,7 +120,7 @@ def load_demo_current(seed_references: list[str], today: datetime.date) -> list[
         latest = _latest_period(reference)
         if latest.reference != reference and latest.is_in_force(today):
             continue
-        current = _start_current(latest, today)
+        current = _start_current(latest, today, reference)
         if latest.reference == reference:
             # Not linked as the seed's next period: Nästa period can still be tried on the
             # seed. The invented periods after it follow each other.
@@ -146,7 +148,7 @@ def _prefix(seed_reference: str) -> str:
     return f"{REFERENCE_PREFIX}{seed_reference.rsplit('-', 1)[0]}-"
 
 
-def _start_current(latest: Agreement, today: datetime.date) -> Agreement:
+def _start_current(latest: Agreement, today: datetime.date, seed: str) -> Agreement:
     first_year = (today - datetime.timedelta(days=LEAD_DAYS)).year
     if latest.reference.startswith(REFERENCE_PREFIX):  # never overlapping the one before
         first_year = max(first_year, latest.counted_period()[1].year + 1)
@@ -156,11 +158,17 @@ def _start_current(latest: Agreement, today: datetime.date) -> Agreement:
 
     def current(data):
         _as_current(data, latest, years, label, years_of(before), years_of(named), today)
+        # Its words naming the period, as the seed's writers would have put them.
+        copied_from = None if latest.reference == seed else years_of(before)
+        reword_period(data, seed=seed, before=copied_from, now=years)
 
     # Only the latest of its row is followed: `already` (one started before) cannot happen.
     agreement = start_following(latest, today, already="%(title)s", change=current)
-    # Signed and running: the work of step 4 (start_following begins at step 1).
+    # Signed and running: the work of step 4 (start_following begins at step 1). Its
+    # writers have read the texts naming earlier years and let the rest stand (figures
+    # cited from the years before), as the draft editor asks them to.
     Agreement.objects.filter(pk=agreement.pk).update(cycle_step=CycleStep.IMPLEMENTATION)
+    OldPeriodTexts.objects.filter(agreement=agreement).update(dismissed_at=timezone.now())
     _add_invented_rows(agreement, today)
     _log_entries(agreement, today)
     return agreement

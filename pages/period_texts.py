@@ -50,7 +50,7 @@ def old_period_texts(agreement) -> OldPeriodReport | None:
     years = set(notice.years) - set(years_of(period_years(agreement, timezone.localdate())))
     texts = [
         OldText(where, _excerpt(text, years), url)
-        for where, text, url in _texts(agreement)
+        for where, text, url in worded_texts(agreement)
         if _names(text, years)
     ]
     return OldPeriodReport(notice.years_label, texts)
@@ -90,7 +90,7 @@ def _excerpt(text: str, years: set[int]) -> str:
     return f"{'…' if start else ''}{words}{'…' if end < len(text) else ''}"
 
 
-def _texts(agreement):
+def worded_texts(agreement):
     """Every text of the draft a writer words, as (where, text, where it is changed)."""
     pk = agreement.pk
     facts = reverse("draft_facts", args=[pk])

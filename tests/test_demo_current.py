@@ -15,9 +15,12 @@ from agreements.access import visible_agreements
 from agreements.models import Agreement, AgreementKind, Signatory
 from exchange.demo import load_demo
 from exchange.demo_current import demo_current_agreements
+from exchange.demo_period_texts import SeedTextChanged, reword_period
 from exchange.export import agreements_for_export, export_document
+from exchange.next_period import YEARS_IN_TEXT
 from followup.models import FollowUpEntry
 from followup.todo import agreements_in_force, follow_up_lists
+from pages.period_texts import worded_texts
 
 SEEDS = ["harnosand-2012", "sandviken-2015", "sollentuna-2023", "strangnas-2020", "timra-2017"]
 MUNICIPALITIES = [
@@ -167,3 +170,44 @@ def test_invented_rows_sit_under_the_agreements_focus_areas(db):
     rows = ActionItem.objects.filter(plan__agreement=agreement).select_related("focus_area")
     assert areas and rows
     assert {row.focus_area for row in rows} == areas
+
+
+# Years the seeds' texts name as history, kept as they are: Rikspolisstyrelsen's plan of
+# 2008, the police reform of 2015, Sandviken's "VISION 2025".
+HISTORY = {2008, 2015, 2025}
+
+
+def years_named(agreement) -> set[int]:
+    years = set()
+    for _where, text, _url in worded_texts(agreement):
+        for match in YEARS_IN_TEXT.finditer(text or ""):
+            years.update(range(int(match[1]), int(match[2] or match[1]) + 1))
+    return years
+
+
+def test_a_current_agreement_names_its_own_period_not_the_seeds(db):
+    """What its print says of its period is the period it is signed for (2026–2027 here,
+    2028–2029 for the one after it); the figures it cites are of the three years before;
+    the seeds' own dates are nowhere, not even after a period that followed another."""
+    load_demo(today=DAY)
+    load_demo(today=DAY + datetime.timedelta(days=400))
+    for first in (2026, 2028):
+        current = demo_current_agreements().filter(first_year=first)
+        assert current.count() == len(SEEDS)
+        for agreement in current:
+            allowed = HISTORY | set(range(first - 3, first + 2))
+            assert years_named(agreement) <= allowed, agreement.reference
+        strangnas = current.get(reference__contains="strangnas")
+        texts = "\n".join(text for _where, text, _url in worded_texts(strangnas))
+        assert f"Samverkansöverenskommelsen gäller {first}-01-01 - {first + 1}-12-31" in texts
+        assert f"Handlingsplan {first}–{first + 1}" in texts
+        harnosand = current.get(reference__contains="harnosand")
+        assert harnosand.validity_note == f"Överenskommelsen gäller för {first} och {first + 1}"
+
+
+def test_a_seed_text_the_demo_rewords_is_still_in_the_seed():
+    """A seed's words changed without the table: loading fails instead of printing stale
+    dates in an agreement signed for today's period."""
+    agreement = {"sections": [{"body": "Samverkansöverenskommelsen gäller 2019-12-20"}]}
+    with pytest.raises(SeedTextChanged, match="Handlingsplan 2020-2023"):
+        reword_period(agreement, "strangnas-2020", None, range(2026, 2028))
