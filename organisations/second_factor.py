@@ -113,7 +113,9 @@ def activate(request, user, code: str) -> bool:
     if not secret or not validate_totp_code(secret, "".join(code.split())):
         return False
     Authenticator.objects.filter(user=user).delete()
-    TOTP.activate(user, secret)
+    # The code that turned it on is used, as a sign-in's code is (allauth marks the codes
+    # its authenticator validates): it cannot sign in again within its minute.
+    TOTP.activate(user, secret).validate_code(code)
     RecoveryCodes.activate(user)
     del request.session[NEW_KEY]
     mark_passed(request, user)

@@ -122,6 +122,20 @@ def test_a_code_is_good_once(client, personas):
     assert "Koden är inte rätt" in again.text
 
 
+def test_the_code_that_turned_it_on_does_not_sign_in_again(client, personas):
+    """Whoever saw the set-up code typed cannot use it for a sign-in in the same minute."""
+    log_in(client, "admin")
+    client.get(reverse("second_factor_setup"))
+    code = code_for(client.session[second_factor.NEW_KEY])
+    done = client.post(reverse("second_factor_setup"), {"code": code})
+    assert "Dina återställningskoder" in done.text
+    client.post(reverse("logout"))
+    log_in(client, "admin")
+    again = client.post(reverse("second_factor_code"), {"code": code})
+    assert again.status_code == 200
+    assert "Koden är inte rätt" in again.text
+
+
 def test_the_code_the_app_showed_just_before_is_taken_an_older_one_is_not(client, personas):
     """A code typed as the app turned over, or from a phone a few seconds off, is not
     wrong (MFA_TOTP_TOLERANCE, RFC 6238); one from a minute ago is."""
@@ -193,7 +207,11 @@ def test_offered_to_everyone_else_and_never_forced(client, personas):
     # A reader may turn it off again, with a code.
     client.post(reverse("second_factor_off"), {"code": "000000"})
     assert second_factor.has_second_factor(personas.reader)
+    # Not with the code that turned it on (used), with one of the recovery codes.
     client.post(reverse("second_factor_off"), {"code": code_for(secret)})
+    assert second_factor.has_second_factor(personas.reader)
+    recovery_code = second_factor.unused_recovery_codes(personas.reader)[0]
+    client.post(reverse("second_factor_off"), {"code": recovery_code})
     assert not second_factor.has_second_factor(personas.reader)
 
 

@@ -63,22 +63,27 @@ def give_the_password(page, site, username, password, *, check=False):
     page.get_by_label("Lösenord").fill(password)
 
 
-def totp_code(key):
-    """The code an authenticator app shows now for `key`, by allauth.mfa's own function."""
-    return format_hotp_value(hotp_value(key, int(time.time()) // 30))
+def totp_code(key, *, not_this=None):
+    """The code an authenticator app shows now for `key`, by allauth.mfa's own function;
+    the one of the half-minute before (also taken) when the app's is `not_this`, a code
+    used already."""
+    step = int(time.time()) // 30
+    codes = (format_hotp_value(hotp_value(key, step - back)) for back in (0, 1))
+    return next(code for code in codes if code != not_this)
 
 
 def set_up_second_factor(page):
     """On the page that asks an administrator to turn on two-factor sign-in: turn it on
-    with a code from the key shown, and continue past the recovery codes (returned)."""
+    with a code from the key shown, and continue past the recovery codes. Returns the key,
+    the recovery codes and the code used (it does not sign in again)."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Slå på tvåstegsinloggning")
     key = page.locator("#second-factor-key").inner_text()
-    page.get_by_label("Kod").fill(totp_code(key))
+    page.get_by_label("Kod").fill(code := totp_code(key))
     page.get_by_role("button", name="Slå på", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dina återställningskoder")
     codes = page.locator(".recovery-codes code").all_inner_texts()
     page.get_by_role("link", name="Fortsätt").click()
-    return key, codes
+    return key, codes, code
 
 
 def assert_fits(page, width):
