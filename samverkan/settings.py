@@ -143,9 +143,13 @@ DATABASES = {
 # SQLite (the demo's and the tests' database) with a write-ahead log: pages read while the
 # worker writes, and a commit is not flushed to disk each time (a crash of the app loses
 # nothing; a power cut may lose the last commits), which was a millisecond a request.
+# A transaction takes the write lock when it begins: one that read first and wrote then
+# (the cache's `add`, a session's save) was refused at once, "database is locked", when
+# another wrote meanwhile; now it waits for the other, as on PostgreSQL.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
     )
 # PostgreSQL plans a query each time it is sent, 0.1–0.4 ms for the joins of a plan page;
 # a statement a connection sends for the fifth time is prepared and its plan kept. That
