@@ -1,8 +1,11 @@
 """The table of the cache that all workers share (settings.CACHES): made by Django's own
 createcachetable, here so that `migrate` is the one step a deployment runs."""
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import migrations
+
+DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
 
 
 def make_cache_table(apps, schema_editor):
@@ -10,9 +13,11 @@ def make_cache_table(apps, schema_editor):
 
 
 def drop_cache_table(apps, schema_editor):
-    schema_editor.execute(
-        f"DROP TABLE IF EXISTS {schema_editor.quote_name('samverkan_cache')}"
-    )
+    """The tables createcachetable made: those the settings name, as it reads them."""
+    for cache in settings.CACHES.values():
+        if cache["BACKEND"] == DATABASE_CACHE:
+            table = schema_editor.quote_name(cache["LOCATION"])
+            schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 class Migration(migrations.Migration):
