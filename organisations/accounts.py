@@ -112,10 +112,11 @@ class SignInView(auth_views.LoginView):
 
     authentication_form = LoginForm
 
+    def password_given(self) -> bool:
+        return self.request.method == "POST" and "password" in self.request.POST
+
     def get_form_class(self):
-        if self.request.method == "POST" and "password" in self.request.POST:
-            return LoginForm
-        return AddressForm
+        return LoginForm if self.password_given() else AddressForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -135,7 +136,7 @@ class SignInView(auth_views.LoginView):
         provider = None
         if "@" in address and len(address) <= EMAIL_MAX_LENGTH:
             provider = IdentityProvider.objects.for_address(address)
-        if provider is None and "password" in request.POST:
+        if provider is None and self.password_given():
             return super().post(request, *args, **kwargs)
         if provider is None:
             form = self.get_form()  # AddressForm: no password was given
