@@ -124,6 +124,16 @@ def demo(db):
     return {agreement.reference: agreement for agreement in Agreement.objects.all()}
 
 
+@pytest.fixture
+def demo_loaded_again(django_db_blocker):
+    """For a transactional test (threads with their own connections see only what is
+    committed): its flush empties the database, so the demo is loaded again after it.
+    Asked for before `transactional_db`, so torn down after the flush."""
+    yield
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=StringIO())
+
+
 @pytest.fixture(autouse=True)
 def tasks_run_at_once(settings, tmp_path):
     """Background tasks run when they are queued, and stored files go to a temporary

@@ -1,11 +1,12 @@
 """What several test modules do: count a page's queries, read a PDF's text, remove the
 demo's follow-up entries, post a row form, copy Strängnäs' agreement as a new draft, tell
-the demo's citizen promises from the seed agreements."""
+the demo's citizen promises from the seed agreements, do things at the same moment."""
 
 import datetime
 import re
 import shutil
 import subprocess
+import threading
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -239,3 +240,30 @@ def signature_data(version, signed_on: str, /, **per_signer) -> dict:
         } | per_signer
         data.update({f"underskrift-{number}-{key}": value for key, value in values.items()})
     return data
+
+
+def at_once(*calls) -> list:
+    """Each call in a thread of its own, all let go at the same moment (real concurrency,
+    on whichever database the run uses: each thread has its own connection, closed when
+    it ends; a transactional test, see `demo_loaded_again`). Their results, in order; an
+    error in one is raised here."""
+    start = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), []
+
+    def run(number, call):
+        try:
+            start.wait()
+            results[number] = call()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results

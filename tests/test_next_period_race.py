@@ -2,32 +2,19 @@
 plan: one draft (one plan) is made, the other editor is led to it.
 
 Real concurrency, as tests/test_report_finalise_race.py: threads with their own database
-connections, on whichever database the run uses; a transactional test, so the demo is
-loaded again afterwards."""
+connections (helpers.at_once), on whichever database the run uses; a transactional test,
+so the demo is loaded again afterwards."""
 
-import threading
-from io import StringIO
-
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from helpers import at_once
 
 from actionplans.models import ActionPlan, PlanRenewal
 from agreements.models import Agreement
 
 EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")
-
-
-@pytest.fixture
-def demo_loaded_again(django_db_blocker):
-    """Set up before the transactional database, so torn down after its flush."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=StringIO())
 
 
 def press_at_once(url, usernames):
@@ -36,25 +23,13 @@ def press_at_once(url, usernames):
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         clients.append(client)
-    start = threading.Barrier(len(clients))
-    answers, lock = [], threading.Lock()
 
     def press(client):
-        try:
-            start.wait()
-            response = client.post(url)
-            told = [str(message) for message in get_messages(response.wsgi_request)]
-            with lock:
-                answers.append((response.status_code, response.url, told))
-        finally:
-            connection.close()  # each thread's own connection
+        response = client.post(url)
+        told = [str(message) for message in get_messages(response.wsgi_request)]
+        return response.status_code, response.url, told
 
-    threads = [threading.Thread(target=press, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
+    return at_once(*(lambda client=client: press(client) for client in clients))
 
 
 def test_two_editors_at_once_make_one_draft_and_one_plan(demo_loaded_again, transactional_db):

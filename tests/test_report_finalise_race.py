@@ -8,29 +8,17 @@ that follow.
 """
 
 import datetime
-import threading
-from io import StringIO
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from helpers import at_once
 
 from agreements.models import Agreement
 from followup.models import FollowUpReport, ReportStatus
 
 EDITORS = 8
-
-
-@pytest.fixture
-def demo_loaded_again(django_db_blocker):
-    """Set up before the transactional database, so torn down after its flush."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=StringIO())
 
 
 def test_eight_editors_make_a_report_final_at_once_and_one_wins(
@@ -50,24 +38,13 @@ def test_eight_editors_make_a_report_final_at_once_and_one_wins(
         client.force_login(editor)
         clients.append(client)
     url = reverse("report_finalise", args=[agreement.pk, report.pk])
-    start = threading.Barrier(EDITORS)
-    answers, lock = [], threading.Lock()
 
     def press(client):
-        try:
-            start.wait()
-            response = client.post(url)
-            told = [str(message) for message in get_messages(response.wsgi_request)]
-            with lock:
-                answers.append((response.status_code, told))
-        finally:
-            connection.close()  # each thread's own connection
+        response = client.post(url)
+        told = [str(message) for message in get_messages(response.wsgi_request)]
+        return response.status_code, told
 
-    threads = [threading.Thread(target=press, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once(*(lambda client=client: press(client) for client in clients))
 
     assert [status for status, _told in answers] == [302] * EDITORS
     told = [message for _status, messages in answers for message in messages]

@@ -1,0 +1,70 @@
+"""Two people at one plan at the same moment: two rows added at once both land, each in a
+place of its own; the same row saved by both from the same version is saved once, and the
+other is shown both versions (the lost-update guard), never an error page.
+
+Real concurrency, as tests/test_next_period_race.py: threads with their own database
+connections (helpers.at_once), on whichever database the run uses; a transactional test,
+so the demo is loaded again afterwards."""
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from helpers import at_once, row_data
+
+from actionplans.models import ActionItem, ActionPlan
+from audit.seals import verify
+
+EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")
+
+
+def logged_in(username):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def post_at_once(url, data_per_editor):
+    """Each editor posts its data to `url` at the same moment: (status, text) each."""
+    clients = [logged_in(username) for username in EDITORS]
+
+    def post(client, data):
+        response = client.post(url, data)
+        return response.status_code, response.content.decode()
+
+    return at_once(
+        *(lambda c=c, d=d: post(c, d) for c, d in zip(clients, data_per_editor, strict=True))
+    )
+
+
+def test_two_rows_added_at_once_both_land_in_places_of_their_own(
+    demo_loaded_again, transactional_db
+):
+    plan = ActionPlan.objects.get(agreement__reference="strangnas-2020")
+    before = set(plan.items.values_list("pk", flat=True))
+    url = reverse("row_create", args=[plan.agreement_id, plan.pk])
+    words = ["Tillagd av samordnaren", "Tillagd av kommunpolisen"]
+    answers = post_at_once(url, [row_data(ActionItem(plan=plan), activity=t) for t in words])
+    assert [status for status, _text in answers] == [302, 302]
+    added = plan.items.exclude(pk__in=before)
+    assert sorted(added.values_list("activity", flat=True)) == sorted(words)
+    positions = list(plan.items.values_list("position", flat=True))
+    assert len(positions) == len(set(positions))
+
+
+def test_one_row_saved_by_two_at_once_is_saved_once_and_the_other_sees_both(
+    demo_loaded_again, transactional_db
+):
+    plan = ActionPlan.objects.get(agreement__reference="strangnas-2020")
+    item = plan.items.order_by("position").first()
+    records, version = item.history.count(), item.version
+    url = reverse("row_edit", args=[plan.agreement_id, plan.pk, item.pk])
+    words = ["Samordnarens ändring", "Kommunpolisens ändring"]
+    answers = post_at_once(url, [row_data(item, activity=text) for text in words])
+    assert sorted(status for status, _text in answers) == [200, 302]
+    (shown,) = [text for status, text in answers if status == 200]
+    assert "Spara min version" in shown
+    item = ActionItem.objects.get(pk=item.pk)
+    assert item.activity in words
+    assert item.version == version + 1
+    assert item.history.count() == records + 1
+    assert verify() is None
