@@ -40,16 +40,7 @@ def main():
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="samverkan-bench-") as folder:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATA_DIR": folder}
-        if args.database_url:
-            env["DATABASE_URL"] = args.database_url
-        else:
-            env.pop("DATABASE_URL", None)
-        for command in (["migrate", "--noinput"], ["load_demo"]):
-            subprocess.run(
-                [PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
-            )
-        os.environ.update(env)
+        env = demo_database(folder, args.database_url)
         target = grow_plan()
         port = free_port()
         server = subprocess.Popen(
@@ -68,6 +59,22 @@ def main():
             server.terminate()
             server.wait(timeout=10)
     report(results, args, target)
+
+
+def demo_database(folder, database_url=None) -> dict:
+    """The demo loaded into `database_url` (an empty database) or a new SQLite in `folder`;
+    this process set up to use it (bench.settings). Returns the environment for servers."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATA_DIR": folder}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        env.pop("DATABASE_URL", None)
+    for command in (["migrate", "--noinput"], ["load_demo"]):
+        subprocess.run(
+            [PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+    os.environ.update(env)
+    return env
 
 
 def grow_plan() -> dict:
