@@ -1,5 +1,7 @@
+import uuid
+
 from django import forms
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +39,8 @@ class FollowUpEntryForm(KeepsUploads, forms.ModelForm):
     )
     value = forms.DecimalField(label=_("Measured value"), required=False, max_digits=14)
     attachment = AttachmentField(required=False)
+    # A new key for each form shown; a page from before there was one sends none.
+    submission_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = FollowUpEntry
@@ -66,6 +70,7 @@ class FollowUpEntryForm(KeepsUploads, forms.ModelForm):
             own = Membership.objects.filter(user=author.pk, organisation__in=parties)
             self.fields["participants"].initial = list(own.values_list("organisation", flat=True))
         self.fields["occurred_on"].initial = timezone.localdate()
+        self.fields["submission_key"].initial = uuid.uuid4()
         # Radio buttons with no empty choice: every entry sets the row's status.
         # A proposed row is adopted by the row's form; work logged on it has begun.
         self.fields["status"].choices = [
@@ -85,6 +90,14 @@ class FollowUpEntryForm(KeepsUploads, forms.ModelForm):
                 value = getattr(corrects, name)
                 self.initial[name] = list(value.all()) if name == "participants" else value
 
+    def clean_submission_key(self):
+        """Not one the form made (only a hand-made post sends that): saved without one,
+        as from a page that had none; the writer has no field to correct."""
+        try:
+            return uuid.UUID(self.cleaned_data["submission_key"])
+        except ValueError:
+            return None
+
     def clean(self):
         data = super().clean()
         if "indicator" not in self.fields:
@@ -95,13 +108,41 @@ class FollowUpEntryForm(KeepsUploads, forms.ModelForm):
             self.add_error("indicator", _("Choose the indicator the value measures."))
         return data
 
-    @transaction.atomic
     def save_entry(self) -> FollowUpEntry:
+        """The new entry; or, when this form was sent before (twice, or by two sends at
+        once), the entry it made then, and nothing more is written."""
+        key = self.cleaned_data.get("submission_key")
+        if (earlier := self._sent_before(key)) is not None:
+            return earlier
+        try:
+            with transaction.atomic():
+                return self._save_new()
+        except IntegrityError:
+            if (earlier := self._sent_before(key)) is not None:
+                return earlier  # the other send of the same form won the moment
+            raise
+
+    def _sent_before(self, key):
+        """The entry this form made, if the key is this author's on this row. A key known
+        from elsewhere is not honoured: the entry is then saved without one."""
+        if key is None:
+            return None
+        earlier = FollowUpEntry.objects.filter(submission_key=key).first()
+        if earlier is None:
+            return None
+        if (earlier.author_id, earlier.item_id) != (self.author.pk, self.item.pk):
+            self.cleaned_data["submission_key"] = None
+            return None
+        self.forget_uploads()  # a file sent again with it is not kept
+        return earlier
+
+    def _save_new(self) -> FollowUpEntry:
         entry = self.save(commit=False)
         entry.item = self.item
         entry.corrects = self.corrects
         entry.author = self.author
         entry.author_name = self.author.get_full_name() or self.author.get_username()
+        entry.submission_key = self.cleaned_data.get("submission_key")
         entry.save()
         self.save_m2m()
         indicator = self.cleaned_data.get("indicator")

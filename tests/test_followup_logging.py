@@ -1,5 +1,7 @@
 """Logga uppföljning on an action plan's row: quick, in place, append-only."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -52,6 +54,50 @@ def test_an_entry_is_saved_in_place_and_by_plain_post(client, personas, row):
     plain = client.post(url(row), {**data, "what_was_done": "Andra mötet."})
     assert plain.status_code == 302
     assert FollowUpEntry.objects.filter(item=row).count() == 2
+
+
+def form_key(client, item) -> str:
+    """The key of the form as the page shows it (a new one each time it is shown)."""
+    page = client.get(url(item)).text
+    return re.search(r'name="submission_key" value="([0-9a-f-]{36})"', page)[1]
+
+
+def test_the_same_form_sent_twice_makes_one_entry(client, personas, row):
+    """A double tap, or Spara again after the phone lost the answer: one entry (it could
+    not be deleted), and the second send is answered as the first was."""
+    client.force_login(personas.kommunpolis)
+    data = {"occurred_on": "2026-11-20", "what_was_done": "Möte.", "status": "done"}
+    sent = {**data, "submission_key": form_key(client, row)}
+    first, again = client.post(url(row), sent), client.post(url(row), sent)
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    in_place = client.post(url(row), sent, headers=HTMX)
+    assert "Uppföljningen sparades." in in_place.text
+    assert FollowUpEntry.objects.filter(item=row).count() == 1
+    # The form shown after it is a new one: what it sends is a new entry.
+    new_key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', in_place.text)[1]
+    assert new_key != sent["submission_key"]
+    client.post(url(row), {**data, "submission_key": new_key})
+    assert FollowUpEntry.objects.filter(item=row).count() == 2
+
+
+def test_a_page_without_a_key_or_with_anothers_key_still_saves(client, personas, row):
+    """A page shown before forms had keys sends none; a key that is not this writer's on
+    this row is not honoured (nor is it an error): both save as they always did."""
+    client.force_login(personas.coordinator)
+    theirs = form_key(client, row)
+    data = {"occurred_on": "2026-11-20", "what_was_done": "Möte.", "status": "done"}
+    client.post(url(row), {**data, "submission_key": theirs})
+    client.force_login(personas.kommunpolis)
+    assert client.post(url(row), {**data, "submission_key": theirs}).status_code == 302
+    assert client.post(url(row), data).status_code == 302
+    assert client.post(url(row), data).status_code == 302
+    entries = FollowUpEntry.objects.filter(item=row)
+    assert entries.count() == 4
+    assert entries.filter(submission_key=theirs).get().author == personas.coordinator
+    # Not a key the form made (a hand-made post): saved too, a hidden field cannot be mended.
+    assert client.post(url(row), {**data, "submission_key": "inte-en-nyckel"}).status_code == 302
+    assert entries.count() == 5
 
 
 def test_errors_are_swedish_and_nothing_is_written(client, personas, row):

@@ -1,10 +1,13 @@
-"""Two people at one plan at the same moment: two rows added at once both land, each in a
-place of its own; the same row saved by both from the same version is saved once, and the
-other is shown both versions (the lost-update guard), never an error page.
+"""At one plan at the same moment: two rows added at once both land, each in a place of
+its own; the same row saved by two people from the same version is saved once, and the
+other is shown both versions (the lost-update guard); one follow-up form sent twice at
+once (a double tap) makes one entry. Never an error page.
 
 Real concurrency, as tests/test_next_period_race.py: threads with their own database
 connections (helpers.at_once), on whichever database the run uses; a transactional test,
 so the demo is loaded again afterwards."""
+
+import re
 
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -13,6 +16,7 @@ from helpers import at_once, row_data
 
 from actionplans.models import ActionItem, ActionPlan
 from audit.seals import verify
+from followup.models import FollowUpEntry
 
 EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")
 
@@ -68,3 +72,19 @@ def test_one_row_saved_by_two_at_once_is_saved_once_and_the_other_sees_both(
     assert item.version == version + 1
     assert item.history.count() == records + 1
     assert verify() is None
+
+
+def test_one_follow_up_form_sent_twice_at_once_makes_one_entry(demo_loaded_again, transactional_db):
+    plan = ActionPlan.objects.get(agreement__reference="strangnas-2020")
+    item = plan.items.order_by("position").first()
+    entries = FollowUpEntry.objects.filter(item=item).count()
+    url = reverse("entry_create", args=[plan.agreement_id, plan.pk, item.pk])
+    kommunpolis = logged_in("kommunpolis.strangnas")
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', kommunpolis.get(url).text)[1]
+    sent = {"occurred_on": "2026-11-20", "what_was_done": "Möte.", "status": "done"}
+    sent["submission_key"] = key
+    taps = [kommunpolis, logged_in("kommunpolis.strangnas")]  # two sends of one form
+    answers = at_once(*(lambda tap=tap: tap.post(url, sent) for tap in taps))
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    assert FollowUpEntry.objects.filter(item=item).count() == entries + 1
