@@ -34,10 +34,7 @@ ADMIN_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the bench's own, base32
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
-    parser.add_argument("--database-url", help="an empty database (default: a new SQLite)")
-    args = parser.parse_args()
+    args = bench_arguments(__doc__, requests=50, help="timed requests per page")
 
     with tempfile.TemporaryDirectory(prefix="samverkan-bench-") as folder:
         env = demo_database(folder, args.database_url)
@@ -59,6 +56,14 @@ def main():
             server.terminate()
             server.wait(timeout=10)
     report(results, args, target)
+
+
+def bench_arguments(doc: str, *, requests: int, help: str) -> argparse.Namespace:
+    """A bench's command line: how many timed requests, and which database."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=requests, help=help)
+    parser.add_argument("--database-url", help="an empty database (default: a new SQLite)")
+    return parser.parse_args()
 
 
 def demo_database(folder, database_url=None) -> dict:

@@ -15,21 +15,17 @@ running the same statements faster reaches 2×: only fewer of them would.
 Not run in CI; the figures go into docs/performance.md.
 """
 
-import argparse
 import statistics
 import tempfile
 import time
 
-from run import demo_database, grow_plan
+from run import bench_arguments, demo_database, grow_plan
 
 TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=150, help="timed rounds")
-    parser.add_argument("--database-url", help="an empty database (default: a new SQLite)")
-    args = parser.parse_args()
+    args = bench_arguments(__doc__, requests=150, help="timed rounds")
     with tempfile.TemporaryDirectory(prefix="samverkan-bench-") as folder:
         demo_database(folder, args.database_url)
         target = grow_plan()

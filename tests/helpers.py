@@ -8,7 +8,9 @@ import shutil
 import subprocess
 import threading
 
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -240,6 +242,13 @@ def signature_data(version, signed_on: str, /, **per_signer) -> dict:
         } | per_signer
         data.update({f"underskrift-{number}-{key}": value for key, value in values.items()})
     return data
+
+
+def logged_in(username):
+    """A client of its own (for a thread of its own), logged in as `username`."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
 
 
 def at_once(*calls) -> list:

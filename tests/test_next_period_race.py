@@ -5,11 +5,9 @@ Real concurrency, as tests/test_report_finalise_race.py: threads with their own 
 connections (helpers.at_once), on whichever database the run uses; a transactional test,
 so the demo is loaded again afterwards."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
-from helpers import at_once
+from helpers import at_once, logged_in
 
 from actionplans.models import ActionPlan, PlanRenewal
 from agreements.models import Agreement
@@ -18,11 +16,7 @@ EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")
 
 
 def press_at_once(url, usernames):
-    clients = []
-    for username in usernames:
-        client = Client()
-        client.force_login(get_user_model().objects.get(username=username))
-        clients.append(client)
+    clients = [logged_in(username) for username in usernames]
 
     def press(client):
         response = client.post(url)

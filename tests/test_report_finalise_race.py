@@ -9,11 +9,9 @@ that follow.
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
-from helpers import at_once
+from helpers import at_once, logged_in
 
 from agreements.models import Agreement
 from followup.models import FollowUpReport, ReportStatus
@@ -31,12 +29,7 @@ def test_eight_editors_make_a_report_final_at_once_and_one_wins(
         period_start=datetime.date(2025, 1, 1),
         period_end=datetime.date(2025, 12, 31),
     )
-    editor = get_user_model().objects.get(username="samordnare.strangnas")
-    clients = []
-    for _number in range(EDITORS):
-        client = Client()
-        client.force_login(editor)
-        clients.append(client)
+    clients = [logged_in("samordnare.strangnas") for _number in range(EDITORS)]
     url = reverse("report_finalise", args=[agreement.pk, report.pk])
 
     def press(client):

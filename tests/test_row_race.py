@@ -9,22 +9,14 @@ so the demo is loaded again afterwards."""
 
 import re
 
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
-from helpers import at_once, row_data
+from helpers import at_once, logged_in, row_data
 
 from actionplans.models import ActionItem, ActionPlan
 from audit.seals import verify
 from followup.models import FollowUpEntry
 
 EDITORS = ("samordnare.strangnas", "kommunpolis.strangnas")
-
-
-def logged_in(username):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
 
 
 def post_at_once(url, data_per_editor):
