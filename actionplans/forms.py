@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ProblemItem
 from organisations.models import Organisation
+from samverkan import sent_once
 from samverkan.ordering import next_position
 from samverkan.params import IdsChoiceField
 from samverkan.saving import finish_in_transaction
@@ -87,7 +88,7 @@ class LoadedChoiceField(forms.ModelChoiceField):
         )
 
 
-class ActionItemForm(VersionedForm):
+class ActionItemForm(sent_once.SentOnce, VersionedForm):
     """A row of a plan, with the columns the plan uses.
 
     In plans with one column per party each party's cell is a field of its own, read and
@@ -130,8 +131,8 @@ class ActionItemForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.plan = self.instance.plan = plan  # the plan already loaded: validation reads it
         self.parties = parties if plan.layout == PlanLayout.ACTIVITY_PARTIES_COMMUNICATION else []
-        shown = {"focus_area", "version", *LAYOUT_FIELDS[plan.layout], *SCHEDULE_FIELDS}
-        shown.add("responsible_person")
+        shown = {"focus_area", "version", sent_once.FIELD, "responsible_person"}
+        shown.update(LAYOUT_FIELDS[plan.layout], SCHEDULE_FIELDS)
         if self.instance.status in (ItemStatus.PROPOSED, ItemStatus.NOT_STARTED):
             shown.add("status")  # once work has begun, follow-up sets the status
         for name in list(self.fields):
@@ -258,7 +259,7 @@ class ActionItemForm(VersionedForm):
             item.set_party_text(party.organisation_id, self.cleaned_data[self.party_field(party)])
 
 
-class ActionPlanForm(VersionedForm):
+class ActionPlanForm(sent_once.SentOnce, VersionedForm):
     """A plan's own facts: its title, its columns, whose plan it is and for when."""
 
     class Meta:

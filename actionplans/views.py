@@ -23,6 +23,7 @@ from agreements.access import (
 )
 from agreements.models import AgreementVisit
 from samverkan.params import query_id
+from samverkan.sent_once import save_once
 from samverkan.spliced import Splice
 from samverkan.versioning import EditConflict
 
@@ -106,7 +107,7 @@ def row_create(request, pk, plan_pk):
         agreement, plan, ActionItem(), request.POST or None, initial={"focus_area": area}
     )
     if form.is_bound and form.is_valid():
-        item = form.save_new()
+        item = save_once(request, form, form.save_new)
         return _row_response(request, agreement, plan, item)
     if request.htmx:
         return _fragment(request, "new_row_form", agreement, plan, form=form)
@@ -160,7 +161,7 @@ def plan_create(request, pk):
     rights = editing_rights(request.user, agreement)
     form = ActionPlanForm(request.POST or None, agreement=agreement, rights=rights)
     if form.is_bound and form.is_valid():
-        plan = form.save_new()
+        plan = save_once(request, form, form.save_new)
         return redirect("plan_detail", agreement.pk, plan.pk)
     return render(request, "actionplans/plan_form.html", {"agreement": agreement, "form": form})
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.text import slugify
 
 from prevention.models import SituationReport
+from samverkan.sent_once import SentOnce
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
@@ -87,7 +88,7 @@ def unique_reference(title: str) -> str:
     return reference
 
 
-class SectionForm(VersionedForm):
+class SectionForm(SentOnce, VersionedForm):
     class Meta:
         model = Section
         fields = ["heading", "body", "embed"]
@@ -98,14 +99,14 @@ class SectionForm(VersionedForm):
         self.remember_opened_values()
 
 
-class OverallGoalForm(VersionedForm):
+class OverallGoalForm(SentOnce, VersionedForm):
     class Meta:
         model = OverallGoal
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
-class FocusAreaForm(VersionedForm):
+class FocusAreaForm(SentOnce, VersionedForm):
     class Meta:
         model = FocusArea
         fields = ["title", "category", "goals", "background", "footnotes"]
@@ -138,20 +139,20 @@ class ProblemPictureForm(VersionedForm):
         self.remember_opened_values()
 
 
-class ProblemSourceForm(VersionedForm):
+class ProblemSourceForm(SentOnce, VersionedForm):
     class Meta:
         model = ProblemSource
         fields = ["kind", "title", "description", "held_on", "place", "people_reached"]
         widgets = {"held_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
 
 
-class ProblemAreaForm(VersionedForm):
+class ProblemAreaForm(SentOnce, VersionedForm):
     class Meta:
         model = ProblemArea
         fields = ["title"]
 
 
-class ProblemItemForm(VersionedForm):
+class ProblemItemForm(SentOnce, VersionedForm):
     class Meta:
         model = ProblemItem
         fields = ["text", "probable_causes"]
@@ -161,7 +162,7 @@ class ProblemItemForm(VersionedForm):
         }
 
 
-class SignatoryForm(VersionedForm):
+class SignatoryForm(SentOnce, VersionedForm):
     """Who signs for a party, printed under its signature line. The date is written when
     the signatures are registered (Registrera underskrift)."""
 

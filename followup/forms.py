@@ -1,7 +1,5 @@
-import uuid
-
 from django import forms
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +11,8 @@ from samverkan.dates import validate_domain_date
 from samverkan.kept_uploads import KeepsUploads
 from samverkan.ordering import next_position
 from samverkan.params import IdsChoiceField, QueryKeyForm
+from samverkan.sent_once import FIELD as SENT_KEY
+from samverkan.sent_once import SentOnce
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
@@ -27,7 +27,7 @@ from .models import (
 )
 
 
-class FollowUpEntryForm(KeepsUploads, forms.ModelForm):
+class FollowUpEntryForm(SentOnce, KeepsUploads, forms.ModelForm):
     """Logga uppföljning: what was done on a row, by whom, with what effect, and the row's
     status now; optionally a measurement of one of its indicators and a document or photo
     (kept when the form is shown again for a mistake elsewhere). One screen on a phone."""
@@ -39,8 +39,6 @@ class FollowUpEntryForm(KeepsUploads, forms.ModelForm):
     )
     value = forms.DecimalField(label=_("Measured value"), required=False, max_digits=14)
     attachment = AttachmentField(required=False)
-    # A new key for each form shown; a page from before there was one sends none.
-    submission_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = FollowUpEntry
@@ -70,7 +68,6 @@ class FollowUpEntryForm(KeepsUploads, forms.ModelForm):
             own = Membership.objects.filter(user=author.pk, organisation__in=parties)
             self.fields["participants"].initial = list(own.values_list("organisation", flat=True))
         self.fields["occurred_on"].initial = timezone.localdate()
-        self.fields["submission_key"].initial = uuid.uuid4()
         # Radio buttons with no empty choice: every entry sets the row's status.
         # A proposed row is adopted by the row's form; work logged on it has begun.
         self.fields["status"].choices = [
@@ -90,14 +87,6 @@ class FollowUpEntryForm(KeepsUploads, forms.ModelForm):
                 value = getattr(corrects, name)
                 self.initial[name] = list(value.all()) if name == "participants" else value
 
-    def clean_submission_key(self):
-        """Not one the form made (only a hand-made post sends that): saved without one,
-        as from a page that had none; the writer has no field to correct."""
-        try:
-            return uuid.UUID(self.cleaned_data["submission_key"])
-        except ValueError:
-            return None
-
     def clean(self):
         data = super().clean()
         if "indicator" not in self.fields:
@@ -108,41 +97,13 @@ class FollowUpEntryForm(KeepsUploads, forms.ModelForm):
             self.add_error("indicator", _("Choose the indicator the value measures."))
         return data
 
+    @transaction.atomic
     def save_entry(self) -> FollowUpEntry:
-        """The new entry; or, when this form was sent before (twice, or by two sends at
-        once), the entry it made then, and nothing more is written."""
-        key = self.cleaned_data.get("submission_key")
-        if (earlier := self._sent_before(key)) is not None:
-            return earlier
-        try:
-            with transaction.atomic():
-                return self._save_new()
-        except IntegrityError:
-            if (earlier := self._sent_before(key)) is not None:
-                return earlier  # the other send of the same form won the moment
-            raise
-
-    def _sent_before(self, key):
-        """The entry this form made, if the key is this author's on this row. A key known
-        from elsewhere is not honoured: the entry is then saved without one."""
-        if key is None:
-            return None
-        earlier = FollowUpEntry.objects.filter(submission_key=key).first()
-        if earlier is None:
-            return None
-        if (earlier.author_id, earlier.item_id) != (self.author.pk, self.item.pk):
-            self.cleaned_data["submission_key"] = None
-            return None
-        self.forget_uploads()  # a file sent again with it is not kept
-        return earlier
-
-    def _save_new(self) -> FollowUpEntry:
         entry = self.save(commit=False)
         entry.item = self.item
         entry.corrects = self.corrects
         entry.author = self.author
         entry.author_name = self.author.get_full_name() or self.author.get_username()
-        entry.submission_key = self.cleaned_data.get("submission_key")
         entry.save()
         self.save_m2m()
         indicator = self.cleaned_data.get("indicator")
@@ -221,7 +182,7 @@ class TimelineFilterForm(QueryKeyForm):
         return entries
 
 
-class CadenceForm(forms.ModelForm):
+class CadenceForm(SentOnce, forms.ModelForm):
     class Meta:
         model = FollowUpCadence
         fields = ["kind", "frequency", "first_on", "description"]
@@ -231,7 +192,7 @@ class CadenceForm(forms.ModelForm):
         }
 
 
-class IndicatorForm(VersionedForm):
+class IndicatorForm(SentOnce, VersionedForm):
     """A measurable goal on a focus area or on one row: not both (the model's constraint)."""
 
     class Meta:
@@ -300,7 +261,7 @@ class MeasurementForm(forms.ModelForm):
         return measurement
 
 
-class ReportForm(VersionedForm):
+class ReportForm(SentOnce, VersionedForm):
     """A follow-up report's own words: its period and recipients, the answers to the three
     set questions and the summary. What the product knows (statuses, entries, indicators)
     is shown beside them, not typed."""
@@ -334,7 +295,8 @@ class ReportForm(VersionedForm):
 
     @property
     def answer_fields(self):
-        return [self[name] for name in self.fields if name not in (*self.HEAD, "version")]
+        hidden = (*self.HEAD, "version", SENT_KEY)
+        return [self[name] for name in self.fields if name not in hidden]
 
     def clean(self):
         data = super().clean()

@@ -21,6 +21,7 @@ from agreements.access import (
     may_edit,
 )
 from samverkan.params import query_id
+from samverkan.sent_once import save_once
 from samverkan.versioning import EditConflict
 
 from .attachments import AttachmentForm
@@ -33,7 +34,7 @@ from .forms import (
     ReportForm,
     TimelineFilterForm,
 )
-from .models import LATEST_FIRST, FollowUpEntry, ReportStatus
+from .models import LATEST_FIRST, FollowUpCadence, FollowUpEntry, ReportStatus
 from .my_tasks import saved_and_next, saved_entry_url
 from .news import timeline_page, with_seen_marks
 from .report import (
@@ -79,7 +80,8 @@ def entry_create(request, pk, plan_pk, item_pk):
     )
     message, saved = "", None
     if form.is_bound and form.is_valid():
-        saved = form.save_entry()
+        saved = save_once(request, form, form.save_entry)
+        form.forget_uploads()  # sent before: a file sent again with it is not kept
         message = _("The follow-up was saved.")
         if not request.htmx:
             messages.success(request, message)
@@ -182,11 +184,9 @@ def hub_url(agreement) -> str:
 @require_http_methods(["GET", "POST"])
 def cadence_create(request, pk):
     agreement = get_agreement_for_editing(request.user, pk)
-    form = CadenceForm(request.POST or None)
+    form = CadenceForm(request.POST or None, instance=FollowUpCadence(agreement=agreement))
     if form.is_bound and form.is_valid():
-        cadence = form.save(commit=False)
-        cadence.agreement = agreement
-        cadence.save()
+        save_once(request, form, form.save)
         messages.success(request, _("The follow-up cadence was added."))
         return redirect(hub_url(agreement) + "#kadens")
     return render(request, "followup/cadence_form.html", {"agreement": agreement, "form": form})
@@ -227,7 +227,7 @@ def indicator_form(request, pk, indicator_pk=None):
     context = {"agreement": agreement, "indicator": indicator}
     if form.is_bound and form.is_valid():
         try:
-            indicator = form.save_checked()
+            indicator = save_once(request, form, form.save_checked)
             messages.success(request, _("The indicator was saved."))
             return redirect("indicator_detail", agreement.pk, indicator.pk)
         except EditConflict:
@@ -286,11 +286,16 @@ def report_create(request, pk):
         request.POST or None, initial=report_proposal(agreement, timezone.localdate())
     )
     if form.is_bound and form.is_valid():
-        report = form.save(commit=False)
-        report.agreement = agreement
-        if not report.summary.strip():
-            report.summary = summary_text(build_contents(report))
-        report.save()
+
+        def create():
+            report = form.save(commit=False)
+            report.agreement = agreement
+            if not report.summary.strip():
+                report.summary = summary_text(build_contents(report))
+            report.save()
+            return report
+
+        report = save_once(request, form, create)
         messages.success(request, _("The report was created as a draft."))
         return redirect("report_detail", agreement.pk, report.pk)
     return render(request, "followup/report_create.html", {"agreement": agreement, "form": form})

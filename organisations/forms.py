@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.sent_once import SentOnce
 from samverkan.versioning import VersionedForm
 
 from .models import Membership, MembershipRole, Organisation, OrganisationKind
@@ -32,7 +33,7 @@ class MembershipForm(VersionedForm):
         return cleaned
 
 
-class NewMemberForm(SetPasswordMixin, MembershipForm):
+class NewMemberForm(SentOnce, SetPasswordMixin, MembershipForm):
     """A new user of the organisation: name, e-mail, user name, a first password (checked
     by Django's password validators) and their role."""
 
@@ -140,7 +141,7 @@ class AddressForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(SentOnce, forms.Form):
     """Invite an e-mail address to the organisation, with the role it gets."""
 
     email = forms.EmailField(label=_("E-mail"), max_length=254)

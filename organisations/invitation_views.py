@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from samverkan.sent_once import save_once
+
 from . import invitations, signin
 from .access import get_managed_organisation
 from .forms import InvitationForm, InvitedAccountForm
@@ -26,15 +28,21 @@ def invitation_create(request, pk):
     form = InvitationForm(request.POST, organisation=organisation)
     if not form.is_valid():
         return members_page(request, organisation, form, status=400)
-    invitation, renewed = invitations.invite(
-        organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user
-    )
-    if renewed:
+    invitation = save_once(request, form, lambda: _invite(organisation, form, request.user))
+    if getattr(invitation, "renewed", False):
         message = _("The invitation to %(email)s was sent again, and is valid for %(days)s days.")
     else:
         message = _("An invitation was sent to %(email)s. It is valid for %(days)s days.")
     messages.success(request, message % {"email": invitation.email, "days": invitations.VALID_DAYS})
     return redirect("members", organisation.pk)
+
+
+def _invite(organisation, form, invited_by):
+    invitation, renewed = invitations.invite(
+        organisation, form.cleaned_data["email"], form.cleaned_data["role"], invited_by
+    )
+    invitation.renewed = renewed  # for the message; a form sent again was not renewed
+    return invitation
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from samverkan.sent_once import made_before, save_once
 from samverkan.versioning import EditConflict
 
 from .access import (
@@ -57,8 +58,10 @@ def members_page(request, organisation, invitation_form, status=200):
 def member_create(request, pk):
     organisation = get_managed_organisation(request.user, pk)
     form = NewMemberForm(request.POST or None, organisation=organisation)
-    if form.is_valid():
-        membership = form.save()
+    membership = made_before(request)  # sent again: the user name is taken by now, by it
+    if membership is None and form.is_valid():
+        membership = save_once(request, form, form.save)
+    if membership is not None:
         messages.success(
             request, _("%(name)s was added.") % {"name": membership.user.get_full_name()}
         )

@@ -48,10 +48,11 @@ from exchange.copying import copy_agreement
 from organisations.models import Membership, MembershipRole, Organisation
 from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import next_position
+from samverkan.sent_once import SentOnce
 from samverkan.versioning import VersionedForm
 
 
-class NewAgreementForm(forms.Form):
+class NewAgreementForm(SentOnce, forms.Form):
     """Ny överenskommelse: from scratch, or as a copy of an agreement the user can see."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -120,7 +121,7 @@ class NewAgreementForm(forms.Form):
         return agreement
 
 
-class PartyForm(VersionedForm):
+class PartyForm(SentOnce, VersionedForm):
     class Meta:
         model = Party
         fields = ["organisation", "name", "role", "label"]

@@ -34,6 +34,7 @@ from exchange.copying import copy_agreement
 from samverkan.fetching import page_fetch_mode
 from samverkan.ordering import swap_with_neighbour
 from samverkan.params import query_id
+from samverkan.sent_once import SentOnceButton, save_once
 from samverkan.versioning import EditConflict
 
 from .drafting import PART_KINDS, NewAgreementForm, get_kind, new_part, save_new_part
@@ -50,7 +51,7 @@ def agreement_create(request):
     visible = visible_agreements(request.user)
     form = NewAgreementForm(request.POST or None, user=request.user, visible=visible)
     if form.is_bound and form.is_valid():
-        agreement = form.create()
+        agreement = save_once(request, form, form.create)
         messages.success(request, _("The draft was created."))
         return redirect("draft_editor", agreement.pk)
     return render(request, "agreements/agreement_create.html", {"form": form})
@@ -62,7 +63,9 @@ def agreement_copy(request, pk):
     """Kopiera till nytt utkast: the way to change a signed agreement's text."""
     check_may_create_agreements(request.user)
     original = get_agreement(request.user, pk)
-    copy = copy_agreement(original)
+    form = SentOnceButton(request.POST)
+    form.is_valid()  # a missing or malformed key is no key: copied each time
+    copy = save_once(request, form, lambda: copy_agreement(original))
     messages.success(request, _("A new draft was made as a copy. Edit it here."))
     return redirect("draft_editor", copy.pk)
 
@@ -171,7 +174,7 @@ def part_create(request, pk, kind):
         return HttpResponse("") if request.htmx else _back_to(agreement, list_id)
     form = _focus_first_field(kind.form(request.POST or None, instance=part))
     if form.is_bound and form.is_valid():
-        created = save_new_part(kind, form)
+        created = save_once(request, form, lambda: save_new_part(kind, form))
         return _part_response(request, agreement, kind, created)
     state = {"kind": kind, "form": form, "adding": (kind.slug, parent_pk), "parent_pk": parent_pk}
     if request.htmx:

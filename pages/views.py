@@ -23,6 +23,7 @@ from followup.todo import agreements_in_force, follow_up_lists
 from organisations.access import managed_organisations
 from printing.agreement_document import build_document, document_queryset
 from samverkan.fetching import page_fetch_mode
+from samverkan.sent_once import SentOnceButton
 
 from .steps import cycle_steps
 
@@ -86,6 +87,7 @@ def agreement_page(request, agreement, steps=None) -> dict:
         "document": build_document(agreement),
         "versions": list(agreement.versions.order_by("number")),
         "rights": rights,
+        "copy_form": SentOnceButton() if rights.may_copy else None,
         "steps": steps or cycle_steps(agreement, request.user, may_tick=rights.may_edit),
         **_related_agreements(request.user, agreement),
     }

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from .saving import saved_without_save
+from .sent_once import FIELD as SENT_KEY
 from .values import differs, shown
 
 
@@ -89,7 +90,7 @@ class VersionedForm(forms.ModelForm):
     def remember_opened_values(self):
         """Call once all fields exist: each then posts back the value it was opened with."""
         for name, field in self.fields.items():
-            field.show_hidden_initial = name != "version"
+            field.show_hidden_initial = name not in ("version", SENT_KEY)
 
     def save_checked(self, **only_if):
         """Save an existing object unless someone saved it since the form was opened.

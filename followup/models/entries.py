@@ -66,12 +66,6 @@ class FollowUpEntry(models.Model):
     # Kept as text too: the record must say who wrote it even after the account is gone.
     author_name = models.CharField(_("written by (name)"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    # The key of the form it was sent from: the same form sent twice (a double tap, a send
-    # again after the answer was lost on a phone's network) makes one entry, which cannot
-    # be deleted afterwards (FollowUpEntryForm.save_entry).
-    submission_key = models.UUIDField(
-        _("form sent"), null=True, blank=True, unique=True, editable=False
-    )
 
     objects = FollowUpEntryQuerySet.as_manager()
 

@@ -227,3 +227,22 @@ def test_without_javascript_the_buttons_are_plain_forms(browser, site, width):
     assert page.url.endswith("#rad-" + str(plan.items.get(activity="SIG utan JavaScript").pk))
     expect(row(page, "SIG utan JavaScript")).to_be_visible()
     page.context.close()
+
+
+
+def test_each_new_row_form_is_a_row_of_its_own(browser, site, width):
+    """Lägg till rad twice with the same words is two rows: each form shown has its own
+    key, and only the same form sent again is answered with the row it made."""
+    page = browser.new_context().new_page()
+    open_plan(page, site, width)
+    for _time in range(2):
+        page.get_by_role("button", name="Lägg till rad", exact=True).last.click()
+        new_row = page.locator("tr.row-editing")
+        expect(new_row.get_by_label("Vad", exact=True)).to_be_focused()
+        new_row.get_by_label("Vad", exact=True).fill("Trygghetsvandring i Mariefred")
+        button(new_row, "Spara").click()
+        expect(page.locator("tr.row-editing")).to_have_count(0)
+    expect(row(page, "Trygghetsvandring i Mariefred")).to_have_count(2)
+    assert strangnas_plan().items.filter(activity="Trygghetsvandring i Mariefred").count() == 2
+    stayed_on_the_page(page)
+    page.context.close()
