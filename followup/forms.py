@@ -25,6 +25,7 @@ from .models import (
     Indicator,
     Measurement,
 )
+from .report import build_contents, summary_text
 
 
 class FollowUpEntryForm(SentOnce, KeepsUploads, forms.ModelForm):
@@ -297,6 +298,14 @@ class ReportForm(SentOnce, VersionedForm):
     def answer_fields(self):
         hidden = (*self.HEAD, "version", SENT_KEY)
         return [self[name] for name in self.fields if name not in hidden]
+
+    def save_new(self) -> FollowUpReport:
+        """A new draft; its summary, if none is written, is written from the period's data."""
+        report = self.save(commit=False)
+        if not report.summary.strip():
+            report.summary = summary_text(build_contents(report))
+        report.save()
+        return report
 
     def clean(self):
         data = super().clean()

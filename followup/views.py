@@ -34,7 +34,7 @@ from .forms import (
     ReportForm,
     TimelineFilterForm,
 )
-from .models import LATEST_FIRST, FollowUpCadence, FollowUpEntry, ReportStatus
+from .models import LATEST_FIRST, FollowUpCadence, FollowUpEntry, FollowUpReport, ReportStatus
 from .my_tasks import saved_and_next, saved_entry_url
 from .news import timeline_page, with_seen_marks
 from .report import (
@@ -43,7 +43,6 @@ from .report import (
     indicator_data,
     indicators_of,
     report_proposal,
-    summary_text,
     with_chart,
 )
 from .todo import agreement_to_do, in_force, open_rows, with_follow_up
@@ -81,7 +80,7 @@ def entry_create(request, pk, plan_pk, item_pk):
     message, saved = "", None
     if form.is_bound and form.is_valid():
         saved = save_once(request, form, form.save_entry)
-        form.forget_uploads()  # sent before: a file sent again with it is not kept
+        form.forget_uploads()  # also when it was sent before: the file sent again goes
         message = _("The follow-up was saved.")
         if not request.htmx:
             messages.success(request, message)
@@ -283,19 +282,12 @@ def report_create(request, pk):
     report due now (else the last calendar year); the summary is written from the data."""
     agreement = get_agreement_for_editing(request.user, pk, follow_up_queryset())
     form = ReportForm(
-        request.POST or None, initial=report_proposal(agreement, timezone.localdate())
+        request.POST or None,
+        instance=FollowUpReport(agreement=agreement),
+        initial=report_proposal(agreement, timezone.localdate()),
     )
     if form.is_bound and form.is_valid():
-
-        def create():
-            report = form.save(commit=False)
-            report.agreement = agreement
-            if not report.summary.strip():
-                report.summary = summary_text(build_contents(report))
-            report.save()
-            return report
-
-        report = save_once(request, form, create)
+        report = save_once(request, form, form.save_new)
         messages.success(request, _("The report was created as a draft."))
         return redirect("report_detail", agreement.pk, report.pk)
     return render(request, "followup/report_create.html", {"agreement": agreement, "form": form})
