@@ -229,7 +229,6 @@ def test_without_javascript_the_buttons_are_plain_forms(browser, site, width):
     page.context.close()
 
 
-
 def test_each_new_row_form_is_a_row_of_its_own(browser, site, width):
     """Lägg till rad twice with the same words is two rows: each form shown has its own
     key, and only the same form sent again is answered with the row it made."""
