@@ -20,6 +20,8 @@ class MembershipForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        role = self.fields["role"]
+        role.choices = self.instance.organisation.role_choices(role.choices)
         self.fields["works_with"].queryset = Organisation.objects.filter(
             kind=OrganisationKind.MUNICIPALITY
         ).order_by("name")
@@ -62,7 +64,7 @@ class NewMemberForm(SentOnce, SetPasswordMixin, MembershipForm):
 
     def __init__(self, *args, organisation, **kwargs):
         self.organisation = organisation
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, instance=Membership(organisation=organisation), **kwargs)
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -92,7 +94,6 @@ class NewMemberForm(SentOnce, SetPasswordMixin, MembershipForm):
         user.save()
         membership = super().save(commit=False)
         membership.user = user
-        membership.organisation = self.organisation
         membership.save()
         return membership
 
@@ -150,6 +151,8 @@ class InvitationForm(SentOnce, forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         self.organisation = organisation
         super().__init__(*args, **kwargs)
+        role = self.fields["role"]
+        role.choices = organisation.role_choices(role.choices)
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

@@ -1,8 +1,12 @@
 """Organisations and people: the reference data, and organisation administrators who manage
 their own organisation's users and nothing else."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
@@ -178,3 +182,57 @@ def test_an_administrator_completes_a_local_police_area_with_its_municipalities(
     assert response.status_code == 302, response.content[:2000]
     assert set(area.municipalities.all()) == {stockholm, solna}
     assert area in stockholm.police_units.all()
+
+
+def test_only_the_police_has_municipal_police_officers(client, personas, strangnas):
+    """A municipality's administrator could make a member a kommunpolis working with no
+    municipality, which reads as the whole police unit: that member then edited every
+    municipality's plans in the municipality's agreements. The role is not offered outside
+    the police, and is refused when sent anyway, in every form that gives a role."""
+    client.force_login(personas.org_admin)
+    police = MembershipRole.POLICE_OFFICER
+    page = client.get(reverse("member_create", args=[strangnas.pk])).text
+    assert f'value="{police}"' not in page
+    assert f'value="{police}"' not in client.get(reverse("members", args=[strangnas.pk])).text
+
+    refused = client.post(reverse("member_create", args=[strangnas.pk]), new_user(role=police))
+    assert "Välj ett giltigt alternativ" in refused.text[refused.text.index('id="id_role_error"') :]
+    assert not get_user_model().objects.filter(username="anna.svensson").exists()
+
+    reader = Membership.objects.get(user__username="lasare.strangnas", organisation=strangnas)
+    edit = reverse("member_edit", args=[strangnas.pk, reader.pk])
+    client.post(edit, {"role": police, "works_with": "", "version": reader.version})
+    reader.refresh_from_db()
+    assert reader.role == MembershipRole.READER
+
+    invited = client.post(
+        reverse("invitation_create", args=[strangnas.pk]),
+        {"email": "polis@strangnas.test", "role": police},
+    )
+    assert invited.status_code == 400 and not strangnas.invitations.exists()
+
+    # The admin's forms check the model.
+    with pytest.raises(ValidationError, match="polisorganisation"):
+        Membership(user=reader.user, organisation=strangnas, role=police).clean()
+    area = Organisation.objects.filter(kind=OrganisationKind.POLICE_AREA).first()
+    Membership(user=reader.user, organisation=area, role=police).clean()
+
+
+def test_kommunpolis_memberships_outside_the_police_become_coordinators(db, strangnas):
+    """Migration organisations/0010 mends what the forms let through before."""
+    migration = importlib.import_module(
+        "organisations.migrations.0010_police_officers_only_in_the_police"
+    )
+    anna = get_user_model().objects.create(username="anna.svensson")
+    made = Membership.objects.create(
+        user=anna, organisation=strangnas, role=MembershipRole.POLICE_OFFICER
+    )
+    police = Organisation.objects.filter(kind=OrganisationKind.POLICE_AREA).first()
+    officer = Membership.objects.create(
+        user=anna, organisation=police, role=MembershipRole.POLICE_OFFICER, works_with=strangnas
+    )
+    migration.police_officers_only_in_the_police(apps, None)
+    made.refresh_from_db()
+    officer.refresh_from_db()
+    assert (made.role, made.works_with) == (MembershipRole.COORDINATOR, None)
+    assert (officer.role, officer.works_with) == (MembershipRole.POLICE_OFFICER, strangnas)

@@ -380,7 +380,7 @@ def test_an_invitation_is_accepted_through_saml(client, strangnas, idp, personas
     mail.outbox.clear()
     response = client.post(
         reverse("invitation_create", args=[strangnas.pk]),
-        {"email": "nina.ny@strangnas.test", "role": MembershipRole.POLICE_OFFICER},
+        {"email": "nina.ny@strangnas.test", "role": MembershipRole.READER},
     )
     assert response.status_code == 302
     (message,) = mail.outbox
@@ -403,4 +403,4 @@ def test_an_invitation_is_accepted_through_saml(client, strangnas, idp, personas
     nina = User.objects.get(email="nina.ny@strangnas.test")
     assert client.session[SESSION_KEY] == str(nina.pk) and not nina.has_usable_password()
     membership = nina.memberships.get()
-    assert (membership.organisation, membership.role) == (strangnas, MembershipRole.POLICE_OFFICER)
+    assert (membership.organisation, membership.role) == (strangnas, MembershipRole.READER)

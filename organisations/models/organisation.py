@@ -1,6 +1,7 @@
 """Organisations that make agreements, and the people who work for them (memberships)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +125,15 @@ class Organisation(models.Model):
     def is_police(self) -> bool:
         return self.kind in POLICE_KINDS
 
+    def may_have_role(self, role: str) -> bool:
+        """Whether its members may have the role: a municipal police officer only in the
+        police (the role edits the plans of the municipalities the officer works with)."""
+        return role != MembershipRole.POLICE_OFFICER or self.is_police
+
+    def role_choices(self, choices) -> list[tuple[str, str]]:
+        """A role field's `choices` without the roles its members may not have."""
+        return [(role, label) for role, label in choices if not role or self.may_have_role(role)]
+
     def natural_key(self) -> dict:
         if self.kommunkod:
             return {"kommunkod": self.kommunkod}
@@ -176,3 +186,11 @@ class Membership(Versioned):
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.organisation_id and not self.organisation.may_have_role(self.role):
+            raise ValidationError({"role": ONLY_IN_THE_POLICE})
+
+
+ONLY_IN_THE_POLICE = _("Only a member of a police organisation is a municipal police officer.")
