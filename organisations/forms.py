@@ -10,6 +10,8 @@ from samverkan.versioning import VersionedForm
 
 from .models import Membership, MembershipRole, Organisation, OrganisationKind
 
+NAME_TAKEN = _("There is already a user with this user name.")
+
 
 class MembershipForm(VersionedForm):
     """A member's role, and for a municipal police officer the municipality they work with."""
@@ -69,7 +71,7 @@ class NewMemberForm(SentOnce, SetPasswordMixin, MembershipForm):
     def clean_username(self):
         username = self.cleaned_data["username"]
         if get_user_model().objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("There is already a user with this user name."))
+            raise forms.ValidationError(NAME_TAKEN)
         return username
 
     def clean(self):

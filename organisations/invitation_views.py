@@ -6,7 +6,7 @@ none, or, already signed in with the invited address, by one click."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +15,7 @@ from samverkan.sent_once import save_once
 
 from . import invitations, signin
 from .access import get_managed_organisation
-from .forms import InvitationForm, InvitedAccountForm
+from .forms import NAME_TAKEN, InvitationForm, InvitedAccountForm
 from .invitations import InvitationUnusable
 from .models import Invitation
 from .views import members_page
@@ -93,7 +93,10 @@ def invitation(request, token):
         return render(request, "registration/invitation.html", context)
     form = InvitedAccountForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        return accept_and_go(request, invitation, form.save)
+        try:
+            return accept_and_go(request, invitation, form.save)
+        except IntegrityError:  # someone else took the user name meanwhile
+            form.add_error("username", NAME_TAKEN)
     context["form"] = None if signed_in_as_invited else form
     return render(request, "registration/invitation.html", context)
 
@@ -103,6 +106,7 @@ def accept_and_go(request, invitation, get_user):
     meanwhile (a double click, another tab) undoes it all."""
     try:
         with transaction.atomic():
+            invitations.hold(invitation)
             user = get_user()
             invitations.accept(invitation, user)
     except InvitationUnusable as error:

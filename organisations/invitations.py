@@ -139,6 +139,14 @@ def check_usable(invitation: Invitation) -> None:
         raise InvitationUnusable(EXPIRED)
 
 
+def hold(invitation: Invitation) -> None:
+    """Lock the invitation for the transaction that accepts it, and check it again: two
+    sends of the same form at once (a double click) take turns here, and the second finds
+    it used before it makes a user of its own."""
+    held = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    check_usable(held)
+
+
 def provider_of(invitation: Invitation) -> IdentityProvider | None:
     """The organisation's provider in use, through which the invitation is accepted."""
     return (
