@@ -21,6 +21,7 @@ from django.db import connection, models
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from agreements.access import get_of_agreement
@@ -158,7 +159,20 @@ class ActionPlanQuerySet(models.QuerySet):
         return plan
 
 
+# Rows that are kept: with follow-up entries (official records), or with feedback to
+# citizens that was published or mailed (the public has seen it: citizens/).
+ON_RECORD = (
+    Q(follow_up_entries__isnull=False)
+    | Q(public_feedback__published_at__isnull=False)
+    | Q(public_feedback__mailed_at__isnull=False)
+)
+
+
 class ActionItemQuerySet(models.QuerySet):
+    def on_record(self):
+        """The rows that cannot be removed (`ON_RECORD`)."""
+        return self.filter(ON_RECORD).distinct()
+
     def with_responsibilities(self):
         """Rows with their focus area and their responsibilities (with organisations), as
         every page that shows or edits a row reads them."""
@@ -605,6 +619,21 @@ class ActionItem(Versioned):
 
     def __str__(self):
         return self.activity[:80]
+
+    @cached_property
+    def why_kept(self) -> str:
+        """Why the row cannot be removed, in words for the person; empty when it can."""
+        if self.follow_up_entries.exists():
+            return _(
+                "it has follow-up entries, which are official records and are kept with "
+                "their row. To stop the activity, log follow-up with the status cancelled."
+            )
+        if ActionItem.objects.filter(pk=self.pk).on_record().exists():
+            return _(
+                "it has feedback to citizens that has been published, which is kept with "
+                "its promise. To stop the activity, log follow-up with the status cancelled."
+            )
+        return ""
 
     def chain_links(self) -> Links:
         """The problems the row addresses and the indicators that measure it, in one query

@@ -126,9 +126,8 @@ def row_delete(request, pk, plan_pk, item_pk):
         if request.htmx:
             return _fragment(request, "row_delete", agreement, plan, item=item, state="delete")
         return _page(request, agreement, plan, shown=(item, "delete"))
-    if item.follow_up_entries.exists():
-        # Entries are official records and keep their row (on_delete=PROTECT).
-        message = _("The row has follow-up entries and cannot be deleted.")
+    if item.why_kept:
+        message = _("The row cannot be deleted: %(why)s") % {"why": item.why_kept}
         return _group_response(request, agreement, plan, item.focus_area, message=message)
     item.delete()
     message = _("The row was deleted.")
@@ -203,8 +202,8 @@ def plan_edit(request, pk, plan_pk):
 def plan_delete(request, pk, plan_pk):
     """Ta bort handlingsplanen: a page that asks first, then removes the plan and its rows."""
     agreement, plan = _plan_for_changing(request, pk, plan_pk)
-    # Follow-up entries are official records and keep their rows (on_delete=PROTECT).
-    logged = plan.items.filter(follow_up_entries__isnull=False).distinct().count()
+    # Follow-up entries and published feedback keep their rows (ActionItem.why_kept).
+    logged = plan.items.on_record().count()
     if request.method == "POST" and not logged:
         plan.delete()
         messages.success(request, _("The action plan was deleted."))

@@ -350,3 +350,38 @@ def test_habo_and_habo_each_have_their_own_address(client, published):
     assert "Medborgarlöfte Strängnäs i år" in client.get("/medborgarloften/habo-0305/").text
     assert client.get("/medborgarloften/habo-0643/").status_code == 404
     assert client.get("/medborgarloften/habo/").status_code == 404
+
+
+def test_a_promise_the_public_had_feedback_on_is_kept_with_its_feedback(
+    client, personas, published
+):
+    """Deleting a row took its published feedback with it, unrecorded, though the feedback
+    page itself refuses to delete published feedback: a row with feedback published (or
+    mailed) is kept, as a row with follow-up entries is; feedback never shown is not."""
+    plan = published.action_plans.get()
+    kept, mailed, free = plan.items.order_by("position")[:3]
+    feedback_on(published, "Lampan är lagad.", published_by=personas.coordinator)
+    taken_off = PublicFeedback.objects.create(item=mailed, written_on=datetime.date(2026, 5, 2))
+    PublicFeedback.objects.filter(pk=taken_off.pk).update(mailed_at=timezone.now())
+    PublicFeedback.objects.create(item=free, written_on=datetime.date(2026, 5, 2), text="Utkast")
+    client.force_login(personas.coordinator)
+
+    def delete(row, **headers):
+        return client.post(
+            reverse("row_delete", args=[published.pk, plan.pk, row.pk]), headers=headers
+        )
+
+    ask = client.get(reverse("row_delete", args=[published.pk, plan.pk, kept.pk]))
+    assert "Raden kan inte tas bort:" in ask.text and "återkoppling till medborgarna" in ask.text
+    answer = delete(kept, **{"HX-Request": "true"}).text
+    assert "Raden kan inte tas bort: den har återkoppling till medborgarna" in answer
+    delete(mailed)
+    assert plan.items.filter(pk__in=[kept.pk, mailed.pk]).count() == 2
+    assert PublicFeedback.objects.filter(item__in=[kept, mailed]).count() == 2
+    assert (
+        "Planen kan inte tas bort"
+        in client.get(reverse("plan_delete", args=[published.pk, plan.pk])).text
+    )
+
+    delete(free)
+    assert not plan.items.filter(pk=free.pk).exists()

@@ -291,7 +291,7 @@ def test_a_row_with_follow_up_entries_is_kept_with_a_clear_message(coordinator, 
     confirm = coordinator.get(url("row_delete", plan, item), headers=HTMX).text
     assert "Raden kan inte tas bort:" in confirm and ">Ta bort</button>" not in confirm
     group = coordinator.post(url("row_delete", plan, item), headers=HTMX).text
-    assert "Raden har uppföljningar och kan inte tas bort." in group
+    assert "Raden kan inte tas bort: den har uppföljningar" in group
     assert ActionItem.objects.filter(pk=item.pk).exists()
 
 

@@ -196,11 +196,11 @@ class _SheetReading:
 
     def read_missing_rows(self) -> None:
         """Stored rows without a line: added on the web since the download (kept), removed
-        in the sheet, or, if changed on the web since, a conflict. A row with follow-up
-        cannot be removed either way."""
+        in the sheet, or, if changed on the web since, a conflict. A row on record (follow-up,
+        published feedback to citizens: ActionItem.why_kept) cannot be removed either way."""
         downloaded = self.downloaded
         missing = [item for pk, item in self.stored.items() if pk not in self.seen_ids]
-        with_follow_up = _with_follow_up(missing)
+        on_record = _on_record(missing)
         for item in missing:
             if downloaded is not None and item.pk not in downloaded:
                 self.changes.added_on_web.append(item)
@@ -209,24 +209,23 @@ class _SheetReading:
                 self.changes.removed.append(item)
             else:
                 self.changes.removal_conflicts.append(item)
-            if item.pk in with_follow_up:
+            if item.pk in on_record:
                 self.messages.append(
                     _(
                         "The row “%(activity)s” is missing from the sheet, but it has "
-                        "follow-up entries and cannot be removed: put its line back."
+                        "follow-up entries or published feedback to citizens and cannot be "
+                        "removed: put its line back."
                     )
                     % {"activity": item.activity[:60]}
                 )
 
 
-def _with_follow_up(items) -> set[int]:
-    """The ids of those rows that have follow-up entries, in one query (none for no rows)."""
+def _on_record(items) -> set[int]:
+    """The ids of those rows that cannot be removed, in one query (none for no rows)."""
     if not items:
         return set()
-    logged = ActionItem.objects.filter(
-        pk__in=[item.pk for item in items], follow_up_entries__isnull=False
-    )
-    return set(logged.values_list("pk", flat=True).distinct())
+    logged = ActionItem.objects.filter(pk__in=[item.pk for item in items]).on_record()
+    return set(logged.values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
