@@ -46,10 +46,47 @@ class PublicPromise:
     rows: list = field(default_factory=list)  # ActionItems, each with .published_feedback
     dialogues: list = field(default_factory=list)  # ProblemSources of kind citizen_dialogue
     signed_pdf: AgreementVersion | None = None
+    title: str = ""
+
+    def __post_init__(self):
+        self.title = self.title or self.agreement.title
 
     @property
     def ends_before(self) -> datetime.date | None:
         return self.agreement.counted_period()[1]
+
+
+@dataclass
+class SignedRow:
+    """A promise as its signed version words it, no longer a row of the draft."""
+
+    activity: str
+    status: str = ""
+    published_feedback: list = field(default_factory=list)
+
+    def get_status_display(self) -> str:
+        return ""
+
+
+def as_signed(version: AgreementVersion, rows: list, municipality: Organisation):
+    """The title and promises of the signed version, while a revision is drafted: the
+    draft is not what was promised, and is not shown. A promise whose words the draft
+    keeps is shown with its row's status and feedback; one the draft changed, in its
+    signed words without them."""
+    snapshot = version.snapshot
+    unused = list(rows)
+    shown = []
+    for plan in snapshot.get("action_plans", []):
+        if plan.get("municipality") not in (None, municipality.natural_key()):
+            continue
+        for item in plan.get("items", []):
+            same = next((row for row in unused if row.activity == item["activity"]), None)
+            if same is None:
+                shown.append(SignedRow(activity=item["activity"]))
+            else:
+                unused.remove(same)
+                shown.append(same)
+    return snapshot["title"], shown
 
 
 def promises_of(municipality: Organisation, today: datetime.date):
@@ -75,7 +112,8 @@ def promises_of(municipality: Organisation, today: datetime.date):
             Prefetch("public_plans__items", queryset=rows, to_attr="public_rows"),
             Prefetch(
                 "versions",
-                queryset=AgreementVersion.objects.filter(signed_on__isnull=False).exclude(pdf=""),
+                # The snapshot is read only for a promise under revision (as_signed).
+                queryset=AgreementVersion.objects.filter(signed_on__isnull=False).defer("snapshot"),
                 to_attr="signed_versions",
             ),
         )
@@ -94,18 +132,32 @@ def promises_of(municipality: Organisation, today: datetime.date):
         dialogues.setdefault(source.of_agreement, []).append(source)
     current, earlier = [], []
     for agreement in agreements:
+        signed = next(
+            (v for v in agreement.signed_versions if v.number == agreement.signed_version), None
+        )
+        rows = [row for plan in agreement.public_plans for row in plan.public_rows]
+        title = agreement.title
+        if signed is not None and agreement.version != agreement.signed_version:
+            title, rows = as_signed(signed, rows, municipality)
         promise = PublicPromise(
             agreement=agreement,
-            rows=[row for plan in agreement.public_plans for row in plan.public_rows],
+            rows=rows,
             dialogues=dialogues.get(agreement.pk, []),
-            signed_pdf=next(
-                (v for v in agreement.signed_versions if v.number == agreement.signed_version),
-                None,
-            ),
+            signed_pdf=signed if signed is not None and signed.pdf else None,
+            title=title,
         )
         ends = promise.ends_before
         (earlier if ends and ends.year < today.year else current).append(promise)
     return current, earlier
+
+
+def signed_title(agreement: Agreement) -> str:
+    """The title as signed: while a revision is drafted, its signed version's (as_signed)."""
+    if agreement.signed_version and agreement.version != agreement.signed_version:
+        version = agreement.versions.filter(number=agreement.signed_version).first()
+        if version is not None:
+            return version.snapshot["title"]
+    return agreement.title
 
 
 def signed_pdf_of(agreement_pk: int, municipality: Organisation) -> AgreementVersion:
@@ -140,7 +192,7 @@ def feed_items(municipality: Organisation, limit: int = 50) -> list[FeedItem]:
     promises = published_promises().filter(parties__organisation=municipality)
     items = [
         FeedItem(
-            title=agreement.title,
+            title=signed_title(agreement),
             text=agreement.period_as_written(),
             anchor=f"lofte-{agreement.pk}",
             published_at=agreement.publication.published_at,

@@ -18,6 +18,7 @@ from agreements.models import Agreement, AgreementKind
 from citizens import publishing
 from followup.models import FollowUpEntry, Publication, PublicFeedback
 from organisations.names import name_slug
+from signing.lifecycle import revise
 from signing.models import AgreementEvent, EventKind
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -385,3 +386,30 @@ def test_a_promise_the_public_had_feedback_on_is_kept_with_its_feedback(
 
     delete(free)
     assert not plan.items.filter(pk=free.pk).exists()
+
+
+def test_while_a_revision_is_drafted_the_public_sees_the_promise_as_signed(
+    client, personas, published
+):
+    """Revidera on a published promise made the unsigned draft's title and words public
+    (the page and the feed read the live agreement): they show the signed version's
+    until the revision is signed; a promise the draft keeps has its status and feedback."""
+    add_signed_pdf(published, b"%PDF-1.7 signed")
+    plan = published.action_plans.get()
+    kept, changed = plan.items.order_by("position")[:2]
+    signed_words = changed.activity
+    feedback_on(published, "Lampan är lagad.", published_by=personas.coordinator)
+    revise(published, personas.coordinator)
+    published.refresh_from_db()
+    published.title = "UTKAST EJ UNDERTECKNAT"
+    published.save(update_fields=["title"])
+    changed.activity = "Ett nytt löfte som ingen har skrivit under"
+    changed.save(update_fields=["activity"])
+    forget_cache()
+
+    page = client.get(PAGE).text
+    assert "Medborgarlöfte Strängnäs i år" in page and "UTKAST" not in page
+    assert signed_words in page and "ingen har skrivit under" not in page
+    assert kept.activity in page and "Lampan är lagad." in page
+    feed = client.get(reverse("citizen_feed", args=["strangnas"])).text
+    assert "Medborgarlöfte Strängnäs i år" in feed and "UTKAST" not in feed
