@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionItem
 from followup.models import PublicFeedback
+from samverkan.sent_once import SentOnce
 
 FEEDBACK_MAX_LENGTH = 2000
 
 
-class FeedbackForm(forms.ModelForm):
-    """A piece of feedback to citizens on one of the promise's rows."""
+class FeedbackForm(SentOnce, forms.ModelForm):
+    """A piece of feedback to citizens on one of the promise's rows; made once however
+    often the form is sent (samverkan/sent_once.py)."""
 
     class Meta:
         model = PublicFeedback
@@ -38,6 +40,13 @@ class FeedbackForm(forms.ModelForm):
         self.fields["text"].validators.append(
             forms.fields.validators.MaxLengthValidator(FEEDBACK_MAX_LENGTH)
         )
+
+    def save_written_by(self, user) -> PublicFeedback:
+        """The new piece of feedback, unpublished, written by the user."""
+        feedback = self.save(commit=False)
+        feedback.written_by = user
+        feedback.save()
+        return feedback
 
 
 class SubscribeForm(forms.Form):

@@ -7,13 +7,14 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from citizen_promises import make_promise
 from django.core import mail
 from django.urls import reverse
 from helpers import at_once, logged_in, row_data, strangnas_draft
 
 from actionplans.models import ActionItem, ActionPlan
 from agreements.models import Agreement, Section
-from followup.models import FollowUpCadence, FollowUpReport, Indicator
+from followup.models import FollowUpCadence, FollowUpReport, Indicator, PublicFeedback
 from organisations.models import Invitation, Membership
 from samverkan.models import SentForm
 
@@ -131,6 +132,14 @@ def invitation_case(demo):
     return Case(page, url, data, made, username="orgadmin.strangnas")
 
 
+def feedback_case(demo):
+    promise = make_promise(demo["strangnas-2020"], "Medborgarlöfte Strängnäs i år")
+    row = promise.action_plans.get().items.order_by("position").first()
+    url = reverse("citizen_publication", args=[promise.pk])
+    data = {"item": row.pk, "written_on": "2026-06-01", "text": "Klotter sanerat."}
+    return Case(url, url, data, PublicFeedback.objects.filter(item__plan__agreement=promise))
+
+
 CASES = [
     row_case,
     plan_case,
@@ -142,6 +151,7 @@ CASES = [
     report_case,
     member_case,
     invitation_case,
+    feedback_case,
 ]
 
 
@@ -239,7 +249,9 @@ def test_a_form_whose_row_was_deleted_since_makes_it_anew(demo):
     assert SentForm.objects.count() == 1
 
 
-@pytest.mark.parametrize("case", [row_case, agreement_case], ids=["row", "agreement"])
+@pytest.mark.parametrize(
+    "case", [row_case, agreement_case, feedback_case], ids=["row", "agreement", "feedback"]
+)
 def test_one_form_sent_twice_at_once_makes_one_thing(case, demo_loaded_again, transactional_db):
     demo = {agreement.reference: agreement for agreement in Agreement.objects.all()}
     case = case(demo)
