@@ -16,6 +16,7 @@ from actionplans.models import ActionItem, ActionPlan
 from agreements.models import Agreement, Section
 from followup.models import FollowUpCadence, FollowUpReport, Indicator, PublicFeedback
 from organisations.models import Invitation, Membership
+from prevention.models import PreventionPlan, SituationReport
 from samverkan.models import SentForm
 
 KEY = re.compile(r'name="submission_key" value="([0-9a-f-]{36})"')
@@ -140,6 +141,34 @@ def feedback_case(demo):
     return Case(url, url, data, PublicFeedback.objects.filter(item__plan__agreement=promise))
 
 
+def situation_report_case(demo):
+    url = reverse("situation_report_create", args=["strangnas"])
+    data = {
+        "title": "Lägesbild 2026",
+        "adopted_on": "2026-10-01",
+        "adopted_by": "Kommunstyrelsen",
+        "crime_mapping": "Brotten i centrum.",
+        "other_information": "Skolornas bild.",
+        "analysis": "Kvällstid vid stationen.",
+    }
+    made = SituationReport.objects.filter(municipality__name="Strängnäs")
+    return Case(url, url, data, made)
+
+
+def prevention_plan_case(demo):
+    url = reverse("prevention_plan_create", args=["strangnas"])
+    data = {
+        "title": "Åtgärdsplan 2027",
+        "decided_on": "2026-11-01",
+        "decided_by": "Kommunfullmäktige",
+        "reference_number": "KS 2026/42",
+        "next_review_on": "2027-11-01",
+        "summary": "Trygghetsvandringar och belysning.",
+    }
+    made = PreventionPlan.objects.filter(municipality__name="Strängnäs")
+    return Case(url, url, data, made)
+
+
 CASES = [
     row_case,
     plan_case,
@@ -152,6 +181,8 @@ CASES = [
     member_case,
     invitation_case,
     feedback_case,
+    situation_report_case,
+    prevention_plan_case,
 ]
 
 
@@ -195,6 +226,19 @@ def test_a_row_form_sent_again_in_place_gets_the_row_and_adds_nothing(demo):
     again = client.post(case.url, sent, headers=HTMX)
     assert first.status_code == again.status_code == 200
     assert "Trygghetsvandring i Mariefred" in again.text and "<html" not in again.text
+    assert case.made.count() == before + 1
+
+
+@pytest.mark.parametrize("case", [situation_report_case, prevention_plan_case])
+def test_a_law_item_sent_again_in_place_gets_its_card_and_adds_nothing(case, demo):
+    case = case(demo)
+    client = logged_in(case.username)
+    before = case.made.count()
+    sent = {**case.data, "submission_key": key_on(client, case.page)}
+    first = client.post(case.url, sent, headers=HTMX)
+    again = client.post(case.url, sent, headers=HTMX)
+    assert first.status_code == again.status_code == 200
+    assert case.data["title"] in again.text and "<html" not in again.text
     assert case.made.count() == before + 1
 
 
