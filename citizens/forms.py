@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionItem
 from followup.models import PublicFeedback
+from samverkan.dates import not_after_today
 from samverkan.sent_once import SentOnce
 
 FEEDBACK_MAX_LENGTH = 2000
@@ -39,6 +40,13 @@ class FeedbackForm(SentOnce, forms.ModelForm):
         self.fields["text"].max_length = FEEDBACK_MAX_LENGTH
         self.fields["text"].validators.append(
             forms.fields.validators.MaxLengthValidator(FEEDBACK_MAX_LENGTH)
+        )
+
+    def clean_written_on(self):
+        """The day the feedback is given: not one to come."""
+        return not_after_today(
+            self.cleaned_data["written_on"],
+            _("Feedback cannot be dated after today: date it the day it is given."),
         )
 
     def save_written_by(self, user) -> PublicFeedback:
