@@ -1,7 +1,8 @@
 """Organisations that make agreements, and the people who work for them (memberships)."""
 
 from django.conf import settings
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -176,3 +177,28 @@ class Membership(Versioned):
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    def remove(self) -> bool:
+        """Ta bort: the membership goes (the user and what they did stay, the history keeps
+        it); False when it was gone already (two posts at once: the second waits for the
+        first's commit, then finds none)."""
+        with transaction.atomic():
+            if not type(self).objects.select_for_update().filter(pk=self.pk).exists():
+                return False
+            self.delete()
+        return True
+
+    @classmethod
+    def removed_from(cls, organisation, pk) -> str | None:
+        """The name of the user whose membership `pk` of the organisation was removed (its
+        history keeps it), to say so when it is asked to be removed again; "" when the
+        user is gone too; None when there was no such membership."""
+        removed = (
+            cls.history.filter(organisation_id=organisation.pk, id=pk, history_type="-")
+            .order_by("-history_id")
+            .first()
+        )
+        if removed is None:
+            return None
+        user = get_user_model().objects.filter(pk=removed.user_id).first()
+        return "" if user is None else (user.get_full_name() or user.get_username())
