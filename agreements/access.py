@@ -337,8 +337,13 @@ class AgreementPermissions:
 
     @property
     def may_start_next_promise(self) -> bool:
-        """Start next period's citizen promise from this one (Nytt medborgarlöfte)."""
-        return self.may_edit and self.agreement.kind == AgreementKind.CITIZEN_PROMISE
+        """Start next period's citizen promise from this one (Nytt medborgarlöfte), once it
+        is signed (as Nästa period)."""
+        return (
+            self.may_edit
+            and self.agreement.kind == AgreementKind.CITIZEN_PROMISE
+            and self.agreement.may_be_followed
+        )
 
     @property
     def may_start_next_period(self) -> bool:
@@ -349,8 +354,7 @@ class AgreementPermissions:
             self.may_edit
             and self.may_create
             and self.agreement.kind == AgreementKind.COOPERATION_AGREEMENT
-            and not self.agreement.is_draft
-            and bool(self.agreement.signed_version)
+            and self.agreement.may_be_followed
         )
 
 

@@ -4,7 +4,7 @@ of agreements/access.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from agreements.access import (
 from organisations.models import Organisation
 from prevention.forms import CoordinatingFunctionForm, PreventionPlanForm, SituationReportForm
 from prevention.models import CoordinatingFunction, PreventionPlan, SituationReport
+from samverkan.sent_once import save_once
 from samverkan.versioning import EditConflict
 
 from .overview import law_history, municipality_overviews
@@ -117,9 +118,8 @@ def _edit(request, kommun, key, pk=None):
     form = form_class(request.POST or None, files, instance=instance, **extra)
     state = {}
     if form.is_bound and form.is_valid():
-        try:
-            with transaction.atomic():
-                form.save_checked()
+        try:  # a new lägesbild or åtgärdsplan once, however often its form is sent
+            save_once(request, form, form.save_checked)
             if not request.htmx:
                 messages.success(request, _("Saved."))
             return _card(request, municipality, key)

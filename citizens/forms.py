@@ -4,12 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionItem
 from followup.models import PublicFeedback
+from samverkan.dates import not_after_today
+from samverkan.sent_once import SentOnce
 
 FEEDBACK_MAX_LENGTH = 2000
 
 
-class FeedbackForm(forms.ModelForm):
-    """A piece of feedback to citizens on one of the promise's rows."""
+class FeedbackForm(SentOnce, forms.ModelForm):
+    """A piece of feedback to citizens on one of the promise's rows; made once however
+    often the form is sent (samverkan/sent_once.py)."""
 
     class Meta:
         model = PublicFeedback
@@ -38,6 +41,20 @@ class FeedbackForm(forms.ModelForm):
         self.fields["text"].validators.append(
             forms.fields.validators.MaxLengthValidator(FEEDBACK_MAX_LENGTH)
         )
+
+    def clean_written_on(self):
+        """The day the feedback is given: not one to come."""
+        return not_after_today(
+            self.cleaned_data["written_on"],
+            _("Feedback cannot be dated after today: date it the day it is given."),
+        )
+
+    def save_written_by(self, user) -> PublicFeedback:
+        """The new piece of feedback, unpublished, written by the user."""
+        feedback = self.save(commit=False)
+        feedback.written_by = user
+        feedback.save()
+        return feedback
 
 
 class SubscribeForm(forms.Form):

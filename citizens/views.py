@@ -18,6 +18,7 @@ from agreements.models import AgreementKind
 from followup.models import Publication, PublicFeedback
 from organisations.models import OrganisationKind
 from organisations.names import all_municipality_slugs
+from samverkan.sent_once import save_once
 from signing.models import AgreementEvent, EventKind
 
 from . import publishing
@@ -40,13 +41,12 @@ def _page_url(agreement) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def publication(request, pk):
-    """The page, and on POST a new piece of feedback (saved unpublished)."""
+    """The page, and on POST a new piece of feedback (saved unpublished; once, however
+    often the same form is sent)."""
     agreement = _promise_for_editing(request.user, pk)
     form = FeedbackForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
-        feedback = form.save(commit=False)
-        feedback.written_by = request.user
-        feedback.save()
+        feedback = save_once(request, form, lambda: form.save_written_by(request.user))
         messages.success(request, _("The feedback is saved. Publish it to show it to citizens."))
         return redirect(_page_url(agreement) + f"#aterkoppling-{feedback.pk}")
     status = 400 if request.method == "POST" else 200

@@ -74,7 +74,7 @@ def start_next_period(original: Agreement, today: datetime.date) -> Agreement:
         raise NextPeriodRefused(
             _("A citizen promise is followed by next year's citizen promise, not by this.")
         )
-    if original.is_draft or not original.signed_version:
+    if not original.may_be_followed:
         raise NextPeriodRefused(
             _(
                 "Only a signed agreement is taken to its next period: sign it first, or "

@@ -26,10 +26,18 @@ def start_next_promise(original: Agreement, today: datetime.date) -> Agreement:
     """The draft of the citizen promise after `original`: the same parties, texts and
     agreement it is part of, for the next period; the rows of its plans that are not done
     or cancelled carried over (each knowing the row and the years it came from); its
-    citizen dialogues without date or people reached, as the dialogues to hold. Only one:
-    refused, naming it, when one was started before."""
+    citizen dialogues without date or people reached, as the dialogues to hold. Refused for
+    one not signed (a draft, as Nästa period), and when one was started before (naming
+    it)."""
     if original.kind != AgreementKind.CITIZEN_PROMISE:
         raise NextPromiseRefused(_("Only a citizen promise is followed by next year's."))
+    if not original.may_be_followed:
+        raise NextPromiseRefused(
+            _(
+                "Only a signed citizen promise is followed by next year's: sign it first, or "
+                "change the draft's period in the draft editor."
+            )
+        )
     return start_following(
         original,
         today,

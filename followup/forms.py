@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.models import ActionItem, ItemStatus
 from agreements.models import FocusArea
 from organisations.models import Membership, Organisation
-from samverkan.dates import validate_domain_date
+from samverkan.dates import not_after_today, validate_domain_date
 from samverkan.kept_uploads import KeepsUploads
 from samverkan.ordering import next_position
 from samverkan.params import IdsChoiceField, QueryKeyForm
@@ -87,6 +87,14 @@ class FollowUpEntryForm(SentOnce, KeepsUploads, forms.ModelForm):
             for name in self._meta.fields:
                 value = getattr(corrects, name)
                 self.initial[name] = list(value.all()) if name == "participants" else value
+
+    def clean_occurred_on(self):
+        """An entry records what was done: a day to come would also stand as the row's
+        latest entry, over entries written after it."""
+        return not_after_today(
+            self.cleaned_data["occurred_on"],
+            _("What was done cannot be dated after today: log it once it has happened."),
+        )
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@ roles and removes them from the organisation; nothing outside their own organisa
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +19,7 @@ from .access import (
 )
 from .forms import InvitationForm, MembershipForm, NewMemberForm
 from .invitations import VALID_DAYS
+from .models import Membership
 
 
 @login_required
@@ -102,10 +104,16 @@ def member_edit(request, pk, membership_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_remove(request, pk, membership_pk):
+    """Asks first (GET), removes on POST. A second Ta bort (a double click, a page left
+    open) finds the member gone: back to the members, saying so."""
     organisation = get_managed_organisation(request.user, pk)
-    membership = get_others_membership(request.user, organisation, membership_pk)
+    try:
+        membership = get_others_membership(request.user, organisation, membership_pk)
+    except Http404:
+        return _removed_already(request, organisation, membership_pk)
     if request.method == "POST":
-        membership.delete()
+        if not membership.remove():
+            return _removed_already(request, organisation, membership_pk)
         messages.success(
             request,
             _("%(name)s no longer belongs to %(organisation)s.")
@@ -114,3 +122,17 @@ def member_remove(request, pk, membership_pk):
         return redirect("members", organisation.pk)
     context = {"organisation": organisation, "membership": membership}
     return render(request, "organisations/member_remove.html", context)
+
+
+def _removed_already(request, organisation, membership_pk):
+    """The members' page with a notice, for a membership of this organisation removed
+    before; 404 for one it never had."""
+    name = Membership.removed_from(organisation, membership_pk)
+    if name is None:
+        raise Http404
+    if name:
+        notice = _("%(name)s was removed from %(organisation)s already.")
+    else:
+        notice = _("The user was removed from %(organisation)s already.")
+    messages.info(request, notice % {"name": name, "organisation": organisation.name})
+    return redirect("members", organisation.pk)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.kept_uploads import KeepsUploads
 from samverkan.pdfs import read_pdf
+from samverkan.sent_once import SentOnce
 from samverkan.versioning import VersionedForm
 from samverkan.widgets import DateInput
 
@@ -40,8 +41,9 @@ class PdfField(forms.FileField):
         return upload
 
 
-class SituationReportForm(KeepsUploads, VersionedForm):
-    """A lägesbild; its document is kept when the form is shown again for a mistake."""
+class SituationReportForm(SentOnce, KeepsUploads, VersionedForm):
+    """A lägesbild; its document is kept when the form is shown again for a mistake. A new
+    one is made once however often its form is sent (samverkan/sent_once.py)."""
 
     kept_fields = ("document",)
     document = PdfField(
@@ -77,7 +79,9 @@ class SituationReportForm(KeepsUploads, VersionedForm):
         return super().save_checked(**only_if)
 
 
-class PreventionPlanForm(VersionedForm):
+class PreventionPlanForm(SentOnce, VersionedForm):
+    """An åtgärdsplan; a new one is made once however often its form is sent."""
+
     class Meta:
         model = PreventionPlan
         fields = [

@@ -8,6 +8,7 @@ slip, and date arithmetic near the ends of Python's calendar overflows.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST = datetime.date(1990, 1, 1)
@@ -25,6 +26,15 @@ def validate_domain_date(value: datetime.date) -> None:
             code="date_out_of_range",
             params={"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
         )
+
+
+def not_after_today(value: datetime.date | None, message) -> datetime.date | None:
+    """The date of something that has happened (a follow-up entry, feedback given):
+    refused with `message`, next to its field, when after today (Stockholm's today, read
+    now)."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(message, code="after_today")
+    return value
 
 
 def clamp(value: datetime.date) -> datetime.date:

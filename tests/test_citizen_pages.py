@@ -208,6 +208,26 @@ def test_editors_write_and_publish_feedback_through_the_page(client, personas, p
     assert "Klotter sanerat." in client.get(PAGE).text
 
 
+@pytest.mark.parametrize("later", ["tomorrow", "2099-01-01"])
+def test_feedback_dated_after_today_is_refused_next_to_its_date(client, personas, promise, later):
+    """The date is the day the feedback is given to citizens, not a day planned."""
+    client.force_login(personas.coordinator)
+    url = reverse("citizen_publication", args=[promise.pk])
+    today = timezone.localdate()
+    if later == "tomorrow":
+        later = (today + datetime.timedelta(days=1)).isoformat()
+    data = {"item": first_row(promise).pk, "written_on": later, "text": "Klotter sanerat."}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert (
+        '<p class="field-error" id="id_written_on_error">Återkopplingen kan inte dateras '
+        "efter i dag: datera den den dag den ges.</p>" in response.text
+    )
+    assert not PublicFeedback.objects.exists()
+    assert client.post(url, {**data, "written_on": today.isoformat()}).status_code == 302
+    assert PublicFeedback.objects.get().written_on == today
+
+
 def test_feedback_of_another_agreement_is_not_found(client, personas, published, demo):
     other = make_promise(demo["strangnas-2020"], "Ett annat medborgarlöfte")
     feedback = feedback_on(other, "Annan återkoppling")

@@ -1,5 +1,6 @@
 """Logga uppföljning on an action plan's row: quick, in place, append-only."""
 
+import datetime
 import re
 
 import pytest
@@ -112,6 +113,31 @@ def test_a_page_without_a_key_or_with_anothers_key_still_saves(client, personas,
     # Not a key the form made (a hand-made post): saved too, a hidden field cannot be mended.
     assert client.post(url(row), {**data, "submission_key": "inte-en-nyckel"}).status_code == 302
     assert entries.count() == 5
+
+
+@pytest.mark.parametrize("later", ["tomorrow", "2030-01-01"])
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_an_entry_dated_after_today_is_refused_next_to_its_date(
+    client, personas, row, later, headers
+):
+    """An entry records what was done; one dated ahead stood as the row's latest entry, so
+    that an entry written after it, today, did not set the row's status."""
+    client.force_login(personas.kommunpolis)
+    today = timezone.localdate()
+    if later == "tomorrow":
+        later = (today + datetime.timedelta(days=1)).isoformat()
+    data = {"occurred_on": later, "what_was_done": "Möte.", "status": "in_progress"}
+    response = client.post(url(row), data, headers=headers)
+    assert response.status_code in (200, 400)
+    assert (
+        '<p class="field-error" id="id_occurred_on_error">Det som gjorts kan inte dateras '
+        "efter i dag: logga det när det har hänt.</p>" in response.text
+    )
+    assert not FollowUpEntry.objects.filter(item=row).exists()
+    done = {**data, "occurred_on": today.isoformat(), "status": "done"}
+    client.post(url(row), done, headers=headers)
+    row.refresh_from_db()
+    assert row.status == "done"
 
 
 def test_errors_are_swedish_and_nothing_is_written(client, personas, row):

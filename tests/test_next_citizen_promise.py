@@ -27,13 +27,14 @@ STATUSES = [
 
 @pytest.fixture
 def promise(demo):
-    """Strängnäs' citizen promise for 2025 under its cooperation agreement: five rows, one
+    """Strängnäs' signed citizen promise for 2025 under its cooperation agreement: five rows, one
     in each status, and a citizen dialogue held beside the other sources."""
     agreement = copy_agreement(demo["strangnas-2020"], title="Medborgarlöfte Strängnäs 2025")
     agreement.kind = AgreementKind.CITIZEN_PROMISE
     agreement.part_of = demo["strangnas-2020"]
     agreement.valid_from = agreement.valid_until = None
     agreement.first_year = 2025
+    agreement.status = AgreementStatus.SIGNED  # only a signed promise is followed
     agreement.full_clean()
     agreement.save()
     plan = agreement.action_plans.get()
@@ -94,9 +95,9 @@ def test_the_citizen_dialogues_are_listed_as_dialogues_to_hold(coordinator, prom
         'Trygghetsvandring i Mariefred</strong> <span class="note">'
         "(medborgardialog, Mariefred, att hålla)" in editor
     )
-    # The promise it came from lists the dialogue as held.
-    before = coordinator.get(reverse("draft_editor", args=[promise.pk])).text
-    assert "(medborgardialog, 2024-10-03, Mariefred, 40)" in before
+    # The (signed) promise it came from lists the dialogue as held, on its page.
+    before = coordinator.get(promise.get_absolute_url()).text
+    assert "(medborgardialog, 2024-10-03, Mariefred, 40 personer nådda)" in before
 
 
 def test_the_carried_mark_shows_on_the_plan_page_and_in_the_draft_editor(coordinator, promise):
@@ -166,6 +167,24 @@ def test_the_agreement_page_is_not_lazy_about_its_neighbours(coordinator, promis
     start(coordinator, promise)
     draft = Agreement.objects.get(follows=promise)
     assert coordinator.get(draft.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_draft_promise_is_not_followed_and_does_not_offer_it(coordinator, promise, headers):
+    """A draft's period is changed in its editor: a next promise of a draft would be a
+    draft offering the button again, a chain of drafts."""
+    Agreement.objects.filter(pk=promise.pk).update(
+        status=AgreementStatus.DRAFT, signed_version=None
+    )
+    agreements = Agreement.objects.count()
+    response = start(coordinator, promise, **headers)
+    target = response["HX-Redirect"] if headers else response.url
+    assert target == promise.get_absolute_url()
+    assert Agreement.objects.count() == agreements
+    assert not Agreement.objects.filter(follows=promise).exists()
+    page = coordinator.get(target).text
+    assert "Bara ett underskrivet medborgarlöfte följs av nästa års" in page
+    assert "Nytt medborgarlöfte för" not in page
 
 
 def test_a_cooperation_agreement_is_not_followed_by_a_promise(coordinator, demo):

@@ -111,6 +111,36 @@ def test_an_organisation_administrator_changes_roles_and_removes_members(
     assert client.post(reverse("member_remove", args=[strangnas.pk, own.pk])).status_code == 403
 
 
+@pytest.mark.parametrize("again", ["post", "get"])
+def test_a_member_removed_already_is_said_to_be_gone_not_a_404(client, personas, strangnas, again):
+    """A second Ta bort (a double click, a confirmation page left open) finds the member
+    gone: back to the members, saying so, as a second removal of an attachment does."""
+    client.force_login(personas.org_admin)
+    reader = Membership.objects.get(user__username="lasare.strangnas", organisation=strangnas)
+    remove = reverse("member_remove", args=[strangnas.pk, reader.pk])
+    members = reverse("members", args=[strangnas.pk])
+    assert client.post(remove).url == members
+    response = getattr(client, again)(remove)
+    assert (response.status_code, response.url) == (302, members)
+    name = reader.user.get_full_name()
+    assert f"{name} var redan borttagen från {strangnas.name}." in client.get(members).text
+    # The user deleted since: still a notice, without the name.
+    reader.user.delete()
+    response = client.post(remove, follow=True)
+    assert f"Användaren var redan borttagen från {strangnas.name}." in response.text
+
+
+def test_a_membership_never_had_or_removed_elsewhere_is_not_found(
+    client, personas, strangnas, timra
+):
+    client.force_login(personas.org_admin)
+    timra_member = Membership.objects.filter(organisation=timra).first()
+    removed = timra_member.pk
+    timra_member.delete()
+    for pk in (removed, 10**9):
+        assert client.post(reverse("member_remove", args=[strangnas.pk, pk])).status_code == 404
+
+
 def test_an_organisation_administrator_sees_and_changes_nothing_of_another_organisation(
     client, personas, strangnas, timra
 ):

@@ -7,14 +7,16 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from citizen_promises import make_promise
 from django.core import mail
 from django.urls import reverse
 from helpers import at_once, logged_in, row_data, strangnas_draft
 
 from actionplans.models import ActionItem, ActionPlan
 from agreements.models import Agreement, Section
-from followup.models import FollowUpCadence, FollowUpReport, Indicator
+from followup.models import FollowUpCadence, FollowUpReport, Indicator, PublicFeedback
 from organisations.models import Invitation, Membership
+from prevention.models import PreventionPlan, SituationReport
 from samverkan.models import SentForm
 
 KEY = re.compile(r'name="submission_key" value="([0-9a-f-]{36})"')
@@ -131,6 +133,42 @@ def invitation_case(demo):
     return Case(page, url, data, made, username="orgadmin.strangnas")
 
 
+def feedback_case(demo):
+    promise = make_promise(demo["strangnas-2020"], "Medborgarlöfte Strängnäs i år")
+    row = promise.action_plans.get().items.order_by("position").first()
+    url = reverse("citizen_publication", args=[promise.pk])
+    data = {"item": row.pk, "written_on": "2026-06-01", "text": "Klotter sanerat."}
+    return Case(url, url, data, PublicFeedback.objects.filter(item__plan__agreement=promise))
+
+
+def situation_report_case(demo):
+    url = reverse("situation_report_create", args=["strangnas"])
+    data = {
+        "title": "Lägesbild 2026",
+        "adopted_on": "2026-10-01",
+        "adopted_by": "Kommunstyrelsen",
+        "crime_mapping": "Brotten i centrum.",
+        "other_information": "Skolornas bild.",
+        "analysis": "Kvällstid vid stationen.",
+    }
+    made = SituationReport.objects.filter(municipality__name="Strängnäs")
+    return Case(url, url, data, made)
+
+
+def prevention_plan_case(demo):
+    url = reverse("prevention_plan_create", args=["strangnas"])
+    data = {
+        "title": "Åtgärdsplan 2027",
+        "decided_on": "2026-11-01",
+        "decided_by": "Kommunfullmäktige",
+        "reference_number": "KS 2026/42",
+        "next_review_on": "2027-11-01",
+        "summary": "Trygghetsvandringar och belysning.",
+    }
+    made = PreventionPlan.objects.filter(municipality__name="Strängnäs")
+    return Case(url, url, data, made)
+
+
 CASES = [
     row_case,
     plan_case,
@@ -142,6 +180,9 @@ CASES = [
     report_case,
     member_case,
     invitation_case,
+    feedback_case,
+    situation_report_case,
+    prevention_plan_case,
 ]
 
 
@@ -185,6 +226,19 @@ def test_a_row_form_sent_again_in_place_gets_the_row_and_adds_nothing(demo):
     again = client.post(case.url, sent, headers=HTMX)
     assert first.status_code == again.status_code == 200
     assert "Trygghetsvandring i Mariefred" in again.text and "<html" not in again.text
+    assert case.made.count() == before + 1
+
+
+@pytest.mark.parametrize("case", [situation_report_case, prevention_plan_case])
+def test_a_law_item_sent_again_in_place_gets_its_card_and_adds_nothing(case, demo):
+    case = case(demo)
+    client = logged_in(case.username)
+    before = case.made.count()
+    sent = {**case.data, "submission_key": key_on(client, case.page)}
+    first = client.post(case.url, sent, headers=HTMX)
+    again = client.post(case.url, sent, headers=HTMX)
+    assert first.status_code == again.status_code == 200
+    assert case.data["title"] in again.text and "<html" not in again.text
     assert case.made.count() == before + 1
 
 
@@ -239,7 +293,9 @@ def test_a_form_whose_row_was_deleted_since_makes_it_anew(demo):
     assert SentForm.objects.count() == 1
 
 
-@pytest.mark.parametrize("case", [row_case, agreement_case], ids=["row", "agreement"])
+@pytest.mark.parametrize(
+    "case", [row_case, agreement_case, feedback_case], ids=["row", "agreement", "feedback"]
+)
 def test_one_form_sent_twice_at_once_makes_one_thing(case, demo_loaded_again, transactional_db):
     demo = {agreement.reference: agreement for agreement in Agreement.objects.all()}
     case = case(demo)

@@ -437,6 +437,12 @@ class Agreement(Versioned):
         return self.status == AgreementStatus.DRAFT
 
     @property
+    def may_be_followed(self) -> bool:
+        """Only a signed agreement is followed by its next period's draft (Nästa period,
+        Nytt medborgarlöfte); a draft's own period is changed in the draft editor."""
+        return not self.is_draft and bool(self.signed_version)
+
+    @property
     def plans_are_editable(self) -> bool:
         """Action plans are working documents: kept up to date while the agreement runs and
         while an expired one is evaluated and extended; only a terminated one is closed.

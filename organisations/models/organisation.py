@@ -1,8 +1,9 @@
 """Organisations that make agreements, and the people who work for them (memberships)."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -191,6 +192,31 @@ class Membership(Versioned):
         super().clean()
         if self.organisation_id and not self.organisation.may_have_role(self.role):
             raise ValidationError({"role": ONLY_IN_THE_POLICE})
+
+    def remove(self) -> bool:
+        """Ta bort: the membership goes (the user and what they did stay, the history keeps
+        it); False when it was gone already (two posts at once: the second waits for the
+        first's commit, then finds none)."""
+        with transaction.atomic():
+            if not type(self).objects.select_for_update().filter(pk=self.pk).exists():
+                return False
+            self.delete()
+        return True
+
+    @classmethod
+    def removed_from(cls, organisation, pk) -> str | None:
+        """The name of the user whose membership `pk` of the organisation was removed (its
+        history keeps it), to say so when it is asked to be removed again; "" when the
+        user is gone too; None when there was no such membership."""
+        removed = (
+            cls.history.filter(organisation_id=organisation.pk, id=pk, history_type="-")
+            .order_by("-history_id")
+            .first()
+        )
+        if removed is None:
+            return None
+        user = get_user_model().objects.filter(pk=removed.user_id).first()
+        return "" if user is None else (user.get_full_name() or user.get_username())
 
 
 ONLY_IN_THE_POLICE = _("Only a member of a police organisation is a municipal police officer.")
