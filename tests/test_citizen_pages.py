@@ -143,6 +143,20 @@ def test_the_public_page_shows_the_published_promise_without_login(client, publi
     assert "14 mars" in text
 
 
+def test_the_public_page_gives_the_period_not_the_internal_status(client, published):
+    """In its last 90 days a promise is "Löper snart ut" inside (contract wording): the
+    public page says when it applies, as the signed print does ("Gäller 2026")."""
+    today = timezone.localdate()
+    published.first_year = None
+    published.valid_from = today - datetime.timedelta(days=300)
+    published.valid_until = today + datetime.timedelta(days=30)
+    published.save()
+    assert published.status_on(today) == "expiring"
+    text = client.get(PAGE).text
+    assert "Löper snart ut" not in text and "<dt>Status</dt>" not in text
+    assert f"<dt>Gäller</dt><dd>{published.period_printed}" in text
+
+
 def test_unpublishing_takes_the_page_down_at_once_despite_the_cache(client, published, personas):
     assert client.get(PAGE).status_code == 200
     publishing.unpublish(published, personas.coordinator)

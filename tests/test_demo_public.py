@@ -96,3 +96,6 @@ def test_the_public_page_of_the_demo_shows_promises_under_way(client, db):
     page = client.get(PAGE).text
     statuses = re.findall(r'<span class="status status-([a-z_]+)">', page)
     assert statuses.count("not_started") < len(statuses) / 2, statuses
+    assert "Löper snart ut" not in page
+    year = timezone.localdate().year
+    assert f"<dt>Gäller</dt><dd>{year}" in page
