@@ -1,7 +1,8 @@
 """The demo's public side: every signed citizen promise of the demo data is published, and
-its first rows get a piece of feedback each (invented, as docs/public-pages.md says), so
-that /medborgarloften/ is alive after `make run`. Run after load_demo; running it again
-changes nothing. The demo promises themselves come with the demo data (exchange/demo/)."""
+the demo's own promises get the feedback each of them is written with (invented, as
+docs/public-pages.md says; exchange/demo_promise_year.py), so that /medborgarloften/ is
+alive after `make run`. Run after load_demo; running it again changes nothing. The demo
+promises themselves come with the demo data (exchange/demo/)."""
 
 import datetime
 
@@ -11,30 +12,18 @@ from django.utils import timezone
 
 from actionplans.models import ActionItem
 from agreements.models import Agreement, AgreementKind
+from exchange.demo_promises import demo_feedback
 from followup.models import PublicFeedback
 
 from . import publishing
 
-# Invented feedback, written as a municipality would write it, without names of persons:
-# (month written, text).
-DEMO_FEEDBACK = [
-    (
-        3,
-        "Vi har genomfört två trygghetsvandringar tillsammans med boende och föreningar. "
-        "Belysningen vid gångtunneln är lagad och buskagen vid busshållplatsen är klippta.",
-    ),
-    (
-        6,
-        "Polisen har varit på plats vid skolavslutningen och under sommarlovets helgkvällar. "
-        "Fritidsgårdarna har haft längre öppettider i juni och juli.",
-    ),
-]
-
 
 @transaction.atomic
 def publish_demo_promises(today: datetime.date | None = None) -> list[str]:
-    """Publish the demo's signed citizen promises not yet published, with feedback on their
-    first rows; return the references published now."""
+    """Publish the demo's signed citizen promises not yet published, each piece of the
+    demo's feedback on the promise whose text it was written for: found by that text, never
+    by position, so that it cannot land under another promise (a promise reworded before
+    it was published gets none). Return the references published now."""
     today = today or timezone.localdate()
     admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     published = []
@@ -44,11 +33,12 @@ def publish_demo_promises(today: datetime.date | None = None) -> list[str]:
     for promise in promises:
         publishing.publish(promise, admin)
         published.append(promise.reference)
-        year = (promise.counted_period()[0] or today).year
-        rows = ActionItem.objects.filter(plan__agreement=promise, public_feedback__isnull=True)
-        rows = rows.order_by("plan__position", "position")[: len(DEMO_FEEDBACK)]
-        for row, (month, text) in zip(rows, DEMO_FEEDBACK, strict=False):
-            written_on = min(datetime.date(year, month, 15), today)
-            feedback = PublicFeedback.objects.create(item=row, written_on=written_on, text=text)
+        rows = {row.activity: row for row in ActionItem.objects.filter(plan__agreement=promise)}
+        for activity, written_on, text in demo_feedback(promise, today):
+            if activity not in rows:
+                continue
+            feedback = PublicFeedback.objects.create(
+                item=rows[activity], written_on=written_on, text=text
+            )
             publishing.publish_feedback(feedback, admin)
     return published

@@ -105,7 +105,6 @@ def promises_of(municipality: Organisation, today: datetime.date):
     agreements = (
         published_promises()
         .filter(parties__organisation=municipality)
-        .with_status_on(today)
         .select_related("publication")
         .prefetch_related(
             Prefetch("action_plans", queryset=plans, to_attr="public_plans"),

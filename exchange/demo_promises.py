@@ -5,7 +5,9 @@ no seed holds a medborgarlöfte.
 
 Each is written as an exchange document and imported as the seed files are, signed by two
 invented signatories, with a few promises grouped by who promises and one or two citizen
-dialogues held the autumn before. Find them with `demo_citizen_promises()`.
+dialogues held the autumn before. Each promise's entries so far this year and its feedback
+are in exchange/demo_promise_year.py, dated relative to the day the demo is loaded. Find
+them with `demo_citizen_promises()`.
 """
 
 import datetime
@@ -15,17 +17,21 @@ from django.utils.text import slugify
 from agreements.models import Agreement, AgreementKind, AgreementStatus, Party
 from organisations.models import Organisation
 
+from .demo_promise_year import (
+    KOMMUNPOLIS,
+    MUNICIPALITY,
+    POLICE,
+    PROMISES,
+    SAMORDNARE,
+    TOGETHER,
+    DemoPromise,
+    day_so_far,
+    signed_on,
+)
 from .export import organisation_key
 from .importer import import_document
 
 REFERENCE_PREFIX = "medborgarlofte-"
-
-# Who promises, in the document's words: the group heading of a plan laid out as promises.
-POLICE, MUNICIPALITY, TOGETHER = (
-    "Polisen lovar att",
-    "Kommunen lovar att",
-    "Tillsammans lovar vi att",
-)
 
 # Two places in each municipality that its promises and dialogues name.
 PLACES = {
@@ -37,24 +43,6 @@ PLACES = {
     "Timrå": ("Timrå centrum", "Sörberge"),
     "Upplands Väsby": ("Väsby centrum", "Runby"),
 }
-
-# The promises, by who promises; {centrum} and {ort} are the municipality's two places.
-PROMISES = {
-    POLICE: [
-        "vara synliga i {centrum} fredags- och lördagskvällar och prata med dem som är ute",
-        "hålla öppet polismöte i {ort} varje månad, där alla kan ställa frågor",
-    ],
-    MUNICIPALITY: [
-        "laga trasig belysning i {centrum} inom en vecka från att den anmälts",
-        "ha fältassistenter ute i {ort} på kvällar under skolloven",
-    ],
-    TOGETHER: [
-        "göra en trygghetsvandring i {ort} med boende varje vår och höst",
-    ],
-}
-
-# The first promise is under way; the others have not started.
-FIRST_STATUS, OTHER_STATUS = "in_progress", "not_started"
 
 
 def demo_citizen_promises():
@@ -109,7 +97,7 @@ def _promise(reference, municipality: Party, police: Party, agreement, today) ->
     year = today.year
     name = municipality.organisation.name
     centrum, ort = PLACES.get(name, (f"{name} centrum", name))
-    signed_on = min(datetime.date(year, 1, 20), today).isoformat()
+    signed = signed_on(year, today).isoformat()
     in_force = Agreement.objects.filter(pk=agreement.pk).valid_during(year).exists()
     parties = [
         {
@@ -151,18 +139,18 @@ def _promise(reference, municipality: Party, police: Party, agreement, today) ->
                 "name": "Anna Demosson",
                 "title": "Kommunstyrelsens ordförande",
                 "place": name,
-                "signed_on": signed_on,
+                "signed_on": signed,
             },
             {
                 "organisation": parties[0]["organisation"],
                 "name": "Erik Demosson",
                 "title": "Lokalpolisområdeschef",
                 "place": name,
-                "signed_on": signed_on,
+                "signed_on": signed,
             },
         ],
         "problem_picture": _dialogues(name, centrum, ort, year),
-        "action_plans": [_plan(year, police, municipality, centrum, ort)],
+        "action_plans": [_plan(today, police, municipality, centrum, ort)],
     }
 
 
@@ -201,23 +189,23 @@ def _dialogues(name, centrum, ort, year):
     }
 
 
-def _plan(year, police, municipality, centrum, ort):
+def _plan(today, police, municipality, centrum, ort):
     promisers = {
         POLICE: [police],
         MUNICIPALITY: [municipality],
         TOGETHER: [police, municipality],
     }
+    name = municipality.organisation.name
     rows = []
-    for heading, texts in PROMISES.items():
-        for text in texts:
-            rows.append(
-                _promise_row(
-                    heading,
-                    text.format(centrum=centrum, ort=ort),
-                    promisers[heading],
-                    first=not rows,
-                )
-            )
+    for heading, promises in PROMISES.items():
+        for promise in promises:
+            row = _promise_row(heading, promise.text.format(centrum=centrum, ort=ort), promise)
+            row["responsibilities"] = [
+                {"organisation": organisation_key(party.organisation), "role": "promises"}
+                for party in promisers[heading]
+            ]
+            row["follow_up_entries"] = _log(promise, today, name, [police, municipality])
+            rows.append(row)
     return {
         # No title of its own: the document's title is the plan's.
         "layout": "promises_by_party",
@@ -225,16 +213,52 @@ def _plan(year, police, municipality, centrum, ort):
     }
 
 
-def _promise_row(heading, text, promisers, first):
+def _promise_row(heading, text, promise: DemoPromise):
     """A promise under its heading ("Polisen lovar att"), printed once per group; who
     promises is also its responsibilities (role promises)."""
     return {
         "group_heading": heading,
         "activity": text,
         "is_citizen_promise": True,
-        "status": FIRST_STATUS if first else OTHER_STATUS,
-        "responsibilities": [
-            {"organisation": organisation_key(party.organisation), "role": "promises"}
-            for party in promisers
-        ],
+        "status": promise.status,
     }
+
+
+def _log(promise: DemoPromise, today, name, parties) -> list[dict]:
+    """The entries logged on the promise so far this year, each by the demo's kommunpolis
+    or samordnare of the municipality (their names as the demo users have them)."""
+    centrum, ort = PLACES.get(name, (f"{name} centrum", name))
+    authors = {KOMMUNPOLIS: f"Kommunpolis {name}", SAMORDNARE: f"Samordnare {name}"}
+    return [
+        {
+            "occurred_on": day_so_far(today.year, today, logged.share).isoformat(),
+            "what_was_done": logged.text.format(centrum=centrum, ort=ort),
+            "participants": [organisation_key(party.organisation) for party in parties],
+            "status": logged.status,
+            "author_name": authors[logged.by],
+        }
+        for logged in promise.log
+    ]
+
+
+def demo_feedback(promise: Agreement, today: datetime.date) -> list[tuple[str, datetime.date, str]]:
+    """(the promise's text, written on, text) of each piece of feedback the demo gives on
+    its citizen promise `promise`, in its municipality's words; none on another promise."""
+    if not promise.reference.startswith(REFERENCE_PREFIX) or not promise.first_year:
+        return []
+    name = (
+        Party.objects.filter(agreement=promise, organisation__kind="municipality")
+        .values_list("organisation__name", flat=True)
+        .first()
+    )
+    centrum, ort = PLACES.get(name, (f"{name} centrum", name))
+    return [
+        (
+            each.text.format(centrum=centrum, ort=ort),
+            day_so_far(promise.first_year, today, feedback.share),
+            feedback.text.format(centrum=centrum, ort=ort),
+        )
+        for promises in PROMISES.values()
+        for each in promises
+        for feedback in each.feedback
+    ]

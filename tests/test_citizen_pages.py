@@ -144,6 +144,20 @@ def test_the_public_page_shows_the_published_promise_without_login(client, publi
     assert "14 mars" in text
 
 
+def test_the_public_page_gives_the_period_not_the_internal_status(client, published):
+    """In its last 90 days a promise is "Löper snart ut" inside (contract wording): the
+    public page says when it applies, as the signed print does ("Gäller 2026")."""
+    today = timezone.localdate()
+    published.first_year = None
+    published.valid_from = today - datetime.timedelta(days=300)
+    published.valid_until = today + datetime.timedelta(days=30)
+    published.save()
+    assert published.status_on(today) == "expiring"
+    text = client.get(PAGE).text
+    assert "Löper snart ut" not in text and "<dt>Status</dt>" not in text
+    assert f"<dt>Gäller</dt><dd>{published.period_printed}" in text
+
+
 def test_unpublishing_takes_the_page_down_at_once_despite_the_cache(client, published, personas):
     assert client.get(PAGE).status_code == 200
     publishing.unpublish(published, personas.coordinator)
@@ -336,8 +350,10 @@ def test_the_demo_hook_publishes_signed_promises_with_feedback_once(client, prom
     assert sorted(publish_demo_promises()) == sorted(signed)
     assert publish_demo_promises() == []
     assert not Publication.objects.filter(agreement=draft).exists()
-    assert PublicFeedback.objects.published().filter(item__plan__agreement=promise).count() == 2
-    assert "trygghetsvandringar tillsammans med boende" in client.get(PAGE).text
+    # The demo's feedback is written for the demo's own promises (tests/test_demo_public.py):
+    # a promise made otherwise gets none.
+    assert not PublicFeedback.objects.filter(item__plan__agreement=promise).exists()
+    assert "trygghetsvandring i Mariefred tillsammans med boende" in client.get(PAGE).text
 
 
 def test_the_page_runs_as_many_queries_with_more_promises_and_feedback(

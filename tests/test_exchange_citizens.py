@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from helpers import without_people
+from helpers import remove_follow_up_entries, without_people
 from test_exchange import empty_the_database, export_command
 
 from agreements.models import AgreementStatus
@@ -87,6 +87,7 @@ def test_imported_published_feedback_is_never_mailed_again(published_promise):
     municipality = published_promise.parties.get(
         organisation__kind=OrganisationKind.MUNICIPALITY
     ).organisation
+    remove_follow_up_entries()  # the demo's entries on it refuse to be deleted
     published_promise.delete()
     Subscription.objects.create(
         municipality=municipality,
@@ -174,6 +175,7 @@ def test_a_backup_archive_restores_the_publication_and_the_feedback(published_pr
         "export_agreement", str(published_promise.pk), "--archive", str(archive), stdout=StringIO()
     )
     reference = published_promise.reference
+    remove_follow_up_entries()  # the demo's entries on it refuse to be deleted
     published_promise.delete()
     call_command("import_agreement", str(archive), stdout=StringIO())
     publication = Publication.objects.get(agreement__reference=reference)

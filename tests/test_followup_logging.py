@@ -194,3 +194,36 @@ def test_the_page_runs_as_many_queries_for_many_entries_as_for_one(client, perso
     for _ in range(20):
         client.post(url(row), data)
     assert count() == one
+
+
+def checked_status(page: str) -> str:
+    """The value of the status radio button the page has ticked."""
+    ticked = [
+        tag
+        for tag in re.findall(r'<input type="radio" name="status"[^>]*>', page)
+        if re.search(r"\schecked\b", tag)
+    ]
+    assert len(ticked) == 1, ticked
+    return re.search(r'value="([a-z_]+)"', ticked[0])[1]
+
+
+@pytest.mark.parametrize("in_place", [True, False], ids=["htmx", "plain"])
+def test_the_form_left_for_the_next_entry_has_the_status_just_saved(
+    client, personas, row, in_place
+):
+    """Logged "genomförd" on an "ej påbörjad" row: the blank form shown after the save
+    ticks "genomförd", or a second entry straight away would put the row back."""
+    client.force_login(personas.kommunpolis)
+    assert row.status == "not_started"
+    assert checked_status(client.get(url(row)).text) == "not_started"
+    data = {
+        "occurred_on": timezone.localdate().isoformat(),
+        "what_was_done": "Klart.",
+        "status": "done",
+    }
+    if in_place:
+        page = client.post(url(row), data, headers=HTMX).text
+    else:
+        page = client.post(url(row), data, follow=True).text
+    assert "Uppföljningen sparades." in page
+    assert checked_status(page) == "done"

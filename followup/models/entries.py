@@ -87,7 +87,11 @@ class FollowUpEntry(models.Model):
             raise AppendOnlyError("Follow-up entries cannot be changed; add a correcting entry.")
         with transaction.atomic():
             super().save(*args, **kwargs)
-            refresh_item_status(self.item_id)
+            status = refresh_item_status(self.item_id)
+        # The row in memory (a form's, a page's) shows the status the entry gave it: a form
+        # shown again after the save must not offer the status the row had before.
+        if FollowUpEntry.item.is_cached(self):
+            self.item.status = status
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Follow-up entries cannot be deleted; add a correcting entry.")
@@ -108,10 +112,11 @@ def standing_entries(item_id=None):
 LATEST_FIRST = ["-occurred_on", "-created_at", "-pk"]
 
 
-def refresh_item_status(item_id: int) -> None:
+def refresh_item_status(item_id: int) -> str:
     """A row's status is the one its latest standing entry gives (by date, then by when it
     was recorded); a row nobody has logged keeps the status it was planned with. Stored on
-    the row so that pages, filters and reminders read it without looking at entries."""
+    the row so that pages, filters and reminders read it without looking at entries.
+    Returns the status the row now has."""
     latest = standing_entries(item_id).order_by(*LATEST_FIRST).values("status")[:1]
     # An UPDATE of one column: it must not bump the row's edit version (see Versioned).
     item = ActionItem.objects.get(pk=item_id)
@@ -120,6 +125,7 @@ def refresh_item_status(item_id: int) -> None:
     item.refresh_from_db(fields=["status"])
     if item.status != before:
         saved_without_save(item, ["status"])  # the row's history shows the status it now has
+    return item.status
 
 
 def status_on(item: ActionItem, day: datetime.date, entries) -> str:

@@ -67,6 +67,16 @@ def test_a_kommunpolis_logs_an_entry_on_a_phone(page, site):
     entry = FollowUpEntry.objects.get(what_was_done="Helgvandring i centrum med fältgruppen.")
     assert entry.author_name and entry.status == "in_progress"
 
+    # A second entry straight away: the fresh form ticks the status just saved, not the
+    # one the row had when the page was opened (which would put the row back).
+    page.get_by_label("Vad som gjordes").fill("Sista helgvandringen för året.")
+    page.get_by_label("genomförd", exact=True).check()
+    page.get_by_role("button", name="Spara uppföljningen").click()
+    expect(entries.first).to_contain_text("Sista helgvandringen för året.")
+    expect(page.get_by_label("genomförd", exact=True)).to_be_checked()
+    expect(page.get_by_label("pågår", exact=True)).not_to_be_checked()
+    assert page.evaluate("window.noReload") is True
+
 
 def test_a_bad_entry_is_told_next_to_the_field_on_a_phone(page, site):
     open_logging(page, site)
