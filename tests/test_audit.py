@@ -86,6 +86,23 @@ def test_a_person_a_row_names_is_shown_by_their_full_name(client, personas, stra
         assert "<ins>kommunpolis.strangnas</ins>" not in page
 
 
+def test_a_party_cell_edited_on_the_row_says_what_it_is(client, personas, strangnas):
+    """The words of a party's column are the responsibility as written, not "Fritext"."""
+    agreement, plan = strangnas
+    item = plan.items.order_by("position").first()
+    party = agreement.parties.get(organisation__kommunkod="0486")
+    client.force_login(personas.coordinator)
+    cell = {f"party_{party.pk}": "Socialtjänsten samordnar kvällarna"}
+    assert client.post(row_url("row_edit", plan, item), row_data(item, **cell)).status_code == 302
+    page = client.get(row_history_url(agreement, item.pk)).text
+    assert re.search(
+        r"Ansvar \(fritext\)</th><td>(<del>.*?</del>)?</td>"
+        r"<td><ins>Socialtjänsten samordnar kvällarna</ins>",
+        page,
+    )
+    assert "Fritext</th>" not in page
+
+
 def test_a_deleted_row_keeps_its_history(client, personas, strangnas):
     agreement, plan = strangnas
     item = plan.items.filter(follow_up_entries__isnull=True).order_by("position").first()
