@@ -792,7 +792,7 @@ class Responsibility(models.Model):
     role = models.CharField(
         _("role"), max_length=16, choices=ResponsibilityRole.choices, blank=True, default=""
     )
-    description = models.CharField(_("as written"), max_length=300, blank=True)
+    description = models.CharField(_("responsibility, as written"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("responsibility")

@@ -231,8 +231,8 @@ class _Links:
 
 class _Names:
     """The names foreign keys (and many-to-many links) point at, one query per related
-    model, for a page of records. An object deleted since is named from its last historical
-    record."""
+    model, for a page of records, as `shown` names them (a person by their full name). An
+    object deleted since is named from its last historical record."""
 
     def __init__(self, records, linked=None):
         ids: dict = {model: set(pks) for model, pks in (linked or {}).items()}
@@ -244,7 +244,8 @@ class _Names:
                         ids.setdefault(f.related_model, set()).add(value)
         self.names = {}
         for model, pks in ids.items():
-            found = {obj.pk: str(obj) for obj in _name_queryset(model).filter(pk__in=pks)}
+            objects = _name_queryset(model).filter(pk__in=pks)
+            found = {obj.pk: shown(None, obj) for obj in objects}
             missing = pks - found.keys()
             if missing and hasattr(model, "history"):
                 for record in model.history.model.objects.filter(id__in=missing).order_by(

@@ -9,3 +9,11 @@ class CitizensConfig(AppConfig):
 
     name = "citizens"
     verbose_name = _("citizen promises for the public")
+
+    def ready(self):
+        # A 404 under the public pages is theirs: their look, a citizen's words, no cookie.
+        from samverkan.errors import not_found_page
+
+        from .urls import public
+
+        not_found_page("/" + public, "citizens/404.html")

@@ -28,4 +28,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+handler404 = "samverkan.errors.page_not_found"
 handler500 = "samverkan.errors.server_error"

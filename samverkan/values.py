@@ -3,12 +3,14 @@
 The history page, the conflict view, the spreadsheet preview and Jämför versioner all show
 a field's value; they do it through `shown`, so the same value reads the same everywhere:
 a choice by its label, a date as YYYY-MM-DD (what Swedish users write), a boolean as
-ja/nej, a related object by its name, nothing as "–".
+ja/nej, a related object by its name (a person by their full name, else the user name,
+as the pages name people), nothing as "–".
 """
 
 import datetime
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models.query import QuerySet
 from django.utils import timezone
@@ -35,7 +37,15 @@ def shown(field, value) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, AbstractBaseUser):
+        return person_name(value)
     return str(value)
+
+
+def person_name(user) -> str:
+    """A user as the pages name people: the full name, else the user name."""
+    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full_name or user.get_username()
 
 
 def _choice_label(field, value) -> str | None:

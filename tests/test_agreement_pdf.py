@@ -213,5 +213,7 @@ def test_the_agreement_pdf_command_writes_one_file_or_one_per_agreement(demo, tm
     assert sorted(path.name for path in (tmp_path / "all").iterdir()) == sorted(
         f"{reference}.pdf" for reference in references
     )
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="Ange antingen en överenskommelses id eller --all"):
         call_command("agreement_pdf", "-o", str(tmp_path / "none.pdf"))
+    with pytest.raises(CommandError, match="Ingen överenskommelse har id 0"):
+        call_command("agreement_pdf", "0", "-o", str(tmp_path / "none.pdf"))

@@ -197,12 +197,13 @@ def test_the_list_filters_by_the_computed_status(
 def test_refresh_statuses_only_records_renewals_and_counts_them(demo):
     out = StringIO()
     call_command("refresh_statuses", "--date", TODAY.isoformat(), stdout=out)
-    assert out.getvalue().startswith("1 agreement(s) renewed")  # Sandviken, and only it
+    # Sandviken, and only it; said in Swedish, as the other commands say what they did.
+    assert out.getvalue() == "1 överenskommelse förnyades för ett nytt kalenderår.\n"
     renewals = demo["sandviken-2015"].events.filter(kind=EventKind.RENEWED)
     assert [e.new_end.year for e in renewals.order_by("new_end")] == list(range(2016, 2027))
     again = StringIO()
     call_command("refresh_statuses", "--date", TODAY.isoformat(), stdout=again)
-    assert again.getvalue().startswith("0 agreement(s) renewed")
+    assert again.getvalue() == "0 överenskommelser förnyades för ett nytt kalenderår.\n"
     assert {a.status for a in Agreement.objects.all()} == {AgreementStatus.SIGNED}
 
 

@@ -71,6 +71,38 @@ def test_a_row_edited_in_the_browser_is_recorded_with_who_and_each_field(
         assert "<ins>Nattvandring varje fredag</ins>" in page
 
 
+def test_a_person_a_row_names_is_shown_by_their_full_name(client, personas, strangnas):
+    """Historik names the row's responsible person as the pages do, not by user name."""
+    agreement, plan = strangnas
+    item = plan.items.order_by("position").first()
+    item.responsible_person = personas.kommunpolis
+    item.save()
+    client.force_login(personas.coordinator)
+    for url in (history_url(agreement), row_history_url(agreement, item.pk)):
+        page = client.get(url).text
+        assert (
+            "Ansvarig person</th><td><del>–</del></td><td><ins>Kommunpolis Strängnäs</ins>" in page
+        )
+        assert "<ins>kommunpolis.strangnas</ins>" not in page
+
+
+def test_a_party_cell_edited_on_the_row_says_what_it_is(client, personas, strangnas):
+    """The words of a party's column are the responsibility as written, not "Fritext"."""
+    agreement, plan = strangnas
+    item = plan.items.order_by("position").first()
+    party = agreement.parties.get(organisation__kommunkod="0486")
+    client.force_login(personas.coordinator)
+    cell = {f"party_{party.pk}": "Socialtjänsten samordnar kvällarna"}
+    assert client.post(row_url("row_edit", plan, item), row_data(item, **cell)).status_code == 302
+    page = client.get(row_history_url(agreement, item.pk)).text
+    assert re.search(
+        r"Ansvar \(fritext\)</th><td>(<del>.*?</del>)?</td>"
+        r"<td><ins>Socialtjänsten samordnar kvällarna</ins>",
+        page,
+    )
+    assert "Fritext</th>" not in page
+
+
 def test_a_deleted_row_keeps_its_history(client, personas, strangnas):
     agreement, plan = strangnas
     item = plan.items.filter(follow_up_entries__isnull=True).order_by("position").first()

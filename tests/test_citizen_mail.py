@@ -139,8 +139,10 @@ def test_an_unconfirmed_address_is_deleted_after_seven_days(client, published):
     Subscription.objects.filter(email="gammal@example.se").update(
         requested_at=timezone.now() - datetime.timedelta(days=8)
     )
-    call_command("send_public_feedback", stdout=StringIO())
+    out = StringIO()
+    call_command("send_public_feedback", stdout=out)
     assert list(Subscription.objects.values_list("email", flat=True)) == ["ny@example.se"]
+    assert out.getvalue() == "0 e-brev skickades. 1 obekräftad adress togs bort.\n"
 
 
 def test_published_feedback_is_mailed_once_however_often_the_job_runs(client, published, personas):

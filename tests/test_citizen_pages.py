@@ -297,6 +297,26 @@ def test_the_public_pages_set_no_cookies(client, published):
     assert response.status_code == 400 and not response.cookies
 
 
+@pytest.mark.parametrize(
+    "url", ["/medborgarloften/finnsinte/", "/medborgarloften/strangnas/finns/inte/"]
+)
+def test_a_missing_public_page_is_a_public_404_without_a_cookie(client, settings, url):
+    """Not the internal app's 404 (its menu, "Logga in", an organisation you are not a
+    member of, and base.html's CSRF cookie): the public pages' look and words."""
+    settings.DEBUG = False
+    response = client.get(url)
+    assert response.status_code == 404
+    assert not response.cookies and "Set-Cookie" not in response.headers
+    page = response.text
+    assert "<title>Sidan finns inte här – Medborgarlöften</title>" in page
+    assert "ingen kommun eller sida på den här adressen" in page
+    assert f'href="{reverse("citizen_municipalities")}">Alla kommuner med medborgarlöften' in page
+    assert "Logga in" not in page and "organisation" not in page
+    # Elsewhere the internal 404 page stays.
+    internal = client.get("/finns-inte/")
+    assert internal.status_code == 404 and "Logga in" in internal.text
+
+
 def test_the_atom_feed_holds_the_published_promise_and_feedback(client, published, personas):
     feedback_on(published, "Ej publicerad återkoppling")
     feedback_on(published, "Fler vandringar i höst.", published_by=personas.coordinator)

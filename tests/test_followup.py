@@ -565,8 +565,10 @@ class TestReminders:
     def test_twice_the_same_day_sends_nothing_more(self, locmem, rows):
         assert send_reminders(D(2026, 11, 23)) == len(mail.outbox) > 0
         sent = len(mail.outbox)
-        call_command("send_reminders", "--date", "2026-11-23", stdout=StringIO())
+        out = StringIO()
+        call_command("send_reminders", "--date", "2026-11-23", stdout=out)
         assert len(mail.outbox) == sent
+        assert out.getvalue() == "0 e-brev skickades.\n"
         # The next day the rows are told again, the 90-day notice is not.
         send_reminders(D(2026, 11, 24))
         next_day = {message.to[0]: message.body for message in mail.outbox[sent:]}

@@ -1,6 +1,7 @@
 """Organisations and people: the reference data, and organisation administrators who manage
 their own organisation's users and nothing else."""
 
+import datetime
 import importlib
 
 import pytest
@@ -8,8 +9,16 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from organisations.models import Membership, MembershipRole, Organisation, OrganisationKind
+from organisations.models import (
+    Invitation,
+    LastSignIn,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+)
 
 ADMIN = "orgadmin.strangnas"
 STRONG = "Trygg-i-Strängnäs-2027!"
@@ -60,6 +69,27 @@ def test_an_organisation_administrator_adds_a_user_who_can_then_log_in(client, p
     client.logout()
     logged_in = client.post(reverse("login"), {"username": "anna.svensson", "password": STRONG})
     assert logged_in.status_code == 302
+
+
+def test_the_members_page_writes_dates_as_the_rest_of_the_app(client, user, personas, strangnas):
+    """Year-month-day and the time, as everywhere else: Django's "M" capitalises the
+    month's abbreviation ("2 Dec 2026", "2 Okt 2026"), which reads as English."""
+    moment = timezone.make_aware(datetime.datetime(2026, 10, 2, 16, 5))
+    LastSignIn.objects.create(user=user("lasare.strangnas"), at=moment, method="password")
+    Invitation.objects.create(
+        organisation=strangnas,
+        email="nina.ny@strangnas.se",
+        role=MembershipRole.COORDINATOR,
+        created_at=moment,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+        token_hash="a" * 64,
+    )
+    client.force_login(personas.org_admin)
+    page = client.get(reverse("members", args=[strangnas.pk])).text
+    assert page.count("2026-10-02</span> 16:05") == 2  # signed in, invited
+    expires = timezone.localdate() + datetime.timedelta(days=7)
+    assert f"gäller till {expires:%Y-%m-%d}" in page
+    assert "Okt" not in page and "okt" not in page
 
 
 @pytest.mark.parametrize(

@@ -295,7 +295,7 @@ def test_prune_print_jobs_removes_old_jobs_and_their_files(client, personas, dra
     client.post(reverse("agreement_print", args=[draft.pk]))
     out = StringIO()
     call_command("prune_print_jobs", stdout=out)
-    assert "1 print jobs removed" in out.getvalue()
+    assert out.getvalue() == "1 utskrift togs bort.\n"
     assert not path.exists()
     kept = PrintJob.objects.get(agreement=draft)
     assert kept.pk != old.pk and Path(kept.pdf.path).exists()

@@ -164,7 +164,7 @@ def test_prune_keeps_the_newest_ready_file_of_each_document(client, user, draft,
     PrintJob.objects.update(requested_at=long_ago)
     out = StringIO()
     call_command("prune_print_jobs", stdout=out)
-    assert "2 print jobs removed" in out.getvalue()
+    assert out.getvalue() == "2 utskrifter togs bort.\n"
     assert list(PrintJob.objects.filter(agreement=draft)) == [newest]
 
 

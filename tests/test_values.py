@@ -7,6 +7,7 @@ import re
 from io import BytesIO
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -34,6 +35,10 @@ def test_shown_is_what_a_swedish_user_reads():
         organisation
     )
     assert shown(None, ["b", "a"]) == "a; b"
+    # A person by their full name, as the pages name people; else by the user name.
+    person = get_user_model()(username="anna.svensson", first_name="Anna", last_name="Svensson")
+    assert shown(forms.ModelChoiceField(get_user_model().objects.all()), person) == "Anna Svensson"
+    assert shown(None, get_user_model()(username="anna.svensson")) == "anna.svensson"
     assert not differs(None, "")
     assert differs("", "x") and not differs("x", "x")
 

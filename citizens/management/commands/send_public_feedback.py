@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from citizens.mailing import delete_unconfirmed, mail_published_feedback
 
@@ -13,4 +14,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         deleted = delete_unconfirmed()
         sent = mail_published_feedback()
-        self.stdout.write(f"{sent} e-mail(s) sent, {deleted} unconfirmed address(es) deleted.")
+        self.stdout.write(
+            ngettext("%(count)s e-mail sent.", "%(count)s e-mails sent.", sent) % {"count": sent}
+            + " "
+            + ngettext(
+                "%(count)s unconfirmed address deleted.",
+                "%(count)s unconfirmed addresses deleted.",
+                deleted,
+            )
+            % {"count": deleted}
+        )

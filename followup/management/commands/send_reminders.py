@@ -2,6 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from followup.reminders import send_reminders
 
@@ -23,4 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, date, **options):
         sent = send_reminders(date or timezone.localdate())
-        self.stdout.write(f"{sent} e-mail(s) sent.")
+        self.stdout.write(
+            ngettext("%(count)s e-mail sent.", "%(count)s e-mails sent.", sent) % {"count": sent}
+        )

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
 from printing.documents import agreement_pdf
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, id=None, all=False, output, **options):
         if all == (id is not None):
-            raise CommandError("Give either an agreement's id or --all.")
+            raise CommandError(_("Give either an agreement's id or --all."))
         if all:
             folder = Path(output)
             folder.mkdir(parents=True, exist_ok=True)
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         try:
             agreement = Agreement.objects.get(pk=id)
         except Agreement.DoesNotExist:
-            raise CommandError(f"No agreement has the id {id}.") from None
+            raise CommandError(_("No agreement has the id %(id)s.") % {"id": id}) from None
         self._write(agreement, Path(output))
 
     def _write(self, agreement, path: Path):

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from printing.models import PrintJob
 
@@ -14,4 +15,7 @@ class Command(BaseCommand):
         for job in PrintJob.objects.old().defer("html").iterator():
             job.delete_with_file()
             removed += 1
-        self.stdout.write(f"{removed} print jobs removed.")
+        self.stdout.write(
+            ngettext("%(count)s print job removed.", "%(count)s print jobs removed.", removed)
+            % {"count": removed}
+        )

@@ -1,6 +1,7 @@
 import datetime
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from signing.lifecycle import refresh_statuses
 
@@ -19,4 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, **options):
         renewed = refresh_statuses(date)
-        self.stdout.write(f"{renewed} agreement(s) renewed for a new calendar year.")
+        self.stdout.write(
+            ngettext(
+                "%(count)s agreement renewed for a new calendar year.",
+                "%(count)s agreements renewed for a new calendar year.",
+                renewed,
+            )
+            % {"count": renewed}
+        )
