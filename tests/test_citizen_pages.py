@@ -18,7 +18,6 @@ from agreements.models import Agreement, AgreementKind
 from citizens import publishing
 from followup.models import FollowUpEntry, Publication, PublicFeedback
 from organisations.names import name_slug
-from signing.lifecycle import revise
 from signing.models import AgreementEvent, EventKind
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -297,26 +296,6 @@ def test_the_public_pages_set_no_cookies(client, published):
     assert response.status_code == 400 and not response.cookies
 
 
-@pytest.mark.parametrize(
-    "url", ["/medborgarloften/finnsinte/", "/medborgarloften/strangnas/finns/inte/"]
-)
-def test_a_missing_public_page_is_a_public_404_without_a_cookie(client, settings, url):
-    """Not the internal app's 404 (its menu, "Logga in", an organisation you are not a
-    member of, and base.html's CSRF cookie): the public pages' look and words."""
-    settings.DEBUG = False
-    response = client.get(url)
-    assert response.status_code == 404
-    assert not response.cookies and "Set-Cookie" not in response.headers
-    page = response.text
-    assert "<title>Sidan finns inte här – Medborgarlöften</title>" in page
-    assert "ingen kommun eller sida på den här adressen" in page
-    assert f'href="{reverse("citizen_municipalities")}">Alla kommuner med medborgarlöften' in page
-    assert "Logga in" not in page and "organisation" not in page
-    # Elsewhere the internal 404 page stays.
-    internal = client.get("/finns-inte/")
-    assert internal.status_code == 404 and "Logga in" in internal.text
-
-
 def test_the_atom_feed_holds_the_published_promise_and_feedback(client, published, personas):
     feedback_on(published, "Ej publicerad återkoppling")
     feedback_on(published, "Fler vandringar i höst.", published_by=personas.coordinator)
@@ -407,65 +386,3 @@ def test_habo_and_habo_each_have_their_own_address(client, published):
     assert "Medborgarlöfte Strängnäs i år" in client.get("/medborgarloften/habo-0305/").text
     assert client.get("/medborgarloften/habo-0643/").status_code == 404
     assert client.get("/medborgarloften/habo/").status_code == 404
-
-
-def test_a_promise_the_public_had_feedback_on_is_kept_with_its_feedback(
-    client, personas, published
-):
-    """Deleting a row took its published feedback with it, unrecorded, though the feedback
-    page itself refuses to delete published feedback: a row with feedback published (or
-    mailed) is kept, as a row with follow-up entries is; feedback never shown is not."""
-    plan = published.action_plans.get()
-    kept, mailed, free = plan.items.order_by("position")[:3]
-    feedback_on(published, "Lampan är lagad.", published_by=personas.coordinator)
-    taken_off = PublicFeedback.objects.create(item=mailed, written_on=datetime.date(2026, 5, 2))
-    PublicFeedback.objects.filter(pk=taken_off.pk).update(mailed_at=timezone.now())
-    PublicFeedback.objects.create(item=free, written_on=datetime.date(2026, 5, 2), text="Utkast")
-    client.force_login(personas.coordinator)
-
-    def delete(row, **headers):
-        return client.post(
-            reverse("row_delete", args=[published.pk, plan.pk, row.pk]), headers=headers
-        )
-
-    ask = client.get(reverse("row_delete", args=[published.pk, plan.pk, kept.pk]))
-    assert "Raden kan inte tas bort:" in ask.text and "återkoppling till medborgarna" in ask.text
-    answer = delete(kept, **{"HX-Request": "true"}).text
-    assert "Raden kan inte tas bort: den har återkoppling till medborgarna" in answer
-    delete(mailed)
-    assert plan.items.filter(pk__in=[kept.pk, mailed.pk]).count() == 2
-    assert PublicFeedback.objects.filter(item__in=[kept, mailed]).count() == 2
-    assert (
-        "Planen kan inte tas bort"
-        in client.get(reverse("plan_delete", args=[published.pk, plan.pk])).text
-    )
-
-    delete(free)
-    assert not plan.items.filter(pk=free.pk).exists()
-
-
-def test_while_a_revision_is_drafted_the_public_sees_the_promise_as_signed(
-    client, personas, published
-):
-    """Revidera on a published promise made the unsigned draft's title and words public
-    (the page and the feed read the live agreement): they show the signed version's
-    until the revision is signed; a promise the draft keeps has its status and feedback."""
-    add_signed_pdf(published, b"%PDF-1.7 signed")
-    plan = published.action_plans.get()
-    kept, changed = plan.items.order_by("position")[:2]
-    signed_words = changed.activity
-    feedback_on(published, "Lampan är lagad.", published_by=personas.coordinator)
-    revise(published, personas.coordinator)
-    published.refresh_from_db()
-    published.title = "UTKAST EJ UNDERTECKNAT"
-    published.save(update_fields=["title"])
-    changed.activity = "Ett nytt löfte som ingen har skrivit under"
-    changed.save(update_fields=["activity"])
-    forget_cache()
-
-    page = client.get(PAGE).text
-    assert "Medborgarlöfte Strängnäs i år" in page and "UTKAST" not in page
-    assert signed_words in page and "ingen har skrivit under" not in page
-    assert kept.activity in page and "Lampan är lagad." in page
-    feed = client.get(reverse("citizen_feed", args=["strangnas"])).text
-    assert "Medborgarlöfte Strängnäs i år" in feed and "UTKAST" not in feed
