@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from agreements.access import get_of_agreement
+from agreements.access import get_of_agreement, plan_editor_ids
 from agreements.models import Agreement, FocusArea, Party, ProblemItem
 from organisations.models import Organisation
 from samverkan.dates import EARLIEST, LATEST, validate_domain_date
@@ -535,8 +535,9 @@ class ActionItem(Versioned):
         help_text=_("The 'Ansvarig' cell in the source's words, e.g. 'Polis och skola'."),
     )
     # A person who answers for the row beside the organisations: a user who is a member of
-    # one of the row's responsible organisations (ActionItemForm offers only those). Their
-    # Mina uppgifter lists the row, and reminders of it go to them.
+    # one of the row's responsible organisations and may log follow-up on its plan
+    # (eligible_people; ActionItemForm offers only those). Their Mina uppgifter lists the
+    # row, and reminders of it go to them.
     responsible_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible person"),
@@ -670,9 +671,13 @@ class ActionItem(Versioned):
 
     def eligible_people(self, also=None):
         """Who may be named the row's responsible person: the active members of its
-        responsible organisations, by name (and the user `also`, by id)."""
+        responsible organisations who may log follow-up on its plan (its coordinators and
+        kommunpoliser, agreements.access.plan_editor_ids; not a reader), by name (and the
+        user `also`, by id: the person named now stays until changed)."""
         members = Q(
-            is_active=True, memberships__organisation_id__in=self.responsible_organisation_ids()
+            is_active=True,
+            memberships__organisation_id__in=self.responsible_organisation_ids(),
+            pk__in=plan_editor_ids(self.plan),
         )
         return (
             get_user_model()

@@ -1,6 +1,6 @@
 """A row's responsible person in the row form: only the members of the row's responsible
-organisations are offered (ActionItem.eligible_people), and any other value is refused
-beside the field in Swedish."""
+organisations who may log follow-up on its plan are offered (ActionItem.eligible_people),
+and any other value is refused beside the field in Swedish."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,7 +25,11 @@ def offer_responsible_people(field, item) -> None:
     field.queryset = item.eligible_people(also=item.responsible_person_id)
     field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
     field.empty_label = _("(no one named)")
-    field.help_text = _("A member of one of the row's responsible organisations.")
+    field.help_text = _(
+        "A coordinator or municipal police officer of one of the row's responsible "
+        "organisations who may log follow-up on this plan."
+    )
     field.error_messages["invalid_choice"] = _(
-        "Choose a member of one of the row's responsible organisations."
+        "Choose a coordinator or municipal police officer of one of the row's responsible "
+        "organisations who may log follow-up on this plan."
     )

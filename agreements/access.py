@@ -160,6 +160,32 @@ def works_with_plan_condition(works_with_id, plan="plan") -> Q:
     )
 
 
+def plan_editor_ids(plan):
+    """The ids of the users who may change the plan (its rows and their follow-up) by the
+    rule of `editing_rights`, as a subquery: the coordinators of the plan's municipality
+    (of any party for a shared plan), and the kommunpoliser of a party who work with it
+    (`works_with_plan`). Readers and organisation administrators are not among them, nor
+    the administrators, who change every plan as no party's member."""
+    parties = Party.objects.filter(agreement_id=plan.agreement_id)
+    party_ids = parties.values("organisation_id")
+    if plan.municipality_id is None:
+        coordinators = Q()
+        officers = Q(works_with__isnull=True) | Q(works_with_id__in=party_ids)
+    else:
+        coordinators = Q(organisation_id=plan.municipality_id)
+        officers = Q(Exists(parties.filter(organisation_id=plan.municipality_id))) & (
+            Q(works_with__isnull=True) | Q(works_with_id=plan.municipality_id)
+        )
+    return (
+        Membership.objects.filter(organisation_id__in=party_ids)
+        .filter(
+            (Q(role=MembershipRole.COORDINATOR) & coordinators)
+            | (Q(role=MembershipRole.POLICE_OFFICER) & officers)
+        )
+        .values("user_id")
+    )
+
+
 def visible_agreements(user):
     """The agreements the user's organisations are party to; every agreement for admins."""
     if not user.is_authenticated:

@@ -1,8 +1,9 @@
 """The demo's work in force on the day it is loaded: for each seed agreement, an agreement
 of the current period with plan rows due in the coming weeks and some overdue, follow-up
-entries of the last weeks by the kommunpolis and the samordnare, and a written report due
-soon, all dated from the day `load_demo` runs. **Invented** (exchange/demo/README.md says
-so): the seeds are historic records and stay as they are.
+entries of the last weeks by the kommunpolis and the samordnare, a written report due
+soon and values measured for its measurable goals (exchange/demo_measurements.py), all
+dated from the day `load_demo` runs. **Invented** (exchange/demo/README.md says so): the
+seeds are historic records and stay as they are.
 
 Each current agreement is the next period of the one before it in the seed's row of
 periods (exchange/next_period.py: texts renamed, unfinished rows carried over and linked),
@@ -29,6 +30,7 @@ from agreements.next_period import next_period, period_years, years_label
 from followup.models import FollowUpEntry
 from organisations.names import name_slug
 
+from .demo_measurements import measure_indicators
 from .demo_period_texts import reword_period
 from .demo_promises import PLACES
 from .next_period import YEARS_IN_TEXT, renamed, start_following, years_of
@@ -211,6 +213,7 @@ def _as_current(data, latest, years, label, before, named, today):
                 today,
             )
         )
+    measure_indicators(data, start, today)
     for plan in data.get("action_plans", []):
         plan["title"] = renamed(plan.get("title") or "", named, label, add=False)
         plan["period_text"] = renamed(plan.get("period_text") or "", named, label, add=False)

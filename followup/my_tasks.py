@@ -138,6 +138,20 @@ class MyTasks:
     municipalities: list  # the municipalities of the agreements in force, for the filter
     form: MyTasksFilterForm | None = None
 
+    @property
+    def none_to_log(self) -> bool:
+        """Rows are listed and the user may log none of them (a reader, an organisation
+        administrator): the page says who logs them, as no row has Logga uppföljning."""
+        return bool(self.tasks) and not any(task.may_log for task in self.tasks)
+
+    @property
+    def some_not_to_log(self) -> bool:
+        """The user may log some of the rows listed but not all (a party's coordinator on
+        a municipality's plan): the page says who logs the others."""
+        return any(task.may_log for task in self.tasks) and not all(
+            task.may_log for task in self.tasks
+        )
+
 
 def my_tasks(user, today: datetime.date, data=None) -> MyTasks:
     """The user's list today, filtered by `data` (a query string) when given."""

@@ -48,6 +48,7 @@ OPEN_PAGES = {
     "logout",
     "accessibility",
     "set_language",
+    "favicon",
 }
 
 

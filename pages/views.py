@@ -57,11 +57,13 @@ def overview(request):
 
 @login_required
 def agreement_list(request):
+    """Överenskommelser: the agreements the user sees, filtered by the form, those in force
+    and being written before those whose time is over (AgreementQuerySet.in_list_order)."""
     visible = visible_agreements(request.user)
     form = AgreementFilterForm(request.GET or None, agreements=visible)
     today = timezone.localdate()
-    agreements = form.filter(visible.with_status_on(today), today)
-    agreements = _with_parties(agreements).order_by("-valid_from", "title")
+    agreements = form.filter(visible.in_list_order(today), today)
+    agreements = _with_parties(agreements)
     template = "agreements/agreement_list.html"
     if request.htmx:
         template += "#results"

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from .favicon import favicon
 from .health import healthz
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     # Django's set_language view: POST language=en|sv chooses the language (a cookie).
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -129,6 +129,9 @@ SECOND_FACTOR_URLS = {
 # django-allauth's sign-in pages under konto/sso/ (providers, their errors, the second
 # factor): tests/test_sign_in.py checks them.
 SIGN_IN_URLS = {name for name, route in PATTERNS if route.startswith("konto/sso/")}
+# /favicon.ico: a redirect to the static icon, the same for everyone, logged in or not:
+# tests/test_favicon.py checks it.
+ICON_URLS = {"favicon"}
 # Views that only answer POST; the others are walked with GET.
 POST_ONLY = {
     "logout",
@@ -312,6 +315,7 @@ WALKED = [
     | CITIZEN_URLS
     | LAW_URLS
     | MY_TASKS_URLS
+    | ICON_URLS
 ]
 
 

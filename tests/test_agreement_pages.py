@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from helpers import (
     count_queries,
     demo_current_titles,
@@ -14,7 +15,8 @@ from helpers import (
 )
 
 from actionplans.models import ActionItem
-from agreements.models import Agreement
+from agreements.models import OVER, Agreement
+from exchange.copying import copy_agreement
 
 
 def login(client, user, username):
@@ -106,8 +108,9 @@ def test_an_administrator_sees_every_agreement(client, user, demo):
         ({"municipality": "Sigtuna"}, ["sollentuna-2023"]),
         ({"police_unit": "Lokalpolisområde Medelpad"}, ["timra-2017"]),
         ({"year": "2013"}, ["harnosand-2012"]),
-        # Sandviken renews per calendar year until terminated: still in force.
-        ({"year": "2022"}, ["strangnas-2020", "sandviken-2015"]),
+        # Sandviken renews per calendar year until terminated: still in force, so listed
+        # before Strängnäs' expired one.
+        ({"year": "2022"}, ["sandviken-2015", "strangnas-2020"]),
         ({"q": "Kronobergsmodellen"}, ["harnosand-2012"]),
         ({"q": "medborgardialog Timrå"}, ["timra-2017"]),
         ({"q": "Fastighetsägarnätverk"}, ["strangnas-2020"]),
@@ -130,6 +133,52 @@ def test_the_list_filters_by_status_municipality_police_unit_year_and_text(
     # The demo's citizen promises: tests/test_demo_citizen_promises.py.
     shown = without_demo_promises(titles(response))
     assert shown == [demo[reference].title for reference in expected]
+
+
+def test_the_list_shows_agreements_in_force_and_drafts_before_those_whose_time_is_over(
+    client, user, demo
+):
+    """Strängnäs' reader sees the agreement in force above the expired 2020–2023 one; a
+    draft being written (no period yet) is at the top; for the administrator, every
+    agreement in force, not yet in force or being written comes before every expired or
+    terminated one, each part newest first."""
+    draft = copy_agreement(demo["strangnas-2020"], title="Samverkan i Strängnäs, utkast")
+    no_period = {"valid_from": None, "valid_until": None, "first_year": None, "last_year": None}
+    Agreement.objects.filter(pk=draft.pk).update(length_years=None, **no_period)
+    login(client, user, "lasare.strangnas")
+    shown = titles(client.get(reverse("agreement_list")))
+    current = demo_current_titles("Strängnäs")
+    assert shown.index(current[0]) < shown.index(demo["strangnas-2020"].title)
+    assert shown[0] == draft.title
+    assert shown[-1] == demo["strangnas-2020"].title
+    login(client, user, "admin")
+    shown = titles(client.get(reverse("agreement_list")))
+    today = timezone.localdate()
+    by_title = {a.title: a for a in Agreement.objects.all()}
+    over = [by_title[title].status_on(today) in OVER for title in shown]
+    assert over == sorted(over) and any(over) and not all(over)
+    for part in (False, True):
+        starts = [
+            by_title[title].counted_period()[0] or datetime.date.max
+            for title, is_over in zip(shown, over, strict=True)
+            if is_over == part
+        ]
+        years = [start.year for start in starts]
+        assert years == sorted(years, reverse=True)
+
+
+def test_the_order_holds_with_a_filter(client, user, demo):
+    """Filtered to Strängnäs the same order; filtered to expired ones, newest first."""
+    from organisations.models import Organisation
+
+    login(client, user, "admin")
+    strangnas = Organisation.objects.get(name="Strängnäs", kind="municipality").pk
+    shown = titles(client.get(reverse("agreement_list"), {"municipality": strangnas}))
+    assert shown[-1] == demo["strangnas-2020"].title
+    expired = without_demo_promises(
+        titles(client.get(reverse("agreement_list"), {"status": "expired"}))
+    )
+    assert expired == [demo[r].title for r in ("strangnas-2020", "timra-2017", "harnosand-2012")]
 
 
 def test_an_htmx_filter_request_gets_only_the_results(client, user, demo):

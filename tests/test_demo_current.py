@@ -18,7 +18,7 @@ from exchange.demo_current import demo_current_agreements
 from exchange.demo_period_texts import SeedTextChanged, reword_period
 from exchange.export import agreements_for_export, export_document
 from exchange.next_period import YEARS_IN_TEXT
-from followup.models import FollowUpEntry
+from followup.models import FollowUpEntry, Indicator
 from followup.todo import agreements_in_force, follow_up_lists
 from pages.period_texts import worded_texts
 
@@ -211,3 +211,42 @@ def test_a_seed_text_the_demo_rewords_is_still_in_the_seed():
     agreement = {"sections": [{"body": "Samverkansöverenskommelsen gäller 2019-12-20"}]}
     with pytest.raises(SeedTextChanged, match="Handlingsplan 2020-2023"):
         reword_period(agreement, "strangnas-2020", None, range(2026, 2028))
+
+
+def _day_after_the_current_period(today):
+    """The first day of the next invented period: it begins that very day."""
+    current = demo_current_agreements().get(reference__contains="strangnas", follows__isnull=True)
+    return current.counted_period()[1] + datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        lambda today: today,
+        lambda today: today + datetime.timedelta(days=400),
+        _day_after_the_current_period,
+    ],
+    ids=["today", "400 days later", "the day a period begins"],
+)
+def test_every_goal_in_force_has_measured_values_moving_to_its_target(db, day):
+    """A measurable goal's chart is not empty on the follow-up page, in the report or its
+    PDF: every goal of an agreement in force on the day the demo is loaded has values,
+    none after that day nor before its baseline, each nearer its target."""
+    day = day(timezone.localdate())
+    load_demo(today=day)
+    in_force = [a for a in Agreement.objects.all() if a.is_in_force(day)]
+    goals = Indicator.objects.filter(agreement__in=in_force).select_related("agreement")
+    assert goals.filter(agreement__reference__contains="strangnas").exists()
+    for goal in goals:
+        values = list(goal.measurements.order_by("measured_on"))
+        assert values, goal.agreement.reference
+        if not goal.agreement.reference.startswith("aktuell-"):
+            continue  # a seed's goal keeps what its own period measured
+        start = goal.agreement.counted_period()[0]
+        assert goal.baseline_on < start <= values[0].measured_on
+        assert values[-1].measured_on <= day
+        steps = [goal.baseline, *(value.value for value in values)]
+        assert all(
+            abs(goal.target - b) <= abs(goal.target - a) for a, b in itertools.pairwise(steps)
+        )
+        assert steps[0] != steps[-1] or len(values) == 1

@@ -209,7 +209,7 @@ def test_only_members_of_the_rows_organisations_may_be_named(client, personas, p
     assert f'<option value="{personas.coordinator.pk}"' not in form  # Strängnäs: not named
     for bad in (str(user("kommunpolis.timra").pk), "abc", "99999999999999999999"):
         response = client.post(edit_url(row), row_form_data(row, responsible_person=bad))
-        assert "Välj en medlem av någon av radens ansvariga organisationer." in response.text
+        assert "Välj en samordnare eller kommunpolis i någon av radens ansvariga" in response.text
         row.refresh_from_db()
         assert row.responsible_person_id is None
     response = client.post(edit_url(row), row_form_data(row, responsible_person=officer.pk))

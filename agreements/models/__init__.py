@@ -7,6 +7,7 @@ at an agreement in `visits.py`."""
 from .agreement import (
     EXPIRING_DAYS,
     IN_FORCE,
+    OVER,
     RUNS_ON,
     SIGNED_STATUSES,
     Agreement,
@@ -48,6 +49,7 @@ __all__ = [
     "EXPIRING_DAYS",
     "HOLDS_INTO_NEXT_PERIOD",
     "IN_FORCE",
+    "OVER",
     "RUNS_ON",
     "SIGNED_STATUSES",
     "STEP_ITEMS",

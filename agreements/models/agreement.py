@@ -12,7 +12,8 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -53,6 +54,8 @@ class CurrentStatus(models.TextChoices):
 
 
 IN_FORCE = (CurrentStatus.ACTIVE, CurrentStatus.EXPIRING)
+# Whose time is over: listed after the rest (AgreementQuerySet.in_list_order).
+OVER = (CurrentStatus.EXPIRED, CurrentStatus.TERMINATED)
 
 SIGNED_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)
 
@@ -190,6 +193,38 @@ class AgreementQuerySet(models.QuerySet):
         """Signed agreements in force on the day (active or expiring), also while a
         revision of one is written or waits for signatures."""
         return self.with_status_on(day).filter(status_on_day__in=IN_FORCE)
+
+    def in_list_order(self, day: datetime.date):
+        """The agreement list's order: those in force, not yet in force and being written
+        before those expired or terminated on the day; within each the newest first, by
+        the year its period begins (a draft with no period yet at the top), then its
+        first day, then title. Annotates `status_on_day`."""
+        versions = Agreement._meta.get_field("versions").related_model
+        first_signed = versions.objects.filter(agreement=OuterRef("pk"), signed_on__isnull=False)
+        first_signed = first_signed.order_by("signed_on").values("signed_on")[:1]
+        return (
+            self.with_status_on(day)
+            .annotate(
+                is_over=Case(
+                    When(status_on_day__in=OVER, then=Value(1)),
+                    default=Value(0),
+                    output_field=models.IntegerField(),
+                ),
+                starts_in=Coalesce(
+                    ExtractYear("valid_from"),
+                    F("first_year"),
+                    ExtractYear(Subquery(first_signed)),
+                    output_field=models.IntegerField(),
+                ),
+            )
+            .order_by(
+                "is_over",
+                F("starts_in").desc(nulls_first=True),
+                F("valid_from").desc(nulls_last=True),
+                "title",
+                "pk",
+            )
+        )
 
     def valid_during(self, year: int):
         """Agreements in force at some time in the year; one renewed per calendar year runs

@@ -133,8 +133,9 @@ def _adoptions(build: AgreementBuild, plan: ActionPlan, plan_position: int, adop
 
 def _responsible_person(row: ActionItem, data: dict):
     """The row's responsible person, by username, when this installation has that user and
-    they are a member of one of the row's responsible organisations; else no one (a file
-    from elsewhere names people this installation may not know)."""
+    they are a member of one of the row's responsible organisations who may log follow-up
+    on its plan (ActionItem.eligible_people); else no one (a file from elsewhere names
+    people this installation may not know)."""
     username = data.get("responsible_person")
     if not username:
         return
